@@ -1,0 +1,78 @@
+# zh-search: build the wasm module + JS glue into www/pkg, serve the demo, run every test.
+#   make build   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz -> size table
+#   make serve   build, then serve www/ at http://127.0.0.1:8080
+#   make test    fmt, clippy, cargo test, build, size budget, node API tests, browser e2e tests
+#   make clean
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+# The Rust build reads ZH_SEARCH_SEEDS (another seed directory) when it is set.
+ifdef ZH_SEARCH_SEEDS
+export ZH_SEARCH_SEEDS
+endif
+
+WASM_TARGET := wasm32-unknown-unknown
+RAW_WASM    := target/$(WASM_TARGET)/release/zh_search.wasm
+PKG         := www/pkg
+WASM_OPT    := node_modules/.bin/wasm-opt
+# Exactly the features rustc enables by default for wasm32-unknown-unknown (all supported by
+# current browsers); wasm-opt needs them to validate the module. Debian's binaryen is too old.
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+                 --enable-mutable-globals --enable-reference-types --enable-multivalue
+SIZE_BUDGET_KB ?= 120
+PORT ?= 8080
+
+.PHONY: build wasm serve test lint fmt-check clippy cargo-test check-size test-node test-e2e clean
+
+build:
+	scripts/ensure-tools.sh build
+	$(MAKE) wasm
+
+# Same as build without the tool check.
+wasm:
+	cargo build --release --target $(WASM_TARGET) --lib
+	rm -rf $(PKG)
+	wasm-bindgen --target web --out-dir $(PKG) $(RAW_WASM)
+	$(WASM_OPT) -Oz $(WASM_FEATURES) $(PKG)/zh_search_bg.wasm -o $(PKG)/zh_search_bg.opt.wasm
+	mv $(PKG)/zh_search_bg.opt.wasm $(PKG)/zh_search_bg.wasm
+	scripts/size.sh
+
+serve: build
+	node tools/serve.mjs --root www --port $(PORT)
+
+test:
+	scripts/ensure-tools.sh test
+	$(MAKE) lint
+	$(MAKE) cargo-test
+	$(MAKE) wasm
+	$(MAKE) check-size
+	$(MAKE) test-node
+	$(MAKE) test-e2e
+
+lint: fmt-check clippy
+
+fmt-check:
+	cargo fmt --check
+
+clippy:
+	cargo clippy --all-targets -- -D warnings
+
+cargo-test:
+	cargo test
+
+check-size:
+	scripts/check-size.sh $(SIZE_BUDGET_KB)
+
+test-node:
+	node --test tests/node/
+
+test-e2e:
+	node --test --test-concurrency=1 tests/e2e/
+
+clean:
+	rm -rf $(PKG) target/size.txt target/e2e
+	cargo clean

@@ -1,0 +1,73 @@
+//! Builds the search index from the corpus folder and writes it to `OUT_DIR/index.bin`, where
+//! `src/lib.rs` embeds it with `include_bytes!`.
+//!
+//! The corpus folder is `ZH_SEARCH_SEEDS` (relative paths are taken from the crate root),
+//! default `seeds/`. jieba runs here only: the wasm module never contains its dictionary.
+//! The layout, normaliser, passage cutter and tokenizer are the crate's own modules, included
+//! by path so that build and runtime cannot drift apart.
+
+#[allow(dead_code)]
+#[path = "src/builder.rs"]
+mod builder;
+#[allow(dead_code)]
+#[path = "src/format.rs"]
+mod format;
+#[allow(dead_code)]
+#[path = "src/normalize.rs"]
+mod normalize;
+#[allow(dead_code)]
+#[path = "src/passage.rs"]
+mod passage;
+#[allow(dead_code)]
+#[path = "src/tokenize.rs"]
+mod tokenize;
+
+use std::path::PathBuf;
+
+fn main() {
+    for shared in ["builder", "format", "normalize", "passage", "tokenize"] {
+        println!("cargo:rerun-if-changed=src/{shared}.rs");
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=ZH_SEARCH_SEEDS");
+
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let corpus_dir = match std::env::var_os("ZH_SEARCH_SEEDS") {
+        Some(dir) if !dir.is_empty() => manifest.join(dir),
+        _ => manifest.join("seeds"),
+    };
+    println!("cargo:rerun-if-changed={}", corpus_dir.display());
+
+    let corpus = match builder::read_corpus(&corpus_dir) {
+        Ok(corpus) => corpus,
+        Err(error) => {
+            eprintln!("error: zh-search: {error}");
+            std::process::exit(1);
+        }
+    };
+    for file in &corpus.files {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
+    for warning in &corpus.warnings {
+        println!("cargo:warning=zh-search: {warning}");
+    }
+
+    let jieba = jieba_rs::Jieba::new();
+    let mut discover = |text: &str| -> Vec<String> {
+        jieba.cut_for_search(text, true).into_iter().map(|token| token.word.to_string()).collect()
+    };
+    let to_simplified = |c: char| -> Option<char> {
+        let converted = fast2s::convert(c.encode_utf8(&mut [0; 4]));
+        let mut converted = converted.chars();
+        match (converted.next(), converted.next()) {
+            (Some(s), None) if s != c => Some(s),
+            _ => None,
+        }
+    };
+    let index = builder::build_index(&corpus.docs, &mut discover, &to_simplified);
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("index.bin");
+    if let Err(error) = std::fs::write(&out, &index) {
+        eprintln!("error: zh-search: cannot write {}: {error}", out.display());
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,317 @@
+//! Building an index from a corpus folder (runs in `build.rs`, and natively in tests).
+//!
+//! The builder reads the corpus, cuts passages (`passage`), folds every text with the shared
+//! normaliser, discovers the vocabulary with a word discoverer (jieba, supplied by the caller so
+//! that the runtime crate never links it), cuts words with the shared segmenter (`tokenize`)
+//! and writes one index with `format::encode_index`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::format::{encode_index, FoldTable, IndexParts, Posting, PostingsBlock, Stats};
+use crate::normalize::{fold_case, fold_width, is_cjk, match_key};
+use crate::passage::{cut_document, Section};
+use crate::tokenize::{index_grams, search_words, Vocabulary, MAX_WORD_CHARS};
+
+/// Corpus files larger than this are refused (the whole index ships inside the wasm module).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// File extensions that are indexed.
+pub const EXTENSIONS: [&str; 2] = ["txt", "md"];
+
+/// One corpus file, cut into sections.
+#[derive(Clone, Debug)]
+pub struct SourceDoc {
+    /// Path relative to the corpus folder, with `/` separators.
+    pub name: String,
+    pub sections: Vec<Section>,
+}
+
+/// Why a corpus could not be read.
+#[derive(Debug)]
+pub enum CorpusError {
+    /// The corpus folder does not exist or is not a folder.
+    MissingFolder(PathBuf),
+    /// The folder has no `.txt`/`.md` file with any text.
+    Empty(PathBuf),
+    /// A file is not UTF-8; `line` is the first line with invalid bytes.
+    NotUtf8 { path: PathBuf, line: usize },
+    /// A file exceeds [`MAX_FILE_BYTES`].
+    TooLarge { path: PathBuf, bytes: u64 },
+    Io { path: PathBuf, error: std::io::Error },
+}
+
+impl fmt::Display for CorpusError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CorpusError::MissingFolder(p) => write!(
+                f,
+                "corpus folder {} does not exist; set ZH_SEARCH_SEEDS to a folder of .txt/.md files",
+                p.display()
+            ),
+            CorpusError::Empty(p) => {
+                write!(f, "corpus folder {} has no non-empty .txt or .md file to index", p.display())
+            }
+            CorpusError::NotUtf8 { path, line } => write!(
+                f,
+                "{}:{line}: file is not UTF-8; convert it first (e.g. `iconv -f GB18030 -t UTF-8`)",
+                path.display()
+            ),
+            CorpusError::TooLarge { path, bytes } => write!(
+                f,
+                "{}: {bytes} bytes is over the {MAX_FILE_BYTES}-byte limit per corpus file; split it",
+                path.display()
+            ),
+            CorpusError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for CorpusError {}
+
+/// What reading a corpus produced: the documents and warnings worth printing.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    pub docs: Vec<SourceDoc>,
+    pub files: Vec<PathBuf>,
+    pub warnings: Vec<String>,
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
+    let io = |error| CorpusError::Io { path: dir.to_path_buf(), error };
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<_, _>>()
+        .map_err(io)?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_files(&path, out)?;
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads every `.txt`/`.md` file under `dir` (recursively, in path order).
+pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
+    if !dir.is_dir() {
+        return Err(CorpusError::MissingFolder(dir.to_path_buf()));
+    }
+    let mut files = Vec::new();
+    collect_files(dir, &mut files)?;
+    let mut corpus = Corpus::default();
+    for path in files {
+        let meta = std::fs::metadata(&path).map_err(|error| CorpusError::Io { path: path.clone(), error })?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(CorpusError::TooLarge { path, bytes: meta.len() });
+        }
+        let bytes = std::fs::read(&path).map_err(|error| CorpusError::Io { path: path.clone(), error })?;
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+                return Err(CorpusError::NotUtf8 { path, line });
+            }
+        };
+        let name = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let sections = cut_document(&text);
+        if sections.is_empty() {
+            corpus.warnings.push(format!("{}: no text, skipped", path.display()));
+        } else {
+            corpus.docs.push(SourceDoc { name, sections });
+        }
+        corpus.files.push(path);
+    }
+    if corpus.docs.is_empty() {
+        return Err(CorpusError::Empty(dir.to_path_buf()));
+    }
+    Ok(corpus)
+}
+
+/// Vocabulary used while building: word → frequency.
+#[derive(Default)]
+struct BuildVocab {
+    freq: HashMap<String, u64>,
+    total: u64,
+}
+
+impl Vocabulary for BuildVocab {
+    fn freq(&self, word: &str) -> Option<u64> {
+        self.freq.get(word).copied()
+    }
+    fn total_freq(&self) -> u64 {
+        self.total
+    }
+}
+
+/// Candidate traditional characters: the CJK blocks where traditional forms live.
+fn han_candidates() -> impl Iterator<Item = char> {
+    (0x3400u32..=0x9FFF).chain(0xF900..=0xFAFF).chain(0x20000..=0x2A6DF).filter_map(char::from_u32)
+}
+
+/// The fold table for a corpus: every `traditional → simplified` pair whose simplified side
+/// occurs (after folding) in `texts`.
+fn fold_pairs(texts: &[&str], to_simplified: &dyn Fn(char) -> Option<char>) -> Vec<(char, char)> {
+    let fold = |c: char| {
+        let c = fold_case(fold_width(c));
+        to_simplified(c).unwrap_or(c)
+    };
+    let alphabet: HashSet<char> = texts.iter().flat_map(|t| t.chars()).map(fold).collect();
+    han_candidates()
+        .filter_map(|t| to_simplified(t).filter(|&s| s != t && alphabet.contains(&s)).map(|s| (t, s)))
+        .collect()
+}
+
+fn to_postings(counts: &BTreeMap<u32, u32>) -> Vec<Posting> {
+    counts.iter().map(|(&doc, &tf)| Posting { doc, tf }).collect()
+}
+
+#[derive(Default)]
+struct KeyPostings {
+    text: BTreeMap<u32, u32>,
+    title: BTreeMap<u32, u32>,
+}
+
+fn build_fst(entries: &BTreeMap<String, KeyPostings>, freq: &dyn Fn(&str) -> Option<u64>, postings: &mut Vec<u8>) -> Vec<u8> {
+    let mut builder = fst::MapBuilder::memory();
+    for (key, lists) in entries {
+        let offset = postings.len() as u64;
+        let block = PostingsBlock {
+            freq: freq(key).unwrap_or(0),
+            text: to_postings(&lists.text),
+            title: to_postings(&lists.title),
+        };
+        block.write(postings, true);
+        builder.insert(key, offset).expect("keys are sorted and unique (BTreeMap)");
+    }
+    builder.into_inner().expect("writing to memory cannot fail")
+}
+
+/// Builds the index bytes for `docs`.
+///
+/// `discover_words` returns the words of a folded text (jieba `cut_for_search`);
+/// `to_simplified` maps a traditional character to its simplified form.
+pub fn build_index(
+    docs: &[SourceDoc],
+    discover_words: &mut dyn FnMut(&str) -> Vec<String>,
+    to_simplified: &dyn Fn(char) -> Option<char>,
+) -> Vec<u8> {
+    // Flatten: titles (one per section) and passages, in order.
+    let mut titles: Vec<(String, u32)> = Vec::new();
+    let mut passages: Vec<String> = Vec::new();
+    let mut sources: Vec<(String, u32)> = Vec::new();
+    for doc in docs {
+        sources.push((doc.name.clone(), passages.len() as u32));
+        for section in &doc.sections {
+            titles.push((section.title(), passages.len() as u32));
+            passages.extend(section.passages.iter().cloned());
+        }
+    }
+
+    let all_texts: Vec<&str> = passages.iter().map(String::as_str).chain(titles.iter().map(|t| t.0.as_str())).collect();
+    let fold_bytes = FoldTable::encode(&fold_pairs(&all_texts, to_simplified));
+    let fold = FoldTable::new(&fold_bytes).expect("encoded by FoldTable::encode");
+
+    let text_keys: Vec<String> = passages.iter().map(|p| match_key(p, &fold).text).collect();
+    let title_keys: Vec<String> = titles.iter().map(|t| match_key(&t.0, &fold).text).collect();
+
+    // Vocabulary: CJK words jieba finds in the corpus, with their counts.
+    let mut vocab = BuildVocab::default();
+    for key in text_keys.iter().chain(&title_keys) {
+        for word in discover_words(key) {
+            let chars = word.chars().count();
+            if chars > 0 && chars <= MAX_WORD_CHARS && word.chars().all(is_cjk) {
+                *vocab.freq.entry(word).or_default() += 1;
+                vocab.total += 1;
+            }
+        }
+    }
+
+    let mut grams: BTreeMap<String, KeyPostings> = BTreeMap::new();
+    let mut words: BTreeMap<String, KeyPostings> = BTreeMap::new();
+    for word in vocab.freq.keys() {
+        words.entry(word.clone()).or_default();
+    }
+    let mut word_tokens: HashMap<String, u64> = HashMap::new();
+    let fields: [(&[String], bool); 2] = [(&text_keys, false), (&title_keys, true)];
+    for (keys, is_title) in fields {
+        for (doc, key) in keys.iter().enumerate() {
+            let doc = doc as u32;
+            for gram in index_grams(key) {
+                let entry = grams.entry(gram.to_string()).or_default();
+                *(if is_title { &mut entry.title } else { &mut entry.text }).entry(doc).or_default() += 1;
+            }
+            for word in search_words(key, &vocab) {
+                if !word.chars().all(is_cjk) {
+                    *word_tokens.entry(word.clone()).or_default() += 1;
+                }
+                let entry = words.entry(word).or_default();
+                *(if is_title { &mut entry.title } else { &mut entry.text }).entry(doc).or_default() += 1;
+            }
+        }
+    }
+
+    let mut postings = Vec::new();
+    let gram_fst = build_fst(&grams, &|_| None, &mut postings);
+    let word_freq = |w: &str| vocab.freq(w).or_else(|| word_tokens.get(w).copied());
+    let word_fst = build_fst(&words, &word_freq, &mut postings);
+
+    let mut blob = Vec::new();
+    let mut push_strings = |strings: &mut dyn Iterator<Item = &str>| {
+        let mut offsets = vec![blob.len() as u32];
+        for s in strings {
+            blob.extend_from_slice(s.as_bytes());
+            offsets.push(blob.len() as u32);
+        }
+        offsets
+    };
+    let passage_offsets = push_strings(&mut passages.iter().map(String::as_str));
+    let title_offsets = push_strings(&mut titles.iter().map(|t| t.0.as_str()));
+    let source_offsets = push_strings(&mut sources.iter().map(|s| s.0.as_str()));
+
+    let mean = |lens: &mut dyn Iterator<Item = usize>, n: usize| {
+        if n == 0 {
+            0.0
+        } else {
+            lens.sum::<usize>() as f32 / n as f32
+        }
+    };
+    let stats = Stats {
+        passages: passages.len() as u32,
+        titles: titles.len() as u32,
+        sources: sources.len() as u32,
+        grams: grams.len() as u32,
+        words: words.len() as u32,
+        avg_text_chars: mean(&mut passages.iter().map(|p| p.chars().count()), passages.len()),
+        avg_title_chars: mean(&mut titles.iter().map(|t| t.0.chars().count()), titles.len()),
+        word_freq_total: vocab.total.max(1),
+        max_word_chars: MAX_WORD_CHARS as u32,
+    };
+    encode_index(&IndexParts {
+        stats,
+        blob,
+        passage_offsets,
+        title_first: titles.iter().map(|t| t.1).collect(),
+        title_offsets,
+        source_first: sources.iter().map(|s| s.1).collect(),
+        source_offsets,
+        gram_fst,
+        word_fst,
+        postings,
+        fold: fold_bytes.clone(),
+    })
+}

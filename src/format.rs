@@ -1,0 +1,647 @@
+//! The index file format: the one place that knows the byte layout.
+//!
+//! `build.rs` writes an index with [`encode_index`]; the runtime opens the same bytes with
+//! [`IndexView::open`]. Opening checks the magic, the version and that every section lies
+//! inside the file, then hands out borrowed views: nothing is parsed or copied up front, and
+//! every later read (`varint`, offsets, string slices) is bounds-checked, so a damaged index
+//! yields a [`FormatError`] instead of a panic.
+//!
+//! Layout (all integers little-endian):
+//! ```text
+//! header   : MAGIC (8 bytes) | VERSION u32 | section count u32 | count × (kind u32, offset u32, len u32)
+//! sections : Stats, Blob (UTF-8 strings), PassageOffsets (n+1 × u32 into Blob),
+//!            TitleFirst (first passage of each title, u32), TitleOffsets (t+1 × u32 into Blob),
+//!            SourceFirst, SourceOffsets (likewise), GramFst, WordFst (fst::Map key → postings offset),
+//!            Postings (varint blocks, see `PostingsBlock`), Fold (sorted (u32, u32) char pairs)
+//! postings : gram block = list(text) list(title);  word block = varint freq, list(text) list(title)
+//! list     : varint count, count × (varint doc-id delta, varint term frequency)
+//! ```
+//! Titles and sources cover contiguous passage ranges, so a passage's title/source is found by
+//! binary search and the postings of a title expand to a range of passages.
+
+use std::fmt;
+
+/// First bytes of every index.
+pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
+/// Bumped whenever the layout changes; an index of another version is refused.
+pub const VERSION: u32 = 1;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum SectionKind {
+    Stats = 1,
+    Blob = 2,
+    PassageOffsets = 3,
+    TitleFirst = 4,
+    TitleOffsets = 5,
+    SourceFirst = 6,
+    SourceOffsets = 7,
+    GramFst = 8,
+    WordFst = 9,
+    Postings = 10,
+    Fold = 11,
+}
+
+const SECTION_KINDS: [SectionKind; 11] = [
+    SectionKind::Stats,
+    SectionKind::Blob,
+    SectionKind::PassageOffsets,
+    SectionKind::TitleFirst,
+    SectionKind::TitleOffsets,
+    SectionKind::SourceFirst,
+    SectionKind::SourceOffsets,
+    SectionKind::GramFst,
+    SectionKind::WordFst,
+    SectionKind::Postings,
+    SectionKind::Fold,
+];
+
+/// Why an index could not be opened or read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormatError {
+    /// The bytes do not start with [`MAGIC`]: not a zh-search index.
+    BadMagic,
+    /// Written by another format version: rebuild the index with this version of zh-search.
+    UnsupportedVersion { found: u32, expected: u32 },
+    /// The file ends before a header, section or record it declares.
+    Truncated { what: &'static str },
+    /// A section is missing from the header.
+    MissingSection(SectionKind),
+    /// An offset, length or id points outside its section.
+    OutOfBounds { what: &'static str },
+    /// A string in the blob is not valid UTF-8.
+    BadUtf8,
+    /// The embedded fst could not be opened.
+    BadFst(String),
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormatError::BadMagic => write!(f, "not a zh-search index (bad magic bytes)"),
+            FormatError::UnsupportedVersion { found, expected } => write!(
+                f,
+                "index format version {found} is not supported (expected {expected}); rebuild the index"
+            ),
+            FormatError::Truncated { what } => write!(f, "index is truncated (while reading {what})"),
+            FormatError::MissingSection(kind) => write!(f, "index has no {kind:?} section"),
+            FormatError::OutOfBounds { what } => write!(f, "index is corrupt: {what} out of bounds"),
+            FormatError::BadUtf8 => write!(f, "index is corrupt: text is not valid UTF-8"),
+            FormatError::BadFst(e) => write!(f, "index is corrupt: term dictionary: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+pub type Result<T> = std::result::Result<T, FormatError>;
+
+// ---------------------------------------------------------------------------------------------
+// Primitive encodings
+
+/// Appends `value` as an unsigned LEB128 varint.
+pub fn write_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Reads a varint at `*pos`, advancing it. Fails on truncation or on more than 64 bits.
+pub fn read_varint(bytes: &[u8], pos: &mut usize) -> Result<u64> {
+    let mut value = 0u64;
+    let mut shift = 0u32;
+    loop {
+        let byte = *bytes.get(*pos).ok_or(FormatError::Truncated { what: "varint" })?;
+        *pos += 1;
+        if shift == 63 && byte > 1 {
+            return Err(FormatError::OutOfBounds { what: "varint" });
+        }
+        value |= u64::from(byte & 0x7F) << shift;
+        if byte & 0x80 == 0 {
+            return Ok(value);
+        }
+        shift += 7;
+        if shift > 63 {
+            return Err(FormatError::OutOfBounds { what: "varint" });
+        }
+    }
+}
+
+fn read_u32_at(bytes: &[u8], pos: usize, what: &'static str) -> Result<u32> {
+    let end = pos.checked_add(4).ok_or(FormatError::Truncated { what })?;
+    let b = bytes.get(pos..end).ok_or(FormatError::Truncated { what })?;
+    Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// A borrowed array of little-endian u32s.
+#[derive(Clone, Copy, Debug)]
+pub struct U32Array<'a>(&'a [u8]);
+
+impl<'a> U32Array<'a> {
+    fn new(bytes: &'a [u8], what: &'static str) -> Result<Self> {
+        if bytes.len() % 4 != 0 {
+            return Err(FormatError::Truncated { what });
+        }
+        Ok(U32Array(bytes))
+    }
+    pub fn len(&self) -> usize {
+        self.0.len() / 4
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn get(&self, i: usize) -> Option<u32> {
+        let start = i.checked_mul(4)?;
+        let b = self.0.get(start..start + 4)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    /// Index of the last entry `<= value` (entries must be ascending), if any.
+    pub fn last_at_or_below(&self, value: u32) -> Option<usize> {
+        let (mut lo, mut hi) = (0usize, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.get(mid)? <= value {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo.checked_sub(1)
+    }
+}
+
+fn push_u32s(out: &mut Vec<u8>, values: &[u32]) {
+    for v in values {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stats
+
+/// Corpus-wide numbers stored in the index.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Stats {
+    pub passages: u32,
+    pub titles: u32,
+    pub sources: u32,
+    pub grams: u32,
+    pub words: u32,
+    /// Mean match-key length of passage texts, in chars (BM25 length normalisation).
+    pub avg_text_chars: f32,
+    /// Mean match-key length of titles, in chars.
+    pub avg_title_chars: f32,
+    /// Sum of all vocabulary frequencies (the segmenter's probability denominator).
+    pub word_freq_total: u64,
+    /// Longest vocabulary word, in chars (bounds the segmenter's look-ahead).
+    pub max_word_chars: u32,
+}
+
+const STATS_LEN: usize = 4 * 5 + 4 * 2 + 8 + 4;
+
+impl Stats {
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(STATS_LEN);
+        push_u32s(&mut out, &[self.passages, self.titles, self.sources, self.grams, self.words]);
+        out.extend_from_slice(&self.avg_text_chars.to_le_bytes());
+        out.extend_from_slice(&self.avg_title_chars.to_le_bytes());
+        out.extend_from_slice(&self.word_freq_total.to_le_bytes());
+        out.extend_from_slice(&self.max_word_chars.to_le_bytes());
+        out
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Stats> {
+        if bytes.len() != STATS_LEN {
+            return Err(FormatError::Truncated { what: "stats" });
+        }
+        let u = |i: usize| read_u32_at(bytes, i * 4, "stats");
+        let f = |pos: usize| read_u32_at(bytes, pos, "stats").map(f32::from_bits);
+        let mut total = [0u8; 8];
+        total.copy_from_slice(&bytes[28..36]);
+        Ok(Stats {
+            passages: u(0)?,
+            titles: u(1)?,
+            sources: u(2)?,
+            grams: u(3)?,
+            words: u(4)?,
+            avg_text_chars: f(20)?,
+            avg_title_chars: f(24)?,
+            word_freq_total: u64::from_le_bytes(total),
+            max_word_chars: read_u32_at(bytes, 36, "stats")?,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fold table
+
+/// Traditional → simplified character pairs, sorted by the traditional character.
+///
+/// The builder keeps only pairs whose simplified side occurs in the corpus: a query character
+/// outside the table cannot match anything whether it is folded or not, so the table stays a
+/// few kilobytes instead of carrying all of OpenCC's 2,700 pairs.
+#[derive(Clone, Copy, Debug)]
+pub struct FoldTable<'a>(&'a [u8]);
+
+impl<'a> FoldTable<'a> {
+    pub const EMPTY: FoldTable<'static> = FoldTable(&[]);
+
+    pub fn new(bytes: &'a [u8]) -> Result<Self> {
+        if bytes.len() % 8 != 0 {
+            return Err(FormatError::Truncated { what: "fold table" });
+        }
+        Ok(FoldTable(bytes))
+    }
+
+    pub fn encode(pairs: &[(char, char)]) -> Vec<u8> {
+        let mut sorted = pairs.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup_by_key(|p| p.0);
+        let mut out = Vec::with_capacity(sorted.len() * 8);
+        for (from, to) in sorted {
+            push_u32s(&mut out, &[from as u32, to as u32]);
+        }
+        out
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len() / 8
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn pair(&self, i: usize) -> Option<(u32, u32)> {
+        Some((read_u32_at(self.0, i * 8, "fold").ok()?, read_u32_at(self.0, i * 8 + 4, "fold").ok()?))
+    }
+
+    /// The simplified form of `c`, if the table has one.
+    pub fn get(&self, c: char) -> Option<char> {
+        let key = c as u32;
+        let (mut lo, mut hi) = (0usize, self.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let (from, to) = self.pair(mid)?;
+            match from.cmp(&key) {
+                std::cmp::Ordering::Equal => return char::from_u32(to),
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+            }
+        }
+        None
+    }
+
+    /// All pairs, for tests and tools.
+    pub fn pairs(&self) -> impl Iterator<Item = (char, char)> + '_ {
+        (0..self.len()).filter_map(|i| {
+            let (a, b) = self.pair(i)?;
+            Some((char::from_u32(a)?, char::from_u32(b)?))
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Postings
+
+/// One posting: a document (passage id or title id) and how often the key occurs in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Posting {
+    pub doc: u32,
+    pub tf: u32,
+}
+
+/// Appends a posting list (`postings` must be sorted by doc, without duplicates).
+pub fn write_posting_list(out: &mut Vec<u8>, postings: &[Posting]) {
+    write_varint(out, postings.len() as u64);
+    let mut previous = 0u32;
+    for (i, p) in postings.iter().enumerate() {
+        let delta = if i == 0 { p.doc } else { p.doc - previous };
+        write_varint(out, u64::from(delta));
+        write_varint(out, u64::from(p.tf));
+        previous = p.doc;
+    }
+}
+
+/// Reads a posting list at `*pos`, checking every id against `doc_limit`.
+pub fn read_posting_list(bytes: &[u8], pos: &mut usize, doc_limit: u32) -> Result<Vec<Posting>> {
+    let count = read_varint(bytes, pos)?;
+    // Each posting takes at least two bytes: a count beyond that is corruption.
+    if count > (bytes.len().saturating_sub(*pos) / 2) as u64 {
+        return Err(FormatError::OutOfBounds { what: "posting count" });
+    }
+    let mut out = Vec::with_capacity(count as usize);
+    let mut doc = 0u64;
+    for i in 0..count {
+        let delta = read_varint(bytes, pos)?;
+        doc = if i == 0 { delta } else { doc + delta };
+        let tf = read_varint(bytes, pos)?;
+        if doc >= u64::from(doc_limit) || (i > 0 && delta == 0) || tf == 0 || tf > u64::from(u32::MAX) {
+            return Err(FormatError::OutOfBounds { what: "posting" });
+        }
+        out.push(Posting { doc: doc as u32, tf: tf as u32 });
+    }
+    Ok(out)
+}
+
+/// The postings stored for one key: where it occurs in passage texts and in titles.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PostingsBlock {
+    /// Vocabulary frequency (words only; 0 for grams).
+    pub freq: u64,
+    pub text: Vec<Posting>,
+    pub title: Vec<Posting>,
+}
+
+impl PostingsBlock {
+    pub fn write(&self, out: &mut Vec<u8>, with_freq: bool) {
+        if with_freq {
+            write_varint(out, self.freq);
+        }
+        write_posting_list(out, &self.text);
+        write_posting_list(out, &self.title);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writer
+
+/// Everything the builder produces, in the order the sections are written.
+#[derive(Clone, Debug, Default)]
+pub struct IndexParts {
+    pub stats: Stats,
+    pub blob: Vec<u8>,
+    pub passage_offsets: Vec<u32>,
+    pub title_first: Vec<u32>,
+    pub title_offsets: Vec<u32>,
+    pub source_first: Vec<u32>,
+    pub source_offsets: Vec<u32>,
+    pub gram_fst: Vec<u8>,
+    pub word_fst: Vec<u8>,
+    pub postings: Vec<u8>,
+    pub fold: Vec<u8>,
+}
+
+/// Serialises an index. Sections are 4-byte aligned.
+pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
+    let u32_bytes = |v: &[u32]| {
+        let mut out = Vec::with_capacity(v.len() * 4);
+        push_u32s(&mut out, v);
+        out
+    };
+    let sections: Vec<(SectionKind, Vec<u8>)> = vec![
+        (SectionKind::Stats, parts.stats.encode()),
+        (SectionKind::Blob, parts.blob.clone()),
+        (SectionKind::PassageOffsets, u32_bytes(&parts.passage_offsets)),
+        (SectionKind::TitleFirst, u32_bytes(&parts.title_first)),
+        (SectionKind::TitleOffsets, u32_bytes(&parts.title_offsets)),
+        (SectionKind::SourceFirst, u32_bytes(&parts.source_first)),
+        (SectionKind::SourceOffsets, u32_bytes(&parts.source_offsets)),
+        (SectionKind::GramFst, parts.gram_fst.clone()),
+        (SectionKind::WordFst, parts.word_fst.clone()),
+        (SectionKind::Postings, parts.postings.clone()),
+        (SectionKind::Fold, parts.fold.clone()),
+    ];
+    let header_len = 8 + 4 + 4 + sections.len() * 12;
+    let mut out = Vec::new();
+    out.extend_from_slice(MAGIC);
+    push_u32s(&mut out, &[VERSION, sections.len() as u32]);
+    let mut offset = header_len;
+    let mut table = Vec::new();
+    for (kind, bytes) in &sections {
+        offset = offset.next_multiple_of(4);
+        table.push((*kind as u32, offset as u32, bytes.len() as u32));
+        offset += bytes.len();
+    }
+    for (kind, off, len) in &table {
+        push_u32s(&mut out, &[*kind, *off, *len]);
+    }
+    for ((_, bytes), (_, off, _)) in sections.iter().zip(&table) {
+        out.resize(*off as usize, 0);
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader
+
+/// A zero-copy view of an index.
+pub struct IndexView<'a> {
+    pub bytes: &'a [u8],
+    pub stats: Stats,
+    blob: &'a [u8],
+    passage_offsets: U32Array<'a>,
+    title_first: U32Array<'a>,
+    title_offsets: U32Array<'a>,
+    source_first: U32Array<'a>,
+    source_offsets: U32Array<'a>,
+    pub grams: fst::Map<&'a [u8]>,
+    pub words: fst::Map<&'a [u8]>,
+    postings: &'a [u8],
+    pub fold: FoldTable<'a>,
+}
+
+impl<'a> IndexView<'a> {
+    /// Checks the header and section bounds and borrows every section. O(number of sections).
+    pub fn open(bytes: &'a [u8]) -> Result<IndexView<'a>> {
+        if bytes.len() < 16 {
+            return Err(if bytes.starts_with(&MAGIC[..bytes.len().min(8)]) {
+                FormatError::Truncated { what: "header" }
+            } else {
+                FormatError::BadMagic
+            });
+        }
+        if &bytes[..8] != MAGIC {
+            return Err(FormatError::BadMagic);
+        }
+        let version = read_u32_at(bytes, 8, "header")?;
+        if version != VERSION {
+            return Err(FormatError::UnsupportedVersion { found: version, expected: VERSION });
+        }
+        let count = read_u32_at(bytes, 12, "header")? as usize;
+        if count > 64 {
+            return Err(FormatError::OutOfBounds { what: "section count" });
+        }
+        let mut found: [Option<&'a [u8]>; 12] = [None; 12];
+        for i in 0..count {
+            let at = 16 + i * 12;
+            let kind = read_u32_at(bytes, at, "section table")?;
+            let off = read_u32_at(bytes, at + 4, "section table")? as usize;
+            let len = read_u32_at(bytes, at + 8, "section table")? as usize;
+            let section = off
+                .checked_add(len)
+                .and_then(|end| bytes.get(off..end))
+                .ok_or(FormatError::Truncated { what: "section" })?;
+            if let Some(slot) = found.get_mut(kind as usize) {
+                *slot = Some(section);
+            }
+        }
+        let section = |kind: SectionKind| found[kind as usize].ok_or(FormatError::MissingSection(kind));
+        debug_assert!(SECTION_KINDS.iter().all(|k| (*k as usize) < found.len()));
+        let u32s = |kind: SectionKind, what| section(kind).and_then(|b| U32Array::new(b, what));
+        let fst_map = |kind: SectionKind| {
+            section(kind).and_then(|b| fst::Map::new(b).map_err(|e| FormatError::BadFst(e.to_string())))
+        };
+        let view = IndexView {
+            bytes,
+            stats: Stats::decode(section(SectionKind::Stats)?)?,
+            blob: section(SectionKind::Blob)?,
+            passage_offsets: u32s(SectionKind::PassageOffsets, "passage offsets")?,
+            title_first: u32s(SectionKind::TitleFirst, "title table")?,
+            title_offsets: u32s(SectionKind::TitleOffsets, "title offsets")?,
+            source_first: u32s(SectionKind::SourceFirst, "source table")?,
+            source_offsets: u32s(SectionKind::SourceOffsets, "source offsets")?,
+            grams: fst_map(SectionKind::GramFst)?,
+            words: fst_map(SectionKind::WordFst)?,
+            postings: section(SectionKind::Postings)?,
+            fold: FoldTable::new(section(SectionKind::Fold)?)?,
+        };
+        let s = view.stats;
+        let consistent = view.passage_offsets.len() == s.passages as usize + 1
+            && view.title_first.len() == s.titles as usize
+            && view.title_offsets.len() == s.titles as usize + 1
+            && view.source_first.len() == s.sources as usize
+            && view.source_offsets.len() == s.sources as usize + 1
+            && (s.passages == 0 || (view.title_first.get(0) == Some(0) && view.source_first.get(0) == Some(0)));
+        if !consistent {
+            return Err(FormatError::OutOfBounds { what: "table sizes" });
+        }
+        Ok(view)
+    }
+
+    pub fn passage_count(&self) -> u32 {
+        self.stats.passages
+    }
+
+    fn blob_str(&self, offsets: &U32Array<'a>, i: usize) -> Result<&'a str> {
+        let what = "string offset";
+        let start = offsets.get(i).ok_or(FormatError::OutOfBounds { what })? as usize;
+        let end = offsets.get(i + 1).ok_or(FormatError::OutOfBounds { what })? as usize;
+        let bytes = self.blob.get(start..end).ok_or(FormatError::OutOfBounds { what })?;
+        std::str::from_utf8(bytes).map_err(|_| FormatError::BadUtf8)
+    }
+
+    /// The original text of a passage.
+    pub fn passage_text(&self, passage: u32) -> Result<&'a str> {
+        self.blob_str(&self.passage_offsets, passage as usize)
+    }
+
+    /// The title id of a passage.
+    pub fn title_of(&self, passage: u32) -> Result<u32> {
+        if passage >= self.stats.passages {
+            return Err(FormatError::OutOfBounds { what: "passage id" });
+        }
+        self.title_first
+            .last_at_or_below(passage)
+            .map(|t| t as u32)
+            .ok_or(FormatError::OutOfBounds { what: "title table" })
+    }
+
+    pub fn title_text(&self, title: u32) -> Result<&'a str> {
+        self.blob_str(&self.title_offsets, title as usize)
+    }
+
+    /// The passages `[first, end)` a title heads.
+    pub fn title_passages(&self, title: u32) -> Result<(u32, u32)> {
+        let what = "title id";
+        let first = self.title_first.get(title as usize).ok_or(FormatError::OutOfBounds { what })?;
+        let end = self.title_first.get(title as usize + 1).unwrap_or(self.stats.passages);
+        if first > end || end > self.stats.passages {
+            return Err(FormatError::OutOfBounds { what: "title range" });
+        }
+        Ok((first, end))
+    }
+
+    pub fn source_of(&self, passage: u32) -> Result<u32> {
+        if passage >= self.stats.passages {
+            return Err(FormatError::OutOfBounds { what: "passage id" });
+        }
+        self.source_first
+            .last_at_or_below(passage)
+            .map(|s| s as u32)
+            .ok_or(FormatError::OutOfBounds { what: "source table" })
+    }
+
+    pub fn source_name(&self, source: u32) -> Result<&'a str> {
+        self.blob_str(&self.source_offsets, source as usize)
+    }
+
+    /// Decodes the postings block at `offset` (an fst value).
+    pub fn postings_block(&self, offset: u64, with_freq: bool) -> Result<PostingsBlock> {
+        let mut pos = usize::try_from(offset).map_err(|_| FormatError::OutOfBounds { what: "postings offset" })?;
+        if pos >= self.postings.len() {
+            return Err(FormatError::OutOfBounds { what: "postings offset" });
+        }
+        let freq = if with_freq { read_varint(self.postings, &mut pos)? } else { 0 };
+        let text = read_posting_list(self.postings, &mut pos, self.stats.passages)?;
+        let title = read_posting_list(self.postings, &mut pos, self.stats.titles)?;
+        Ok(PostingsBlock { freq, text, title })
+    }
+
+    /// Only the vocabulary frequency of a word block (cheap: no list is decoded).
+    pub fn word_freq_at(&self, offset: u64) -> Result<u64> {
+        let mut pos = usize::try_from(offset).map_err(|_| FormatError::OutOfBounds { what: "postings offset" })?;
+        read_varint(self.postings, &mut pos)
+    }
+
+    /// Document frequency (text list length) of the block at `offset`, without decoding it.
+    pub fn text_df_at(&self, offset: u64, with_freq: bool) -> Result<u64> {
+        let mut pos = usize::try_from(offset).map_err(|_| FormatError::OutOfBounds { what: "postings offset" })?;
+        if with_freq {
+            read_varint(self.postings, &mut pos)?;
+        }
+        read_varint(self.postings, &mut pos)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varint_round_trip() {
+        for v in [0u64, 1, 127, 128, 300, 16_383, 16_384, u32::MAX as u64, u64::MAX] {
+            let mut out = Vec::new();
+            write_varint(&mut out, v);
+            let mut pos = 0;
+            assert_eq!(read_varint(&out, &mut pos).unwrap(), v);
+            assert_eq!(pos, out.len());
+        }
+        assert!(read_varint(&[0x80, 0x80], &mut 0).is_err());
+        assert!(read_varint(&[0xFF; 11], &mut 0).is_err());
+    }
+
+    #[test]
+    fn posting_list_round_trip_and_limits() {
+        let list = vec![Posting { doc: 0, tf: 1 }, Posting { doc: 5, tf: 3 }, Posting { doc: 900, tf: 1 }];
+        let mut out = Vec::new();
+        write_posting_list(&mut out, &list);
+        let mut pos = 0;
+        assert_eq!(read_posting_list(&out, &mut pos, 901).unwrap(), list);
+        assert!(read_posting_list(&out, &mut 0, 900).is_err(), "doc id beyond limit");
+        assert!(read_posting_list(&out[..out.len() - 1], &mut 0, 901).is_err(), "truncated");
+    }
+
+    #[test]
+    fn fold_table_lookup() {
+        let bytes = FoldTable::encode(&[('國', '国'), ('質', '质'), ('檢', '检')]);
+        let table = FoldTable::new(&bytes).unwrap();
+        assert_eq!(table.get('國'), Some('国'));
+        assert_eq!(table.get('質'), Some('质'));
+        assert_eq!(table.get('国'), None);
+        assert_eq!(table.len(), 3);
+        assert!(FoldTable::new(&bytes[..7]).is_err());
+    }
+
+    #[test]
+    fn header_errors() {
+        assert_eq!(IndexView::open(b"").err(), Some(FormatError::Truncated { what: "header" }));
+        assert_eq!(IndexView::open(b"NOTANINDEXATALL!!").err(), Some(FormatError::BadMagic));
+        let mut bytes = encode_index(&IndexParts::default());
+        bytes[8] = 99;
+        assert!(matches!(IndexView::open(&bytes), Err(FormatError::UnsupportedVersion { found: 99, .. })));
+    }
+}

@@ -1,0 +1,39 @@
+//! zh-search: Chinese full-text search that runs entirely in the browser.
+//!
+//! `build.rs` turns a corpus folder into one index (`format`) that is embedded in the module;
+//! the runtime opens it without copying (`format::IndexView`) and answers queries
+//! (`search::Engine`). Indexing and querying share one normaliser (`normalize`) and one
+//! tokenizer (`tokenize`), so a query is always cut the way the text was.
+//!
+//! Modules by concept:
+//! * `normalize`: folding (width, case, traditional → simplified), match keys, OCR number gaps;
+//! * `passage`: cutting OCR'd/Markdown files into titled passages (build time);
+//! * `tokenize`: grams (Ctrl-F recall) and vocabulary words (ranking), for both sides;
+//! * `format`: the versioned binary layout, writer and zero-copy reader;
+//! * `builder`: corpus folder → index bytes (build time);
+//! * `query`, `rank`, `snippet`, `search`: the query side;
+//! * `wasm`: the thin `#[wasm_bindgen]` facade.
+
+pub mod format;
+pub mod normalize;
+pub mod query;
+pub mod rank;
+pub mod search;
+pub mod snippet;
+pub mod tokenize;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod builder;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod passage;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+/// The index built from the corpus by `build.rs` (`ZH_SEARCH_SEEDS`, default `seeds/`).
+pub static INDEX_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/index.bin"));
+
+/// Opens the embedded index.
+pub fn embedded_engine() -> Result<search::Engine<'static>, format::FormatError> {
+    search::Engine::open(INDEX_BYTES)
+}

@@ -1,0 +1,317 @@
+//! Text normalisation shared by the index builder (`build.rs`) and the query side.
+//!
+//! Matching in zh-search is done on a *match key*: the text folded character by character
+//! (full-width → half-width, case-folded, traditional → simplified) with whitespace and
+//! invisible characters dropped (a single space survives only between two letters/digits, so
+//! `hello world` stays two words while `安全 个个` or an OCR break inside `碳计\n量` does not
+//! separate anything). Because every kept character maps to exactly one original character,
+//! a match found in the key maps back to an exact span of the original text: highlights are
+//! always drawn on the characters the reader sees, even when they typed traditional
+//! characters or full-width letters.
+//!
+//! Both sides call [`match_key`] and [`repair_number_gaps`]; a query can therefore never be
+//! normalised differently from the text it should find.
+
+use crate::format::FoldTable;
+
+/// What a character is to the tokenizer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CharClass {
+    /// Han ideographs and the other space-less scripts (kana, hangul): indexed as bigrams.
+    Cjk,
+    /// Letters and digits of space-separated scripts: indexed as whole tokens.
+    Word,
+    /// Whitespace and invisible characters: dropped from match keys.
+    Space,
+    /// Punctuation and symbols: kept in match keys, never indexed on their own.
+    Other,
+}
+
+/// Han ideographs (all CJK Unified Ideograph blocks and compatibility blocks), `〇` and `々`.
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3005 | 0x3007
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x2A6DF
+        | 0x2A700..=0x2EE5F
+        | 0x2F800..=0x2FA1F
+        | 0x30000..=0x323AF)
+}
+
+/// Characters of scripts written without spaces: Han, kana (minus the middle dot) and hangul.
+pub fn is_cjk(c: char) -> bool {
+    is_han(c)
+        || matches!(c as u32, 0x3041..=0x30FA | 0x30FC..=0x30FF | 0x31F0..=0x31FF | 0xAC00..=0xD7AF)
+}
+
+/// Zero-width and other invisible formatting characters, treated like whitespace.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+    )
+}
+
+pub fn char_class(c: char) -> CharClass {
+    if is_cjk(c) {
+        CharClass::Cjk
+    } else if c.is_whitespace() || is_invisible(c) || c.is_control() {
+        CharClass::Space
+    } else if c.is_alphanumeric() {
+        CharClass::Word
+    } else {
+        CharClass::Other
+    }
+}
+
+/// Folds one character: full-width ASCII → ASCII, ideographic space → space, simple
+/// lower-casing, then traditional → simplified through the index's fold table.
+pub fn fold_char(c: char, table: &FoldTable<'_>) -> char {
+    let c = fold_width(c);
+    let c = fold_case(c);
+    table.get(c).unwrap_or(c)
+}
+
+/// Full-width forms U+FF01–U+FF5E are the ASCII range shifted by 0xFEE0.
+pub fn fold_width(c: char) -> char {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
+}
+
+/// Lower-cases a character when its lower case is a single character (keeps the 1:1 mapping
+/// between the key and the original text).
+pub fn fold_case(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Joins digits that OCR split with horizontal spaces: `2229 . 6万元` → `2229.6万元`,
+/// `1 2月1 4日` → `12月14日`. Line breaks are left alone (see `passage` for those).
+pub fn repair_number_gaps(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let is_gap = |c: char| c == ' ' || c == '\t' || c == '\u{3000}';
+    let is_point = |c: char| c == '.' || c == '．';
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_gap(c) {
+            let mut j = i;
+            while j < chars.len() && is_gap(chars[j]) {
+                j += 1;
+            }
+            let before = out.chars().next_back();
+            let after = chars.get(j).copied();
+            let digit_before = before.is_some_and(|b| b.is_ascii_digit());
+            let point_before = before.is_some_and(is_point) && {
+                let mut rev = out.chars().rev();
+                rev.next();
+                rev.next().is_some_and(|b| b.is_ascii_digit())
+            };
+            let digit_after = after.is_some_and(|a| a.is_ascii_digit());
+            let point_after = after.is_some_and(is_point)
+                && chars[j + 1..]
+                    .iter()
+                    .find(|&&x| !is_gap(x))
+                    .is_some_and(|x| x.is_ascii_digit());
+            let joins = (digit_before && (digit_after || point_after)) || (point_before && digit_after);
+            if !joins {
+                out.extend(&chars[i..j]);
+            }
+            i = j;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// The folded form of a text, with a map from each folded character back to the original.
+#[derive(Clone, Debug, Default)]
+pub struct Key {
+    /// The folded text searched by the engine.
+    pub text: String,
+    /// For each char of `text`: its byte offset in `text`.
+    folded_starts: Vec<u32>,
+    /// For each char of `text`: the byte span of the original character it came from.
+    original_spans: Vec<(u32, u32)>,
+}
+
+impl Key {
+    /// Byte span in the original text of the folded byte range `[start, end)`.
+    /// `start`/`end` must be char boundaries of `self.text` (as returned by `find`).
+    pub fn original_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let first = self.char_index(start);
+        let last = self.char_index(end).saturating_sub(1).max(first);
+        match (self.original_spans.get(first), self.original_spans.get(last)) {
+            (Some(a), Some(b)) if end > start => (a.0 as usize, b.1 as usize),
+            (Some(a), _) => (a.0 as usize, a.0 as usize),
+            _ => {
+                let end_of_text = self.original_spans.last().map_or(0, |s| s.1 as usize);
+                (end_of_text, end_of_text)
+            }
+        }
+    }
+
+    fn char_index(&self, byte: usize) -> usize {
+        match self.folded_starts.binary_search(&(byte as u32)) {
+            Ok(i) => i,
+            Err(i) => i,
+        }
+    }
+
+    /// Every non-overlapping occurrence of `needle` (already a folded key) as folded byte
+    /// ranges. An occurrence of a needle that begins with a letter/digit only counts at a word
+    /// start, so `qi` does not match inside `nqi` while `nq` does.
+    pub fn find_all(&self, needle: &str) -> Vec<(usize, usize)> {
+        let mut found = Vec::new();
+        if needle.is_empty() {
+            return found;
+        }
+        let word_start = needle.chars().next().is_some_and(|c| char_class(c) == CharClass::Word);
+        let mut from = 0;
+        while let Some(pos) = self.text.get(from..).and_then(|rest| rest.find(needle)) {
+            let start = from + pos;
+            let end = start + needle.len();
+            let at_boundary = !word_start
+                || self.text[..start].chars().next_back().is_none_or(|p| char_class(p) != CharClass::Word);
+            if at_boundary {
+                found.push((start, end));
+                from = end;
+            } else {
+                from = start + self.text[start..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+        found
+    }
+
+    /// Number of characters in the key (what BM25 uses as document length).
+    pub fn char_len(&self) -> usize {
+        self.folded_starts.len()
+    }
+}
+
+/// Builds the match key of `original` (see the module docs).
+pub fn match_key(original: &str, table: &FoldTable<'_>) -> Key {
+    let mut key = Key {
+        text: String::with_capacity(original.len()),
+        folded_starts: Vec::with_capacity(original.len() / 2),
+        original_spans: Vec::with_capacity(original.len() / 2),
+    };
+    let mut last_kept: Option<CharClass> = None;
+    let mut pending_space: Option<(u32, u32)> = None;
+    for (pos, c) in original.char_indices() {
+        let span = (pos as u32, (pos + c.len_utf8()) as u32);
+        let folded = fold_char(c, table);
+        let class = char_class(folded);
+        if class == CharClass::Space {
+            if last_kept == Some(CharClass::Word) && pending_space.is_none() {
+                pending_space = Some(span);
+            }
+            continue;
+        }
+        if let Some(space) = pending_space.take() {
+            if class == CharClass::Word {
+                key.folded_starts.push(key.text.len() as u32);
+                key.original_spans.push(space);
+                key.text.push(' ');
+            }
+        }
+        key.folded_starts.push(key.text.len() as u32);
+        key.original_spans.push(span);
+        key.text.push(folded);
+        last_kept = Some(class);
+    }
+    key
+}
+
+/// The folded key text alone (no offset map), for index building and query terms.
+pub fn fold_text(original: &str, table: &FoldTable<'_>) -> String {
+    match_key(original, table).text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> (Vec<u8>, FoldTable<'static>) {
+        let bytes = FoldTable::encode(&[('質', '质'), ('檢', '检'), ('國', '国'), ('計', '计')]);
+        let leaked: &'static [u8] = Box::leak(bytes.clone().into_boxed_slice());
+        (bytes, FoldTable::new(leaked).unwrap())
+    }
+
+    #[test]
+    fn fold_table_cases() {
+        let (_, t) = table();
+        let cases = [
+            ("聊城市質檢所", "聊城市质检所"),
+            ("ＮＱＩ", "nqi"),
+            ("NQI", "nqi"),
+            ("碳计\n\n量", "碳计量"),
+            ("安全 个个", "安全个个"),
+            ("hello   world", "hello world"),
+            ("hello\n世界", "hello世界"),
+            ("a\u{200B}b", "ab"),
+            ("國家碳計量", "国家碳计量"),
+            ("Ａｂ　ｃ", "ab c"),
+            ("ΣΑΣ", "σασ"),
+            ("", ""),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(fold_text(input, &t), expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn number_gap_cases() {
+        let cases = [
+            ("2229 . 6万元", "2229.6万元"),
+            ("20 . 53亿元", "20.53亿元"),
+            ("1 2月1 4日", "12月14日"),
+            ("第 3 名", "第 3 名"),
+            ("a 1", "a 1"),
+            ("3.5 m", "3.5 m"),
+            ("12\n34", "12\n34"),
+            ("版本 1 . x", "版本 1 . x"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(repair_number_gaps(input), expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn key_maps_back_to_original() {
+        let (_, t) = table();
+        let original = "聊城市質檢所 NQI\n平台";
+        let key = match_key(original, &t);
+        let hits = key.find_all("质检所");
+        assert_eq!(hits.len(), 1);
+        let (a, b) = key.original_range(hits[0].0, hits[0].1);
+        assert_eq!(&original[a..b], "質檢所");
+        let hits = key.find_all("nqi平");
+        let (a, b) = key.original_range(hits[0].0, hits[0].1);
+        assert_eq!(&original[a..b], "NQI\n平");
+    }
+
+    #[test]
+    fn word_start_boundary() {
+        let (_, t) = table();
+        let key = match_key("NQI平台 qi", &t);
+        assert_eq!(key.find_all("qi").len(), 1, "only the standalone qi");
+        assert_eq!(key.find_all("nq").len(), 1);
+        assert_eq!(key.find_all("平台").len(), 1);
+    }
+}

@@ -1,0 +1,482 @@
+//! Cutting a corpus file into titled passages (build time).
+//!
+//! Real corpora are OCR'd newspaper pages: lines wrap every ~14 characters, blank lines fall
+//! inside words (`标\n\n志着`), headlines are plain lines and bylines sit between stories. The
+//! cutter therefore works in three steps:
+//!
+//! 1. **Runs → blocks.** Non-blank lines are grouped into runs. A run is a Markdown heading, a
+//!    byline (`(通讯员 …)`, `记者 …`), a *heading-like* line (only in files without Markdown
+//!    headings: a standalone short line without sentence punctuation that is clearly shorter or
+//!    longer than the file's wrap width), or body text. Body runs are joined across blank lines
+//!    unless the text before the blank line ends a sentence (`。！？”）…`): a blank line inside a
+//!    sentence is an OCR artefact, not a paragraph break. Lines are joined without a separator
+//!    when either side is CJK and with one space otherwise; digit gaps are repaired.
+//! 2. **Blocks → sections.** Headings open sections (consecutive heading-like lines form one
+//!    title). A byline after body text ends a story; body after it opens an untitled section.
+//!    Heading-like lines at the very end of a file title the untitled story before them
+//!    (newspaper layouts put some headlines after their story). Untitled sections get a title
+//!    derived from their first clause.
+//! 3. **Sections → passages.** Paragraphs longer than [`MAX_PASSAGE_CHARS`] are split at
+//!    sentence ends; pieces shorter than [`MIN_PASSAGE_CHARS`] are merged with a neighbour.
+//!
+//! Nothing is dropped: every non-whitespace character of the file (Markdown `#` markers aside)
+//! ends up in exactly one passage text or in a heading.
+
+use crate::normalize::{is_cjk, repair_number_gaps};
+
+/// Passages longer than this are split at sentence boundaries.
+pub const MAX_PASSAGE_CHARS: usize = 300;
+/// Pieces shorter than this are merged into a neighbouring passage of the same section.
+pub const MIN_PASSAGE_CHARS: usize = 60;
+/// Longest line still considered a heading.
+pub const MAX_HEADING_CHARS: usize = 40;
+/// Separator between the parts of a multi-line title.
+pub const TITLE_SEPARATOR: &str = " · ";
+
+/// A titled group of passages.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Section {
+    /// Headings from the source, in order (empty for untitled sections).
+    pub headings: Vec<String>,
+    /// For untitled sections: a title made from the first clause (not source text of its own).
+    pub derived_title: Option<String>,
+    pub passages: Vec<String>,
+}
+
+impl Section {
+    pub fn title(&self) -> String {
+        if self.headings.is_empty() {
+            self.derived_title.clone().unwrap_or_default()
+        } else {
+            self.headings.join(TITLE_SEPARATOR)
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BlockKind {
+    Markdown,
+    HeadingLike,
+    Byline,
+    Body,
+}
+
+#[derive(Debug)]
+struct Block {
+    kind: BlockKind,
+    text: String,
+}
+
+/// Characters after which a blank line is a paragraph break.
+fn ends_sentence(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '…' | '」' | '』' | '”' | '’' | '）' | ')' | '.' | '．')
+}
+
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF | 0x2010..=0x2027 | 0x00B7 | 0x2E80..=0x2FDF)
+}
+
+/// Separator used when a line break between `a` and `b` is joined.
+fn join_separator(a: char, b: char) -> &'static str {
+    if is_cjk(a) || is_cjk(b) || is_cjk_punct(a) || is_cjk_punct(b) {
+        ""
+    } else {
+        " "
+    }
+}
+
+fn push_joined(text: &mut String, next: &str) {
+    if let (Some(a), Some(b)) = (text.chars().next_back(), next.chars().next()) {
+        text.push_str(join_separator(a, b));
+    }
+    text.push_str(next);
+}
+
+fn markdown_heading(line: &str) -> Option<&str> {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let rest = &line[hashes..];
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let text = rest.trim().trim_end_matches('#').trim();
+    (!text.is_empty()).then_some(text)
+}
+
+fn is_byline(text: &str) -> bool {
+    let chars = text.chars().count();
+    if chars > MAX_HEADING_CHARS || text.contains(['。', '，', '！', '？']) {
+        return false;
+    }
+    let inner = text.trim_start_matches(['(', '（']).trim_end_matches([')', '）']).trim();
+    let parenthesised = inner.len() < text.len() && text.starts_with(['(', '（']) && text.ends_with([')', '）']);
+    const ROLES: [&str; 7] = ["记者", "通讯员", "本报记者", "本报通讯员", "作者", "来源", "摄影"];
+    ROLES.iter().any(|r| inner.starts_with(r)) || (parenthesised && inner.chars().count() <= 20)
+}
+
+fn han_count(text: &str) -> usize {
+    text.chars().filter(|&c| crate::normalize::is_han(c)).count()
+}
+
+/// A standalone short line that reads like a headline.
+fn is_heading_like(lines: &[&str], wrap_width: Option<usize>, last_run: bool) -> bool {
+    let single = lines.len() == 1;
+    if !(single || (last_run && lines.len() == 2)) {
+        return false;
+    }
+    let mut text = String::new();
+    for line in lines {
+        push_joined(&mut text, line);
+    }
+    let chars = text.chars().count();
+    let (Some(first), Some(last)) = (text.chars().next(), text.chars().next_back()) else {
+        return false;
+    };
+    if chars > MAX_HEADING_CHARS
+        || han_count(&text) < 2
+        || text.contains(['。', '！', '？', '!', '?', '；', ';'])
+        || matches!(last, '，' | '、' | ',' | '：' | ':' | '（' | '(' | '“' | '‘' | '《' | '—' | '…')
+        || matches!(first, '（' | '(')
+        || is_byline(&text)
+    {
+        return false;
+    }
+    match wrap_width {
+        // A wrapped line is about as long as the wrap width: only clearly shorter or longer
+        // standalone lines are headlines.
+        Some(width) if single => chars * 3 <= width * 2 || chars >= width + 3,
+        _ => true,
+    }
+}
+
+/// The most common length of lines that continue onto a next line, when the file is wrapped.
+fn wrap_width(lines: &[&str]) -> Option<usize> {
+    let mut counts = std::collections::HashMap::<usize, usize>::new();
+    let mut total = 0;
+    for pair in lines.windows(2) {
+        let (a, b) = (pair[0].trim(), pair[1].trim());
+        if !a.is_empty() && !b.is_empty() && markdown_heading(a).is_none() {
+            *counts.entry(a.chars().count()).or_default() += 1;
+            total += 1;
+        }
+    }
+    let (width, count) = counts.into_iter().max_by_key(|&(w, c)| (c, w))?;
+    (total >= 8 && count * 4 >= total && width >= 4).then_some(width)
+}
+
+fn blocks(content: &str) -> Vec<Block> {
+    let lines: Vec<&str> = content.lines().collect();
+    let has_markdown = lines.iter().any(|l| markdown_heading(l.trim_start()).is_some());
+    let width = wrap_width(&lines);
+
+    // Group into runs of non-blank lines; a Markdown heading is always a run of its own.
+    let mut runs: Vec<Vec<&str>> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in &lines {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                runs.push(std::mem::take(&mut current));
+            }
+        } else if markdown_heading(line).is_some() {
+            if !current.is_empty() {
+                runs.push(std::mem::take(&mut current));
+            }
+            runs.push(vec![line]);
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+
+    let mut out: Vec<Block> = Vec::new();
+    let run_count = runs.len();
+    for (i, run) in runs.iter().enumerate() {
+        let mut text = String::new();
+        for line in run {
+            push_joined(&mut text, line);
+        }
+        let kind = if let Some(heading) = markdown_heading(run[0]) {
+            text = heading.to_string();
+            BlockKind::Markdown
+        } else if is_byline(&text) {
+            BlockKind::Byline
+        } else if !has_markdown && is_heading_like(run, width, i + 1 == run_count) {
+            BlockKind::HeadingLike
+        } else {
+            BlockKind::Body
+        };
+        let text = repair_number_gaps(&text);
+        match out.last_mut() {
+            Some(previous)
+                if kind == BlockKind::Body
+                    && previous.kind == BlockKind::Body
+                    && !previous.text.chars().next_back().is_some_and(ends_sentence) =>
+            {
+                push_joined(&mut previous.text, &text);
+                previous.text = repair_number_gaps(&previous.text);
+            }
+            _ => out.push(Block { kind, text }),
+        }
+    }
+    out
+}
+
+/// Splits a paragraph into pieces of at most [`MAX_PASSAGE_CHARS`], at sentence ends when it
+/// can, at commas when a sentence is too long, and at the limit otherwise.
+fn split_paragraph(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= MAX_PASSAGE_CHARS {
+        return vec![text.to_string()];
+    }
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    while chars.len() - start > MAX_PASSAGE_CHARS {
+        let window = &chars[start..start + MAX_PASSAGE_CHARS];
+        let cut_after = |pred: &dyn Fn(char) -> bool| {
+            window.iter().rposition(|&c| pred(c)).filter(|&p| p >= MIN_PASSAGE_CHARS).map(|p| p + 1)
+        };
+        let cut = cut_after(&|c| matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';'))
+            .or_else(|| cut_after(&|c| matches!(c, '，' | '、' | ',' | '：')))
+            .unwrap_or(MAX_PASSAGE_CHARS);
+        // Keep a closing quote/bracket with its sentence.
+        let mut end = start + cut;
+        while end < chars.len() && matches!(chars[end], '”' | '’' | '」' | '』' | '）' | ')') {
+            end += 1;
+        }
+        pieces.push(chars[start..end].iter().collect());
+        start = end;
+    }
+    if start < chars.len() {
+        pieces.push(chars[start..].iter().collect());
+    }
+    pieces
+}
+
+fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Appends `piece` to the passages of a section, merging short pieces.
+fn add_piece(passages: &mut Vec<String>, piece: String, separator: &str) {
+    if let Some(last) = passages.last_mut() {
+        let (a, b) = (char_len(last), char_len(&piece));
+        if (a < MIN_PASSAGE_CHARS || b < MIN_PASSAGE_CHARS) && a + b <= MAX_PASSAGE_CHARS + MIN_PASSAGE_CHARS {
+            last.push_str(separator);
+            last.push_str(&piece);
+            return;
+        }
+    }
+    passages.push(piece);
+}
+
+fn derive_title(text: &str) -> String {
+    const MAX: usize = 20;
+    let clause: String = text
+        .chars()
+        .take_while(|&c| !matches!(c, '，' | '。' | '！' | '？' | '；' | '：' | ',' | '!' | '?' | ';' | ':' | '\n'))
+        .collect();
+    let clause = if char_len(&clause) < 4 { text.to_string() } else { clause };
+    let mut title: String = clause.chars().take(MAX).collect();
+    if char_len(&clause) > MAX {
+        title.push('…');
+    }
+    title
+}
+
+#[derive(Default)]
+struct SectionDraft {
+    section: Section,
+    /// Byline seen before any body text: prefixed to the first passage.
+    pending_prefix: Vec<String>,
+    /// A byline after body text ended the story.
+    closed: bool,
+}
+
+impl SectionDraft {
+    fn has_body(&self) -> bool {
+        !self.section.passages.is_empty()
+    }
+
+    fn add_paragraph(&mut self, text: &str) {
+        let mut pieces = split_paragraph(text).into_iter();
+        let Some(first) = pieces.next() else { return };
+        let first = if self.pending_prefix.is_empty() {
+            first
+        } else {
+            let mut prefixed = self.pending_prefix.join("\n");
+            self.pending_prefix.clear();
+            prefixed.push('\n');
+            prefixed.push_str(&first);
+            prefixed
+        };
+        add_piece(&mut self.section.passages, first, "\n");
+        for piece in pieces {
+            add_piece(&mut self.section.passages, piece, "");
+        }
+    }
+
+    fn finish(mut self) -> Option<Section> {
+        if !self.pending_prefix.is_empty() {
+            self.section.passages.push(self.pending_prefix.join("\n"));
+        }
+        if self.section.passages.is_empty() && self.section.headings.is_empty() {
+            return None;
+        }
+        if self.section.passages.is_empty() {
+            // A heading with nothing under it still titles one (empty) passage: never lost.
+            self.section.passages.push(String::new());
+        }
+        if self.section.headings.is_empty() {
+            self.section.derived_title = Some(derive_title(&self.section.passages[0]));
+        }
+        Some(self.section)
+    }
+}
+
+/// Cuts one file's content into sections of passages.
+pub fn cut_document(content: &str) -> Vec<Section> {
+    let content = content.strip_prefix('\u{FEFF}').unwrap_or(content);
+    let content = content.replace("\r\n", "\n").replace('\r', "\n");
+    let blocks = blocks(&content);
+    let mut sections: Vec<Section> = Vec::new();
+    let mut draft = SectionDraft::default();
+    let block_count = blocks.len();
+    for (i, block) in blocks.into_iter().enumerate() {
+        match block.kind {
+            BlockKind::Markdown => {
+                sections.extend(std::mem::take(&mut draft).finish());
+                draft.section.headings.push(block.text);
+            }
+            BlockKind::HeadingLike => {
+                let trailing = i + 1 == block_count;
+                if draft.has_body() || draft.closed {
+                    sections.extend(std::mem::take(&mut draft).finish());
+                }
+                if trailing && draft.section.headings.is_empty() && draft.pending_prefix.is_empty() {
+                    // A headline at the end of the file: it belongs to the untitled story before.
+                    match sections.last_mut() {
+                        Some(previous) if previous.headings.is_empty() => {
+                            previous.headings.push(block.text);
+                            previous.derived_title = None;
+                            continue;
+                        }
+                        Some(previous) => {
+                            if let Some(last) = previous.passages.last_mut() {
+                                last.push('\n');
+                                last.push_str(&block.text);
+                                continue;
+                            }
+                        }
+                        None => {}
+                    }
+                }
+                draft.section.headings.push(block.text);
+            }
+            BlockKind::Byline => {
+                if let (true, Some(last)) = (draft.has_body(), draft.section.passages.last_mut()) {
+                    last.push('\n');
+                    last.push_str(&block.text);
+                    draft.closed = true;
+                } else {
+                    draft.pending_prefix.push(block.text);
+                }
+            }
+            BlockKind::Body => {
+                if draft.closed {
+                    sections.extend(std::mem::take(&mut draft).finish());
+                }
+                draft.add_paragraph(&block.text);
+            }
+        }
+    }
+    sections.extend(draft.finish());
+    sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(sections: &[Section]) -> Vec<(String, Vec<String>)> {
+        sections.iter().map(|s| (s.title(), s.passages.clone())).collect()
+    }
+
+    #[test]
+    fn ocr_wraps_are_joined_and_sentences_break() {
+        let doc = "公开挂牌转让，标\n\n志着聊城市成为试点。\n\n第二段开始了，这是全国第三家国家碳计量\n\n\n\n中心，也是唯一。";
+        let sections = cut_document(doc);
+        assert_eq!(sections.len(), 1);
+        let passages = &sections[0].passages;
+        assert_eq!(passages.len(), 1, "short paragraphs merge: {passages:?}");
+        assert_eq!(passages[0], "公开挂牌转让，标志着聊城市成为试点。\n第二段开始了，这是全国第三家国家碳计量中心，也是唯一。");
+    }
+
+    #[test]
+    fn number_gaps_and_latin_joins() {
+        let sections = cut_document("达到了2229 . 6万元，时间是1 2月1 4日，\nhello\nworld。");
+        assert_eq!(sections[0].passages[0], "达到了2229.6万元，时间是12月14日，hello world。");
+    }
+
+    #[test]
+    fn markdown_headings_title_their_passages() {
+        let doc = "# 标题一\n\n第一段正文。\n\n## 标题二\n\n第二段正文。\n\n(通讯员 张三)\n";
+        let got = texts(&cut_document(doc));
+        assert_eq!(
+            got,
+            vec![
+                ("标题一".to_string(), vec!["第一段正文。".to_string()]),
+                ("标题二".to_string(), vec!["第二段正文。\n(通讯员 张三)".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn heading_like_lines_in_plain_files() {
+        let doc = "东昌府区幼儿园教职工清扫冰雪\n\n12月14日，聊城市迎来大范围降雪天气。\n\n(通讯员 李丽君)\n\n足球运动是一项能发展幼儿体能的运动。\n\n（记者 国晓宁）\n\n柳园街道中心幼儿园开展足球特色课程\n";
+        let got = texts(&cut_document(doc));
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, "东昌府区幼儿园教职工清扫冰雪");
+        assert!(got[0].1[0].starts_with("12月14日"));
+        assert_eq!(got[1].0, "柳园街道中心幼儿园开展足球特色课程", "trailing headline titles the story before");
+        assert!(got[1].1[0].starts_with("足球运动"));
+    }
+
+    #[test]
+    fn untitled_sections_get_a_derived_title() {
+        let got = cut_document("今天天气很好，我们去公园散步。");
+        assert_eq!(got[0].title(), "今天天气很好");
+        assert_eq!(got[0].derived_title.as_deref(), Some("今天天气很好"));
+    }
+
+    #[test]
+    fn long_paragraphs_split_at_sentences() {
+        let sentence = "这是一个用于测试的句子，它有二十多个字符。";
+        let paragraph = sentence.repeat(40);
+        let sections = cut_document(&paragraph);
+        let passages = &sections[0].passages;
+        assert!(passages.len() > 1);
+        assert!(passages.iter().all(|p| char_len(p) <= MAX_PASSAGE_CHARS + MIN_PASSAGE_CHARS));
+        assert_eq!(passages.concat(), paragraph);
+        assert!(passages[..passages.len() - 1].iter().all(|p| p.ends_with('。')));
+    }
+
+    #[test]
+    fn crlf_bom_and_empty() {
+        assert_eq!(cut_document(""), vec![]);
+        assert_eq!(cut_document("\u{FEFF}\r\n\r\n"), vec![]);
+        let got = cut_document("\u{FEFF}第一行\r\n第二行。\r\r第三段。");
+        assert_eq!(got[0].passages, vec!["第一行第二行。\n第三段。".to_string()]);
+    }
+
+    #[test]
+    fn heading_without_body_keeps_its_text() {
+        let got = cut_document("# 只有标题\n");
+        assert_eq!(got[0].headings, vec!["只有标题".to_string()]);
+        assert_eq!(got[0].passages, vec![String::new()]);
+    }
+}

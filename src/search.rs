@@ -1,0 +1,554 @@
+//! The search engine over an opened index: matching, scoring, paging, hits.
+//!
+//! **Matching.** Every query term must occur (Ctrl-F style, on match keys) in the passage text
+//! or in its title. Candidates come from intersecting the term's gram postings; terms that are
+//! not a single gram are verified against the folded text, so the result is exact: every
+//! passage that contains the term, and only those. When no passage contains every term and the
+//! query has unquoted terms, the engine falls back to *partial* matching over the segmenter's
+//! words (`rank` explains the ordering) and says so in [`SearchResults::partial`].
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
+use crate::normalize::{match_key, Key};
+use crate::query::{parse_query, ParsedQuery, Term};
+use crate::rank;
+use crate::snippet::{snippet_html, utf16_ranges, Span};
+use crate::tokenize::{search_words, term_is_single_gram, GramQuery, Vocabulary};
+
+/// Hits per page when the caller does not say.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Largest page size; larger limits are clamped to it.
+pub const MAX_LIMIT: usize = 100;
+/// Default and maximum number of suggestions.
+pub const DEFAULT_SUGGESTIONS: usize = 8;
+pub const MAX_SUGGESTIONS: usize = 50;
+/// Vocabulary entries examined per suggestion request (bounds the work of a 1-char prefix).
+pub const MAX_SUGGEST_SCAN: usize = 20_000;
+
+/// Paging options of a search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SearchOptions {
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions { limit: DEFAULT_LIMIT, offset: 0 }
+    }
+}
+
+/// An option value the caller got wrong.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OptionsError {
+    /// Not a finite number (NaN, ±Infinity).
+    NotFinite { name: &'static str },
+    /// Below zero.
+    Negative { name: &'static str, value: f64 },
+    /// Present but not a number.
+    WrongType { name: &'static str },
+}
+
+impl std::fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OptionsError::NotFinite { name } => write!(f, "options.{name} must be a finite number"),
+            OptionsError::Negative { name, value } => {
+                write!(f, "options.{name} must be 0 or more (got {value})")
+            }
+            OptionsError::WrongType { name } => write!(f, "options.{name} must be a number"),
+        }
+    }
+}
+
+impl std::error::Error for OptionsError {}
+
+/// A raw option value as it arrives from JavaScript.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RawOption {
+    /// `undefined` or `null`: use the default.
+    Missing,
+    Number(f64),
+    /// Any other type.
+    Other,
+}
+
+fn count_option(name: &'static str, raw: RawOption, default: usize, max: usize) -> Result<usize, OptionsError> {
+    match raw {
+        RawOption::Missing => Ok(default),
+        RawOption::Other => Err(OptionsError::WrongType { name }),
+        RawOption::Number(v) if !v.is_finite() => Err(OptionsError::NotFinite { name }),
+        RawOption::Number(v) if v < 0.0 => Err(OptionsError::Negative { name, value: v }),
+        RawOption::Number(v) => Ok((v.floor() as usize).min(max)),
+    }
+}
+
+impl SearchOptions {
+    /// Validates options: missing → default; fractions are floored; `limit` above
+    /// [`MAX_LIMIT`] is clamped; negative, non-finite or non-numeric values are errors.
+    pub fn from_raw(limit: RawOption, offset: RawOption) -> Result<SearchOptions, OptionsError> {
+        Ok(SearchOptions {
+            limit: count_option("limit", limit, DEFAULT_LIMIT, MAX_LIMIT)?,
+            offset: count_option("offset", offset, 0, u32::MAX as usize)?,
+        })
+    }
+}
+
+/// Validates a suggestion count like [`SearchOptions::from_raw`].
+pub fn suggest_limit(raw: RawOption) -> Result<usize, OptionsError> {
+    count_option("limit", raw, DEFAULT_SUGGESTIONS, MAX_SUGGESTIONS)
+}
+
+/// One result.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Hit {
+    /// Corpus file the passage comes from (path relative to the corpus folder).
+    pub source: String,
+    pub title: String,
+    /// The passage's original text.
+    pub text: String,
+    /// HTML: escaped text with `<mark>` around matches.
+    pub snippet: String,
+    pub score: f32,
+    /// Passage id (stable for a given index).
+    pub passage: u32,
+    /// Matched ranges of `text`, in UTF-16 code units.
+    pub highlights: Vec<[u32; 2]>,
+    /// Matched ranges of `title`, in UTF-16 code units.
+    pub title_highlights: Vec<[u32; 2]>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct SearchResults {
+    /// Number of matching passages (all pages).
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// No passage contained every term; these are the best partial matches.
+    pub partial: bool,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct IndexStats {
+    pub sources: u32,
+    pub passages: u32,
+    pub terms: u32,
+    pub index_bytes: usize,
+}
+
+/// Where one term occurs in one passage.
+#[derive(Clone, Copy, Debug, Default)]
+struct TermMatch {
+    passage: u32,
+    tf_text: u32,
+    tf_title: u32,
+}
+
+/// A scored passage.
+#[derive(Clone, Copy, Debug)]
+struct Scored {
+    passage: u32,
+    score: f32,
+}
+
+/// Folded keys of the passages and titles read during one search.
+#[derive(Default)]
+struct KeyCache {
+    texts: HashMap<u32, Key>,
+    titles: HashMap<u32, Key>,
+}
+
+/// The index's vocabulary, read through the word fst (for the shared segmenter).
+struct IndexVocabulary<'v, 'a>(&'v IndexView<'a>);
+
+impl Vocabulary for IndexVocabulary<'_, '_> {
+    fn freq(&self, word: &str) -> Option<u64> {
+        let offset = self.0.words.get(word)?;
+        self.0.word_freq_at(offset).ok().filter(|&f| f > 0)
+    }
+    fn total_freq(&self) -> u64 {
+        self.0.stats.word_freq_total
+    }
+}
+
+/// Intersects two posting lists sorted by doc; the tf of the result is the minimum.
+fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    while i < a.len() && j < b.len() {
+        match a[i].doc.cmp(&b[j].doc) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(Posting { doc: a[i].doc, tf: a[i].tf.min(b[j].tf) });
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Unions posting lists, summing term frequencies.
+fn union(lists: Vec<Vec<Posting>>) -> Vec<Posting> {
+    let mut all: Vec<Posting> = lists.into_iter().flatten().collect();
+    all.sort_unstable_by_key(|p| p.doc);
+    let mut out: Vec<Posting> = Vec::with_capacity(all.len());
+    for p in all {
+        match out.last_mut() {
+            Some(last) if last.doc == p.doc => last.tf = last.tf.saturating_add(p.tf),
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
+/// The engine: a thin layer of logic over an [`IndexView`].
+pub struct Engine<'a> {
+    pub index: IndexView<'a>,
+}
+
+impl<'a> Engine<'a> {
+    pub fn open(bytes: &'a [u8]) -> Result<Engine<'a>, FormatError> {
+        Ok(Engine { index: IndexView::open(bytes)? })
+    }
+
+    pub fn stats(&self) -> IndexStats {
+        let s = self.index.stats;
+        IndexStats { sources: s.sources, passages: s.passages, terms: s.grams + s.words, index_bytes: self.index.bytes.len() }
+    }
+
+    /// Parses a query with this index's fold table.
+    pub fn parse(&self, query: &str) -> ParsedQuery {
+        parse_query(query, &self.index.fold)
+    }
+
+    /// Index terms (vocabulary words and word tokens) starting with `prefix`, most frequent
+    /// first (by number of passages), then shortest, then alphabetical.
+    pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, FormatError> {
+        use fst::{IntoStreamer, Streamer};
+        let key = crate::normalize::fold_text(prefix.chars().take(64).collect::<String>().as_str(), &self.index.fold);
+        if key.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let automaton = fst::automaton::Str::new(&key);
+        let mut stream = self.index.words.search(fst::Automaton::starts_with(automaton)).into_stream();
+        let mut found: Vec<(u64, usize, String)> = Vec::new();
+        let mut scanned = 0;
+        while let Some((word, offset)) = stream.next() {
+            scanned += 1;
+            if scanned > MAX_SUGGEST_SCAN {
+                break;
+            }
+            let df = self.index.text_df_at(offset, true)?;
+            if df == 0 {
+                continue;
+            }
+            let word = String::from_utf8_lossy(word).into_owned();
+            found.push((df, word.chars().count(), word));
+        }
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        Ok(found.into_iter().take(limit).map(|f| f.2).collect())
+    }
+
+    fn gram_postings(&self, gram: &GramQuery) -> Result<PostingsBlock, FormatError> {
+        match gram {
+            GramQuery::Exact(g) => match self.index.grams.get(g) {
+                Some(offset) => self.index.postings_block(offset, true),
+                None => Ok(PostingsBlock::default()),
+            },
+            GramQuery::Prefix(p) => {
+                use fst::{IntoStreamer, Streamer};
+                let automaton = fst::automaton::Str::new(p);
+                let mut stream = self.index.grams.search(fst::Automaton::starts_with(automaton)).into_stream();
+                let (mut texts, mut titles) = (Vec::new(), Vec::new());
+                while let Some((_, offset)) = stream.next() {
+                    let block = self.index.postings_block(offset, true)?;
+                    texts.push(block.text);
+                    titles.push(block.title);
+                }
+                Ok(PostingsBlock { freq: 0, text: union(texts), title: union(titles) })
+            }
+        }
+    }
+
+    fn text_key(&self, cache: &'_ mut KeyCache, passage: u32) -> Result<Key, FormatError> {
+        if let Some(key) = cache.texts.get(&passage) {
+            return Ok(key.clone());
+        }
+        let key = match_key(self.index.passage_text(passage)?, &self.index.fold);
+        cache.texts.insert(passage, key.clone());
+        Ok(key)
+    }
+
+    fn title_key(&self, cache: &'_ mut KeyCache, title: u32) -> Result<Key, FormatError> {
+        if let Some(key) = cache.titles.get(&title) {
+            return Ok(key.clone());
+        }
+        let key = match_key(self.index.title_text(title)?, &self.index.fold);
+        cache.titles.insert(title, key.clone());
+        Ok(key)
+    }
+
+    /// Every passage containing `term` (in its text or title), sorted by passage.
+    fn term_matches(&self, term: &Term, cache: &mut KeyCache) -> Result<Vec<TermMatch>, FormatError> {
+        let mut blocks = Vec::with_capacity(term.grams.len());
+        for gram in &term.grams {
+            let block = self.gram_postings(gram)?;
+            if block.text.is_empty() && block.title.is_empty() {
+                return Ok(Vec::new());
+            }
+            blocks.push(block);
+        }
+        // Intersect the rarest lists first.
+        blocks.sort_by_key(|b| b.text.len() + b.title.len());
+        let mut texts = blocks[0].text.clone();
+        let mut titles = blocks[0].title.clone();
+        for block in &blocks[1..] {
+            texts = intersect(&texts, &block.text);
+            titles = intersect(&titles, &block.title);
+        }
+        if !(term.grams.len() == 1 && term_is_single_gram(&term.key)) {
+            let mut verified = Vec::with_capacity(texts.len());
+            for p in texts {
+                let tf = self.text_key(cache, p.doc)?.find_all(&term.key).len() as u32;
+                if tf > 0 {
+                    verified.push(Posting { doc: p.doc, tf });
+                }
+            }
+            texts = verified;
+            let mut verified = Vec::with_capacity(titles.len());
+            for t in titles {
+                let tf = self.title_key(cache, t.doc)?.find_all(&term.key).len() as u32;
+                if tf > 0 {
+                    verified.push(Posting { doc: t.doc, tf });
+                }
+            }
+            titles = verified;
+        }
+        let mut by_passage: Vec<TermMatch> =
+            texts.iter().map(|p| TermMatch { passage: p.doc, tf_text: p.tf, tf_title: 0 }).collect();
+        for t in &titles {
+            let (first, end) = self.index.title_passages(t.doc)?;
+            by_passage.extend((first..end).map(|passage| TermMatch { passage, tf_text: 0, tf_title: t.tf }));
+        }
+        by_passage.sort_unstable_by_key(|m| m.passage);
+        let mut merged: Vec<TermMatch> = Vec::with_capacity(by_passage.len());
+        for m in by_passage {
+            match merged.last_mut() {
+                Some(last) if last.passage == m.passage => {
+                    last.tf_text += m.tf_text;
+                    last.tf_title += m.tf_title;
+                }
+                _ => merged.push(m),
+            }
+        }
+        Ok(merged)
+    }
+
+    fn passage_len(&self, passage: u32) -> Result<f32, FormatError> {
+        Ok(self.index.passage_text(passage)?.chars().count() as f32)
+    }
+
+    fn position_in_section(&self, passage: u32) -> Result<u32, FormatError> {
+        let title = self.index.title_of(passage)?;
+        Ok(passage - self.index.title_passages(title)?.0)
+    }
+
+    /// Word-layer BM25 for `passages` (sorted): `weight × Σ idf·(bm25 + title)` and, per
+    /// passage, the idf mass of the words it contains.
+    fn word_scores(&self, words: &[String], passages: &[u32]) -> Result<(Vec<f32>, Vec<f32>, f32), FormatError> {
+        let n = self.index.stats.passages;
+        let avg = self.index.stats.avg_text_chars;
+        let mut scores = vec![0.0f32; passages.len()];
+        let mut covered = vec![0.0f32; passages.len()];
+        let mut total_mass = 0.0;
+        for word in words {
+            let Some(offset) = self.index.words.get(word) else { continue };
+            let block = self.index.postings_block(offset, true)?;
+            if block.text.is_empty() && block.title.is_empty() {
+                continue;
+            }
+            let idf = rank::idf(n, block.text.len().max(1));
+            total_mass += idf;
+            let mut j = 0;
+            for (i, &p) in passages.iter().enumerate() {
+                while j < block.text.len() && block.text[j].doc < p {
+                    j += 1;
+                }
+                let tf = block.text.get(j).filter(|q| q.doc == p).map_or(0, |q| q.tf);
+                let in_title = {
+                    let title = self.index.title_of(p)?;
+                    block.title.binary_search_by_key(&title, |q| q.doc).is_ok()
+                };
+                if tf > 0 || in_title {
+                    let bm25 = rank::bm25_tf(tf, self.passage_len(p)?, avg);
+                    scores[i] += idf * (bm25 + if in_title { rank::TITLE_WEIGHT } else { 0.0 });
+                    covered[i] += idf;
+                }
+            }
+        }
+        Ok((scores, covered, total_mass))
+    }
+
+    /// Searches. Errors only when the index itself is damaged.
+    pub fn search(&self, query: &str, options: SearchOptions) -> Result<SearchResults, FormatError> {
+        let parsed = self.parse(query);
+        if parsed.is_empty() {
+            return Ok(SearchResults::default());
+        }
+        let mut cache = KeyCache::default();
+        let vocab = IndexVocabulary(&self.index);
+        let mut per_term = Vec::with_capacity(parsed.terms.len());
+        for term in &parsed.terms {
+            per_term.push(self.term_matches(term, &mut cache)?);
+        }
+        // AND across terms.
+        let mut matched: Vec<u32> = per_term[0].iter().map(|m| m.passage).collect();
+        for list in &per_term[1..] {
+            let mut j = 0;
+            matched.retain(|&p| {
+                while j < list.len() && list[j].passage < p {
+                    j += 1;
+                }
+                j < list.len() && list[j].passage == p
+            });
+        }
+
+        let mut words: Vec<String> = Vec::new();
+        for term in &parsed.terms {
+            for w in search_words(&term.key, &vocab) {
+                if !words.contains(&w) {
+                    words.push(w);
+                }
+            }
+        }
+
+        let n = self.index.stats.passages;
+        let avg = self.index.stats.avg_text_chars;
+        let (scored, partial, highlight_terms) = if !matched.is_empty() {
+            let (word_scores, _, _) = self.word_scores(&words, &matched)?;
+            let mut scored = Vec::with_capacity(matched.len());
+            let idfs: Vec<f32> = per_term.iter().map(|l| rank::idf(n, l.len())).collect();
+            let mut cursors = vec![0usize; per_term.len()];
+            for (i, &p) in matched.iter().enumerate() {
+                let len = self.passage_len(p)?;
+                let mut score = rank::WORD_WEIGHT * word_scores[i] + rank::lead_bonus(self.position_in_section(p)?);
+                for (t, list) in per_term.iter().enumerate() {
+                    while list[cursors[t]].passage < p {
+                        cursors[t] += 1;
+                    }
+                    let m = list[cursors[t]];
+                    let title = if m.tf_title > 0 { rank::TITLE_WEIGHT } else { 0.0 };
+                    score += idfs[t] * (rank::bm25_tf(m.tf_text, len, avg) + title);
+                }
+                scored.push(Scored { passage: p, score });
+            }
+            if parsed.terms.len() > 1 {
+                self.add_proximity(&mut scored, &parsed.terms, &idfs, &mut cache)?;
+            }
+            let keys: Vec<String> = parsed.terms.iter().map(|t| t.key.clone()).collect();
+            (scored, false, keys)
+        } else if parsed.terms.iter().any(|t| !t.phrase) {
+            let partial_words: Vec<String> = {
+                let mut out = Vec::new();
+                for term in parsed.terms.iter().filter(|t| !t.phrase) {
+                    for w in search_words(&term.key, &vocab) {
+                        if !out.contains(&w) {
+                            out.push(w);
+                        }
+                    }
+                }
+                out
+            };
+            let candidates = self.word_candidates(&partial_words)?;
+            let (word_scores, covered, total_mass) = self.word_scores(&partial_words, &candidates)?;
+            let mut scored = Vec::with_capacity(candidates.len());
+            for (i, &p) in candidates.iter().enumerate() {
+                if covered[i] <= 0.0 {
+                    continue;
+                }
+                let coverage = covered[i] / total_mass.max(f32::EPSILON);
+                let score = coverage * coverage * (word_scores[i] + rank::lead_bonus(self.position_in_section(p)?));
+                scored.push(Scored { passage: p, score });
+            }
+            (scored, true, partial_words)
+        } else {
+            (Vec::new(), false, Vec::new())
+        };
+
+        let mut scored = scored;
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
+        let total = scored.len();
+        let mut hits = Vec::new();
+        for s in scored.iter().skip(options.offset).take(options.limit) {
+            hits.push(self.hit(s, &highlight_terms, &mut cache)?);
+        }
+        Ok(SearchResults { total, hits, partial })
+    }
+
+    /// Passages containing any of `words` (text or title), sorted.
+    fn word_candidates(&self, words: &[String]) -> Result<Vec<u32>, FormatError> {
+        let mut passages = Vec::new();
+        for word in words {
+            let Some(offset) = self.index.words.get(word) else { continue };
+            let block = self.index.postings_block(offset, true)?;
+            passages.extend(block.text.iter().map(|p| p.doc));
+            for t in &block.title {
+                let (first, end) = self.index.title_passages(t.doc)?;
+                passages.extend(first..end);
+            }
+        }
+        passages.sort_unstable();
+        passages.dedup();
+        Ok(passages)
+    }
+
+    /// Adds the proximity bonus to the best [`rank::RERANK_DEPTH`] passages.
+    fn add_proximity(&self, scored: &mut [Scored], terms: &[Term], idfs: &[f32], cache: &mut KeyCache) -> Result<(), FormatError> {
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
+        let idf_sum: f32 = idfs.iter().sum();
+        for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
+            let key = self.text_key(cache, s.passage)?;
+            let occurrences: Vec<Vec<(usize, usize)>> = terms.iter().map(|t| key.find_all(&t.key)).collect();
+            if let Some(closeness) = rank::proximity(&occurrences) {
+                s.score += rank::PROXIMITY_WEIGHT * idf_sum * closeness;
+            }
+        }
+        Ok(())
+    }
+
+    fn hit(&self, scored: &Scored, needles: &[String], cache: &mut KeyCache) -> Result<Hit, FormatError> {
+        let p = scored.passage;
+        let text = self.index.passage_text(p)?;
+        let title_id = self.index.title_of(p)?;
+        let title = self.index.title_text(title_id)?;
+        let source = self.index.source_name(self.index.source_of(p)?)?;
+        let spans_in = |key: &Key| -> Vec<Span> {
+            let mut spans = Vec::new();
+            for (term, needle) in needles.iter().enumerate() {
+                for (start, end) in key.find_all(needle) {
+                    let (start, end) = key.original_range(start, end);
+                    spans.push(Span { start, end, term });
+                }
+            }
+            spans
+        };
+        let text_spans = spans_in(&self.text_key(cache, p)?);
+        let title_spans = spans_in(&self.title_key(cache, title_id)?);
+        let merged_text = crate::snippet::merge_spans(text_spans.clone());
+        let merged_title = crate::snippet::merge_spans(title_spans);
+        Ok(Hit {
+            source: source.to_string(),
+            title: title.to_string(),
+            text: text.to_string(),
+            snippet: snippet_html(text, &text_spans),
+            score: (scored.score * 1000.0).round() / 1000.0,
+            passage: p,
+            highlights: utf16_ranges(text, &merged_text),
+            title_highlights: utf16_ranges(title, &merged_title),
+        })
+    }
+}

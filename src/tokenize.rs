@@ -1,0 +1,253 @@
+//! The tokenizer, called identically by the index builder and by queries.
+//!
+//! Two layers of tokens are cut from a match key (see `normalize`):
+//!
+//! * **Grams** guarantee Ctrl-F recall. Every CJK character is indexed as the bigram it forms
+//!   with the next CJK character, or alone when it ends a CJK run; every run of letters/digits
+//!   is indexed as a whole token. A query term is found by intersecting the postings of its own
+//!   grams ([`term_grams`]) and verifying the candidates, so a term is found wherever it occurs,
+//!   however a word segmenter would have cut the text around it.
+//! * **Words** rank whole-word matches above accidental character overlaps. The vocabulary is
+//!   discovered at build time by jieba (search mode) and stored in the index with its
+//!   frequencies. Both the index and every query are then cut by the *same* function,
+//!   [`search_words`], a jieba-style maximum-probability segmentation over that stored
+//!   vocabulary: the query side needs no 5 MB dictionary and can never disagree with how the
+//!   index was segmented.
+
+use std::ops::Range;
+
+use crate::normalize::{char_class, CharClass};
+
+/// Longest word the segmenter considers, in chars.
+pub const MAX_WORD_CHARS: usize = 8;
+/// Words at least this long also yield their in-vocabulary sub-words (jieba's search mode).
+pub const SUBWORD_MIN_CHARS: usize = 3;
+
+/// How a query term looks up one of its grams.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GramQuery {
+    /// The gram itself.
+    Exact(String),
+    /// Every gram starting with this prefix (a trailing single CJK char or a partial word).
+    Prefix(String),
+}
+
+impl GramQuery {
+    pub fn text(&self) -> &str {
+        match self {
+            GramQuery::Exact(s) | GramQuery::Prefix(s) => s,
+        }
+    }
+}
+
+/// Maximal runs of CJK characters and of word characters in a key, as byte ranges.
+fn runs(key: &str) -> Vec<(CharClass, Range<usize>)> {
+    let mut out: Vec<(CharClass, Range<usize>)> = Vec::new();
+    for (pos, c) in key.char_indices() {
+        let class = char_class(c);
+        let end = pos + c.len_utf8();
+        match out.last_mut() {
+            Some((last, range)) if *last == class && range.end == pos => range.end = end,
+            _ => out.push((class, pos..end)),
+        }
+    }
+    out.retain(|(class, _)| matches!(class, CharClass::Cjk | CharClass::Word));
+    out
+}
+
+/// Every gram occurrence of a key, in order (repeats count as term frequency).
+pub fn index_grams(key: &str) -> Vec<&str> {
+    let mut grams = Vec::new();
+    for (class, range) in runs(key) {
+        let run = &key[range];
+        if class == CharClass::Word {
+            grams.push(run);
+            continue;
+        }
+        let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).chain([run.len()]).collect();
+        for i in 0..starts.len() - 1 {
+            let end = if i + 2 < starts.len() { starts[i + 2] } else { starts[i + 1] };
+            grams.push(&run[starts[i]..end]);
+        }
+    }
+    grams
+}
+
+/// The grams a query term (a folded key) must find; empty when the term has nothing indexable
+/// (punctuation only).
+pub fn term_grams(term: &str) -> Vec<GramQuery> {
+    let mut out = Vec::new();
+    for (class, range) in runs(term) {
+        let at_end = range.end == term.len();
+        let run = &term[range];
+        let chars: Vec<(usize, char)> = run.char_indices().collect();
+        match class {
+            CharClass::Word if at_end => out.push(GramQuery::Prefix(run.to_string())),
+            CharClass::Word => out.push(GramQuery::Exact(run.to_string())),
+            _ if chars.len() == 1 && at_end => out.push(GramQuery::Prefix(run.to_string())),
+            _ if chars.len() == 1 => out.push(GramQuery::Exact(run.to_string())),
+            _ => {
+                for pair in chars.windows(2) {
+                    let end = pair[1].0 + pair[1].1.len_utf8();
+                    out.push(GramQuery::Exact(run[pair[0].0..end].to_string()));
+                }
+            }
+        }
+    }
+    out.dedup();
+    out
+}
+
+/// Whether a term's occurrences are exactly the occurrences of its one gram, so that the gram
+/// postings alone give matches and term frequencies without reading the text.
+pub fn term_is_single_gram(term: &str) -> bool {
+    let runs = runs(term);
+    if runs.len() != 1 || runs[0].1 != (0..term.len()) {
+        return false;
+    }
+    runs[0].0 == CharClass::Word || term.chars().count() <= 2
+}
+
+/// A word list with frequencies: the jieba-discovered vocabulary stored in the index.
+pub trait Vocabulary {
+    /// Frequency of `word`, if it is in the vocabulary.
+    fn freq(&self, word: &str) -> Option<u64>;
+    /// Sum of all frequencies.
+    fn total_freq(&self) -> u64;
+}
+
+/// Maximum-probability segmentation of one CJK run (jieba's DAG + dynamic programming), over
+/// `vocab`. Unknown characters become single-character words. Returns byte ranges of `run`.
+pub fn segment_run(run: &str, vocab: &dyn Vocabulary) -> Vec<Range<usize>> {
+    let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).chain([run.len()]).collect();
+    let n = starts.len() - 1;
+    let log_total = (vocab.total_freq().max(1) as f64).ln();
+    // best[i] = (log-probability of the best segmentation of chars i.., end char of first word)
+    let mut best: Vec<(f64, usize)> = vec![(0.0, n); n + 1];
+    for i in (0..n).rev() {
+        let mut choice = (f64::NEG_INFINITY, i + 1);
+        for j in i + 1..=(i + MAX_WORD_CHARS).min(n) {
+            let freq = vocab.freq(&run[starts[i]..starts[j]]);
+            if freq.is_none() && j > i + 1 {
+                continue;
+            }
+            let logp = (freq.unwrap_or(1).max(1) as f64).ln() - log_total + best[j].0;
+            if logp > choice.0 {
+                choice = (logp, j);
+            }
+        }
+        best[i] = choice;
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let j = best[i].1;
+        out.push(starts[i]..starts[j]);
+        i = j;
+    }
+    out
+}
+
+/// The words of a key, as indexed and as searched: every word token, and for every CJK run its
+/// segmentation plus, for words of [`SUBWORD_MIN_CHARS`]+ chars, the vocabulary words of two and
+/// three chars inside them.
+pub fn search_words(key: &str, vocab: &dyn Vocabulary) -> Vec<String> {
+    let mut words = Vec::new();
+    for (class, range) in runs(key) {
+        let run = &key[range];
+        if class == CharClass::Word {
+            words.push(run.to_string());
+            continue;
+        }
+        for word_range in segment_run(run, vocab) {
+            let word = &run[word_range];
+            let chars: Vec<(usize, char)> = word.char_indices().collect();
+            if chars.len() >= SUBWORD_MIN_CHARS {
+                for len in 2..=3.min(chars.len() - 1) {
+                    for start in 0..=chars.len() - len {
+                        let from = chars[start].0;
+                        let to = chars.get(start + len).map_or(word.len(), |c| c.0);
+                        let sub = &word[from..to];
+                        if vocab.freq(sub).is_some() {
+                            words.push(sub.to_string());
+                        }
+                    }
+                }
+            }
+            words.push(word.to_string());
+        }
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Vocab(HashMap<&'static str, u64>);
+    impl Vocabulary for Vocab {
+        fn freq(&self, word: &str) -> Option<u64> {
+            self.0.get(word).copied()
+        }
+        fn total_freq(&self) -> u64 {
+            self.0.values().sum()
+        }
+    }
+
+    fn vocab() -> Vocab {
+        Vocab(HashMap::from([
+            ("国家", 50),
+            ("碳", 5),
+            ("计量", 20),
+            ("中心", 40),
+            ("计量中心", 3),
+            ("质检所", 4),
+            ("质检", 6),
+            ("聊城", 30),
+            ("聊城市", 20),
+            ("城市", 10),
+        ]))
+    }
+
+    #[test]
+    fn index_gram_cases() {
+        assert_eq!(index_grams("碳计量"), vec!["碳计", "计量", "量"]);
+        assert_eq!(index_grams("nqi平台2023年"), vec!["nqi", "平台", "台", "2023", "年"]);
+        assert_eq!(index_grams("a,b"), vec!["a", "b"]);
+        assert!(index_grams("，。!").is_empty());
+    }
+
+    #[test]
+    fn term_gram_cases() {
+        use GramQuery::*;
+        assert_eq!(term_grams("碳"), vec![Prefix("碳".into())]);
+        assert_eq!(term_grams("碳计量"), vec![Exact("碳计".into()), Exact("计量".into())]);
+        assert_eq!(term_grams("nq"), vec![Prefix("nq".into())]);
+        assert_eq!(term_grams("2229.6万元"), vec![Exact("2229".into()), Exact("6".into()), Exact("万元".into())]);
+        assert_eq!(term_grams("万2"), vec![Exact("万".into()), Prefix("2".into())]);
+        assert!(term_grams("*?").is_empty());
+        assert!(term_is_single_gram("碳计"));
+        assert!(term_is_single_gram("碳"));
+        assert!(term_is_single_gram("nqi"));
+        assert!(!term_is_single_gram("碳计量"));
+        assert!(!term_is_single_gram("nqi平"));
+    }
+
+    #[test]
+    fn segmentation_cases() {
+        let v = vocab();
+        let cut = |s: &str| segment_run(s, &v).into_iter().map(|r| s[r].to_string()).collect::<Vec<_>>();
+        assert_eq!(cut("国家碳计量中心"), vec!["国家", "碳", "计量", "中心"]);
+        assert_eq!(cut("聊城市质检所"), vec!["聊城市", "质检所"]);
+        assert_eq!(cut("未知"), vec!["未", "知"]);
+        assert_eq!(cut(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn search_mode_adds_subwords() {
+        let v = vocab();
+        let words = search_words("聊城市质检所nqi", &v);
+        assert_eq!(words, vec!["聊城", "城市", "聊城市", "质检", "质检所", "nqi"]);
+    }
+}

@@ -1,0 +1,68 @@
+//! The JavaScript API: a thin `#[wasm_bindgen]` facade over [`crate::search::Engine`].
+//!
+//! Values cross as plain JS objects/arrays (serde-wasm-bindgen with maps as objects); every
+//! error becomes a JS `Error` here and nowhere else. The embedded index is opened once, on
+//! first use, without copying it.
+
+use std::sync::OnceLock;
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::format::FormatError;
+use crate::search::{suggest_limit, Engine, RawOption, SearchOptions};
+
+fn engine() -> Result<&'static Engine<'static>, JsError> {
+    static ENGINE: OnceLock<Result<Engine<'static>, FormatError>> = OnceLock::new();
+    ENGINE.get_or_init(crate::embedded_engine).as_ref().map_err(|e| JsError::new(&e.to_string()))
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+    value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+}
+
+fn raw_option(value: JsValue) -> RawOption {
+    if value.is_undefined() || value.is_null() {
+        RawOption::Missing
+    } else if let Some(number) = value.as_f64() {
+        RawOption::Number(number)
+    } else {
+        RawOption::Other
+    }
+}
+
+fn option_field(options: &JsValue, name: &str) -> Result<RawOption, JsError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(RawOption::Missing);
+    }
+    if !options.is_object() {
+        return Err(JsError::new("options must be an object, e.g. { limit: 10, offset: 0 }"));
+    }
+    let value = js_sys::Reflect::get(options, &JsValue::from_str(name))
+        .map_err(|_| JsError::new(&format!("options.{name} could not be read")))?;
+    Ok(raw_option(value))
+}
+
+/// `search(query, { limit, offset }) → { total, hits, partial }`.
+#[wasm_bindgen]
+pub fn search(query: &str, options: JsValue) -> Result<JsValue, JsError> {
+    let options = SearchOptions::from_raw(option_field(&options, "limit")?, option_field(&options, "offset")?)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    let results = engine()?.search(query, options).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&results)
+}
+
+/// `suggest(prefix, limit?) → string[]`: index terms starting with `prefix`, most useful first.
+#[wasm_bindgen]
+pub fn suggest(prefix: &str, limit: JsValue) -> Result<JsValue, JsError> {
+    let limit = suggest_limit(raw_option(limit)).map_err(|e| JsError::new(&e.to_string()))?;
+    let words = engine()?.suggest(prefix, limit).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js(&words)
+}
+
+/// `stats() → { sources, passages, terms, index_bytes }`.
+#[wasm_bindgen]
+pub fn stats() -> Result<JsValue, JsError> {
+    to_js(&engine()?.stats())
+}

@@ -1,0 +1,332 @@
+// Browser end-to-end tests of <zh-search> on the demo page (www/index.html), served by
+// tools/serve.mjs in-process and driven through playwright-core + Debian's /usr/bin/chromium.
+// Build first (make build). Screenshots go to target/e2e/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer, CSP } from '../../tools/serve.mjs';
+import { launch } from './browser.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const WWW = process.env.ZH_SEARCH_WWW ? path.resolve(process.env.ZH_SEARCH_WWW) : path.join(ROOT, 'www');
+const SHOTS = path.join(ROOT, 'target/e2e');
+const SEED_A = '000_995a90f47ebf7413.txt';
+const SEED_B = '003_072645c75c3c641d.txt';
+const QUERY = '碳计量';
+
+const T2S = { 國: '国', 計: '计' };
+const norm = (s) => [...s.normalize('NFKC').toLowerCase().replace(/\s+/g, '')].map((c) => T2S[c] ?? c).join('');
+
+let browser;
+before(async () => {
+  assert.ok(fs.existsSync(path.join(WWW, 'pkg/zh_search_bg.wasm')), `missing ${WWW}/pkg: run make build`);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/**
+ * Serve www/ (optionally with the CSP header), open the demo page and record every problem:
+ * console errors/warnings, page errors, failed or non-2xx requests, requests leaving the origin,
+ * CSP violations.
+ */
+async function openDemo(t, { csp = false, colorScheme = 'light' } = {}) {
+  const server = await startServer({ root: WWW, port: 0, host: '127.0.0.1', csp });
+  t.after(() => server.close());
+  const origin = server.url;
+  const context = await browser.newContext({
+    viewport: { width: 1024, height: 860 },
+    deviceScaleFactor: 1,
+    colorScheme,
+    reducedMotion: 'reduce',
+  });
+  t.after(() => context.close());
+  const problems = [];
+  const requests = [];
+  const local = (u) => u.startsWith('data:') || u === origin || u.startsWith(origin + '/');
+  await context.route((u) => !local(u.href), (route) => {
+    problems.push(`request left the local origin: ${route.request().url()}`);
+    return route.abort();
+  });
+  await context.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    window.__selects = [];
+    document.addEventListener('zh-search:select', (e) => {
+      window.__selects.push({
+        source: e.detail.source, passage: e.detail.passage, title: e.detail.title, text: e.detail.text,
+        highlights: e.detail.highlights, bubbles: e.bubbles, composed: e.composed,
+        target: e.target.localName,
+      });
+    });
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+  });
+  const response = await page.goto(origin + '/', { waitUntil: 'load' });
+  assert.equal(response.status(), 200);
+  if (csp) assert.equal(response.headers()['content-security-policy'], CSP);
+  await page.waitForFunction(() => customElements.get('zh-search') !== undefined);
+  const checkClean = async () => {
+    const violations = await page.evaluate(() => window.__cspViolations);
+    assert.deepEqual([...problems, ...violations.map((v) => `CSP violation: ${v}`)], []);
+    for (const u of requests) assert.ok(local(u), `request to ${u}`);
+    assert.ok(requests.some((u) => u.endsWith('/pkg/zh_search_bg.wasm')), 'the wasm module was fetched');
+  };
+  return { page, origin, problems, requests, checkClean };
+}
+
+/** Type the query like a person and wait until the result list shows matches for it. */
+async function searchFor(page, q) {
+  const input = page.locator('zh-search input');
+  await input.click();
+  await input.pressSequentially(q, { delay: 15 });
+  await page.waitForFunction(
+    (q) => {
+      const root = document.querySelector('zh-search').shadowRoot;
+      const lb = root.querySelector('[role=listbox]');
+      return root.querySelector('input').value === q && lb && !lb.hidden &&
+        lb.querySelectorAll('[role=option]').length > 0 && /\d/.test(root.querySelector('[role=status]').textContent);
+    },
+    q,
+    { timeout: 10_000 },
+  );
+  return input;
+}
+
+/** Text of runs of adjacent <mark>s (only whitespace between) inside each element. */
+async function markRuns(locator) {
+  return locator.evaluateAll((els) =>
+    els.map((el) => {
+      const runs = [];
+      let cur = null;
+      for (const n of el.childNodes) {
+        if (n.nodeName === 'MARK') {
+          if (cur === null) runs.push((cur = ''));
+          cur += n.textContent;
+          runs[runs.length - 1] = cur;
+        } else if (n.textContent.trim() !== '') cur = null;
+      }
+      return runs;
+    }),
+  );
+}
+
+const state = (page) =>
+  page.locator('zh-search').evaluate((host) => {
+    const r = host.shadowRoot;
+    const input = r.querySelector('input');
+    const opts = [...r.querySelectorAll('[role=option]')];
+    return {
+      expanded: input.getAttribute('aria-expanded'),
+      active: input.getAttribute('aria-activedescendant'),
+      selected: opts.filter((o) => o.getAttribute('aria-selected') === 'true').map((o) => o.id),
+      ids: opts.map((o) => o.id),
+      focus: r.activeElement ? r.activeElement.localName + (r.activeElement.closest('dialog') ? '@dialog' : '') : null,
+      dialogOpen: !!r.querySelector('dialog')?.open,
+      value: input.value,
+    };
+  });
+
+test('search, keyboard navigation and the detail view on the demo page', async (t) => {
+  const { page, checkClean } = await openDemo(t);
+
+  // Combobox wiring before any search.
+  const input = page.locator('zh-search input');
+  assert.equal(await input.getAttribute('role'), 'combobox');
+  assert.equal(await input.getAttribute('aria-autocomplete'), 'list');
+  assert.equal(await input.getAttribute('aria-expanded'), 'false');
+  assert.match(await input.getAttribute('placeholder'), /碳计量/);
+  const listboxId = await input.getAttribute('aria-controls');
+  assert.ok(listboxId);
+  assert.equal(await page.locator(`zh-search [role=listbox]`).getAttribute('id'), listboxId);
+
+  await searchFor(page, QUERY);
+  const options = page.locator('zh-search [role=listbox] [role=option]');
+  const n = await options.count();
+  assert.ok(n >= 2, `${n} result options`);
+  assert.equal(await input.getAttribute('aria-expanded'), 'true');
+
+  // Marks: every run of highlighted text is part of the query, and the whole query is marked.
+  const runs = (await markRuns(page.locator('zh-search [role=option] *:has(> mark)'))).flat().map(norm);
+  assert.ok(runs.length > 0, 'results contain <mark> elements');
+  for (const r of runs) assert.ok(norm(QUERY).includes(r), `mark "${r}" is part of the query`);
+  assert.ok(runs.includes(norm(QUERY)), `some mark reads ${QUERY}: ${JSON.stringify(runs)}`);
+
+  // Both seed files appear among the results.
+  const texts = await options.allTextContents();
+  assert.ok(texts.some((s) => s.includes(SEED_A)), `${SEED_A} shown`);
+  assert.ok(texts.some((s) => s.includes(SEED_B)), `${SEED_B} shown`);
+
+  // The polite live region announces the count, and it matches the engine.
+  const status = page.locator('zh-search [role=status]');
+  assert.equal(await status.getAttribute('aria-live'), 'polite');
+  const announced = await status.textContent();
+  const m = /找到\s*(\d+)\s*条结果/.exec(announced);
+  assert.ok(m, `status announces the count: ${announced}`);
+  const total = await page.evaluate(async (q) => (await import('/pkg/zh_search.js')).search(q).total, QUERY);
+  assert.equal(Number(m[1]), total);
+
+  await page.screenshot({ path: path.join(SHOTS, 'widget.png'), fullPage: true });
+
+  // ↓ ↓ ↑ move the active option.
+  let s = await state(page);
+  assert.equal(s.active, null);
+  await input.press('ArrowDown');
+  s = await state(page);
+  assert.equal(s.active, s.ids[0]);
+  assert.deepEqual(s.selected, [s.ids[0]]);
+  await input.press('ArrowDown');
+  s = await state(page);
+  assert.equal(s.active, s.ids[1]);
+  assert.deepEqual(s.selected, [s.ids[1]]);
+  await input.press('ArrowUp');
+  s = await state(page);
+  assert.equal(s.active, s.ids[0]);
+  assert.deepEqual(s.selected, [s.ids[0]]);
+  await input.press('ArrowDown');
+  s = await state(page);
+  assert.equal(s.active, s.ids[1]);
+
+  // Enter opens the detail view of the second hit and fires zh-search:select.
+  await input.press('Enter');
+  const dialog = page.locator('zh-search dialog[open]');
+  await dialog.waitFor({ state: 'visible' });
+  const selects = await page.evaluate(() => window.__selects);
+  assert.equal(selects.length, 1, 'one zh-search:select event');
+  const hit = selects[0];
+  assert.equal(hit.bubbles, true);
+  assert.equal(hit.composed, true);
+  assert.equal(hit.target, 'zh-search');
+  assert.ok(texts[1].includes(hit.source), 'the event carries the active hit');
+  const detail = await dialog.evaluate((d) => ({
+    text: d.querySelector('.d').textContent,
+    marks: [...d.querySelectorAll('.d mark')].map((x) => x.textContent),
+    all: d.textContent,
+    label: d.getAttribute('aria-labelledby') && d.getRootNode().getElementById(d.getAttribute('aria-labelledby'))?.textContent,
+  }));
+  assert.equal(detail.text, hit.text, 'the detail view shows the whole passage');
+  assert.equal(detail.marks.length, hit.highlights.length, 'one <mark> per highlight range');
+  assert.deepEqual(detail.marks, hit.highlights.map(([a, b]) => hit.text.slice(a, b)));
+  assert.ok(detail.marks.length > 0);
+  assert.equal(detail.label, hit.title, 'the dialog is labelled by the hit title');
+  assert.ok(detail.all.includes(hit.source));
+  s = await state(page);
+  assert.equal(s.dialogOpen, true);
+  assert.match(s.focus, /@dialog$/, 'focus moved into the detail view');
+  await page.screenshot({ path: path.join(SHOTS, 'widget-detail.png') });
+
+  // Esc closes the detail view and focus returns to the input.
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  s = await state(page);
+  assert.equal(s.dialogOpen, false);
+  assert.equal(s.focus, 'input');
+
+  // Esc closes the list, a second Esc clears the input.
+  await page.keyboard.press('Escape');
+  s = await state(page);
+  assert.equal(s.expanded, 'false');
+  assert.equal(s.active, null);
+  assert.equal(s.value, QUERY);
+  await page.keyboard.press('Escape');
+  s = await state(page);
+  assert.equal(s.value, '');
+  assert.equal(s.expanded, 'false');
+
+  // A click on a result opens it too.
+  await searchFor(page, '光岳楼');
+  await page.locator('zh-search [role=option]').first().click();
+  await dialog.waitFor({ state: 'visible' });
+  assert.equal((await page.evaluate(() => window.__selects)).length, 2);
+  await page.locator('zh-search dialog button').click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.equal((await state(page)).focus, 'input');
+
+  await checkClean();
+});
+
+test('empty state, partial matches and English labels', async (t) => {
+  const { page, checkClean } = await openDemo(t);
+  const status = page.locator('zh-search [role=status]');
+  const input = page.locator('zh-search input');
+
+  await input.fill('qqqzzzxxyy');
+  await page.waitForFunction(() => /没有找到/.test(document.querySelector('zh-search').shadowRoot.querySelector('[role=status]').textContent));
+  assert.match(await status.textContent(), /没有找到.*qqqzzzxxyy/);
+  assert.equal(await input.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.locator('zh-search [role=option]').count(), 0);
+
+  const partialQuery = '碳计量 qqqzzzxxyy';
+  const partial = await page.evaluate(async (q) => (await import('/pkg/zh_search.js')).search(q).partial, partialQuery);
+  await input.fill(partialQuery);
+  await page.waitForFunction(() => /\d/.test(document.querySelector('zh-search').shadowRoot.querySelector('[role=status]').textContent));
+  if (partial) assert.match(await status.textContent(), /部分匹配/);
+  else assert.doesNotMatch(await status.textContent(), /部分匹配/);
+
+  // The demo's example buttons drive the widget through its `value` property.
+  await page.locator('#examples button[data-q="光岳楼"]').click();
+  await page.waitForFunction(() => document.querySelector('zh-search').shadowRoot.querySelectorAll('[role=option]').length > 0);
+  assert.equal(await input.inputValue(), '光岳楼');
+  assert.match(await status.textContent(), /找到\s*\d+\s*条结果/);
+
+  await page.locator('zh-search').evaluate((el) => el.setAttribute('lang', 'en'));
+  await input.fill(QUERY);
+  await page.waitForFunction(() => /\d+ results?/.test(document.querySelector('zh-search').shadowRoot.querySelector('[role=status]').textContent));
+  await checkClean();
+});
+
+test('snippets are parsed without ever creating markup', async (t) => {
+  const { page, checkClean } = await openDemo(t);
+  const out = await page.evaluate(async () => {
+    const { snippetNodes, markedNodes } = await import('/zh-search.js');
+    const box = document.createElement('div');
+    box.append(...snippetNodes('<img src=x onerror=alert(1)>&lt;b&gt;x&lt;/b&gt; <mark>A&amp;B&quot;&#39;</mark><script>alert(2)</script><mark>'));
+    const box2 = document.createElement('div');
+    box2.append(...markedNodes('<b>碳计量</b>', [[3, 6], [4, 5], [100, 200], [-5, 1]]));
+    const tags = (el) => [...el.querySelectorAll('*')].map((e) => e.localName);
+    return { tags: tags(box), text: box.textContent, marks: [...box.querySelectorAll('mark')].map((m) => m.textContent),
+      tags2: tags(box2), marks2: [...box2.querySelectorAll('mark')].map((m) => m.textContent), text2: box2.textContent };
+  });
+  assert.deepEqual(out.tags.filter((x) => x !== 'mark'), [], 'only <mark> elements are created');
+  assert.equal(out.text, '<img src=x onerror=alert(1)><b>x</b> A&B"\'<script>alert(2)</script>');
+  assert.deepEqual(out.marks, ['A&B"\'']);
+  assert.deepEqual(out.tags2, ['mark', 'mark']);
+  assert.deepEqual(out.marks2, ['<', '碳计量']);
+  assert.equal(out.text2, '<b>碳计量</b>');
+  await checkClean();
+});
+
+test('dark colour scheme screenshot', async (t) => {
+  const { page, checkClean } = await openDemo(t, { colorScheme: 'dark' });
+  await searchFor(page, QUERY);
+  await page.locator('zh-search input').press('ArrowDown');
+  await page.screenshot({ path: path.join(SHOTS, 'widget-dark.png'), fullPage: true });
+  await page.locator('zh-search input').press('Enter');
+  await page.locator('zh-search dialog[open]').waitFor();
+  await page.screenshot({ path: path.join(SHOTS, 'widget-dark-detail.png') });
+  await checkClean();
+});
+
+test('works under a strict Content-Security-Policy', async (t) => {
+  const { page, checkClean } = await openDemo(t, { csp: true });
+  await searchFor(page, QUERY);
+  assert.ok((await page.locator('zh-search [role=option]').count()) >= 2);
+  assert.match(await page.locator('zh-search [role=status]').textContent(), /找到\s*\d+\s*条结果/);
+  assert.ok((await page.locator('zh-search [role=option] mark').count()) > 0);
+  // The demo's stats line (a separate module) also ran.
+  await page.waitForFunction(() => /段落/.test(document.getElementById('stats').textContent));
+  await checkClean();
+});

@@ -1,0 +1,356 @@
+// <zh-search>: Chinese full-text search over an index embedded in a WebAssembly module.
+// No dependencies, no inline styles/scripts (works under a strict CSP), and every piece of
+// corpus text reaches the DOM through text nodes only.
+const PKG = new URL('./pkg/zh_search.js', import.meta.url);
+
+let engine;
+/** Load and initialise the wasm module once; resolves to the module namespace. */
+export const loadEngine = () =>
+  (engine ??= import(PKG).then(async (m) => {
+    await m.default();
+    return m;
+  }));
+
+const L = {
+  zh: {
+    label: '搜索', ph: '搜索…', list: '搜索结果', found: (n) => `找到 ${n} 条结果`,
+    partial: '没有完全匹配的结果，以下为部分匹配', none: (q) => `没有找到与“${q}”相关的结果`,
+    loading: '正在加载索引…', error: '索引加载失败（load error）', close: '关闭', more: '显示更多结果',
+    hint: '↑↓ 选择 · Enter 打开 · Esc 关闭', passage: (n) => `第 ${n} 段`,
+  },
+  en: {
+    label: 'Search', ph: 'Search…', list: 'Search results', found: (n) => `${n} result${n === 1 ? '' : 's'}`,
+    partial: 'No exact matches; showing partial matches', none: (q) => `No results found for “${q}”`,
+    loading: 'Loading index…', error: 'Search index failed to load (load error)', close: 'Close',
+    more: 'Show more results', hint: '↑↓ to select · Enter to open · Esc to close', passage: (n) => `Passage ${n}`,
+  },
+};
+
+const CSS = `
+:host{--a:var(--zh-search-accent,#b4232a);--bg:var(--zh-search-bg,#fff);--fg:var(--zh-search-fg,#1c1917);
+--mu:var(--zh-search-muted,#78716c);--bd:var(--zh-search-border,#e7e5e4);--mk:var(--zh-search-mark-bg,#fde68a);
+--mf:var(--zh-search-mark-fg,inherit);--hv:var(--zh-search-hover,#f5f5f4);--r:var(--zh-search-radius,12px);
+--sh:var(--zh-search-shadow,0 1px 2px rgb(0 0 0/.04),0 8px 24px rgb(0 0 0/.06));
+display:block;color:var(--fg);font:15px/1.6 var(--zh-search-font,system-ui,-apple-system,"Segoe UI","PingFang SC",
+"Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif)}
+@media (prefers-color-scheme:dark){:host{--a:var(--zh-search-accent,#f87171);--bg:var(--zh-search-bg,#1c1b1a);
+--fg:var(--zh-search-fg,#ecebe9);--mu:var(--zh-search-muted,#a8a29e);--bd:var(--zh-search-border,#3a3735);
+--mk:var(--zh-search-mark-bg,rgb(250 204 21/.2));--mf:var(--zh-search-mark-fg,#fde68a);--hv:var(--zh-search-hover,#292624);
+--sh:var(--zh-search-shadow,0 1px 2px rgb(0 0 0/.3),0 8px 24px rgb(0 0 0/.35))}}
+[hidden]{display:none!important}*{box-sizing:border-box}
+.w{background:var(--bg);border:1px solid var(--bd);border-radius:var(--r);box-shadow:var(--sh);overflow:hidden}
+.b{display:flex;align-items:center;gap:10px;padding:0 14px;color:var(--mu)}
+.b:focus-within{color:var(--a)}svg{flex:none;width:20px;height:20px}
+input{flex:1;min-width:0;height:52px;border:0;outline:0;background:none;color:var(--fg);font:inherit;font-size:17px}
+input:focus-visible{outline:0}input::placeholder{color:var(--mu);opacity:.85}
+.w:focus-within{border-color:color-mix(in srgb,var(--a) 55%,var(--bd));box-shadow:var(--sh),0 0 0 3px color-mix(in srgb,var(--a) 18%,transparent)}
+.s{display:flex;justify-content:space-between;gap:12px;padding:7px 16px;border-top:1px solid var(--bd);
+color:var(--mu);font-size:13px}.s:empty{padding:0;border:0}.s .p{color:var(--a)}@media (max-width:520px){.k{display:none}}
+ul{list-style:none;margin:0;padding:6px;max-height:min(70vh,560px);overflow:auto;border-top:1px solid var(--bd)}
+li{padding:10px 12px;border-radius:calc(var(--r) - 4px);cursor:pointer;border-left:3px solid transparent}
+li+li{margin-top:2px}li:hover{background:var(--hv)}
+li[aria-selected=true]{background:var(--hv);border-left-color:var(--a)}
+.t{font-weight:600;font-size:15.5px;line-height:1.45}.m{color:var(--mu);font-size:12px;margin:1px 0 3px;
+font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.x{font-size:14px;color:var(--fg);opacity:.88;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
+mark{background:var(--mk);color:var(--mf);border-radius:3px;padding:0 1px}
+button{font:inherit;color:inherit;cursor:pointer}
+.more{display:block;width:calc(100% - 12px);margin:0 6px 6px;padding:8px;border:1px dashed var(--bd);
+border-radius:calc(var(--r) - 4px);background:none;color:var(--a);font-size:14px}
+.more:hover{background:var(--hv)}
+:focus-visible{outline:2px solid var(--a);outline-offset:2px}
+dialog{width:min(760px,calc(100vw - 32px));max-height:min(85vh,900px);padding:0;border:1px solid var(--bd);
+border-radius:var(--r);background:var(--bg);color:var(--fg);box-shadow:0 24px 64px rgb(0 0 0/.3)}
+dialog[open]{display:flex;flex-direction:column}dialog::backdrop{background:rgb(15 12 10/.45)}
+header{display:flex;align-items:flex-start;gap:12px;padding:18px 20px 12px;border-bottom:1px solid var(--bd)}
+h2{margin:0;font-size:19px;line-height:1.45}header .m{margin-top:4px}.f{flex:1;min-width:0}
+.c{flex:none;width:34px;height:34px;border:1px solid var(--bd);border-radius:50%;background:none;font-size:20px;line-height:1}
+.c:hover{background:var(--hv)}
+.d{margin:0;padding:16px 20px 22px;overflow:auto;white-space:pre-wrap;line-height:1.9;font-size:16px}
+.d:focus-visible{outline:2px solid color-mix(in srgb,var(--a) 40%,transparent);outline-offset:-6px;border-radius:12px}
+`;
+
+let sheet;
+const h = (tag, props = {}, ...kids) => {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) k in el && k !== 'role' ? (el[k] = v) : el.setAttribute(k, v);
+  el.append(...kids);
+  return el;
+};
+const ENT = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" };
+const decode = (s) => s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, e) => ENT[e]);
+
+/** Safely turn a snippet ("text with <mark>…</mark>", everything else escaped) into DOM nodes. */
+export function snippetNodes(html) {
+  const out = [];
+  let mark = null;
+  for (const part of String(html).split(/(<\/?mark>)/)) {
+    if (part === '<mark>' || part === '</mark>') {
+      if (mark?.firstChild) out.push(mark);
+      mark = part === '<mark>' ? h('mark') : null;
+    } else if (part) {
+      const text = decode(part);
+      mark ? mark.append(text) : out.push(text);
+    }
+  }
+  if (mark?.firstChild) out.push(mark);
+  return out;
+}
+
+/** Text with [start, end) UTF-16 ranges wrapped in <mark>, as DOM nodes. */
+export function markedNodes(text, ranges) {
+  text = String(text);
+  const rs = (Array.isArray(ranges) ? ranges : [])
+    .map(([a, b]) => [Math.max(0, a | 0), Math.min(text.length, b | 0)])
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  const out = [];
+  let pos = 0;
+  for (const [a, b] of rs) {
+    if (b <= pos) continue;
+    const s = Math.max(a, pos);
+    if (s > pos) out.push(text.slice(pos, s));
+    out.push(h('mark', {}, text.slice(s, b)));
+    pos = b;
+  }
+  if (pos < text.length) out.push(text.slice(pos));
+  return out;
+}
+
+const ICON = () => {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  for (const [t, a] of [['circle', { cx: 11, cy: 11, r: 7 }], ['path', { d: 'm20 20-3.6-3.6' }]]) {
+    const e = document.createElementNS(ns, t);
+    for (const k in a) e.setAttribute(k, a[k]);
+    for (const [k, v] of Object.entries({ fill: 'none', stroke: 'currentColor', 'stroke-width': 2, 'stroke-linecap': 'round' }))
+      e.setAttribute(k, v);
+    svg.append(e);
+  }
+  return svg;
+};
+
+let uid = 0;
+let errLogged = false;
+
+export class ZhSearchElement extends HTMLElement {
+  static observedAttributes = ['placeholder', 'limit', 'lang'];
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open', delegatesFocus: true });
+    sheet ??= new CSSStyleSheet();
+    if (!sheet.cssRules.length) sheet.replaceSync(CSS);
+    root.adoptedStyleSheets = [sheet];
+    const id = `zs${++uid}`;
+    this._id = id;
+    this.hits = [];
+    this.total = 0;
+    this.active = -1;
+    this._q = '';
+    this._in = h('input', {
+      type: 'text', role: 'combobox', autocomplete: 'off', spellcheck: false, enterKeyHint: 'search',
+      'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': `${id}-l`,
+    });
+    this._st = h('div', { className: 's', role: 'status', 'aria-live': 'polite' });
+    this._ul = h('ul', { id: `${id}-l`, role: 'listbox', hidden: true });
+    this._more = h('button', { className: 'more', type: 'button', hidden: true });
+    this._h = h('h2', { id: `${id}-h` });
+    this._meta = h('div', { className: 'm' });
+    this._body = h('div', { className: 'd', tabIndex: 0 });
+    this._x = h('button', { className: 'c', type: 'button' }, '×');
+    this._dlg = h('dialog', { 'aria-labelledby': `${id}-h` },
+      h('header', {}, h('div', { className: 'f' }, this._h, this._meta), this._x), this._body);
+    this._box = h('div', { className: 'w', part: 'box' },
+      h('div', { className: 'b' }, ICON(), this._in), this._st, this._ul, this._more);
+    root.append(this._box, this._dlg);
+
+    this._in.addEventListener('input', (e) => !e.isComposing && this._schedule());
+    this._in.addEventListener('compositionend', () => this._schedule());
+    this._in.addEventListener('keydown', (e) => this._key(e));
+    this._in.addEventListener('focus', () => this.hits.length && this._expand(true));
+    this._ul.addEventListener('click', (e) => {
+      const li = e.target.closest?.('li');
+      if (li) this.open(+li.dataset.i);
+    });
+    this._ul.addEventListener('mousemove', (e) => {
+      const li = e.target.closest?.('li');
+      if (li && +li.dataset.i !== this.active) this._activate(+li.dataset.i, false);
+    });
+    this._more.addEventListener('click', () => (this._run(true), this._in.focus()));
+    this._x.addEventListener('click', () => this._dlg.close());
+    this._dlg.addEventListener('close', () => this._in.focus());
+    this._dlg.addEventListener('click', (e) => e.target === this._dlg && this._dlg.close());
+    this._labels();
+  }
+
+  connectedCallback() {
+    loadEngine().then(
+      (m) => {
+        this.m = m;
+        if (this._in.value.trim()) this._run();
+      },
+      (err) => {
+        if (!errLogged) (errLogged = true), console.error('zh-search: failed to load the search index', err);
+        this.failed = true;
+        this._say(this.t.error);
+      },
+    );
+  }
+
+  disconnectedCallback() {
+    clearTimeout(this._timer);
+  }
+
+  attributeChangedCallback() {
+    this._labels();
+    if (this.m && this._q) this._run();
+  }
+
+  get t() {
+    return L[/^en/i.test(this.getAttribute('lang') || '') ? 'en' : 'zh'];
+  }
+
+  get limit() {
+    const n = parseInt(this.getAttribute('limit'), 10);
+    return n > 0 ? n : 10;
+  }
+
+  /** The current query; setting it runs a search. */
+  get value() {
+    return this._in.value;
+  }
+  set value(v) {
+    this._in.value = v;
+    this._run();
+  }
+
+  _labels() {
+    const t = this.t;
+    this._in.placeholder = this.getAttribute('placeholder') ?? t.ph;
+    this._in.setAttribute('aria-label', this.getAttribute('placeholder') || t.label);
+    this._ul.setAttribute('aria-label', t.list);
+    this._x.setAttribute('aria-label', t.close);
+    this._more.textContent = t.more;
+  }
+
+  _schedule() {
+    clearTimeout(this._timer);
+    this._timer = setTimeout(() => this._run(), 40);
+  }
+
+  _say(main, note, hint) {
+    this._st.replaceChildren(
+      ...(main ? [h('span', {}, main)] : []),
+      ...(note ? [h('span', { className: 'p' }, note)] : []),
+      ...(hint && !note ? [h('span', { className: 'k', 'aria-hidden': 'true' }, hint)] : []),
+    );
+  }
+
+  _run(more = false) {
+    clearTimeout(this._timer);
+    const q = this._in.value;
+    if (this.failed) return;
+    if (!this.m) return q.trim() ? this._say(this.t.loading) : this._say('');
+    if (!q.trim()) {
+      this._q = '';
+      this._show([], 0, false);
+      return this._say('');
+    }
+    let r;
+    try {
+      r = this.m.search(q, { limit: this.limit, offset: more ? this.hits.length : 0 });
+    } catch (err) {
+      console.error('zh-search: search failed', err);
+      r = { total: 0, hits: [], partial: false };
+    }
+    this._q = q;
+    const hits = more ? this.hits.concat(r.hits) : r.hits;
+    this._show(hits, r.total, r.partial, more ? this.hits.length : -1);
+    const t = this.t;
+    r.total ? this._say(t.found(r.total), r.partial && t.partial, t.hint) : this._say(t.none(q.trim()));
+  }
+
+  _show(hits, total, partial, keep = -1) {
+    this.hits = hits;
+    this.total = total;
+    this.partial = partial;
+    const opts = hits.map((hit, i) =>
+      h('li', { id: `${this._id}-o${i}`, role: 'option', 'aria-selected': 'false', 'data-i': i },
+        h('div', { className: 't' }, ...markedNodes(hit.title, hit.title_highlights)),
+        h('div', { className: 'm' }, hit.source),
+        h('div', { className: 'x' }, ...snippetNodes(hit.snippet))));
+    this._ul.replaceChildren(...opts);
+    this._more.hidden = hits.length >= total;
+    this.active = -1;
+    this._in.removeAttribute('aria-activedescendant');
+    this._expand(hits.length > 0);
+    if (keep >= 0 && keep < hits.length) this._activate(keep);
+  }
+
+  _expand(on) {
+    this._ul.hidden = !on;
+    this._more.hidden = !on || this.hits.length >= this.total;
+    this._in.setAttribute('aria-expanded', String(on));
+    if (!on) this._activate(-1);
+  }
+
+  _activate(i, scroll = true) {
+    this._ul.children[this.active]?.setAttribute('aria-selected', 'false');
+    this.active = i;
+    const li = this._ul.children[i];
+    if (!li) return this._in.removeAttribute('aria-activedescendant');
+    li.setAttribute('aria-selected', 'true');
+    this._in.setAttribute('aria-activedescendant', li.id);
+    if (scroll) li.scrollIntoView({ block: 'nearest' });
+  }
+
+  _key(e) {
+    if (e.isComposing || e.keyCode === 229) return;
+    const n = this.hits.length;
+    const open = !this._ul.hidden;
+    const move = (i) => {
+      e.preventDefault();
+      if (!n) return;
+      if (!open) this._expand(true);
+      this._activate(i);
+    };
+    const a = this.active;
+    switch (e.key) {
+      case 'ArrowDown': return move(a < 0 || a >= n - 1 ? 0 : a + 1);
+      case 'ArrowUp': return move(a <= 0 ? n - 1 : a - 1);
+      case 'PageDown': return move(Math.min(n - 1, a + 5));
+      case 'PageUp': return move(Math.max(0, a - 5));
+      case 'Home': return a >= 0 && move(0);
+      case 'End': return a >= 0 && move(n - 1);
+      case 'Enter':
+        if (open && a >= 0) e.preventDefault(), this.open(a);
+        else if (this._in.value.trim()) e.preventDefault(), this._run();
+        return;
+      case 'Escape':
+        e.preventDefault();
+        if (open) this._expand(false);
+        else if (this._in.value) (this._in.value = ''), this._run();
+    }
+  }
+
+  /** Open the detail view for hit i (and fire `zh-search:select`). */
+  open(i) {
+    const hit = this.hits[i];
+    if (!hit) return;
+    this._activate(i);
+    this._h.replaceChildren(...markedNodes(hit.title, hit.title_highlights));
+    this._meta.textContent = `${hit.source} · ${this.t.passage(hit.passage + 1)}`;
+    this._body.replaceChildren(...markedNodes(hit.text, hit.highlights));
+    this._dlg.showModal();
+    this._body.scrollTop = 0;
+    this._body.querySelector('mark')?.scrollIntoView({ block: 'center' });
+    this._body.focus();
+    this.dispatchEvent(new CustomEvent('zh-search:select', { detail: hit, bubbles: true, composed: true }));
+  }
+}
+
+if (!customElements.get('zh-search')) customElements.define('zh-search', ZhSearchElement);
+export default ZhSearchElement;
