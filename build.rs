@@ -9,6 +9,8 @@
 #[allow(dead_code)]
 #[path = "src/builder.rs"]
 mod builder;
+#[path = "src/build_support.rs"]
+mod build_support;
 #[allow(dead_code)]
 #[path = "src/format.rs"]
 mod format;
@@ -25,7 +27,7 @@ mod tokenize;
 use std::path::PathBuf;
 
 fn main() {
-    for shared in ["builder", "format", "normalize", "passage", "tokenize"] {
+    for shared in ["builder", "build_support", "format", "normalize", "passage", "tokenize"] {
         println!("cargo:rerun-if-changed=src/{shared}.rs");
     }
     println!("cargo:rerun-if-changed=build.rs");
@@ -52,19 +54,8 @@ fn main() {
         println!("cargo:warning=zh-search: {warning}");
     }
 
-    let jieba = jieba_rs::Jieba::new();
-    let mut discover = |text: &str| -> Vec<String> {
-        jieba.cut_for_search(text, true).into_iter().map(|token| token.word.to_string()).collect()
-    };
-    let to_simplified = |c: char| -> Option<char> {
-        let converted = fast2s::convert(c.encode_utf8(&mut [0; 4]));
-        let mut converted = converted.chars();
-        match (converted.next(), converted.next()) {
-            (Some(s), None) if s != c => Some(s),
-            _ => None,
-        }
-    };
-    let index = builder::build_index(&corpus.docs, &mut discover, &to_simplified);
+    let mut discover = build_support::jieba_discoverer();
+    let index = builder::build_index(&corpus.docs, &mut discover, &build_support::to_simplified);
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("index.bin");
     if let Err(error) = std::fs::write(&out, &index) {
         eprintln!("error: zh-search: cannot write {}: {error}", out.display());

@@ -482,8 +482,12 @@ impl<'a> IndexView<'a> {
         let section = |kind: SectionKind| found[kind as usize].ok_or(FormatError::MissingSection(kind));
         debug_assert!(SECTION_KINDS.iter().all(|k| (*k as usize) < found.len()));
         let u32s = |kind: SectionKind, what| section(kind).and_then(|b| U32Array::new(b, what));
+        // The fst crate trusts its own bytes when traversing, so its checksum is verified here:
+        // one sequential CRC pass over the term dictionaries, no parsing or copying.
         let fst_map = |kind: SectionKind| {
-            section(kind).and_then(|b| fst::Map::new(b).map_err(|e| FormatError::BadFst(e.to_string())))
+            let map = section(kind).and_then(|b| fst::Map::new(b).map_err(|e| FormatError::BadFst(e.to_string())))?;
+            map.as_fst().verify().map_err(|e| FormatError::BadFst(e.to_string()))?;
+            Ok(map)
         };
         let view = IndexView {
             bytes,

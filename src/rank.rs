@@ -3,19 +3,23 @@
 //! A passage's score adds up
 //! * for every query term (what the reader typed, matched Ctrl-F style):
 //!   `idf × (bm25_tf + TITLE_WEIGHT·[term in title])`;
-//! * for every query word (the term cut by the shared segmenter): the same, times
-//!   [`WORD_WEIGHT`], using the word postings: only passages where the segmenter cut the same
-//!   word get it, so `计量` as a word beats the accidental `会计量`;
+//! * for every occurrence of a term whose both ends are word boundaries under the shared
+//!   segmenter (`tokenize::is_word_boundary`), a whole-word bonus ([`WORD_WEIGHT`]): `计量` as
+//!   a word beats the accidental `会计量`;
+//! * the title bonus decays with the passage's position in its section ([`title_bonus`]);
 //! * a proximity bonus when several terms sit close together, and a small lead bonus for the
 //!   first passages of a section (news put the key facts first).
 //!
-//! In partial mode (no passage has every term) only words count, multiplied by the share of
-//! the query's word weight the passage covers, so fuller matches always come first.
+//! In partial mode (no passage has every term) the query's words (cut by the shared
+//! segmenter) are scored with BM25 over the word postings, multiplied by the square of the
+//! share of the query's word weight the passage covers, so fuller matches always come first.
 
 /// BM25 term-frequency saturation.
 pub const K1: f32 = 1.2;
-/// BM25 length normalisation.
-pub const B: f32 = 0.75;
+/// BM25 length normalisation. Lower than the usual 0.75 because the passage cutter already
+/// bounds passage length (`passage::MAX_PASSAGE_CHARS`): what varies is mostly bylines and
+/// sentence boundaries, not how much a passage is about.
+pub const B: f32 = 0.5;
 /// Bonus (× idf) for a term found in the passage's title.
 pub const TITLE_WEIGHT: f32 = 0.8;
 /// Weight of the word layer relative to literal terms.
@@ -42,6 +46,12 @@ pub fn bm25_tf(tf: u32, len: f32, avg_len: f32) -> f32 {
     let tf = tf as f32;
     let norm = 1.0 - B + B * (len / avg_len.max(1.0));
     tf * (K1 + 1.0) / (tf + K1 * norm)
+}
+
+/// Title bonus for the `position`-th passage of its section: a headline describes the whole
+/// section, and the section's opening passage represents it best.
+pub fn title_bonus(position: u32) -> f32 {
+    TITLE_WEIGHT / (1.0 + position as f32)
 }
 
 /// Bonus for the `position`-th passage of its section (0 = first).

@@ -16,7 +16,7 @@ use crate::normalize::{match_key, Key};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
 use crate::snippet::{snippet_html, utf16_ranges, Span};
-use crate::tokenize::{search_words, term_is_single_gram, GramQuery, Vocabulary};
+use crate::tokenize::{is_word_boundary, search_words, term_is_single_gram, GramQuery, Vocabulary};
 
 /// Hits per page when the caller does not say.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -220,6 +220,13 @@ impl<'a> Engine<'a> {
         IndexStats { sources: s.sources, passages: s.passages, terms: s.grams + s.words, index_bytes: self.index.bytes.len() }
     }
 
+    /// The words of `text` as the index and queries cut them (normalised, then the shared
+    /// segmenter over the index's own vocabulary).
+    pub fn words(&self, text: &str) -> Vec<String> {
+        let key = match_key(text, &self.index.fold);
+        search_words(&key.text, &IndexVocabulary(&self.index))
+    }
+
     /// Parses a query with this index's fold table.
     pub fn parse(&self, query: &str) -> ParsedQuery {
         parse_query(query, &self.index.fold)
@@ -354,7 +361,7 @@ impl<'a> Engine<'a> {
 
     fn position_in_section(&self, passage: u32) -> Result<u32, FormatError> {
         let title = self.index.title_of(passage)?;
-        Ok(passage - self.index.title_passages(title)?.0)
+        Ok(passage.saturating_sub(self.index.title_passages(title)?.0))
     }
 
     /// Word-layer BM25 for `passages` (sorted): `weight × Σ idf·(bm25 + title)` and, per
@@ -385,7 +392,8 @@ impl<'a> Engine<'a> {
                 };
                 if tf > 0 || in_title {
                     let bm25 = rank::bm25_tf(tf, self.passage_len(p)?, avg);
-                    scores[i] += idf * (bm25 + if in_title { rank::TITLE_WEIGHT } else { 0.0 });
+                    let title = if in_title { rank::title_bonus(self.position_in_section(p)?) } else { 0.0 };
+                    scores[i] += idf * (bm25 + title);
                     covered[i] += idf;
                 }
             }
@@ -429,26 +437,24 @@ impl<'a> Engine<'a> {
         let n = self.index.stats.passages;
         let avg = self.index.stats.avg_text_chars;
         let (scored, partial, highlight_terms) = if !matched.is_empty() {
-            let (word_scores, _, _) = self.word_scores(&words, &matched)?;
-            let mut scored = Vec::with_capacity(matched.len());
             let idfs: Vec<f32> = per_term.iter().map(|l| rank::idf(n, l.len())).collect();
+            let mut scored = Vec::with_capacity(matched.len());
             let mut cursors = vec![0usize; per_term.len()];
-            for (i, &p) in matched.iter().enumerate() {
+            for &p in &matched {
                 let len = self.passage_len(p)?;
-                let mut score = rank::WORD_WEIGHT * word_scores[i] + rank::lead_bonus(self.position_in_section(p)?);
+                let position = self.position_in_section(p)?;
+                let mut score = rank::lead_bonus(position);
                 for (t, list) in per_term.iter().enumerate() {
-                    while list[cursors[t]].passage < p {
+                    while list.get(cursors[t]).is_some_and(|m| m.passage < p) {
                         cursors[t] += 1;
                     }
-                    let m = list[cursors[t]];
-                    let title = if m.tf_title > 0 { rank::TITLE_WEIGHT } else { 0.0 };
+                    let m = list.get(cursors[t]).copied().unwrap_or_default();
+                    let title = if m.tf_title > 0 { rank::title_bonus(position) } else { 0.0 };
                     score += idfs[t] * (rank::bm25_tf(m.tf_text, len, avg) + title);
                 }
                 scored.push(Scored { passage: p, score });
             }
-            if parsed.terms.len() > 1 {
-                self.add_proximity(&mut scored, &parsed.terms, &idfs, &mut cache)?;
-            }
+            self.rerank(&mut scored, &parsed.terms, &idfs, &mut cache)?;
             let keys: Vec<String> = parsed.terms.iter().map(|t| t.key.clone()).collect();
             (scored, false, keys)
         } else if parsed.terms.iter().any(|t| !t.phrase) {
@@ -506,13 +512,25 @@ impl<'a> Engine<'a> {
         Ok(passages)
     }
 
-    /// Adds the proximity bonus to the best [`rank::RERANK_DEPTH`] passages.
-    fn add_proximity(&self, scored: &mut [Scored], terms: &[Term], idfs: &[f32], cache: &mut KeyCache) -> Result<(), FormatError> {
+    /// Second pass over the best [`rank::RERANK_DEPTH`] passages, reading their text: adds the
+    /// whole-word bonus (matches whose both ends are word boundaries under the shared
+    /// segmenter) and, for several terms, the proximity bonus.
+    fn rerank(&self, scored: &mut [Scored], terms: &[Term], idfs: &[f32], cache: &mut KeyCache) -> Result<(), FormatError> {
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
+        let vocab = IndexVocabulary(&self.index);
         let idf_sum: f32 = idfs.iter().sum();
+        let avg = self.index.stats.avg_text_chars;
         for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
             let key = self.text_key(cache, s.passage)?;
+            let len = self.passage_len(s.passage)?;
             let occurrences: Vec<Vec<(usize, usize)>> = terms.iter().map(|t| key.find_all(&t.key)).collect();
+            for (t, occ) in occurrences.iter().enumerate() {
+                let whole_words = occ
+                    .iter()
+                    .filter(|&&(a, b)| is_word_boundary(&key.text, a, &vocab) && is_word_boundary(&key.text, b, &vocab))
+                    .count() as u32;
+                s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
+            }
             if let Some(closeness) = rank::proximity(&occurrences) {
                 s.score += rank::PROXIMITY_WEIGHT * idf_sum * closeness;
             }

@@ -148,6 +148,26 @@ pub fn segment_run(run: &str, vocab: &dyn Vocabulary) -> Vec<Range<usize>> {
     out
 }
 
+/// Whether byte offset `pos` of `key` falls between two words under [`segment_run`]: always
+/// true next to a non-CJK character; between two CJK characters, decided by segmenting the
+/// CJK text around `pos` (up to `2 × MAX_WORD_CHARS` chars each side) with `vocab`. Used to
+/// tell a whole-word match from an accidental overlap (`计量` in `碳计量中心` vs in `会计量`).
+pub fn is_word_boundary(key: &str, pos: usize, vocab: &dyn Vocabulary) -> bool {
+    if !key.is_char_boundary(pos) {
+        return false;
+    }
+    let (before, after) = (&key[..pos], &key[pos..]);
+    let is_cjk_char = |c: char| char_class(c) == CharClass::Cjk;
+    if !(before.chars().next_back().is_some_and(is_cjk_char) && after.chars().next().is_some_and(is_cjk_char)) {
+        return true;
+    }
+    let reach = 2 * MAX_WORD_CHARS;
+    let back: usize = before.chars().rev().take(reach).take_while(|&c| is_cjk_char(c)).map(char::len_utf8).sum();
+    let ahead: usize = after.chars().take(reach).take_while(|&c| is_cjk_char(c)).map(char::len_utf8).sum();
+    let window = &key[pos - back..pos + ahead];
+    segment_run(window, vocab).iter().any(|r| r.start == back)
+}
+
 /// The words of a key, as indexed and as searched: every word token, and for every CJK run its
 /// segmentation plus, for words of [`SUBWORD_MIN_CHARS`]+ chars, the vocabulary words of two and
 /// three chars inside them.
@@ -242,6 +262,19 @@ mod tests {
         assert_eq!(cut("聊城市质检所"), vec!["聊城市", "质检所"]);
         assert_eq!(cut("未知"), vec!["未", "知"]);
         assert_eq!(cut(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn word_boundaries() {
+        let v = vocab();
+        let key = "国家碳计量中心";
+        let at = |s: &str| key.find(s).unwrap();
+        assert!(is_word_boundary(key, at("计量"), &v));
+        assert!(is_word_boundary(key, at("中心"), &v));
+        assert!(!is_word_boundary(key, at("家碳"), &v), "inside 国家");
+        assert!(is_word_boundary(key, 0, &v));
+        assert!(is_word_boundary(key, key.len(), &v));
+        assert!(!is_word_boundary(key, 1, &v), "not a char boundary");
     }
 
     #[test]

@@ -1,0 +1,19 @@
+//! The two external data sources of index building, wired up for `build.rs` and for tests that
+//! build fixture indexes natively (`#[path]`-included by both; not part of the library, so the
+//! wasm module never links jieba or the conversion table).
+
+/// Word discovery with jieba in search mode (HMM on for names and new words).
+pub fn jieba_discoverer() -> impl FnMut(&str) -> Vec<String> {
+    let jieba = jieba_rs::Jieba::new();
+    move |text: &str| jieba.cut_for_search(text, true).into_iter().map(|token| token.word.to_string()).collect()
+}
+
+/// Traditional → simplified for one character (fast2s, OpenCC's character table).
+pub fn to_simplified(c: char) -> Option<char> {
+    let converted = fast2s::convert(c.encode_utf8(&mut [0; 4]));
+    let mut chars = converted.chars();
+    match (chars.next(), chars.next()) {
+        (Some(s), None) if s != c => Some(s),
+        _ => None,
+    }
+}

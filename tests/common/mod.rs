@@ -1,0 +1,50 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use zh_search::search::{Engine, SearchOptions, SearchResults, MAX_LIMIT};
+
+/// Every hit of a query (all pages).
+pub fn all_hits(engine: &Engine<'_>, query: &str) -> SearchResults {
+    let first = engine.search(query, SearchOptions { limit: MAX_LIMIT, offset: 0 }).unwrap();
+    let mut all = first.clone();
+    while all.hits.len() < all.total {
+        let page = engine.search(query, SearchOptions { limit: MAX_LIMIT, offset: all.hits.len() }).unwrap();
+        assert!(!page.hits.is_empty(), "paging stopped early for {query:?}");
+        all.hits.extend(page.hits);
+    }
+    all
+}
+
+/// Text with all whitespace removed (what a reader's Ctrl-F effectively sees across OCR breaks).
+pub fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// (passage id, title, text) of every passage in the embedded index.
+pub fn passages(engine: &Engine<'_>) -> Vec<(u32, String, String)> {
+    let index = &engine.index;
+    (0..index.passage_count())
+        .map(|p| {
+            let title = index.title_text(index.title_of(p).unwrap()).unwrap().to_string();
+            (p, title, index.passage_text(p).unwrap().to_string())
+        })
+        .collect()
+}
+
+/// A small deterministic PRNG (xorshift64*), so samples are the same on every run.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}

@@ -1,0 +1,117 @@
+//! Index format fixtures: a small corpus under `tests/fixtures/tiny/` is built natively with the
+//! same builder, jieba and conversion table as `build.rs`; the result must equal the committed
+//! golden file byte for byte (a layout change must bump `format::VERSION` and re-bless with
+//! `ZH_SEARCH_BLESS=1 cargo test --test format`), and decoding must give back what went in.
+
+#[path = "../src/build_support.rs"]
+mod build_support;
+
+use std::path::Path;
+
+use zh_search::builder::{build_index, read_corpus};
+use zh_search::format::{FormatError, IndexView, MAGIC, VERSION};
+use zh_search::search::{Engine, SearchOptions};
+
+const FIXTURE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny");
+const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny.index");
+
+fn build_fixture() -> Vec<u8> {
+    let corpus = read_corpus(Path::new(FIXTURE_DIR)).unwrap();
+    build_index(&corpus.docs, &mut build_support::jieba_discoverer(), &build_support::to_simplified)
+}
+
+#[test]
+fn encoder_output_matches_the_golden_file() {
+    let built = build_fixture();
+    if std::env::var_os("ZH_SEARCH_BLESS").is_some() {
+        std::fs::write(GOLDEN, &built).unwrap();
+    }
+    let golden = std::fs::read(GOLDEN).expect("golden index; bless with ZH_SEARCH_BLESS=1");
+    assert!(built == golden, "index bytes changed: bump format::VERSION if the layout changed, then re-bless");
+    assert_eq!(&golden[..8], MAGIC);
+    assert_eq!(u32::from_le_bytes(golden[8..12].try_into().unwrap()), VERSION);
+}
+
+#[test]
+fn decoder_reads_back_what_the_encoder_wrote() {
+    let bytes = build_fixture();
+    let view = IndexView::open(&bytes).unwrap();
+    let corpus = read_corpus(Path::new(FIXTURE_DIR)).unwrap();
+    let mut expected = Vec::new();
+    for doc in &corpus.docs {
+        for section in &doc.sections {
+            for passage in &section.passages {
+                expected.push((doc.name.clone(), section.title(), passage.clone()));
+            }
+        }
+    }
+    assert_eq!(view.passage_count() as usize, expected.len());
+    for (p, (source, title, text)) in expected.iter().enumerate() {
+        let p = p as u32;
+        assert_eq!(view.passage_text(p).unwrap(), text);
+        assert_eq!(view.title_text(view.title_of(p).unwrap()).unwrap(), title);
+        assert_eq!(view.source_name(view.source_of(p).unwrap()).unwrap(), source);
+    }
+    assert_eq!(view.stats.sources, 2);
+    assert_eq!(view.source_name(0).unwrap(), "notes.md");
+    assert_eq!(view.source_name(1).unwrap(), "古城 散记.txt");
+    assert_eq!(view.fold.get('國'), Some('国'));
+    assert_eq!(view.fold.get('計'), Some('计'));
+    // Every gram posting decodes and points at a passage that really contains the gram.
+    use fst::Streamer;
+    let mut stream = view.grams.stream();
+    let mut grams = 0;
+    while let Some((gram, offset)) = stream.next() {
+        let gram = std::str::from_utf8(gram).unwrap().to_string();
+        let block = view.postings_block(offset, true).unwrap();
+        for posting in &block.text {
+            let key = zh_search::normalize::fold_text(view.passage_text(posting.doc).unwrap(), &view.fold);
+            assert!(key.contains(&gram), "gram {gram:?} not in passage {}", posting.doc);
+        }
+        grams += 1;
+    }
+    assert_eq!(grams, view.stats.grams as usize);
+}
+
+#[test]
+fn fixture_corpus_is_searchable_end_to_end() {
+    let bytes = build_fixture();
+    let engine = Engine::open(&bytes).unwrap();
+    let search = |q: &str| engine.search(q, SearchOptions::default()).unwrap();
+    assert_eq!(search("国家碳计量中心").total, 1, "joined across the OCR break, or via the title");
+    assert_eq!(search("國家碳計量中心").total, 1);
+    assert_eq!(search("2229.6万元").total, 1);
+    assert_eq!(search("nqi").total, 1);
+    assert_eq!(search("光岳楼").hits[0].source, "古城 散记.txt");
+    let hit = &search("國家碳計量").hits[0];
+    assert!(hit.snippet.contains("<mark>国家碳计量</mark>"), "{}", hit.snippet);
+}
+
+#[test]
+fn damaged_indexes_give_errors_not_panics() {
+    let bytes = build_fixture();
+    for len in (0..bytes.len()).step_by(7) {
+        let truncated = &bytes[..len];
+        if let Ok(engine) = Engine::open(truncated) {
+            let _ = engine.search("国家碳计量", SearchOptions::default());
+        }
+    }
+    let mut seed = 0x1234_5678_9abc_def0u64;
+    for _ in 0..2000 {
+        let mut damaged = bytes.clone();
+        for _ in 0..3 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let at = (seed % damaged.len() as u64) as usize;
+            damaged[at] ^= (seed >> 32) as u8 | 1;
+        }
+        if let Ok(engine) = Engine::open(&damaged) {
+            for q in ["国家碳计量", "光岳楼", "nqi", "中"] {
+                let _ = engine.search(q, SearchOptions::default());
+                let _ = engine.suggest(q, 5);
+            }
+        }
+    }
+    assert_eq!(IndexView::open(&bytes[..10]).err(), Some(FormatError::Truncated { what: "header" }));
+}
