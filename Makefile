@@ -19,10 +19,13 @@ WASM_TARGET := wasm32-unknown-unknown
 RAW_WASM    := target/$(WASM_TARGET)/release/zh_search.wasm
 PKG         := www/pkg
 WASM_OPT    := node_modules/.bin/wasm-opt
-# Exactly the features rustc enables by default for wasm32-unknown-unknown (all supported by
-# current browsers); wasm-opt needs them to validate the module. Debian's binaryen is too old.
+# Exactly the features rustc enables by default for wasm32-unknown-unknown and records in the
+# module's target_features section (all supported by current browsers); wasm-opt needs them to
+# validate the module. Use binaryen from npm: Debian's binaryen 108 produces broken modules.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
                  --enable-mutable-globals --enable-reference-types --enable-multivalue
+# -Oz until nothing shrinks further; drop the custom sections browsers ignore.
+WASM_OPT_FLAGS := -Oz --converge --strip-debug --strip-producers --strip-target-features
 SIZE_BUDGET_KB ?= 120
 PORT ?= 8080
 
@@ -37,8 +40,9 @@ wasm:
 	cargo build --release --target $(WASM_TARGET) --lib
 	rm -rf $(PKG)
 	wasm-bindgen --target web --out-dir $(PKG) $(RAW_WASM)
-	$(WASM_OPT) -Oz $(WASM_FEATURES) $(PKG)/zh_search_bg.wasm -o $(PKG)/zh_search_bg.opt.wasm
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_FEATURES) $(PKG)/zh_search_bg.wasm -o $(PKG)/zh_search_bg.opt.wasm
 	mv $(PKG)/zh_search_bg.opt.wasm $(PKG)/zh_search_bg.wasm
+	node -e 'const b = require("fs").readFileSync(process.argv[1]); if (!WebAssembly.validate(b)) { console.error("V8 rejects " + process.argv[1]); process.exit(1) }' $(PKG)/zh_search_bg.wasm
 	scripts/size.sh
 
 serve: build

@@ -6,11 +6,11 @@
 //! The layout, normaliser, passage cutter and tokenizer are the crate's own modules, included
 //! by path so that build and runtime cannot drift apart.
 
+#[path = "src/build_support.rs"]
+mod build_support;
 #[allow(dead_code)]
 #[path = "src/builder.rs"]
 mod builder;
-#[path = "src/build_support.rs"]
-mod build_support;
 #[allow(dead_code)]
 #[path = "src/format.rs"]
 mod format;
@@ -27,13 +27,21 @@ mod tokenize;
 use std::path::PathBuf;
 
 fn main() {
-    for shared in ["builder", "build_support", "format", "normalize", "passage", "tokenize"] {
+    for shared in [
+        "builder",
+        "build_support",
+        "format",
+        "normalize",
+        "passage",
+        "tokenize",
+    ] {
         println!("cargo:rerun-if-changed=src/{shared}.rs");
     }
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=ZH_SEARCH_SEEDS");
 
-    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let corpus_dir = match std::env::var_os("ZH_SEARCH_SEEDS") {
         Some(dir) if !dir.is_empty() => manifest.join(dir),
         _ => manifest.join("seeds"),
@@ -56,7 +64,8 @@ fn main() {
 
     let mut discover = build_support::jieba_discoverer();
     let index = builder::build_index(&corpus.docs, &mut discover, &build_support::to_simplified);
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("index.bin");
+    let out =
+        PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("index.bin");
     if let Err(error) = std::fs::write(&out, &index) {
         eprintln!("error: zh-search: cannot write {}: {error}", out.display());
         std::process::exit(1);

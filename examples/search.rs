@@ -13,10 +13,19 @@ fn main() {
     if args.first().map(String::as_str) == Some("--passages") {
         let index = &engine.index;
         for p in 0..index.passage_count() {
-            let title = index.title_of(p).and_then(|t| index.title_text(t)).unwrap_or("?");
-            let source = index.source_of(p).and_then(|s| index.source_name(s)).unwrap_or("?");
+            let title = index
+                .title_of(p)
+                .and_then(|t| index.title_text(t))
+                .unwrap_or("?");
+            let source = index
+                .source_of(p)
+                .and_then(|s| index.source_name(s))
+                .unwrap_or("?");
             let text = index.passage_text(p).unwrap_or("?");
-            println!("#{p} [{source}] 【{title}】 ({} chars)\n{text}\n", text.chars().count());
+            println!(
+                "#{p} [{source}] 【{title}】 ({} chars)\n{text}\n",
+                text.chars().count()
+            );
         }
         return;
     }
@@ -25,7 +34,10 @@ fn main() {
         Ok(results) => {
             println!("total {} partial {}", results.total, results.partial);
             for hit in results.hits {
-                println!("{:>7.3} #{} [{}] 【{}】\n        {}", hit.score, hit.passage, hit.source, hit.title, hit.snippet);
+                println!(
+                    "{:>7.3} #{} [{}] 【{}】\n        {}",
+                    hit.score, hit.passage, hit.source, hit.title, hit.snippet
+                );
             }
         }
         Err(error) => eprintln!("error: {error}"),

@@ -5,7 +5,13 @@
 /// Word discovery with jieba in search mode (HMM on for names and new words).
 pub fn jieba_discoverer() -> impl FnMut(&str) -> Vec<String> {
     let jieba = jieba_rs::Jieba::new();
-    move |text: &str| jieba.cut_for_search(text, true).into_iter().map(|token| token.word.to_string()).collect()
+    move |text: &str| {
+        jieba
+            .cut_for_search(text, true)
+            .into_iter()
+            .map(|token| token.word.to_string())
+            .collect()
+    }
 }
 
 /// Traditional → simplified for one character (fast2s, OpenCC's character table).

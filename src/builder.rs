@@ -1,18 +1,19 @@
 //! Building an index from a corpus folder (runs in `build.rs`, and natively in tests).
 //!
 //! The builder reads the corpus, cuts passages (`passage`), folds every text with the shared
-//! normaliser, discovers the vocabulary with a word discoverer (jieba, supplied by the caller so
-//! that the runtime crate never links it), cuts words with the shared segmenter (`tokenize`)
-//! and writes one index with `format::encode_index`.
+//! normaliser, indexes the grams of every text and title (`tokenize::index_grams`), discovers
+//! the vocabulary with a word discoverer (jieba, supplied by the caller so that the runtime
+//! crate never links it) and writes one index with `format::encode_index`. The vocabulary and
+//! its frequencies are all the query side needs to segment exactly as jieba's words suggest.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{encode_index, FoldTable, IndexParts, Posting, PostingsBlock, Stats};
 use crate::normalize::{fold_case, fold_width, is_cjk, match_key};
 use crate::passage::{cut_document, Section};
-use crate::tokenize::{index_grams, search_words, Vocabulary, MAX_WORD_CHARS};
+use crate::tokenize::{index_grams, MAX_WORD_CHARS};
 
 /// Corpus files larger than this are refused (the whole index ships inside the wasm module).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -38,7 +39,10 @@ pub enum CorpusError {
     NotUtf8 { path: PathBuf, line: usize },
     /// A file exceeds [`MAX_FILE_BYTES`].
     TooLarge { path: PathBuf, bytes: u64 },
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for CorpusError {
@@ -78,7 +82,10 @@ pub struct Corpus {
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
-    let io = |error| CorpusError::Io { path: dir.to_path_buf(), error };
+    let io = |error| CorpusError::Io {
+        path: dir.to_path_buf(),
+        error,
+    };
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(io)?
         .map(|e| e.map(|e| e.path()))
@@ -108,16 +115,29 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
     collect_files(dir, &mut files)?;
     let mut corpus = Corpus::default();
     for path in files {
-        let meta = std::fs::metadata(&path).map_err(|error| CorpusError::Io { path: path.clone(), error })?;
+        let meta = std::fs::metadata(&path).map_err(|error| CorpusError::Io {
+            path: path.clone(),
+            error,
+        })?;
         if meta.len() > MAX_FILE_BYTES {
-            return Err(CorpusError::TooLarge { path, bytes: meta.len() });
+            return Err(CorpusError::TooLarge {
+                path,
+                bytes: meta.len(),
+            });
         }
-        let bytes = std::fs::read(&path).map_err(|error| CorpusError::Io { path: path.clone(), error })?;
+        let bytes = std::fs::read(&path).map_err(|error| CorpusError::Io {
+            path: path.clone(),
+            error,
+        })?;
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
-                let line = e.as_bytes()[..valid].iter().filter(|&&b| b == b'\n').count() + 1;
+                let line = e.as_bytes()[..valid]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
                 return Err(CorpusError::NotUtf8 { path, line });
             }
         };
@@ -130,7 +150,9 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
             .join("/");
         let sections = cut_document(&text);
         if sections.is_empty() {
-            corpus.warnings.push(format!("{}: no text, skipped", path.display()));
+            corpus
+                .warnings
+                .push(format!("{}: no text, skipped", path.display()));
         } else {
             corpus.docs.push(SourceDoc { name, sections });
         }
@@ -142,25 +164,12 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
     Ok(corpus)
 }
 
-/// Vocabulary used while building: word → frequency.
-#[derive(Default)]
-struct BuildVocab {
-    freq: HashMap<String, u64>,
-    total: u64,
-}
-
-impl Vocabulary for BuildVocab {
-    fn freq(&self, word: &str) -> Option<u64> {
-        self.freq.get(word).copied()
-    }
-    fn total_freq(&self) -> u64 {
-        self.total
-    }
-}
-
 /// Candidate traditional characters: the CJK blocks where traditional forms live.
 fn han_candidates() -> impl Iterator<Item = char> {
-    (0x3400u32..=0x9FFF).chain(0xF900..=0xFAFF).chain(0x20000..=0x2A6DF).filter_map(char::from_u32)
+    (0x3400u32..=0x9FFF)
+        .chain(0xF900..=0xFAFF)
+        .chain(0x20000..=0x2A6DF)
+        .filter_map(char::from_u32)
 }
 
 /// The fold table for a corpus: every `traditional → simplified` pair whose simplified side
@@ -172,44 +181,38 @@ fn fold_pairs(texts: &[&str], to_simplified: &dyn Fn(char) -> Option<char>) -> V
     };
     let alphabet: HashSet<char> = texts.iter().flat_map(|t| t.chars()).map(fold).collect();
     han_candidates()
-        .filter_map(|t| to_simplified(t).filter(|&s| s != t && alphabet.contains(&s)).map(|s| (t, s)))
+        .filter_map(|t| {
+            to_simplified(t)
+                .filter(|&s| s != t && alphabet.contains(&s))
+                .map(|s| (t, s))
+        })
         .collect()
 }
 
 fn to_postings(counts: &BTreeMap<u32, u32>) -> Vec<Posting> {
-    counts.iter().map(|(&doc, &tf)| Posting { doc, tf }).collect()
+    counts
+        .iter()
+        .map(|(&doc, &tf)| Posting { doc, tf })
+        .collect()
 }
 
 #[derive(Default)]
-struct KeyPostings {
+struct GramPostings {
     text: BTreeMap<u32, u32>,
     title: BTreeMap<u32, u32>,
 }
 
-fn build_fst(entries: &BTreeMap<String, KeyPostings>, freq: &dyn Fn(&str) -> Option<u64>, postings: &mut Vec<u8>) -> Vec<u8> {
-    let mut builder = fst::MapBuilder::memory();
-    for (key, lists) in entries {
-        let offset = postings.len() as u64;
-        let block = PostingsBlock {
-            freq: freq(key).unwrap_or(0),
-            text: to_postings(&lists.text),
-            title: to_postings(&lists.title),
-        };
-        block.write(postings, true);
-        builder.insert(key, offset).expect("keys are sorted and unique (BTreeMap)");
-    }
-    builder.into_inner().expect("writing to memory cannot fail")
+/// What the builder derives from the corpus before encoding.
+struct Prepared {
+    fold: Vec<u8>,
+    titles: Vec<(String, u32)>,
+    passages: Vec<String>,
+    sources: Vec<(String, u32)>,
+    text_keys: Vec<String>,
+    title_keys: Vec<String>,
 }
 
-/// Builds the index bytes for `docs`.
-///
-/// `discover_words` returns the words of a folded text (jieba `cut_for_search`);
-/// `to_simplified` maps a traditional character to its simplified form.
-pub fn build_index(
-    docs: &[SourceDoc],
-    discover_words: &mut dyn FnMut(&str) -> Vec<String>,
-    to_simplified: &dyn Fn(char) -> Option<char>,
-) -> Vec<u8> {
+fn prepare(docs: &[SourceDoc], to_simplified: &dyn Fn(char) -> Option<char>) -> Prepared {
     // Flatten: titles (one per section) and passages, in order.
     let mut titles: Vec<(String, u32)> = Vec::new();
     let mut passages: Vec<String> = Vec::new();
@@ -221,54 +224,118 @@ pub fn build_index(
             passages.extend(section.passages.iter().cloned());
         }
     }
+    let all_texts: Vec<&str> = passages
+        .iter()
+        .map(String::as_str)
+        .chain(titles.iter().map(|t| t.0.as_str()))
+        .collect();
+    let fold = FoldTable::encode(&fold_pairs(&all_texts, to_simplified));
+    let table = FoldTable::new(&fold).expect("encoded by FoldTable::encode");
+    let text_keys = passages.iter().map(|p| match_key(p, &table).text).collect();
+    let title_keys = titles
+        .iter()
+        .map(|t| match_key(&t.0, &table).text)
+        .collect();
+    Prepared {
+        fold,
+        titles,
+        passages,
+        sources,
+        text_keys,
+        title_keys,
+    }
+}
 
-    let all_texts: Vec<&str> = passages.iter().map(String::as_str).chain(titles.iter().map(|t| t.0.as_str())).collect();
-    let fold_bytes = FoldTable::encode(&fold_pairs(&all_texts, to_simplified));
-    let fold = FoldTable::new(&fold_bytes).expect("encoded by FoldTable::encode");
-
-    let text_keys: Vec<String> = passages.iter().map(|p| match_key(p, &fold).text).collect();
-    let title_keys: Vec<String> = titles.iter().map(|t| match_key(&t.0, &fold).text).collect();
-
-    // Vocabulary: CJK words jieba finds in the corpus, with their counts.
-    let mut vocab = BuildVocab::default();
-    for key in text_keys.iter().chain(&title_keys) {
+/// The vocabulary: every CJK word (up to `MAX_WORD_CHARS`) that `discover_words` finds in the
+/// folded texts and titles, with its number of occurrences.
+fn vocabulary(
+    keys: &[&String],
+    discover_words: &mut dyn FnMut(&str) -> Vec<String>,
+) -> BTreeMap<String, u64> {
+    let mut vocab = BTreeMap::new();
+    for key in keys {
         for word in discover_words(key) {
             let chars = word.chars().count();
             if chars > 0 && chars <= MAX_WORD_CHARS && word.chars().all(is_cjk) {
-                *vocab.freq.entry(word).or_default() += 1;
-                vocab.total += 1;
+                *vocab.entry(word).or_default() += 1;
             }
         }
     }
+    vocab
+}
 
-    let mut grams: BTreeMap<String, KeyPostings> = BTreeMap::new();
-    let mut words: BTreeMap<String, KeyPostings> = BTreeMap::new();
-    for word in vocab.freq.keys() {
-        words.entry(word.clone()).or_default();
-    }
-    let mut word_tokens: HashMap<String, u64> = HashMap::new();
+/// The vocabulary `build_index` stores for `docs` (for tests of segmentation consistency).
+pub fn build_vocabulary(
+    docs: &[SourceDoc],
+    discover_words: &mut dyn FnMut(&str) -> Vec<String>,
+    to_simplified: &dyn Fn(char) -> Option<char>,
+) -> BTreeMap<String, u64> {
+    let prepared = prepare(docs, to_simplified);
+    vocabulary(
+        &prepared
+            .text_keys
+            .iter()
+            .chain(&prepared.title_keys)
+            .collect::<Vec<_>>(),
+        discover_words,
+    )
+}
+
+/// Builds the index bytes for `docs`.
+///
+/// `discover_words` returns the words of a folded text (jieba `cut_for_search`);
+/// `to_simplified` maps a traditional character to its simplified form.
+pub fn build_index(
+    docs: &[SourceDoc],
+    discover_words: &mut dyn FnMut(&str) -> Vec<String>,
+    to_simplified: &dyn Fn(char) -> Option<char>,
+) -> Vec<u8> {
+    let Prepared {
+        fold,
+        titles,
+        passages,
+        sources,
+        text_keys,
+        title_keys,
+    } = prepare(docs, to_simplified);
+    let vocab = vocabulary(
+        &text_keys.iter().chain(&title_keys).collect::<Vec<_>>(),
+        discover_words,
+    );
+
+    let mut grams: BTreeMap<&str, GramPostings> = BTreeMap::new();
     let fields: [(&[String], bool); 2] = [(&text_keys, false), (&title_keys, true)];
     for (keys, is_title) in fields {
         for (doc, key) in keys.iter().enumerate() {
-            let doc = doc as u32;
             for gram in index_grams(key) {
-                let entry = grams.entry(gram.to_string()).or_default();
-                *(if is_title { &mut entry.title } else { &mut entry.text }).entry(doc).or_default() += 1;
-            }
-            for word in search_words(key, &vocab) {
-                if !word.chars().all(is_cjk) {
-                    *word_tokens.entry(word.clone()).or_default() += 1;
-                }
-                let entry = words.entry(word).or_default();
-                *(if is_title { &mut entry.title } else { &mut entry.text }).entry(doc).or_default() += 1;
+                let entry = grams.entry(gram).or_default();
+                *(if is_title {
+                    &mut entry.title
+                } else {
+                    &mut entry.text
+                })
+                .entry(doc as u32)
+                .or_default() += 1;
             }
         }
     }
-
     let mut postings = Vec::new();
-    let gram_fst = build_fst(&grams, &|_| None, &mut postings);
-    let word_freq = |w: &str| vocab.freq(w).or_else(|| word_tokens.get(w).copied());
-    let word_fst = build_fst(&words, &word_freq, &mut postings);
+    let mut gram_fst = fst::MapBuilder::memory();
+    for (gram, lists) in &grams {
+        let block = PostingsBlock {
+            text: to_postings(&lists.text),
+            title: to_postings(&lists.title),
+        };
+        gram_fst
+            .insert(gram, block.encode(&mut postings))
+            .expect("keys are sorted and unique (BTreeMap)");
+    }
+    let mut word_fst = fst::MapBuilder::memory();
+    for (word, freq) in &vocab {
+        word_fst
+            .insert(word, *freq)
+            .expect("keys are sorted and unique (BTreeMap)");
+    }
 
     let mut blob = Vec::new();
     let mut push_strings = |strings: &mut dyn Iterator<Item = &str>| {
@@ -295,10 +362,16 @@ pub fn build_index(
         titles: titles.len() as u32,
         sources: sources.len() as u32,
         grams: grams.len() as u32,
-        words: words.len() as u32,
-        avg_text_chars: mean(&mut passages.iter().map(|p| p.chars().count()), passages.len()),
-        avg_title_chars: mean(&mut titles.iter().map(|t| t.0.chars().count()), titles.len()),
-        word_freq_total: vocab.total.max(1),
+        words: vocab.len() as u32,
+        avg_text_chars: mean(
+            &mut passages.iter().map(|p| p.chars().count()),
+            passages.len(),
+        ),
+        avg_title_chars: mean(
+            &mut titles.iter().map(|t| t.0.chars().count()),
+            titles.len(),
+        ),
+        word_freq_total: vocab.values().sum::<u64>().max(1),
         max_word_chars: MAX_WORD_CHARS as u32,
     };
     encode_index(&IndexParts {
@@ -309,9 +382,13 @@ pub fn build_index(
         title_offsets,
         source_first: sources.iter().map(|s| s.1).collect(),
         source_offsets,
-        gram_fst,
-        word_fst,
+        gram_fst: gram_fst
+            .into_inner()
+            .expect("writing to memory cannot fail"),
         postings,
-        fold: fold_bytes.clone(),
+        word_fst: word_fst
+            .into_inner()
+            .expect("writing to memory cannot fail"),
+        fold,
     })
 }

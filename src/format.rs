@@ -8,13 +8,17 @@
 //!
 //! Layout (all integers little-endian):
 //! ```text
-//! header   : MAGIC (8 bytes) | VERSION u32 | section count u32 | count × (kind u32, offset u32, len u32)
+//! header   : MAGIC (8 bytes) | VERSION u32 | section count u32
+//!            | count × (kind u32, offset u32, len u32, checksum u32)
 //! sections : Stats, Blob (UTF-8 strings), PassageOffsets (n+1 × u32 into Blob),
 //!            TitleFirst (first passage of each title, u32), TitleOffsets (t+1 × u32 into Blob),
-//!            SourceFirst, SourceOffsets (likewise), GramFst, WordFst (fst::Map key → postings offset),
-//!            Postings (varint blocks, see `PostingsBlock`), Fold (sorted (u32, u32) char pairs)
-//! postings : gram block = list(text) list(title);  word block = varint freq, list(text) list(title)
-//! list     : varint count, count × (varint doc-id delta, varint term frequency)
+//!            SourceFirst, SourceOffsets (likewise),
+//!            GramFst (fst::Map gram → `GramValue`), Postings (varint blocks),
+//!            WordFst (fst::Map word → vocabulary frequency), Fold (sorted (u32, u32) char pairs)
+//! gram     : value bit 0 = 1: inline single text posting, tf = bits 1–4, doc = bits 5–;
+//!            bit 0 = 0: postings block at offset value >> 1
+//! block    : varint (text count << 1 | has title list), text list, [varint title count, title list]
+//! list     : count × (varint doc-id delta, varint term frequency)
 //! ```
 //! Titles and sources cover contiguous passage ranges, so a passage's title/source is found by
 //! binary search and the postings of a title expand to a range of passages.
@@ -25,6 +29,8 @@ use std::fmt;
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
 pub const VERSION: u32 = 1;
+/// Bytes of one section-table entry.
+const SECTION_ENTRY_LEN: usize = 16;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
@@ -42,20 +48,6 @@ pub enum SectionKind {
     Fold = 11,
 }
 
-const SECTION_KINDS: [SectionKind; 11] = [
-    SectionKind::Stats,
-    SectionKind::Blob,
-    SectionKind::PassageOffsets,
-    SectionKind::TitleFirst,
-    SectionKind::TitleOffsets,
-    SectionKind::SourceFirst,
-    SectionKind::SourceOffsets,
-    SectionKind::GramFst,
-    SectionKind::WordFst,
-    SectionKind::Postings,
-    SectionKind::Fold,
-];
-
 /// Why an index could not be opened or read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FormatError {
@@ -71,8 +63,10 @@ pub enum FormatError {
     OutOfBounds { what: &'static str },
     /// A string in the blob is not valid UTF-8.
     BadUtf8,
+    /// A section's checksum does not match its bytes.
+    BadChecksum(SectionKind),
     /// The embedded fst could not be opened.
-    BadFst(String),
+    BadFst(SectionKind),
 }
 
 impl fmt::Display for FormatError {
@@ -87,7 +81,8 @@ impl fmt::Display for FormatError {
             FormatError::MissingSection(kind) => write!(f, "index has no {kind:?} section"),
             FormatError::OutOfBounds { what } => write!(f, "index is corrupt: {what} out of bounds"),
             FormatError::BadUtf8 => write!(f, "index is corrupt: text is not valid UTF-8"),
-            FormatError::BadFst(e) => write!(f, "index is corrupt: term dictionary: {e}"),
+            FormatError::BadChecksum(kind) => write!(f, "index is corrupt: {kind:?} checksum mismatch"),
+            FormatError::BadFst(kind) => write!(f, "index is corrupt: {kind:?} is not a valid fst"),
         }
     }
 }
@@ -113,7 +108,9 @@ pub fn read_varint(bytes: &[u8], pos: &mut usize) -> Result<u64> {
     let mut value = 0u64;
     let mut shift = 0u32;
     loop {
-        let byte = *bytes.get(*pos).ok_or(FormatError::Truncated { what: "varint" })?;
+        let byte = *bytes
+            .get(*pos)
+            .ok_or(FormatError::Truncated { what: "varint" })?;
         *pos += 1;
         if shift == 63 && byte > 1 {
             return Err(FormatError::OutOfBounds { what: "varint" });
@@ -178,6 +175,25 @@ fn push_u32s(out: &mut Vec<u8>, values: &[u32]) {
     }
 }
 
+/// A fast 32-bit checksum (multiply-rotate over 8-byte words; no lookup table, so it adds
+/// almost nothing to the wasm). Detects damage, not tampering.
+pub fn checksum(bytes: &[u8]) -> u32 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (bytes.len() as u64).wrapping_mul(K);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        h = (h ^ u64::from_le_bytes(word))
+            .wrapping_mul(K)
+            .rotate_left(31);
+    }
+    for &b in chunks.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(K).rotate_left(31);
+    }
+    (h ^ (h >> 32)) as u32
+}
+
 // ---------------------------------------------------------------------------------------------
 // Stats
 
@@ -204,7 +220,16 @@ const STATS_LEN: usize = 4 * 5 + 4 * 2 + 8 + 4;
 impl Stats {
     fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(STATS_LEN);
-        push_u32s(&mut out, &[self.passages, self.titles, self.sources, self.grams, self.words]);
+        push_u32s(
+            &mut out,
+            &[
+                self.passages,
+                self.titles,
+                self.sources,
+                self.grams,
+                self.words,
+            ],
+        );
         out.extend_from_slice(&self.avg_text_chars.to_le_bytes());
         out.extend_from_slice(&self.avg_title_chars.to_le_bytes());
         out.extend_from_slice(&self.word_freq_total.to_le_bytes());
@@ -275,7 +300,10 @@ impl<'a> FoldTable<'a> {
     }
 
     fn pair(&self, i: usize) -> Option<(u32, u32)> {
-        Some((read_u32_at(self.0, i * 8, "fold").ok()?, read_u32_at(self.0, i * 8 + 4, "fold").ok()?))
+        Some((
+            read_u32_at(self.0, i * 8, "fold").ok()?,
+            read_u32_at(self.0, i * 8 + 4, "fold").ok()?,
+        ))
     }
 
     /// The simplified form of `c`, if the table has one.
@@ -313,9 +341,7 @@ pub struct Posting {
     pub tf: u32,
 }
 
-/// Appends a posting list (`postings` must be sorted by doc, without duplicates).
-pub fn write_posting_list(out: &mut Vec<u8>, postings: &[Posting]) {
-    write_varint(out, postings.len() as u64);
+fn write_entries(out: &mut Vec<u8>, postings: &[Posting]) {
     let mut previous = 0u32;
     for (i, p) in postings.iter().enumerate() {
         let delta = if i == 0 { p.doc } else { p.doc - previous };
@@ -325,43 +351,69 @@ pub fn write_posting_list(out: &mut Vec<u8>, postings: &[Posting]) {
     }
 }
 
-/// Reads a posting list at `*pos`, checking every id against `doc_limit`.
-pub fn read_posting_list(bytes: &[u8], pos: &mut usize, doc_limit: u32) -> Result<Vec<Posting>> {
-    let count = read_varint(bytes, pos)?;
+fn read_entries(bytes: &[u8], pos: &mut usize, count: u64, doc_limit: u32) -> Result<Vec<Posting>> {
     // Each posting takes at least two bytes: a count beyond that is corruption.
     if count > (bytes.len().saturating_sub(*pos) / 2) as u64 {
-        return Err(FormatError::OutOfBounds { what: "posting count" });
+        return Err(FormatError::OutOfBounds {
+            what: "posting count",
+        });
     }
     let mut out = Vec::with_capacity(count as usize);
     let mut doc = 0u64;
     for i in 0..count {
         let delta = read_varint(bytes, pos)?;
-        doc = if i == 0 { delta } else { doc + delta };
+        doc = if i == 0 {
+            delta
+        } else {
+            doc.saturating_add(delta)
+        };
         let tf = read_varint(bytes, pos)?;
-        if doc >= u64::from(doc_limit) || (i > 0 && delta == 0) || tf == 0 || tf > u64::from(u32::MAX) {
+        if doc >= u64::from(doc_limit)
+            || (i > 0 && delta == 0)
+            || tf == 0
+            || tf > u64::from(u32::MAX)
+        {
             return Err(FormatError::OutOfBounds { what: "posting" });
         }
-        out.push(Posting { doc: doc as u32, tf: tf as u32 });
+        out.push(Posting {
+            doc: doc as u32,
+            tf: tf as u32,
+        });
     }
     Ok(out)
 }
 
-/// The postings stored for one key: where it occurs in passage texts and in titles.
+/// Where a gram occurs: in passage texts and in titles (both sorted by doc).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PostingsBlock {
-    /// Vocabulary frequency (words only; 0 for grams).
-    pub freq: u64,
     pub text: Vec<Posting>,
     pub title: Vec<Posting>,
 }
 
+/// Largest term frequency an inline gram value can hold.
+const INLINE_MAX_TF: u32 = 15;
+
 impl PostingsBlock {
-    pub fn write(&self, out: &mut Vec<u8>, with_freq: bool) {
-        if with_freq {
-            write_varint(out, self.freq);
+    /// The fst value for this block: inline when it is a single text posting (most grams),
+    /// otherwise the block is appended to `postings` and its offset returned.
+    pub fn encode(&self, postings: &mut Vec<u8>) -> u64 {
+        if let ([only], []) = (self.text.as_slice(), self.title.as_slice()) {
+            if (1..=INLINE_MAX_TF).contains(&only.tf) {
+                return (u64::from(only.doc) << 5) | (u64::from(only.tf) << 1) | 1;
+            }
         }
-        write_posting_list(out, &self.text);
-        write_posting_list(out, &self.title);
+        let offset = postings.len() as u64;
+        let has_titles = !self.title.is_empty();
+        write_varint(
+            postings,
+            ((self.text.len() as u64) << 1) | u64::from(has_titles),
+        );
+        write_entries(postings, &self.text);
+        if has_titles {
+            write_varint(postings, self.title.len() as u64);
+            write_entries(postings, &self.title);
+        }
+        offset << 1
     }
 }
 
@@ -379,8 +431,8 @@ pub struct IndexParts {
     pub source_first: Vec<u32>,
     pub source_offsets: Vec<u32>,
     pub gram_fst: Vec<u8>,
-    pub word_fst: Vec<u8>,
     pub postings: Vec<u8>,
+    pub word_fst: Vec<u8>,
     pub fold: Vec<u8>,
 }
 
@@ -394,17 +446,20 @@ pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
     let sections: Vec<(SectionKind, Vec<u8>)> = vec![
         (SectionKind::Stats, parts.stats.encode()),
         (SectionKind::Blob, parts.blob.clone()),
-        (SectionKind::PassageOffsets, u32_bytes(&parts.passage_offsets)),
+        (
+            SectionKind::PassageOffsets,
+            u32_bytes(&parts.passage_offsets),
+        ),
         (SectionKind::TitleFirst, u32_bytes(&parts.title_first)),
         (SectionKind::TitleOffsets, u32_bytes(&parts.title_offsets)),
         (SectionKind::SourceFirst, u32_bytes(&parts.source_first)),
         (SectionKind::SourceOffsets, u32_bytes(&parts.source_offsets)),
         (SectionKind::GramFst, parts.gram_fst.clone()),
-        (SectionKind::WordFst, parts.word_fst.clone()),
         (SectionKind::Postings, parts.postings.clone()),
+        (SectionKind::WordFst, parts.word_fst.clone()),
         (SectionKind::Fold, parts.fold.clone()),
     ];
-    let header_len = 8 + 4 + 4 + sections.len() * 12;
+    let header_len = 8 + 4 + 4 + sections.len() * SECTION_ENTRY_LEN;
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     push_u32s(&mut out, &[VERSION, sections.len() as u32]);
@@ -412,13 +467,18 @@ pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
     let mut table = Vec::new();
     for (kind, bytes) in &sections {
         offset = offset.next_multiple_of(4);
-        table.push((*kind as u32, offset as u32, bytes.len() as u32));
+        table.push((
+            *kind as u32,
+            offset as u32,
+            bytes.len() as u32,
+            checksum(bytes),
+        ));
         offset += bytes.len();
     }
-    for (kind, off, len) in &table {
-        push_u32s(&mut out, &[*kind, *off, *len]);
+    for (kind, off, len, sum) in &table {
+        push_u32s(&mut out, &[*kind, *off, *len, *sum]);
     }
-    for ((_, bytes), (_, off, _)) in sections.iter().zip(&table) {
+    for ((_, bytes), (_, off, _, _)) in sections.iter().zip(&table) {
         out.resize(*off as usize, 0);
         out.extend_from_slice(bytes);
     }
@@ -459,35 +519,47 @@ impl<'a> IndexView<'a> {
         }
         let version = read_u32_at(bytes, 8, "header")?;
         if version != VERSION {
-            return Err(FormatError::UnsupportedVersion { found: version, expected: VERSION });
+            return Err(FormatError::UnsupportedVersion {
+                found: version,
+                expected: VERSION,
+            });
         }
         let count = read_u32_at(bytes, 12, "header")? as usize;
         if count > 64 {
-            return Err(FormatError::OutOfBounds { what: "section count" });
+            return Err(FormatError::OutOfBounds {
+                what: "section count",
+            });
         }
-        let mut found: [Option<&'a [u8]>; 12] = [None; 12];
+        let mut found: [Option<(&'a [u8], u32)>; 12] = [None; 12];
         for i in 0..count {
-            let at = 16 + i * 12;
+            let at = 16 + i * SECTION_ENTRY_LEN;
             let kind = read_u32_at(bytes, at, "section table")?;
             let off = read_u32_at(bytes, at + 4, "section table")? as usize;
             let len = read_u32_at(bytes, at + 8, "section table")? as usize;
+            let sum = read_u32_at(bytes, at + 12, "section table")?;
             let section = off
                 .checked_add(len)
                 .and_then(|end| bytes.get(off..end))
                 .ok_or(FormatError::Truncated { what: "section" })?;
             if let Some(slot) = found.get_mut(kind as usize) {
-                *slot = Some(section);
+                *slot = Some((section, sum));
             }
         }
-        let section = |kind: SectionKind| found[kind as usize].ok_or(FormatError::MissingSection(kind));
-        debug_assert!(SECTION_KINDS.iter().all(|k| (*k as usize) < found.len()));
+        let section = |kind: SectionKind| {
+            found[kind as usize]
+                .map(|s| s.0)
+                .ok_or(FormatError::MissingSection(kind))
+        };
         let u32s = |kind: SectionKind, what| section(kind).and_then(|b| U32Array::new(b, what));
-        // The fst crate trusts its own bytes when traversing, so its checksum is verified here:
-        // one sequential CRC pass over the term dictionaries, no parsing or copying.
+        // The fst crate trusts its bytes when traversing, so the term dictionaries' checksums
+        // are verified here (one sequential pass, no parsing or copying); every other section is
+        // bounds-checked on each read instead.
         let fst_map = |kind: SectionKind| {
-            let map = section(kind).and_then(|b| fst::Map::new(b).map_err(|e| FormatError::BadFst(e.to_string())))?;
-            map.as_fst().verify().map_err(|e| FormatError::BadFst(e.to_string()))?;
-            Ok(map)
+            let (bytes, sum) = found[kind as usize].ok_or(FormatError::MissingSection(kind))?;
+            if checksum(bytes) != sum {
+                return Err(FormatError::BadChecksum(kind));
+            }
+            fst::Map::new(bytes).map_err(|_| FormatError::BadFst(kind))
         };
         let view = IndexView {
             bytes,
@@ -509,9 +581,12 @@ impl<'a> IndexView<'a> {
             && view.title_offsets.len() == s.titles as usize + 1
             && view.source_first.len() == s.sources as usize
             && view.source_offsets.len() == s.sources as usize + 1
-            && (s.passages == 0 || (view.title_first.get(0) == Some(0) && view.source_first.get(0) == Some(0)));
+            && (s.passages == 0
+                || (view.title_first.get(0) == Some(0) && view.source_first.get(0) == Some(0)));
         if !consistent {
-            return Err(FormatError::OutOfBounds { what: "table sizes" });
+            return Err(FormatError::OutOfBounds {
+                what: "table sizes",
+            });
         }
         Ok(view)
     }
@@ -523,8 +598,13 @@ impl<'a> IndexView<'a> {
     fn blob_str(&self, offsets: &U32Array<'a>, i: usize) -> Result<&'a str> {
         let what = "string offset";
         let start = offsets.get(i).ok_or(FormatError::OutOfBounds { what })? as usize;
-        let end = offsets.get(i + 1).ok_or(FormatError::OutOfBounds { what })? as usize;
-        let bytes = self.blob.get(start..end).ok_or(FormatError::OutOfBounds { what })?;
+        let end = offsets
+            .get(i + 1)
+            .ok_or(FormatError::OutOfBounds { what })? as usize;
+        let bytes = self
+            .blob
+            .get(start..end)
+            .ok_or(FormatError::OutOfBounds { what })?;
         std::str::from_utf8(bytes).map_err(|_| FormatError::BadUtf8)
     }
 
@@ -541,7 +621,9 @@ impl<'a> IndexView<'a> {
         self.title_first
             .last_at_or_below(passage)
             .map(|t| t as u32)
-            .ok_or(FormatError::OutOfBounds { what: "title table" })
+            .ok_or(FormatError::OutOfBounds {
+                what: "title table",
+            })
     }
 
     pub fn title_text(&self, title: u32) -> Result<&'a str> {
@@ -551,10 +633,18 @@ impl<'a> IndexView<'a> {
     /// The passages `[first, end)` a title heads.
     pub fn title_passages(&self, title: u32) -> Result<(u32, u32)> {
         let what = "title id";
-        let first = self.title_first.get(title as usize).ok_or(FormatError::OutOfBounds { what })?;
-        let end = self.title_first.get(title as usize + 1).unwrap_or(self.stats.passages);
+        let first = self
+            .title_first
+            .get(title as usize)
+            .ok_or(FormatError::OutOfBounds { what })?;
+        let end = self
+            .title_first
+            .get(title as usize + 1)
+            .unwrap_or(self.stats.passages);
         if first > end || end > self.stats.passages {
-            return Err(FormatError::OutOfBounds { what: "title range" });
+            return Err(FormatError::OutOfBounds {
+                what: "title range",
+            });
         }
         Ok((first, end))
     }
@@ -566,38 +656,45 @@ impl<'a> IndexView<'a> {
         self.source_first
             .last_at_or_below(passage)
             .map(|s| s as u32)
-            .ok_or(FormatError::OutOfBounds { what: "source table" })
+            .ok_or(FormatError::OutOfBounds {
+                what: "source table",
+            })
     }
 
     pub fn source_name(&self, source: u32) -> Result<&'a str> {
         self.blob_str(&self.source_offsets, source as usize)
     }
 
-    /// Decodes the postings block at `offset` (an fst value).
-    pub fn postings_block(&self, offset: u64, with_freq: bool) -> Result<PostingsBlock> {
-        let mut pos = usize::try_from(offset).map_err(|_| FormatError::OutOfBounds { what: "postings offset" })?;
-        if pos >= self.postings.len() {
-            return Err(FormatError::OutOfBounds { what: "postings offset" });
+    /// Decodes a gram's fst value (inline posting or block offset).
+    pub fn gram_postings(&self, value: u64) -> Result<PostingsBlock> {
+        if value & 1 == 1 {
+            let doc = value >> 5;
+            if doc >= u64::from(self.stats.passages) {
+                return Err(FormatError::OutOfBounds {
+                    what: "inline posting",
+                });
+            }
+            let tf = ((value >> 1) & u64::from(INLINE_MAX_TF)) as u32;
+            return Ok(PostingsBlock {
+                text: vec![Posting {
+                    doc: doc as u32,
+                    tf: tf.max(1),
+                }],
+                title: Vec::new(),
+            });
         }
-        let freq = if with_freq { read_varint(self.postings, &mut pos)? } else { 0 };
-        let text = read_posting_list(self.postings, &mut pos, self.stats.passages)?;
-        let title = read_posting_list(self.postings, &mut pos, self.stats.titles)?;
-        Ok(PostingsBlock { freq, text, title })
-    }
-
-    /// Only the vocabulary frequency of a word block (cheap: no list is decoded).
-    pub fn word_freq_at(&self, offset: u64) -> Result<u64> {
-        let mut pos = usize::try_from(offset).map_err(|_| FormatError::OutOfBounds { what: "postings offset" })?;
-        read_varint(self.postings, &mut pos)
-    }
-
-    /// Document frequency (text list length) of the block at `offset`, without decoding it.
-    pub fn text_df_at(&self, offset: u64, with_freq: bool) -> Result<u64> {
-        let mut pos = usize::try_from(offset).map_err(|_| FormatError::OutOfBounds { what: "postings offset" })?;
-        if with_freq {
-            read_varint(self.postings, &mut pos)?;
-        }
-        read_varint(self.postings, &mut pos)
+        let mut pos = usize::try_from(value >> 1).map_err(|_| FormatError::OutOfBounds {
+            what: "postings offset",
+        })?;
+        let header = read_varint(self.postings, &mut pos)?;
+        let text = read_entries(self.postings, &mut pos, header >> 1, self.stats.passages)?;
+        let title = if header & 1 == 1 {
+            let count = read_varint(self.postings, &mut pos)?;
+            read_entries(self.postings, &mut pos, count, self.stats.titles)?
+        } else {
+            Vec::new()
+        };
+        Ok(PostingsBlock { text, title })
     }
 }
 
@@ -607,7 +704,17 @@ mod tests {
 
     #[test]
     fn varint_round_trip() {
-        for v in [0u64, 1, 127, 128, 300, 16_383, 16_384, u32::MAX as u64, u64::MAX] {
+        for v in [
+            0u64,
+            1,
+            127,
+            128,
+            300,
+            16_383,
+            16_384,
+            u32::MAX as u64,
+            u64::MAX,
+        ] {
             let mut out = Vec::new();
             write_varint(&mut out, v);
             let mut pos = 0;
@@ -619,14 +726,41 @@ mod tests {
     }
 
     #[test]
-    fn posting_list_round_trip_and_limits() {
-        let list = vec![Posting { doc: 0, tf: 1 }, Posting { doc: 5, tf: 3 }, Posting { doc: 900, tf: 1 }];
+    fn posting_entries_round_trip_and_limits() {
+        let list = vec![
+            Posting { doc: 0, tf: 1 },
+            Posting { doc: 5, tf: 3 },
+            Posting { doc: 900, tf: 1 },
+        ];
         let mut out = Vec::new();
-        write_posting_list(&mut out, &list);
+        write_entries(&mut out, &list);
         let mut pos = 0;
-        assert_eq!(read_posting_list(&out, &mut pos, 901).unwrap(), list);
-        assert!(read_posting_list(&out, &mut 0, 900).is_err(), "doc id beyond limit");
-        assert!(read_posting_list(&out[..out.len() - 1], &mut 0, 901).is_err(), "truncated");
+        assert_eq!(read_entries(&out, &mut pos, 3, 901).unwrap(), list);
+        assert_eq!(pos, out.len());
+        assert!(
+            read_entries(&out, &mut 0, 3, 900).is_err(),
+            "doc id beyond limit"
+        );
+        assert!(
+            read_entries(&out[..out.len() - 1], &mut 0, 3, 901).is_err(),
+            "truncated"
+        );
+        assert!(
+            read_entries(&out, &mut 0, 1000, 901).is_err(),
+            "count beyond the bytes"
+        );
+    }
+
+    #[test]
+    fn checksum_detects_single_byte_changes() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
+        let sum = checksum(&data);
+        for at in [0, 7, 8, 500, 999] {
+            let mut damaged = data.clone();
+            damaged[at] ^= 1;
+            assert_ne!(checksum(&damaged), sum, "flip at {at}");
+        }
+        assert_ne!(checksum(&data[..999]), sum);
     }
 
     #[test]
@@ -642,10 +776,19 @@ mod tests {
 
     #[test]
     fn header_errors() {
-        assert_eq!(IndexView::open(b"").err(), Some(FormatError::Truncated { what: "header" }));
-        assert_eq!(IndexView::open(b"NOTANINDEXATALL!!").err(), Some(FormatError::BadMagic));
+        assert_eq!(
+            IndexView::open(b"").err(),
+            Some(FormatError::Truncated { what: "header" })
+        );
+        assert_eq!(
+            IndexView::open(b"NOTANINDEXATALL!!").err(),
+            Some(FormatError::BadMagic)
+        );
         let mut bytes = encode_index(&IndexParts::default());
         bytes[8] = 99;
-        assert!(matches!(IndexView::open(&bytes), Err(FormatError::UnsupportedVersion { found: 99, .. })));
+        assert!(matches!(
+            IndexView::open(&bytes),
+            Err(FormatError::UnsupportedVersion { found: 99, .. })
+        ));
     }
 }

@@ -11,7 +11,7 @@
 //! * `tokenize`: grams (Ctrl-F recall) and vocabulary words (ranking), for both sides;
 //! * `format`: the versioned binary layout, writer and zero-copy reader;
 //! * `builder`: corpus folder → index bytes (build time);
-//! * `query`, `rank`, `snippet`, `search`: the query side;
+//! * `query`, `rank`, `snippet`, `search`: the query side (`sort`: a compact heapsort);
 //! * `wasm`: the thin `#[wasm_bindgen]` facade.
 
 pub mod format;
@@ -20,6 +20,7 @@ pub mod query;
 pub mod rank;
 pub mod search;
 pub mod snippet;
+pub mod sort;
 pub mod tokenize;
 
 #[cfg(not(target_arch = "wasm32"))]

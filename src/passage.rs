@@ -69,7 +69,24 @@ struct Block {
 
 /// Characters after which a blank line is a paragraph break.
 fn ends_sentence(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '…' | '」' | '』' | '”' | '’' | '）' | ')' | '.' | '．')
+    matches!(
+        c,
+        '。' | '！'
+            | '？'
+            | '!'
+            | '?'
+            | '；'
+            | ';'
+            | '…'
+            | '」'
+            | '』'
+            | '”'
+            | '’'
+            | '）'
+            | ')'
+            | '.'
+            | '．'
+    )
 }
 
 fn is_cjk_punct(c: char) -> bool {
@@ -110,14 +127,28 @@ fn is_byline(text: &str) -> bool {
     if chars > MAX_HEADING_CHARS || text.contains(['。', '，', '！', '？']) {
         return false;
     }
-    let inner = text.trim_start_matches(['(', '（']).trim_end_matches([')', '）']).trim();
-    let parenthesised = inner.len() < text.len() && text.starts_with(['(', '（']) && text.ends_with([')', '）']);
-    const ROLES: [&str; 7] = ["记者", "通讯员", "本报记者", "本报通讯员", "作者", "来源", "摄影"];
+    let inner = text
+        .trim_start_matches(['(', '（'])
+        .trim_end_matches([')', '）'])
+        .trim();
+    let parenthesised =
+        inner.len() < text.len() && text.starts_with(['(', '（']) && text.ends_with([')', '）']);
+    const ROLES: [&str; 7] = [
+        "记者",
+        "通讯员",
+        "本报记者",
+        "本报通讯员",
+        "作者",
+        "来源",
+        "摄影",
+    ];
     ROLES.iter().any(|r| inner.starts_with(r)) || (parenthesised && inner.chars().count() <= 20)
 }
 
 fn han_count(text: &str) -> usize {
-    text.chars().filter(|&c| crate::normalize::is_han(c)).count()
+    text.chars()
+        .filter(|&c| crate::normalize::is_han(c))
+        .count()
 }
 
 /// A standalone short line that reads like a headline.
@@ -137,17 +168,23 @@ fn is_heading_like(lines: &[&str], wrap_width: Option<usize>, last_run: bool) ->
     if chars > MAX_HEADING_CHARS
         || han_count(&text) < 2
         || text.contains(['。', '！', '？', '!', '?', '；', ';'])
-        || matches!(last, '，' | '、' | ',' | '：' | ':' | '（' | '(' | '“' | '‘' | '《' | '—' | '…')
+        || matches!(
+            last,
+            '，' | '、' | ',' | '：' | ':' | '（' | '(' | '“' | '‘' | '《' | '—' | '…'
+        )
         || matches!(first, '（' | '(')
         || is_byline(&text)
     {
         return false;
     }
+    let has_comma = text.contains(['，', '、', ',']);
     match wrap_width {
         // A wrapped line is about as long as the wrap width: only clearly shorter or longer
-        // standalone lines are headlines.
-        Some(width) if single => chars * 3 <= width * 2 || chars >= width + 3,
-        _ => true,
+        // standalone lines are headlines, and only a line longer than any wrapped line may
+        // contain a comma.
+        Some(width) if single => (chars * 3 <= width * 2 && !has_comma) || chars >= width + 3,
+        // Without a wrap width, a comma means a sentence broken by OCR, not a headline.
+        _ => !has_comma,
     }
 }
 
@@ -168,7 +205,9 @@ fn wrap_width(lines: &[&str]) -> Option<usize> {
 
 fn blocks(content: &str) -> Vec<Block> {
     let lines: Vec<&str> = content.lines().collect();
-    let has_markdown = lines.iter().any(|l| markdown_heading(l.trim_start()).is_some());
+    let has_markdown = lines
+        .iter()
+        .any(|l| markdown_heading(l.trim_start()).is_some());
     let width = wrap_width(&lines);
 
     // Group into runs of non-blank lines; a Markdown heading is always a run of its own.
@@ -238,14 +277,19 @@ fn split_paragraph(text: &str) -> Vec<String> {
     while chars.len() - start > MAX_PASSAGE_CHARS {
         let window = &chars[start..start + MAX_PASSAGE_CHARS];
         let cut_after = |pred: &dyn Fn(char) -> bool| {
-            window.iter().rposition(|&c| pred(c)).filter(|&p| p >= MIN_PASSAGE_CHARS).map(|p| p + 1)
+            window
+                .iter()
+                .rposition(|&c| pred(c))
+                .filter(|&p| p >= MIN_PASSAGE_CHARS)
+                .map(|p| p + 1)
         };
         let cut = cut_after(&|c| matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';'))
             .or_else(|| cut_after(&|c| matches!(c, '，' | '、' | ',' | '：')))
             .unwrap_or(MAX_PASSAGE_CHARS);
         // Keep a closing quote/bracket with its sentence.
         let mut end = start + cut;
-        while end < chars.len() && matches!(chars[end], '”' | '’' | '」' | '』' | '）' | ')') {
+        while end < chars.len() && matches!(chars[end], '”' | '’' | '」' | '』' | '）' | ')')
+        {
             end += 1;
         }
         pieces.push(chars[start..end].iter().collect());
@@ -265,7 +309,9 @@ fn char_len(s: &str) -> usize {
 fn add_piece(passages: &mut Vec<String>, piece: String, separator: &str) {
     if let Some(last) = passages.last_mut() {
         let (a, b) = (char_len(last), char_len(&piece));
-        if (a < MIN_PASSAGE_CHARS || b < MIN_PASSAGE_CHARS) && a + b <= MAX_PASSAGE_CHARS + MIN_PASSAGE_CHARS {
+        if (a < MIN_PASSAGE_CHARS || b < MIN_PASSAGE_CHARS)
+            && a + b <= MAX_PASSAGE_CHARS + MIN_PASSAGE_CHARS
+        {
             last.push_str(separator);
             last.push_str(&piece);
             return;
@@ -278,9 +324,18 @@ fn derive_title(text: &str) -> String {
     const MAX: usize = 20;
     let clause: String = text
         .chars()
-        .take_while(|&c| !matches!(c, '，' | '。' | '！' | '？' | '；' | '：' | ',' | '!' | '?' | ';' | ':' | '\n'))
+        .take_while(|&c| {
+            !matches!(
+                c,
+                '，' | '。' | '！' | '？' | '；' | '：' | ',' | '!' | '?' | ';' | ':' | '\n'
+            )
+        })
         .collect();
-    let clause = if char_len(&clause) < 4 { text.to_string() } else { clause };
+    let clause = if char_len(&clause) < 4 {
+        text.to_string()
+    } else {
+        clause
+    };
     let mut title: String = clause.chars().take(MAX).collect();
     if char_len(&clause) > MAX {
         title.push('…');
@@ -357,7 +412,8 @@ pub fn cut_document(content: &str) -> Vec<Section> {
                 if draft.has_body() || draft.closed {
                     sections.extend(std::mem::take(&mut draft).finish());
                 }
-                if trailing && draft.section.headings.is_empty() && draft.pending_prefix.is_empty() {
+                if trailing && draft.section.headings.is_empty() && draft.pending_prefix.is_empty()
+                {
                     // A headline at the end of the file: it belongs to the untitled story before.
                     match sections.last_mut() {
                         Some(previous) if previous.headings.is_empty() => {
@@ -403,7 +459,10 @@ mod tests {
     use super::*;
 
     fn texts(sections: &[Section]) -> Vec<(String, Vec<String>)> {
-        sections.iter().map(|s| (s.title(), s.passages.clone())).collect()
+        sections
+            .iter()
+            .map(|s| (s.title(), s.passages.clone()))
+            .collect()
     }
 
     #[test]
@@ -419,7 +478,10 @@ mod tests {
     #[test]
     fn number_gaps_and_latin_joins() {
         let sections = cut_document("达到了2229 . 6万元，时间是1 2月1 4日，\nhello\nworld。");
-        assert_eq!(sections[0].passages[0], "达到了2229.6万元，时间是12月14日，hello world。");
+        assert_eq!(
+            sections[0].passages[0],
+            "达到了2229.6万元，时间是12月14日，hello world。"
+        );
     }
 
     #[test]
@@ -430,7 +492,10 @@ mod tests {
             got,
             vec![
                 ("标题一".to_string(), vec!["第一段正文。".to_string()]),
-                ("标题二".to_string(), vec!["第二段正文。\n(通讯员 张三)".to_string()]),
+                (
+                    "标题二".to_string(),
+                    vec!["第二段正文。\n(通讯员 张三)".to_string()]
+                ),
             ]
         );
     }
@@ -442,7 +507,10 @@ mod tests {
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[0].0, "东昌府区幼儿园教职工清扫冰雪");
         assert!(got[0].1[0].starts_with("12月14日"));
-        assert_eq!(got[1].0, "柳园街道中心幼儿园开展足球特色课程", "trailing headline titles the story before");
+        assert_eq!(
+            got[1].0, "柳园街道中心幼儿园开展足球特色课程",
+            "trailing headline titles the story before"
+        );
         assert!(got[1].1[0].starts_with("足球运动"));
     }
 
@@ -460,9 +528,13 @@ mod tests {
         let sections = cut_document(&paragraph);
         let passages = &sections[0].passages;
         assert!(passages.len() > 1);
-        assert!(passages.iter().all(|p| char_len(p) <= MAX_PASSAGE_CHARS + MIN_PASSAGE_CHARS));
+        assert!(passages
+            .iter()
+            .all(|p| char_len(p) <= MAX_PASSAGE_CHARS + MIN_PASSAGE_CHARS));
         assert_eq!(passages.concat(), paragraph);
-        assert!(passages[..passages.len() - 1].iter().all(|p| p.ends_with('。')));
+        assert!(passages[..passages.len() - 1]
+            .iter()
+            .all(|p| p.ends_with('。')));
     }
 
     #[test]
@@ -470,7 +542,10 @@ mod tests {
         assert_eq!(cut_document(""), vec![]);
         assert_eq!(cut_document("\u{FEFF}\r\n\r\n"), vec![]);
         let got = cut_document("\u{FEFF}第一行\r\n第二行。\r\r第三段。");
-        assert_eq!(got[0].passages, vec!["第一行第二行。\n第三段。".to_string()]);
+        assert_eq!(
+            got[0].passages,
+            vec!["第一行第二行。\n第三段。".to_string()]
+        );
     }
 
     #[test]

@@ -98,15 +98,28 @@ mod tests {
     fn keys(q: &str) -> Vec<(String, bool)> {
         let fold_bytes = FoldTable::encode(&[('國', '国'), ('質', '质'), ('檢', '检')]);
         let fold = FoldTable::new(&fold_bytes).unwrap();
-        parse_query(q, &fold).terms.into_iter().map(|t| (t.key, t.phrase)).collect()
+        parse_query(q, &fold)
+            .terms
+            .into_iter()
+            .map(|t| (t.key, t.phrase))
+            .collect()
     }
 
     #[test]
     fn parse_cases() {
         let s = |k: &str, p: bool| (k.to_string(), p);
-        assert_eq!(keys("健步走 补给站"), vec![s("健步走", false), s("补给站", false)]);
-        assert_eq!(keys("健步走\u{3000}补给站"), vec![s("健步走", false), s("补给站", false)]);
-        assert_eq!(keys("\"好客山东·好品山东\""), vec![s("好客山东·好品山东", true)]);
+        assert_eq!(
+            keys("健步走 补给站"),
+            vec![s("健步走", false), s("补给站", false)]
+        );
+        assert_eq!(
+            keys("健步走\u{3000}补给站"),
+            vec![s("健步走", false), s("补给站", false)]
+        );
+        assert_eq!(
+            keys("\"好客山东·好品山东\""),
+            vec![s("好客山东·好品山东", true)]
+        );
         assert_eq!(keys("“安全 个个”"), vec![s("安全个个", true)]);
         assert_eq!(keys("\"hello world"), vec![s("hello world", true)]);
         assert_eq!(keys("聊城市質檢所"), vec![s("聊城市质检所", false)]);

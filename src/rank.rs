@@ -72,7 +72,7 @@ pub fn proximity(occurrences: &[Vec<(usize, usize)>]) -> Option<f32> {
         .enumerate()
         .flat_map(|(t, occ)| occ.iter().map(move |&(s, e)| (s, e, t)))
         .collect();
-    events.sort_unstable();
+    crate::sort::sort_by(&mut events, |a, b| a.cmp(b));
     let terms = occurrences.len();
     let mut counts = vec![0usize; terms];
     let mut covered = 0;
@@ -85,7 +85,11 @@ pub fn proximity(occurrences: &[Vec<(usize, usize)>]) -> Option<f32> {
             covered += 1;
         }
         while covered == terms {
-            let end = events[left..=right].iter().map(|e| e.1).max().unwrap_or(events[right].1);
+            let end = events[left..=right]
+                .iter()
+                .map(|e| e.1)
+                .max()
+                .unwrap_or(events[right].1);
             best = best.min(end - events[left].0);
             let lt = events[left].2;
             counts[lt] -= 1;

@@ -16,7 +16,10 @@ use crate::normalize::{match_key, Key};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
 use crate::snippet::{snippet_html, utf16_ranges, Span};
-use crate::tokenize::{is_word_boundary, search_words, term_is_single_gram, GramQuery, Vocabulary};
+use crate::sort::{sort_by, sort_by_key};
+use crate::tokenize::{
+    is_word_boundary, search_words, term_grams, term_is_single_gram, GramQuery, Vocabulary,
+};
 
 /// Hits per page when the caller does not say.
 pub const DEFAULT_LIMIT: usize = 10;
@@ -37,7 +40,10 @@ pub struct SearchOptions {
 
 impl Default for SearchOptions {
     fn default() -> Self {
-        SearchOptions { limit: DEFAULT_LIMIT, offset: 0 }
+        SearchOptions {
+            limit: DEFAULT_LIMIT,
+            offset: 0,
+        }
     }
 }
 
@@ -47,7 +53,7 @@ pub enum OptionsError {
     /// Not a finite number (NaN, ±Infinity).
     NotFinite { name: &'static str },
     /// Below zero.
-    Negative { name: &'static str, value: f64 },
+    Negative { name: &'static str },
     /// Present but not a number.
     WrongType { name: &'static str },
 }
@@ -56,9 +62,7 @@ impl std::fmt::Display for OptionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             OptionsError::NotFinite { name } => write!(f, "options.{name} must be a finite number"),
-            OptionsError::Negative { name, value } => {
-                write!(f, "options.{name} must be 0 or more (got {value})")
-            }
+            OptionsError::Negative { name } => write!(f, "options.{name} must be 0 or more"),
             OptionsError::WrongType { name } => write!(f, "options.{name} must be a number"),
         }
     }
@@ -76,12 +80,17 @@ pub enum RawOption {
     Other,
 }
 
-fn count_option(name: &'static str, raw: RawOption, default: usize, max: usize) -> Result<usize, OptionsError> {
+fn count_option(
+    name: &'static str,
+    raw: RawOption,
+    default: usize,
+    max: usize,
+) -> Result<usize, OptionsError> {
     match raw {
         RawOption::Missing => Ok(default),
         RawOption::Other => Err(OptionsError::WrongType { name }),
         RawOption::Number(v) if !v.is_finite() => Err(OptionsError::NotFinite { name }),
-        RawOption::Number(v) if v < 0.0 => Err(OptionsError::Negative { name, value: v }),
+        RawOption::Number(v) if v < 0.0 => Err(OptionsError::Negative { name }),
         RawOption::Number(v) => Ok((v.floor() as usize).min(max)),
     }
 }
@@ -165,8 +174,7 @@ struct IndexVocabulary<'v, 'a>(&'v IndexView<'a>);
 
 impl Vocabulary for IndexVocabulary<'_, '_> {
     fn freq(&self, word: &str) -> Option<u64> {
-        let offset = self.0.words.get(word)?;
-        self.0.word_freq_at(offset).ok().filter(|&f| f > 0)
+        self.0.words.get(word).filter(|&f| f > 0)
     }
     fn total_freq(&self) -> u64 {
         self.0.stats.word_freq_total
@@ -182,7 +190,10 @@ fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                out.push(Posting { doc: a[i].doc, tf: a[i].tf.min(b[j].tf) });
+                out.push(Posting {
+                    doc: a[i].doc,
+                    tf: a[i].tf.min(b[j].tf),
+                });
                 i += 1;
                 j += 1;
             }
@@ -194,7 +205,7 @@ fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
 /// Unions posting lists, summing term frequencies.
 fn union(lists: Vec<Vec<Posting>>) -> Vec<Posting> {
     let mut all: Vec<Posting> = lists.into_iter().flatten().collect();
-    all.sort_unstable_by_key(|p| p.doc);
+    sort_by_key(&mut all, |p| p.doc);
     let mut out: Vec<Posting> = Vec::with_capacity(all.len());
     for p in all {
         match out.last_mut() {
@@ -212,12 +223,19 @@ pub struct Engine<'a> {
 
 impl<'a> Engine<'a> {
     pub fn open(bytes: &'a [u8]) -> Result<Engine<'a>, FormatError> {
-        Ok(Engine { index: IndexView::open(bytes)? })
+        Ok(Engine {
+            index: IndexView::open(bytes)?,
+        })
     }
 
     pub fn stats(&self) -> IndexStats {
         let s = self.index.stats;
-        IndexStats { sources: s.sources, passages: s.passages, terms: s.grams + s.words, index_bytes: self.index.bytes.len() }
+        IndexStats {
+            sources: s.sources,
+            passages: s.passages,
+            terms: s.grams + s.words,
+            index_bytes: self.index.bytes.len(),
+        }
     }
 
     /// The words of `text` as the index and queries cut them (normalised, then the shared
@@ -232,51 +250,63 @@ impl<'a> Engine<'a> {
         parse_query(query, &self.index.fold)
     }
 
-    /// Index terms (vocabulary words and word tokens) starting with `prefix`, most frequent
-    /// first (by number of passages), then shortest, then alphabetical.
+    /// Vocabulary words starting with `prefix` (folded like a query), most frequent in the
+    /// corpus first, then shortest, then in code-point order.
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, FormatError> {
         use fst::{IntoStreamer, Streamer};
-        let key = crate::normalize::fold_text(prefix.chars().take(64).collect::<String>().as_str(), &self.index.fold);
+        let key = crate::normalize::fold_text(
+            prefix.chars().take(64).collect::<String>().as_str(),
+            &self.index.fold,
+        );
         if key.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let automaton = fst::automaton::Str::new(&key);
-        let mut stream = self.index.words.search(fst::Automaton::starts_with(automaton)).into_stream();
+        let mut stream = self
+            .index
+            .words
+            .search(fst::Automaton::starts_with(automaton))
+            .into_stream();
         let mut found: Vec<(u64, usize, String)> = Vec::new();
         let mut scanned = 0;
-        while let Some((word, offset)) = stream.next() {
+        while let Some((word, freq)) = stream.next() {
             scanned += 1;
             if scanned > MAX_SUGGEST_SCAN {
                 break;
             }
-            let df = self.index.text_df_at(offset, true)?;
-            if df == 0 {
-                continue;
-            }
             let word = String::from_utf8_lossy(word).into_owned();
-            found.push((df, word.chars().count(), word));
+            found.push((freq, word.chars().count(), word));
         }
-        found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        sort_by(&mut found, |a, b| {
+            b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+        });
         Ok(found.into_iter().take(limit).map(|f| f.2).collect())
     }
 
     fn gram_postings(&self, gram: &GramQuery) -> Result<PostingsBlock, FormatError> {
         match gram {
             GramQuery::Exact(g) => match self.index.grams.get(g) {
-                Some(offset) => self.index.postings_block(offset, true),
+                Some(value) => self.index.gram_postings(value),
                 None => Ok(PostingsBlock::default()),
             },
             GramQuery::Prefix(p) => {
                 use fst::{IntoStreamer, Streamer};
                 let automaton = fst::automaton::Str::new(p);
-                let mut stream = self.index.grams.search(fst::Automaton::starts_with(automaton)).into_stream();
+                let mut stream = self
+                    .index
+                    .grams
+                    .search(fst::Automaton::starts_with(automaton))
+                    .into_stream();
                 let (mut texts, mut titles) = (Vec::new(), Vec::new());
-                while let Some((_, offset)) = stream.next() {
-                    let block = self.index.postings_block(offset, true)?;
+                while let Some((_, value)) = stream.next() {
+                    let block = self.index.gram_postings(value)?;
                     texts.push(block.text);
                     titles.push(block.title);
                 }
-                Ok(PostingsBlock { freq: 0, text: union(texts), title: union(titles) })
+                Ok(PostingsBlock {
+                    text: union(texts),
+                    title: union(titles),
+                })
             }
         }
     }
@@ -300,7 +330,11 @@ impl<'a> Engine<'a> {
     }
 
     /// Every passage containing `term` (in its text or title), sorted by passage.
-    fn term_matches(&self, term: &Term, cache: &mut KeyCache) -> Result<Vec<TermMatch>, FormatError> {
+    fn term_matches(
+        &self,
+        term: &Term,
+        cache: &mut KeyCache,
+    ) -> Result<Vec<TermMatch>, FormatError> {
         let mut blocks = Vec::with_capacity(term.grams.len());
         for gram in &term.grams {
             let block = self.gram_postings(gram)?;
@@ -310,7 +344,7 @@ impl<'a> Engine<'a> {
             blocks.push(block);
         }
         // Intersect the rarest lists first.
-        blocks.sort_by_key(|b| b.text.len() + b.title.len());
+        sort_by_key(&mut blocks, |b| b.text.len() + b.title.len());
         let mut texts = blocks[0].text.clone();
         let mut titles = blocks[0].title.clone();
         for block in &blocks[1..] {
@@ -335,13 +369,23 @@ impl<'a> Engine<'a> {
             }
             titles = verified;
         }
-        let mut by_passage: Vec<TermMatch> =
-            texts.iter().map(|p| TermMatch { passage: p.doc, tf_text: p.tf, tf_title: 0 }).collect();
+        let mut by_passage: Vec<TermMatch> = texts
+            .iter()
+            .map(|p| TermMatch {
+                passage: p.doc,
+                tf_text: p.tf,
+                tf_title: 0,
+            })
+            .collect();
         for t in &titles {
             let (first, end) = self.index.title_passages(t.doc)?;
-            by_passage.extend((first..end).map(|passage| TermMatch { passage, tf_text: 0, tf_title: t.tf }));
+            by_passage.extend((first..end).map(|passage| TermMatch {
+                passage,
+                tf_text: 0,
+                tf_title: t.tf,
+            }));
         }
-        by_passage.sort_unstable_by_key(|m| m.passage);
+        sort_by_key(&mut by_passage, |m| m.passage);
         let mut merged: Vec<TermMatch> = Vec::with_capacity(by_passage.len());
         for m in by_passage {
             match merged.last_mut() {
@@ -364,51 +408,18 @@ impl<'a> Engine<'a> {
         Ok(passage.saturating_sub(self.index.title_passages(title)?.0))
     }
 
-    /// Word-layer BM25 for `passages` (sorted): `weight × Σ idf·(bm25 + title)` and, per
-    /// passage, the idf mass of the words it contains.
-    fn word_scores(&self, words: &[String], passages: &[u32]) -> Result<(Vec<f32>, Vec<f32>, f32), FormatError> {
-        let n = self.index.stats.passages;
-        let avg = self.index.stats.avg_text_chars;
-        let mut scores = vec![0.0f32; passages.len()];
-        let mut covered = vec![0.0f32; passages.len()];
-        let mut total_mass = 0.0;
-        for word in words {
-            let Some(offset) = self.index.words.get(word) else { continue };
-            let block = self.index.postings_block(offset, true)?;
-            if block.text.is_empty() && block.title.is_empty() {
-                continue;
-            }
-            let idf = rank::idf(n, block.text.len().max(1));
-            total_mass += idf;
-            let mut j = 0;
-            for (i, &p) in passages.iter().enumerate() {
-                while j < block.text.len() && block.text[j].doc < p {
-                    j += 1;
-                }
-                let tf = block.text.get(j).filter(|q| q.doc == p).map_or(0, |q| q.tf);
-                let in_title = {
-                    let title = self.index.title_of(p)?;
-                    block.title.binary_search_by_key(&title, |q| q.doc).is_ok()
-                };
-                if tf > 0 || in_title {
-                    let bm25 = rank::bm25_tf(tf, self.passage_len(p)?, avg);
-                    let title = if in_title { rank::title_bonus(self.position_in_section(p)?) } else { 0.0 };
-                    scores[i] += idf * (bm25 + title);
-                    covered[i] += idf;
-                }
-            }
-        }
-        Ok((scores, covered, total_mass))
-    }
-
     /// Searches. Errors only when the index itself is damaged.
-    pub fn search(&self, query: &str, options: SearchOptions) -> Result<SearchResults, FormatError> {
+    pub fn search(
+        &self,
+        query: &str,
+        options: SearchOptions,
+    ) -> Result<SearchResults, FormatError> {
         let parsed = self.parse(query);
         if parsed.is_empty() {
             return Ok(SearchResults::default());
         }
         let mut cache = KeyCache::default();
-        let vocab = IndexVocabulary(&self.index);
+
         let mut per_term = Vec::with_capacity(parsed.terms.len());
         for term in &parsed.terms {
             per_term.push(self.term_matches(term, &mut cache)?);
@@ -423,15 +434,6 @@ impl<'a> Engine<'a> {
                 }
                 j < list.len() && list[j].passage == p
             });
-        }
-
-        let mut words: Vec<String> = Vec::new();
-        for term in &parsed.terms {
-            for w in search_words(&term.key, &vocab) {
-                if !words.contains(&w) {
-                    words.push(w);
-                }
-            }
         }
 
         let n = self.index.stats.passages;
@@ -449,7 +451,11 @@ impl<'a> Engine<'a> {
                         cursors[t] += 1;
                     }
                     let m = list.get(cursors[t]).copied().unwrap_or_default();
-                    let title = if m.tf_title > 0 { rank::title_bonus(position) } else { 0.0 };
+                    let title = if m.tf_title > 0 {
+                        rank::title_bonus(position)
+                    } else {
+                        0.0
+                    };
                     score += idfs[t] * (rank::bm25_tf(m.tf_text, len, avg) + title);
                 }
                 scored.push(Scored { passage: p, score });
@@ -458,76 +464,129 @@ impl<'a> Engine<'a> {
             let keys: Vec<String> = parsed.terms.iter().map(|t| t.key.clone()).collect();
             (scored, false, keys)
         } else if parsed.terms.iter().any(|t| !t.phrase) {
-            let partial_words: Vec<String> = {
-                let mut out = Vec::new();
-                for term in parsed.terms.iter().filter(|t| !t.phrase) {
-                    for w in search_words(&term.key, &vocab) {
-                        if !out.contains(&w) {
-                            out.push(w);
-                        }
-                    }
-                }
-                out
-            };
-            let candidates = self.word_candidates(&partial_words)?;
-            let (word_scores, covered, total_mass) = self.word_scores(&partial_words, &candidates)?;
-            let mut scored = Vec::with_capacity(candidates.len());
-            for (i, &p) in candidates.iter().enumerate() {
-                if covered[i] <= 0.0 {
-                    continue;
-                }
-                let coverage = covered[i] / total_mass.max(f32::EPSILON);
-                let score = coverage * coverage * (word_scores[i] + rank::lead_bonus(self.position_in_section(p)?));
-                scored.push(Scored { passage: p, score });
-            }
-            (scored, true, partial_words)
+            let (scored, words) = self.partial_matches(&parsed, &mut cache)?;
+            (scored, true, words)
         } else {
             (Vec::new(), false, Vec::new())
         };
 
         let mut scored = scored;
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
+        sort_by(&mut scored, |a, b| {
+            b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage))
+        });
         let total = scored.len();
         let mut hits = Vec::new();
         for s in scored.iter().skip(options.offset).take(options.limit) {
             hits.push(self.hit(s, &highlight_terms, &mut cache)?);
         }
-        Ok(SearchResults { total, hits, partial })
+        Ok(SearchResults {
+            total,
+            hits,
+            partial,
+        })
     }
 
-    /// Passages containing any of `words` (text or title), sorted.
-    fn word_candidates(&self, words: &[String]) -> Result<Vec<u32>, FormatError> {
-        let mut passages = Vec::new();
-        for word in words {
-            let Some(offset) = self.index.words.get(word) else { continue };
-            let block = self.index.postings_block(offset, true)?;
-            passages.extend(block.text.iter().map(|p| p.doc));
-            for t in &block.title {
-                let (first, end) = self.index.title_passages(t.doc)?;
-                passages.extend(first..end);
+    /// Partial matching, when no passage has every term: the unquoted terms are cut into words
+    /// by the shared segmenter, every word is matched like a term (Ctrl-F on the gram index),
+    /// and passages are ranked by BM25 over the words they contain times the square of the
+    /// share of the query's word weight they cover. Returns the scored passages and the words
+    /// that matched (for highlighting).
+    fn partial_matches(
+        &self,
+        parsed: &ParsedQuery,
+        cache: &mut KeyCache,
+    ) -> Result<(Vec<Scored>, Vec<String>), FormatError> {
+        let vocab = IndexVocabulary(&self.index);
+        let n = self.index.stats.passages;
+        let avg = self.index.stats.avg_text_chars;
+        let mut words: Vec<String> = Vec::new();
+        for term in parsed.terms.iter().filter(|t| !t.phrase) {
+            for word in search_words(&term.key, &vocab) {
+                if !words.contains(&word) {
+                    words.push(word);
+                }
             }
         }
-        passages.sort_unstable();
-        passages.dedup();
-        Ok(passages)
+        let mut matched_words = Vec::new();
+        let mut entries: Vec<(TermMatch, f32)> = Vec::new();
+        let mut total_weight = 0.0;
+        for word in words {
+            let grams = term_grams(&word);
+            if grams.is_empty() {
+                continue;
+            }
+            let matches = self.term_matches(
+                &Term {
+                    key: word.clone(),
+                    phrase: false,
+                    grams,
+                },
+                cache,
+            )?;
+            if matches.is_empty() {
+                continue;
+            }
+            let idf = rank::idf(n, matches.len());
+            total_weight += idf;
+            entries.extend(matches.into_iter().map(|m| (m, idf)));
+            matched_words.push(word);
+        }
+        sort_by_key(&mut entries, |e| e.0.passage);
+        let mut scored: Vec<Scored> = Vec::new();
+        let mut i = 0;
+        while i < entries.len() {
+            let passage = entries[i].0.passage;
+            let len = self.passage_len(passage)?;
+            let position = self.position_in_section(passage)?;
+            let (mut score, mut covered) = (rank::lead_bonus(position), 0.0);
+            while i < entries.len() && entries[i].0.passage == passage {
+                let (m, idf) = entries[i];
+                let title = if m.tf_title > 0 {
+                    rank::title_bonus(position)
+                } else {
+                    0.0
+                };
+                score += idf * (rank::bm25_tf(m.tf_text, len, avg) + title);
+                covered += idf;
+                i += 1;
+            }
+            let coverage = covered / total_weight.max(f32::EPSILON);
+            scored.push(Scored {
+                passage,
+                score: coverage * coverage * score,
+            });
+        }
+        Ok((scored, matched_words))
     }
 
     /// Second pass over the best [`rank::RERANK_DEPTH`] passages, reading their text: adds the
     /// whole-word bonus (matches whose both ends are word boundaries under the shared
     /// segmenter) and, for several terms, the proximity bonus.
-    fn rerank(&self, scored: &mut [Scored], terms: &[Term], idfs: &[f32], cache: &mut KeyCache) -> Result<(), FormatError> {
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage)));
+    fn rerank(
+        &self,
+        scored: &mut [Scored],
+        terms: &[Term],
+        idfs: &[f32],
+        cache: &mut KeyCache,
+    ) -> Result<(), FormatError> {
+        sort_by(scored, |a, b| {
+            b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage))
+        });
         let vocab = IndexVocabulary(&self.index);
         let idf_sum: f32 = idfs.iter().sum();
         let avg = self.index.stats.avg_text_chars;
         for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
             let key = self.text_key(cache, s.passage)?;
             let len = self.passage_len(s.passage)?;
-            let occurrences: Vec<Vec<(usize, usize)>> = terms.iter().map(|t| key.find_all(&t.key)).collect();
+            let occurrences: Vec<Vec<(usize, usize)>> =
+                terms.iter().map(|t| key.find_all(&t.key)).collect();
             for (t, occ) in occurrences.iter().enumerate() {
                 let whole_words = occ
                     .iter()
-                    .filter(|&&(a, b)| is_word_boundary(&key.text, a, &vocab) && is_word_boundary(&key.text, b, &vocab))
+                    .filter(|&&(a, b)| {
+                        is_word_boundary(&key.text, a, &vocab)
+                            && is_word_boundary(&key.text, b, &vocab)
+                    })
                     .count() as u32;
                 s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
             }
@@ -538,7 +597,12 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn hit(&self, scored: &Scored, needles: &[String], cache: &mut KeyCache) -> Result<Hit, FormatError> {
+    fn hit(
+        &self,
+        scored: &Scored,
+        needles: &[String],
+        cache: &mut KeyCache,
+    ) -> Result<Hit, FormatError> {
         let p = scored.passage;
         let text = self.index.passage_text(p)?;
         let title_id = self.index.title_of(p)?;

@@ -46,7 +46,7 @@ pub fn escape_html(text: &str) -> String {
 /// Sorts spans and merges overlapping or touching ones (keeping the first term id).
 pub fn merge_spans(mut spans: Vec<Span>) -> Vec<Span> {
     spans.retain(|s| s.end > s.start);
-    spans.sort_unstable();
+    crate::sort::sort_by(&mut spans, |a, b| a.cmp(b));
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     for span in spans {
         match out.last_mut() {
@@ -59,7 +59,11 @@ pub fn merge_spans(mut spans: Vec<Span>) -> Vec<Span> {
 
 /// The HTML snippet of `text` for the matched `spans` (any order, may overlap).
 pub fn snippet_html(text: &str, spans: &[Span]) -> String {
-    let boundaries: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    let boundaries: Vec<usize> = text
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect();
     let n = boundaries.len() - 1;
     let char_at = |byte: usize| boundaries.partition_point(|&b| b < byte);
     let (from, to) = if n <= SNIPPET_CHARS {
@@ -73,12 +77,19 @@ pub fn snippet_html(text: &str, spans: &[Span]) -> String {
         let mut best = (0, 0, std::cmp::Reverse(0usize), (0, SNIPPET_CHARS.min(n)));
         for span in spans {
             let (start, end) = window_at(char_at(span.start));
-            let inside: Vec<&Span> =
-                spans.iter().filter(|s| char_at(s.start) >= start && char_at(s.end) <= end).collect();
+            let inside: Vec<&Span> = spans
+                .iter()
+                .filter(|s| char_at(s.start) >= start && char_at(s.end) <= end)
+                .collect();
             let mut terms: Vec<usize> = inside.iter().map(|s| s.term).collect();
-            terms.sort_unstable();
+            crate::sort::sort_by(&mut terms, |a, b| a.cmp(b));
             terms.dedup();
-            let candidate = (terms.len(), inside.len(), std::cmp::Reverse(start), (start, end));
+            let candidate = (
+                terms.len(),
+                inside.len(),
+                std::cmp::Reverse(start),
+                (start, end),
+            );
             if candidate > best {
                 best = candidate;
             }
@@ -149,7 +160,11 @@ mod tests {
 
     fn span(text: &str, needle: &str, term: usize) -> Span {
         let start = text.find(needle).unwrap();
-        Span { start, end: start + needle.len(), term }
+        Span {
+            start,
+            end: start + needle.len(),
+            term,
+        }
     }
 
     #[test]
@@ -173,7 +188,11 @@ mod tests {
     #[test]
     fn window_prefers_more_distinct_terms() {
         let text = format!("甲{}乙丙{}", "一".repeat(150), "二".repeat(150));
-        let spans = vec![span(&text, "甲", 0), span(&text, "乙", 0), span(&text, "丙", 1)];
+        let spans = vec![
+            span(&text, "甲", 0),
+            span(&text, "乙", 0),
+            span(&text, "丙", 1),
+        ];
         let html = snippet_html(&text, &spans);
         assert!(html.contains("<mark>乙丙</mark>"), "{html}");
     }
@@ -188,10 +207,29 @@ mod tests {
     #[test]
     fn merging() {
         let merged = merge_spans(vec![
-            Span { start: 5, end: 9, term: 1 },
-            Span { start: 0, end: 3, term: 0 },
-            Span { start: 3, end: 6, term: 2 },
+            Span {
+                start: 5,
+                end: 9,
+                term: 1,
+            },
+            Span {
+                start: 0,
+                end: 3,
+                term: 0,
+            },
+            Span {
+                start: 3,
+                end: 6,
+                term: 2,
+            },
         ]);
-        assert_eq!(merged, vec![Span { start: 0, end: 9, term: 0 }]);
+        assert_eq!(
+            merged,
+            vec![Span {
+                start: 0,
+                end: 9,
+                term: 0
+            }]
+        );
     }
 }

@@ -64,9 +64,17 @@ pub fn index_grams(key: &str) -> Vec<&str> {
             grams.push(run);
             continue;
         }
-        let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).chain([run.len()]).collect();
+        let starts: Vec<usize> = run
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([run.len()])
+            .collect();
         for i in 0..starts.len() - 1 {
-            let end = if i + 2 < starts.len() { starts[i + 2] } else { starts[i + 1] };
+            let end = if i + 2 < starts.len() {
+                starts[i + 2]
+            } else {
+                starts[i + 1]
+            };
             grams.push(&run[starts[i]..end]);
         }
     }
@@ -119,7 +127,11 @@ pub trait Vocabulary {
 /// Maximum-probability segmentation of one CJK run (jieba's DAG + dynamic programming), over
 /// `vocab`. Unknown characters become single-character words. Returns byte ranges of `run`.
 pub fn segment_run(run: &str, vocab: &dyn Vocabulary) -> Vec<Range<usize>> {
-    let starts: Vec<usize> = run.char_indices().map(|(i, _)| i).chain([run.len()]).collect();
+    let starts: Vec<usize> = run
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([run.len()])
+        .collect();
     let n = starts.len() - 1;
     let log_total = (vocab.total_freq().max(1) as f64).ln();
     // best[i] = (log-probability of the best segmentation of chars i.., end char of first word)
@@ -158,12 +170,25 @@ pub fn is_word_boundary(key: &str, pos: usize, vocab: &dyn Vocabulary) -> bool {
     }
     let (before, after) = (&key[..pos], &key[pos..]);
     let is_cjk_char = |c: char| char_class(c) == CharClass::Cjk;
-    if !(before.chars().next_back().is_some_and(is_cjk_char) && after.chars().next().is_some_and(is_cjk_char)) {
+    if !(before.chars().next_back().is_some_and(is_cjk_char)
+        && after.chars().next().is_some_and(is_cjk_char))
+    {
         return true;
     }
     let reach = 2 * MAX_WORD_CHARS;
-    let back: usize = before.chars().rev().take(reach).take_while(|&c| is_cjk_char(c)).map(char::len_utf8).sum();
-    let ahead: usize = after.chars().take(reach).take_while(|&c| is_cjk_char(c)).map(char::len_utf8).sum();
+    let back: usize = before
+        .chars()
+        .rev()
+        .take(reach)
+        .take_while(|&c| is_cjk_char(c))
+        .map(char::len_utf8)
+        .sum();
+    let ahead: usize = after
+        .chars()
+        .take(reach)
+        .take_while(|&c| is_cjk_char(c))
+        .map(char::len_utf8)
+        .sum();
     let window = &key[pos - back..pos + ahead];
     segment_run(window, vocab).iter().any(|r| r.start == back)
 }
@@ -233,7 +258,10 @@ mod tests {
     #[test]
     fn index_gram_cases() {
         assert_eq!(index_grams("碳计量"), vec!["碳计", "计量", "量"]);
-        assert_eq!(index_grams("nqi平台2023年"), vec!["nqi", "平台", "台", "2023", "年"]);
+        assert_eq!(
+            index_grams("nqi平台2023年"),
+            vec!["nqi", "平台", "台", "2023", "年"]
+        );
         assert_eq!(index_grams("a,b"), vec!["a", "b"]);
         assert!(index_grams("，。!").is_empty());
     }
@@ -242,10 +270,23 @@ mod tests {
     fn term_gram_cases() {
         use GramQuery::*;
         assert_eq!(term_grams("碳"), vec![Prefix("碳".into())]);
-        assert_eq!(term_grams("碳计量"), vec![Exact("碳计".into()), Exact("计量".into())]);
+        assert_eq!(
+            term_grams("碳计量"),
+            vec![Exact("碳计".into()), Exact("计量".into())]
+        );
         assert_eq!(term_grams("nq"), vec![Prefix("nq".into())]);
-        assert_eq!(term_grams("2229.6万元"), vec![Exact("2229".into()), Exact("6".into()), Exact("万元".into())]);
-        assert_eq!(term_grams("万2"), vec![Exact("万".into()), Prefix("2".into())]);
+        assert_eq!(
+            term_grams("2229.6万元"),
+            vec![
+                Exact("2229".into()),
+                Exact("6".into()),
+                Exact("万元".into())
+            ]
+        );
+        assert_eq!(
+            term_grams("万2"),
+            vec![Exact("万".into()), Prefix("2".into())]
+        );
         assert!(term_grams("*?").is_empty());
         assert!(term_is_single_gram("碳计"));
         assert!(term_is_single_gram("碳"));
@@ -257,7 +298,12 @@ mod tests {
     #[test]
     fn segmentation_cases() {
         let v = vocab();
-        let cut = |s: &str| segment_run(s, &v).into_iter().map(|r| s[r].to_string()).collect::<Vec<_>>();
+        let cut = |s: &str| {
+            segment_run(s, &v)
+                .into_iter()
+                .map(|r| s[r].to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(cut("国家碳计量中心"), vec!["国家", "碳", "计量", "中心"]);
         assert_eq!(cut("聊城市质检所"), vec!["聊城市", "质检所"]);
         assert_eq!(cut("未知"), vec!["未", "知"]);
@@ -281,6 +327,9 @@ mod tests {
     fn search_mode_adds_subwords() {
         let v = vocab();
         let words = search_words("聊城市质检所nqi", &v);
-        assert_eq!(words, vec!["聊城", "城市", "聊城市", "质检", "质检所", "nqi"]);
+        assert_eq!(
+            words,
+            vec!["聊城", "城市", "聊城市", "质检", "质检所", "nqi"]
+        );
     }
 }

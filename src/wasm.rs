@@ -14,12 +14,17 @@ use crate::search::{suggest_limit, Engine, RawOption, SearchOptions};
 
 fn engine() -> Result<&'static Engine<'static>, JsError> {
     static ENGINE: OnceLock<Result<Engine<'static>, FormatError>> = OnceLock::new();
-    ENGINE.get_or_init(crate::embedded_engine).as_ref().map_err(|e| JsError::new(&e.to_string()))
+    ENGINE
+        .get_or_init(crate::embedded_engine)
+        .as_ref()
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    value.serialize(&serializer).map_err(|e| JsError::new(&e.to_string()))
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&e.to_string()))
 }
 
 fn raw_option(value: JsValue) -> RawOption {
@@ -37,7 +42,9 @@ fn option_field(options: &JsValue, name: &str) -> Result<RawOption, JsError> {
         return Ok(RawOption::Missing);
     }
     if !options.is_object() {
-        return Err(JsError::new("options must be an object, e.g. { limit: 10, offset: 0 }"));
+        return Err(JsError::new(
+            "options must be an object, e.g. { limit: 10, offset: 0 }",
+        ));
     }
     let value = js_sys::Reflect::get(options, &JsValue::from_str(name))
         .map_err(|_| JsError::new(&format!("options.{name} could not be read")))?;
@@ -47,9 +54,14 @@ fn option_field(options: &JsValue, name: &str) -> Result<RawOption, JsError> {
 /// `search(query, { limit, offset }) → { total, hits, partial }`.
 #[wasm_bindgen]
 pub fn search(query: &str, options: JsValue) -> Result<JsValue, JsError> {
-    let options = SearchOptions::from_raw(option_field(&options, "limit")?, option_field(&options, "offset")?)
+    let options = SearchOptions::from_raw(
+        option_field(&options, "limit")?,
+        option_field(&options, "offset")?,
+    )
+    .map_err(|e| JsError::new(&e.to_string()))?;
+    let results = engine()?
+        .search(query, options)
         .map_err(|e| JsError::new(&e.to_string()))?;
-    let results = engine()?.search(query, options).map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&results)
 }
 
@@ -57,7 +69,9 @@ pub fn search(query: &str, options: JsValue) -> Result<JsValue, JsError> {
 #[wasm_bindgen]
 pub fn suggest(prefix: &str, limit: JsValue) -> Result<JsValue, JsError> {
     let limit = suggest_limit(raw_option(limit)).map_err(|e| JsError::new(&e.to_string()))?;
-    let words = engine()?.suggest(prefix, limit).map_err(|e| JsError::new(&e.to_string()))?;
+    let words = engine()?
+        .suggest(prefix, limit)
+        .map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&words)
 }
 

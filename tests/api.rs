@@ -4,22 +4,32 @@
 mod common;
 
 use common::squash;
-use zh_search::search::{suggest_limit, OptionsError, RawOption, SearchOptions, DEFAULT_LIMIT, MAX_LIMIT};
+use zh_search::search::{
+    suggest_limit, OptionsError, RawOption, SearchOptions, DEFAULT_LIMIT, MAX_LIMIT,
+};
 use zh_search::snippet::{MARK_CLOSE, MARK_OPEN};
 
 fn search(query: &str) -> zh_search::search::SearchResults {
-    zh_search::embedded_engine().unwrap().search(query, SearchOptions::default()).unwrap()
+    zh_search::embedded_engine()
+        .unwrap()
+        .search(query, SearchOptions::default())
+        .unwrap()
 }
 
 /// Undoes the five escapes of `snippet::push_escaped`.
 fn unescape(html: &str) -> String {
-    html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 #[test]
 fn carbon_metering_centre_is_found_in_both_seed_files() {
     let results = search("国家碳计量中心");
-    let sources: std::collections::BTreeSet<&str> = results.hits.iter().map(|h| h.source.as_str()).collect();
+    let sources: std::collections::BTreeSet<&str> =
+        results.hits.iter().map(|h| h.source.as_str()).collect();
     assert_eq!(sources.len(), 2, "{sources:?}");
     for hit in &results.hits {
         assert!(squash(&hit.text).contains("国家碳计量中心"));
@@ -28,17 +38,39 @@ fn carbon_metering_centre_is_found_in_both_seed_files() {
 
 #[test]
 fn snippets_are_escaped_and_mark_exactly_the_matches() {
-    for query in ["碳计量", "國家碳計量", "nqi", "ＮＱＩ", "http", "健步走 补给站", "\"好客山东·好品山东\"", "(通讯员"] {
+    for query in [
+        "碳计量",
+        "國家碳計量",
+        "nqi",
+        "ＮＱＩ",
+        "http",
+        "健步走 补给站",
+        "\"好客山东·好品山东\"",
+        "(通讯员",
+    ] {
         for hit in search(query).hits {
             let snippet = &hit.snippet;
             let stripped = snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, "");
-            assert!(!stripped.contains(['<', '>']), "{query}: markup in {snippet}");
-            assert_eq!(snippet.matches(MARK_OPEN).count(), snippet.matches(MARK_CLOSE).count());
-            assert!(snippet.contains(MARK_OPEN) || hit.title_highlights.len() > 0, "{query}: nothing marked in #{}", hit.passage);
+            assert!(
+                !stripped.contains(['<', '>']),
+                "{query}: markup in {snippet}"
+            );
+            assert_eq!(
+                snippet.matches(MARK_OPEN).count(),
+                snippet.matches(MARK_CLOSE).count()
+            );
+            assert!(
+                snippet.contains(MARK_OPEN) || !hit.title_highlights.is_empty(),
+                "{query}: nothing marked in #{}",
+                hit.passage
+            );
             // The visible snippet text is a piece of the passage (plus ellipses).
             let visible = unescape(&stripped);
             let core = visible.trim_matches('…');
-            assert!(squash(&hit.text).contains(&squash(core)), "{query}: {core:?}");
+            assert!(
+                squash(&hit.text).contains(&squash(core)),
+                "{query}: {core:?}"
+            );
             let len = visible.chars().count();
             assert!(len <= 130, "{query}: snippet of {len} chars");
             // Highlights are UTF-16 ranges of the passage text.
@@ -52,7 +84,11 @@ fn snippets_are_escaped_and_mark_exactly_the_matches() {
     }
     // A traditional-character query marks the simplified text it matched.
     let hit = &search("國家碳計量中心").hits[0];
-    assert!(hit.snippet.contains("<mark>国家碳计量中心</mark>"), "{}", hit.snippet);
+    assert!(
+        hit.snippet.contains("<mark>国家碳计量中心</mark>"),
+        "{}",
+        hit.snippet
+    );
 }
 
 #[test]
@@ -60,24 +96,67 @@ fn snippet_window_is_about_100_chars_around_the_match() {
     let hit = &search("全国唯一一家").hits[0];
     let visible = hit.snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, "");
     let len = visible.chars().count();
-    assert!((80..=122).contains(&len), "snippet of {len} chars: {visible}");
+    assert!(
+        (80..=122).contains(&len),
+        "snippet of {len} chars: {visible}"
+    );
     assert!(hit.snippet.contains("<mark>全国唯一一家</mark>"));
 }
 
 #[test]
 fn paging_and_totals() {
     let engine = zh_search::embedded_engine().unwrap();
-    let all = engine.search("聊城", SearchOptions { limit: MAX_LIMIT, offset: 0 }).unwrap();
+    let all = engine
+        .search(
+            "聊城",
+            SearchOptions {
+                limit: MAX_LIMIT,
+                offset: 0,
+            },
+        )
+        .unwrap();
     assert!(all.total > DEFAULT_LIMIT);
-    let first = engine.search("聊城", SearchOptions { limit: 3, offset: 0 }).unwrap();
-    let second = engine.search("聊城", SearchOptions { limit: 3, offset: 3 }).unwrap();
+    let first = engine
+        .search(
+            "聊城",
+            SearchOptions {
+                limit: 3,
+                offset: 0,
+            },
+        )
+        .unwrap();
+    let second = engine
+        .search(
+            "聊城",
+            SearchOptions {
+                limit: 3,
+                offset: 3,
+            },
+        )
+        .unwrap();
     assert_eq!(first.total, all.total);
     assert_eq!(first.hits, all.hits[..3]);
     assert_eq!(second.hits, all.hits[3..6]);
-    let beyond = engine.search("聊城", SearchOptions { limit: 3, offset: 10_000 }).unwrap();
+    let beyond = engine
+        .search(
+            "聊城",
+            SearchOptions {
+                limit: 3,
+                offset: 10_000,
+            },
+        )
+        .unwrap();
     assert!(beyond.hits.is_empty());
     assert_eq!(beyond.total, all.total);
-    let none = engine.search("聊城", SearchOptions { limit: 0, offset: 0 }).unwrap();
+    let none = engine
+        .search(
+            "聊城",
+            SearchOptions {
+                limit: 0,
+                offset: 0,
+            },
+        )
+        .unwrap();
     assert!(none.hits.is_empty());
     assert_eq!(none.total, all.total);
 }
@@ -86,14 +165,38 @@ fn paging_and_totals() {
 fn options_are_validated() {
     use RawOption::*;
     let ok = |l, o| SearchOptions::from_raw(l, o).unwrap();
-    assert_eq!(ok(Missing, Missing), SearchOptions { limit: DEFAULT_LIMIT, offset: 0 });
-    assert_eq!(ok(Number(3.9), Number(2.0)), SearchOptions { limit: 3, offset: 2 });
+    assert_eq!(
+        ok(Missing, Missing),
+        SearchOptions {
+            limit: DEFAULT_LIMIT,
+            offset: 0
+        }
+    );
+    assert_eq!(
+        ok(Number(3.9), Number(2.0)),
+        SearchOptions {
+            limit: 3,
+            offset: 2
+        }
+    );
     assert_eq!(ok(Number(1e12), Missing).limit, MAX_LIMIT);
     assert_eq!(ok(Number(0.0), Missing).limit, 0);
-    assert!(matches!(SearchOptions::from_raw(Number(-1.0), Missing), Err(OptionsError::Negative { .. })));
-    assert!(matches!(SearchOptions::from_raw(Number(f64::NAN), Missing), Err(OptionsError::NotFinite { .. })));
-    assert!(matches!(SearchOptions::from_raw(Missing, Number(f64::INFINITY)), Err(OptionsError::NotFinite { .. })));
-    assert!(matches!(SearchOptions::from_raw(Other, Missing), Err(OptionsError::WrongType { .. })));
+    assert!(matches!(
+        SearchOptions::from_raw(Number(-1.0), Missing),
+        Err(OptionsError::Negative { .. })
+    ));
+    assert!(matches!(
+        SearchOptions::from_raw(Number(f64::NAN), Missing),
+        Err(OptionsError::NotFinite { .. })
+    ));
+    assert!(matches!(
+        SearchOptions::from_raw(Missing, Number(f64::INFINITY)),
+        Err(OptionsError::NotFinite { .. })
+    ));
+    assert!(matches!(
+        SearchOptions::from_raw(Other, Missing),
+        Err(OptionsError::WrongType { .. })
+    ));
     assert_eq!(suggest_limit(Missing).unwrap(), 8);
     assert!(suggest_limit(Number(-5.0)).is_err());
 }
@@ -101,18 +204,47 @@ fn options_are_validated() {
 #[test]
 fn odd_queries_return_results_or_nothing() {
     let engine = zh_search::embedded_engine().unwrap();
-    let long: String = "碳计量中心光岳楼nqi ".chars().cycle().take(100_000).collect();
+    let long: String = "碳计量中心光岳楼nqi "
+        .chars()
+        .cycle()
+        .take(100_000)
+        .collect();
     let many_a = "a".repeat(300);
     let queries = [
-        "", " ", "\u{3000}\u{3000}", "\"", "\"\"", "“", "* ? ( ) - + \\", "\u{0}", "碳\u{0}计量", "\u{200B}碳计量\u{200D}",
-        "😀", "𠀀", "e\u{301}", "\u{FFFD}碳计量", &long, "<script>alert(1)</script>", &many_a,
+        "",
+        " ",
+        "\u{3000}\u{3000}",
+        "\"",
+        "\"\"",
+        "“",
+        "* ? ( ) - + \\",
+        "\u{0}",
+        "碳\u{0}计量",
+        "\u{200B}碳计量\u{200D}",
+        "😀",
+        "𠀀",
+        "e\u{301}",
+        "\u{FFFD}碳计量",
+        &long,
+        "<script>alert(1)</script>",
+        &many_a,
     ];
     for q in queries {
         let results = engine.search(q, SearchOptions::default()).unwrap();
         assert!(results.hits.len() <= results.total);
     }
-    assert!(engine.search("碳\u{200B}计量", SearchOptions::default()).unwrap().total > 0, "zero-width chars are ignored");
-    assert_eq!(engine.search("", SearchOptions::default()).unwrap().total, 0);
+    assert!(
+        engine
+            .search("碳\u{200B}计量", SearchOptions::default())
+            .unwrap()
+            .total
+            > 0,
+        "zero-width chars are ignored"
+    );
+    assert_eq!(
+        engine.search("", SearchOptions::default()).unwrap().total,
+        0
+    );
 }
 
 #[test]
@@ -123,7 +255,14 @@ fn suggestions_start_with_the_prefix_most_frequent_first() {
     assert!(words.iter().all(|w| w.starts_with("聊城")), "{words:?}");
     assert_eq!(words[0], "聊城", "the most frequent term first: {words:?}");
     assert!(engine.suggest("碳", 10).unwrap().iter().any(|w| w == "碳"));
-    assert!(engine.suggest("國家", 10).unwrap().iter().all(|w| w.starts_with("国家")), "folded like queries");
+    assert!(
+        engine
+            .suggest("國家", 10)
+            .unwrap()
+            .iter()
+            .all(|w| w.starts_with("国家")),
+        "folded like queries"
+    );
     assert!(engine.suggest("", 10).unwrap().is_empty());
     assert!(engine.suggest("碳", 0).unwrap().is_empty());
     assert!(engine.suggest("zzzz", 10).unwrap().is_empty());

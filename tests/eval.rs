@@ -15,7 +15,8 @@ struct Judgment {
 }
 
 fn judgments() -> Vec<Judgment> {
-    let tsv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/queries.tsv")).expect("tests/queries.tsv");
+    let tsv = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/queries.tsv"))
+        .expect("tests/queries.tsv");
     tsv.lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|line| {
@@ -31,7 +32,10 @@ fn judgments() -> Vec<Judgment> {
 }
 
 fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_lowercase()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_lowercase()
 }
 
 #[test]
@@ -43,21 +47,46 @@ fn mrr_at_10_meets_the_bar() {
     let mut total = 0.0;
     let mut failures = Vec::new();
     for j in &judgments {
-        let results = engine.search(&j.query, SearchOptions { limit: 10, offset: 0 }).unwrap();
+        let results = engine
+            .search(
+                &j.query,
+                SearchOptions {
+                    limit: 10,
+                    offset: 0,
+                },
+            )
+            .unwrap();
         let rank = results.hits.iter().position(|hit| {
             let haystack = squash(&format!("{}{}", hit.title, hit.text));
             j.markers.iter().any(|m| haystack.contains(&squash(m)))
         });
         let rr = rank.map_or(0.0, |r| 1.0 / (r + 1) as f64);
-        println!("{:<10} {:<40} rank {:<5} total {}", j.kind, j.query, rank.map_or("-".to_string(), |r| (r + 1).to_string()), results.total);
+        println!(
+            "{:<10} {:<40} rank {:<5} total {}",
+            j.kind,
+            j.query,
+            rank.map_or("-".to_string(), |r| (r + 1).to_string()),
+            results.total
+        );
         total += rr;
         let entry = by_kind.entry(j.kind.clone()).or_default();
         entry.0 += rr;
         entry.1 += 1;
         if REQUIRED_AT_RANK_1.contains(&j.kind.as_str()) && rank != Some(0) {
-            failures.push(format!("{} query {:?} ranked {:?}", j.kind, j.query, rank.map(|r| r + 1)));
+            failures.push(format!(
+                "{} query {:?} ranked {:?}",
+                j.kind,
+                j.query,
+                rank.map(|r| r + 1)
+            ));
         }
-        assert!(REQUIRED_AT_RANK_1.contains(&j.kind.as_str()) || NOT_YET_REQUIRED.contains(&j.kind.as_str()) || j.kind == "multi", "unknown kind {}", j.kind);
+        assert!(
+            REQUIRED_AT_RANK_1.contains(&j.kind.as_str())
+                || NOT_YET_REQUIRED.contains(&j.kind.as_str())
+                || j.kind == "multi",
+            "unknown kind {}",
+            j.kind
+        );
     }
     let mrr = total / judgments.len() as f64;
     println!("\nkind        queries  MRR@10");
@@ -65,6 +94,9 @@ fn mrr_at_10_meets_the_bar() {
         println!("{kind:<10} {n:>8}  {:.3}", sum / *n as f64);
     }
     println!("all        {:>8}  {mrr:.3}", judgments.len());
-    assert!(failures.is_empty(), "required kinds not at rank 1: {failures:#?}");
+    assert!(
+        failures.is_empty(),
+        "required kinds not at rank 1: {failures:#?}"
+    );
     assert!(mrr >= MRR_BAR, "MRR@10 {mrr:.3} < {MRR_BAR}");
 }

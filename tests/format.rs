@@ -17,7 +17,11 @@ const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny.i
 
 fn build_fixture() -> Vec<u8> {
     let corpus = read_corpus(Path::new(FIXTURE_DIR)).unwrap();
-    build_index(&corpus.docs, &mut build_support::jieba_discoverer(), &build_support::to_simplified)
+    build_index(
+        &corpus.docs,
+        &mut build_support::jieba_discoverer(),
+        &build_support::to_simplified,
+    )
 }
 
 #[test]
@@ -27,9 +31,15 @@ fn encoder_output_matches_the_golden_file() {
         std::fs::write(GOLDEN, &built).unwrap();
     }
     let golden = std::fs::read(GOLDEN).expect("golden index; bless with ZH_SEARCH_BLESS=1");
-    assert!(built == golden, "index bytes changed: bump format::VERSION if the layout changed, then re-bless");
+    assert!(
+        built == golden,
+        "index bytes changed: bump format::VERSION if the layout changed, then re-bless"
+    );
     assert_eq!(&golden[..8], MAGIC);
-    assert_eq!(u32::from_le_bytes(golden[8..12].try_into().unwrap()), VERSION);
+    assert_eq!(
+        u32::from_le_bytes(golden[8..12].try_into().unwrap()),
+        VERSION
+    );
 }
 
 #[test]
@@ -50,7 +60,10 @@ fn decoder_reads_back_what_the_encoder_wrote() {
         let p = p as u32;
         assert_eq!(view.passage_text(p).unwrap(), text);
         assert_eq!(view.title_text(view.title_of(p).unwrap()).unwrap(), title);
-        assert_eq!(view.source_name(view.source_of(p).unwrap()).unwrap(), source);
+        assert_eq!(
+            view.source_name(view.source_of(p).unwrap()).unwrap(),
+            source
+        );
     }
     assert_eq!(view.stats.sources, 2);
     assert_eq!(view.source_name(0).unwrap(), "notes.md");
@@ -63,10 +76,17 @@ fn decoder_reads_back_what_the_encoder_wrote() {
     let mut grams = 0;
     while let Some((gram, offset)) = stream.next() {
         let gram = std::str::from_utf8(gram).unwrap().to_string();
-        let block = view.postings_block(offset, true).unwrap();
+        let block = view.gram_postings(offset).unwrap();
         for posting in &block.text {
-            let key = zh_search::normalize::fold_text(view.passage_text(posting.doc).unwrap(), &view.fold);
-            assert!(key.contains(&gram), "gram {gram:?} not in passage {}", posting.doc);
+            let key = zh_search::normalize::fold_text(
+                view.passage_text(posting.doc).unwrap(),
+                &view.fold,
+            );
+            assert!(
+                key.contains(&gram),
+                "gram {gram:?} not in passage {}",
+                posting.doc
+            );
         }
         grams += 1;
     }
@@ -78,13 +98,21 @@ fn fixture_corpus_is_searchable_end_to_end() {
     let bytes = build_fixture();
     let engine = Engine::open(&bytes).unwrap();
     let search = |q: &str| engine.search(q, SearchOptions::default()).unwrap();
-    assert_eq!(search("国家碳计量中心").total, 1, "joined across the OCR break, or via the title");
+    assert_eq!(
+        search("国家碳计量中心").total,
+        1,
+        "joined across the OCR break, or via the title"
+    );
     assert_eq!(search("國家碳計量中心").total, 1);
     assert_eq!(search("2229.6万元").total, 1);
     assert_eq!(search("nqi").total, 1);
     assert_eq!(search("光岳楼").hits[0].source, "古城 散记.txt");
     let hit = &search("國家碳計量").hits[0];
-    assert!(hit.snippet.contains("<mark>国家碳计量</mark>"), "{}", hit.snippet);
+    assert!(
+        hit.snippet.contains("<mark>国家碳计量</mark>"),
+        "{}",
+        hit.snippet
+    );
 }
 
 #[test]
@@ -113,5 +141,8 @@ fn damaged_indexes_give_errors_not_panics() {
             }
         }
     }
-    assert_eq!(IndexView::open(&bytes[..10]).err(), Some(FormatError::Truncated { what: "header" }));
+    assert_eq!(
+        IndexView::open(&bytes[..10]).err(),
+        Some(FormatError::Truncated { what: "header" })
+    );
 }

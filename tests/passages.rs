@@ -55,15 +55,31 @@ fn every_character_of_the_seeds_lands_in_exactly_one_passage_or_heading() {
                 // Each paragraph of a passage is a contiguous piece of the file (whitespace
                 // aside); a byline may have been carried over the headings that follow it.
                 for paragraph in passage.split('\n') {
-                    assert!(squash(&body).contains(&squash(paragraph)), "{}: not contiguous: {paragraph:?}", path.display());
+                    assert!(
+                        squash(&body).contains(&squash(paragraph)),
+                        "{}: not contiguous: {paragraph:?}",
+                        path.display()
+                    );
                 }
             }
             for heading in &section.headings {
-                assert!(squash(&body).contains(&squash(heading)), "{}: heading {heading:?}", path.display());
+                assert!(
+                    squash(&body).contains(&squash(heading)),
+                    "{}: heading {heading:?}",
+                    path.display()
+                );
             }
         }
-        assert_eq!(char_counts(&rebuilt), char_counts(&body), "{}: characters lost or duplicated", path.display());
-        assert!(sections.iter().all(|s| !s.title().is_empty()), "every passage has a title");
+        assert_eq!(
+            char_counts(&rebuilt),
+            char_counts(&body),
+            "{}: characters lost or duplicated",
+            path.display()
+        );
+        assert!(
+            sections.iter().all(|s| !s.title().is_empty()),
+            "every passage has a title"
+        );
         files += 1;
     }
     assert_eq!(files, 2);
@@ -72,13 +88,41 @@ fn every_character_of_the_seeds_lands_in_exactly_one_passage_or_heading() {
 #[test]
 fn ocr_artefacts_are_repaired_in_passage_text() {
     let corpus = read_corpus(Path::new(SEEDS)).unwrap();
-    let texts: Vec<&str> = corpus.docs.iter().flat_map(|d| &d.sections).flat_map(|s| &s.passages).map(String::as_str).collect();
-    for needle in ["标志着聊城市成为", "2229.6万元", "12月14日，聊城市迎来大", "这是全国第三家国家碳计量中心", "20.53亿元", "在北京举办“好客山东·好品山东”"] {
-        assert!(texts.iter().any(|t| t.contains(needle)), "{needle:?} not found as one piece");
+    let texts: Vec<&str> = corpus
+        .docs
+        .iter()
+        .flat_map(|d| &d.sections)
+        .flat_map(|s| &s.passages)
+        .map(String::as_str)
+        .collect();
+    for needle in [
+        "标志着聊城市成为",
+        "2229.6万元",
+        "12月14日，聊城市迎来大",
+        "这是全国第三家国家碳计量中心",
+        "20.53亿元",
+        "在北京举办“好客山东·好品山东”",
+    ] {
+        assert!(
+            texts.iter().any(|t| t.contains(needle)),
+            "{needle:?} not found as one piece"
+        );
     }
-    let titles: Vec<String> = corpus.docs.iter().flat_map(|d| &d.sections).map(|s| s.title()).collect();
-    for title in ["东昌府区新区小学开展心理健康教育", "东昌府区广平镇中心幼儿园教职工清扫冰雪", "东昌府区柳园街道中心幼儿园开展足球特色课程"] {
-        assert!(titles.iter().any(|t| t == title), "missing title {title:?}: {titles:#?}");
+    let titles: Vec<String> = corpus
+        .docs
+        .iter()
+        .flat_map(|d| &d.sections)
+        .map(|s| s.title())
+        .collect();
+    for title in [
+        "东昌府区新区小学开展心理健康教育",
+        "东昌府区广平镇中心幼儿园教职工清扫冰雪",
+        "东昌府区柳园街道中心幼儿园开展足球特色课程",
+    ] {
+        assert!(
+            titles.iter().any(|t| t == title),
+            "missing title {title:?}: {titles:#?}"
+        );
     }
 }
 
@@ -92,8 +136,14 @@ fn the_embedded_index_holds_exactly_the_cut_passages() {
             for passage in &section.passages {
                 let index = &engine.index;
                 assert_eq!(index.passage_text(p).unwrap(), passage);
-                assert_eq!(index.title_text(index.title_of(p).unwrap()).unwrap(), section.title());
-                assert_eq!(index.source_name(index.source_of(p).unwrap()).unwrap(), doc.name);
+                assert_eq!(
+                    index.title_text(index.title_of(p).unwrap()).unwrap(),
+                    section.title()
+                );
+                assert_eq!(
+                    index.source_name(index.source_of(p).unwrap()).unwrap(),
+                    doc.name
+                );
                 p += 1;
             }
         }
@@ -102,29 +152,42 @@ fn the_embedded_index_holds_exactly_the_cut_passages() {
     assert_eq!(engine.stats().sources, 2);
 }
 
+#[path = "../src/build_support.rs"]
+mod build_support;
+
 #[test]
-fn queries_are_segmented_exactly_like_the_index() {
-    // The words the query side cuts from a passage's text are exactly the words whose postings
-    // list that passage: one segmenter, one vocabulary, both sides.
+fn queries_are_segmented_with_exactly_the_vocabulary_jieba_built() {
+    // The segmenter's only inputs are the vocabulary and its frequencies: the index must hold
+    // exactly what the build computed, so query-side cuts equal build-side cuts.
     use fst::Streamer;
     let engine = zh_search::embedded_engine().unwrap();
-    let index = &engine.index;
-    let mut indexed: BTreeMap<u32, std::collections::BTreeSet<String>> = BTreeMap::new();
-    let mut stream = index.words.stream();
-    while let Some((word, offset)) = stream.next() {
-        let word = String::from_utf8(word.to_vec()).unwrap();
-        for posting in index.postings_block(offset, true).unwrap().text {
-            indexed.entry(posting.doc).or_default().insert(word.clone());
-        }
+    let corpus = read_corpus(Path::new(SEEDS)).unwrap();
+    let built = zh_search::builder::build_vocabulary(
+        &corpus.docs,
+        &mut build_support::jieba_discoverer(),
+        &build_support::to_simplified,
+    );
+    let mut stored = BTreeMap::new();
+    let mut stream = engine.index.words.stream();
+    while let Some((word, freq)) = stream.next() {
+        stored.insert(String::from_utf8(word.to_vec()).unwrap(), freq);
     }
-    for p in 0..index.passage_count() {
-        let query_side: std::collections::BTreeSet<String> = engine.words(index.passage_text(p).unwrap()).into_iter().collect();
-        assert_eq!(query_side, indexed.remove(&p).unwrap_or_default(), "passage {p}");
-    }
-    // And a query typed as a substring is cut into words the index knows.
-    for query in ["国家碳计量中心", "聊城市质检所", "排污权交易平台"] {
+    assert_eq!(stored, built);
+    assert_eq!(
+        engine.index.stats.word_freq_total,
+        built.values().sum::<u64>()
+    );
+    // And a query is cut into words of that vocabulary, the way jieba cut the text.
+    assert_eq!(
+        engine.words("国家碳计量中心"),
+        ["国家", "碳", "计量", "中心"]
+    );
+    for query in ["聊城市质检所", "排污权交易平台", "光岳楼"] {
         for word in engine.words(query) {
-            assert!(index.words.get(&word).is_some(), "{word:?} of {query:?} not in the vocabulary");
+            assert!(
+                stored.contains_key(&word),
+                "{word:?} of {query:?} not in the vocabulary"
+            );
         }
     }
 }

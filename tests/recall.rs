@@ -55,7 +55,11 @@ fn every_cjk_substring_finds_every_passage_containing_it() {
             }
         }
     }
-    assert!(checked.len() >= 1000, "sampled only {} substrings", checked.len());
+    assert!(
+        checked.len() >= 1000,
+        "sampled only {} substrings",
+        checked.len()
+    );
     println!("checked {} distinct CJK substrings", checked.len());
 }
 
@@ -63,11 +67,22 @@ fn every_cjk_substring_finds_every_passage_containing_it() {
 fn cross_word_examples_are_found() {
     // Runs that cut across jieba's words, and text joined across OCR breaks.
     let engine = zh_search::embedded_engine().unwrap();
-    for needle in ["市质检", "碳计量", "家碳计", "标志着聊城市", "检验检测能", "全国第三家国家碳计量"] {
+    for needle in [
+        "市质检",
+        "碳计量",
+        "家碳计",
+        "标志着聊城市",
+        "检验检测能",
+        "全国第三家国家碳计量",
+    ] {
         let results = all_hits(&engine, needle);
         assert!(results.total > 0, "{needle:?} not found");
         for hit in &results.hits {
-            assert!(squash(&format!("{}{}", hit.title, hit.text)).contains(needle), "{needle:?} in #{}", hit.passage);
+            assert!(
+                squash(&format!("{}{}", hit.title, hit.text)).contains(needle),
+                "{needle:?} in #{}",
+                hit.passage
+            );
         }
     }
 }
@@ -89,7 +104,9 @@ fn quoted_phrases_match_exactly_the_passages_containing_them() {
         let phrase: String = chars[start..start + len].iter().collect();
         // Latin words match from their start (see normalize::Key::find_all): skip phrases that
         // begin inside one, and phrases without any indexable character.
-        let starts_mid_word = start > 0 && chars[start - 1].is_ascii_alphanumeric() && chars[start].is_ascii_alphanumeric();
+        let starts_mid_word = start > 0
+            && chars[start - 1].is_ascii_alphanumeric()
+            && chars[start].is_ascii_alphanumeric();
         // Quote characters delimit phrases (query module docs), so a phrase cannot contain one.
         let has_quote = phrase.contains(['"', '“', '”', '「', '」', '＂', '„']);
         if starts_mid_word || has_quote || !phrase.chars().any(|c| c.is_alphanumeric()) {
@@ -98,7 +115,10 @@ fn quoted_phrases_match_exactly_the_passages_containing_them() {
         let lower = phrase.to_lowercase();
         let expected: BTreeSet<u32> = all
             .iter()
-            .filter(|(_, title, text)| squash(text).to_lowercase().contains(&lower) || squash(title).to_lowercase().contains(&lower))
+            .filter(|(_, title, text)| {
+                squash(text).to_lowercase().contains(&lower)
+                    || squash(title).to_lowercase().contains(&lower)
+            })
             .map(|(p, _, _)| *p)
             .collect();
         let results = all_hits(&engine, &format!("\"{phrase}\""));
@@ -121,7 +141,13 @@ fn a_phrase_that_occurs_nowhere_finds_nothing() {
 #[test]
 fn traditional_fullwidth_and_case_variants_find_the_same_passages() {
     let engine = zh_search::embedded_engine().unwrap();
-    let ids = |q: &str| all_hits(&engine, q).hits.iter().map(|h| h.passage).collect::<BTreeSet<u32>>();
+    let ids = |q: &str| {
+        all_hits(&engine, q)
+            .hits
+            .iter()
+            .map(|h| h.passage)
+            .collect::<BTreeSet<u32>>()
+    };
     assert_eq!(ids("國家碳計量中心"), ids("国家碳计量中心"));
     assert_eq!(ids("聊城市質檢所"), ids("聊城市质检所"));
     assert_eq!(ids("ＮＱＩ"), ids("NQI"));

@@ -16,13 +16,13 @@ const L = {
     label: '搜索', ph: '搜索…', list: '搜索结果', found: (n) => `找到 ${n} 条结果`,
     partial: '没有完全匹配的结果，以下为部分匹配', none: (q) => `没有找到与“${q}”相关的结果`,
     loading: '正在加载索引…', error: '索引加载失败（load error）', close: '关闭', more: '显示更多结果',
-    hint: '↑↓ 选择 · Enter 打开 · Esc 关闭', passage: (n) => `第 ${n} 段`,
+    hint: '↑↓ 选择 · Enter 打开 · Esc 关闭',
   },
   en: {
     label: 'Search', ph: 'Search…', list: 'Search results', found: (n) => `${n} result${n === 1 ? '' : 's'}`,
     partial: 'No exact matches; showing partial matches', none: (q) => `No results found for “${q}”`,
     loading: 'Loading index…', error: 'Search index failed to load (load error)', close: 'Close',
-    more: 'Show more results', hint: '↑↓ to select · Enter to open · Esc to close', passage: (n) => `Passage ${n}`,
+    more: 'Show more results', hint: '↑↓ to select · Enter to open · Esc to close',
   },
 };
 
@@ -62,6 +62,7 @@ border-radius:calc(var(--r) - 4px);background:none;color:var(--a);font-size:14px
 dialog{width:min(760px,calc(100vw - 32px));max-height:min(85vh,900px);padding:0;border:1px solid var(--bd);
 border-radius:var(--r);background:var(--bg);color:var(--fg);box-shadow:0 24px 64px rgb(0 0 0/.3)}
 dialog[open]{display:flex;flex-direction:column}dialog::backdrop{background:rgb(15 12 10/.45)}
+@media (prefers-color-scheme:dark){dialog::backdrop{background:rgb(0 0 0/.6)}}
 header{display:flex;align-items:flex-start;gap:12px;padding:18px 20px 12px;border-bottom:1px solid var(--bd)}
 h2{margin:0;font-size:19px;line-height:1.45}header .m{margin-top:4px}.f{flex:1;min-width:0}
 .c{flex:none;width:34px;height:34px;border:1px solid var(--bd);border-radius:50%;background:none;font-size:20px;line-height:1}
@@ -342,7 +343,7 @@ export class ZhSearchElement extends HTMLElement {
     if (!hit) return;
     this._activate(i);
     this._h.replaceChildren(...markedNodes(hit.title, hit.title_highlights));
-    this._meta.textContent = `${hit.source} · ${this.t.passage(hit.passage + 1)}`;
+    this._meta.textContent = hit.source;
     this._body.replaceChildren(...markedNodes(hit.text, hit.highlights));
     this._dlg.showModal();
     this._body.scrollTop = 0;

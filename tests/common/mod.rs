@@ -5,10 +5,26 @@ use zh_search::search::{Engine, SearchOptions, SearchResults, MAX_LIMIT};
 
 /// Every hit of a query (all pages).
 pub fn all_hits(engine: &Engine<'_>, query: &str) -> SearchResults {
-    let first = engine.search(query, SearchOptions { limit: MAX_LIMIT, offset: 0 }).unwrap();
+    let first = engine
+        .search(
+            query,
+            SearchOptions {
+                limit: MAX_LIMIT,
+                offset: 0,
+            },
+        )
+        .unwrap();
     let mut all = first.clone();
     while all.hits.len() < all.total {
-        let page = engine.search(query, SearchOptions { limit: MAX_LIMIT, offset: all.hits.len() }).unwrap();
+        let page = engine
+            .search(
+                query,
+                SearchOptions {
+                    limit: MAX_LIMIT,
+                    offset: all.hits.len(),
+                },
+            )
+            .unwrap();
         assert!(!page.hits.is_empty(), "paging stopped early for {query:?}");
         all.hits.extend(page.hits);
     }
@@ -25,7 +41,10 @@ pub fn passages(engine: &Engine<'_>) -> Vec<(u32, String, String)> {
     let index = &engine.index;
     (0..index.passage_count())
         .map(|p| {
-            let title = index.title_text(index.title_of(p).unwrap()).unwrap().to_string();
+            let title = index
+                .title_text(index.title_of(p).unwrap())
+                .unwrap()
+                .to_string();
             (p, title, index.passage_text(p).unwrap().to_string())
         })
         .collect()

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, CSP } from '../../tools/serve.mjs';
@@ -176,7 +177,7 @@ test('search, keyboard navigation and the detail view on the demo page', async (
   const announced = await status.textContent();
   const m = /找到\s*(\d+)\s*条结果/.exec(announced);
   assert.ok(m, `status announces the count: ${announced}`);
-  const total = await page.evaluate(async (q) => (await import('/pkg/zh_search.js')).search(q).total, QUERY);
+  const total = await page.evaluate(async (q) => (await (await import('/zh-search.js')).loadEngine()).search(q).total, QUERY);
   assert.equal(Number(m[1]), total);
 
   await page.screenshot({ path: path.join(SHOTS, 'widget.png'), fullPage: true });
@@ -270,7 +271,7 @@ test('empty state, partial matches and English labels', async (t) => {
   assert.equal(await page.locator('zh-search [role=option]').count(), 0);
 
   const partialQuery = '碳计量 qqqzzzxxyy';
-  const partial = await page.evaluate(async (q) => (await import('/pkg/zh_search.js')).search(q).partial, partialQuery);
+  const partial = await page.evaluate(async (q) => (await (await import('/zh-search.js')).loadEngine()).search(q).partial, partialQuery);
   await input.fill(partialQuery);
   await page.waitForFunction(() => /\d/.test(document.querySelector('zh-search').shadowRoot.querySelector('[role=status]').textContent));
   if (partial) assert.match(await status.textContent(), /部分匹配/);
@@ -285,6 +286,50 @@ test('empty state, partial matches and English labels', async (t) => {
   await page.locator('zh-search').evaluate((el) => el.setAttribute('lang', 'en'));
   await input.fill(QUERY);
   await page.waitForFunction(() => /\d+ results?/.test(document.querySelector('zh-search').shadowRoot.querySelector('[role=status]').textContent));
+  await checkClean();
+});
+
+test('paging: more results, Home/End/PageDown', async (t) => {
+  const { page, checkClean } = await openDemo(t);
+  const q = '聊城';
+  const total = await page.evaluate(async (q) => {
+    const m = await (await import('/zh-search.js')).loadEngine();
+    return m.search(q).total;
+  }, q);
+  const input = await searchFor(page, q);
+  const options = page.locator('zh-search [role=option]');
+  const limit = 10;
+  assert.equal(await options.count(), Math.min(limit, total));
+  const more = page.locator('zh-search button.more');
+  if (total > limit) {
+    assert.ok(await more.isVisible(), 'a "more results" button is shown');
+    await more.click();
+    await page.waitForFunction((n) => document.querySelector('zh-search').shadowRoot.querySelectorAll('[role=option]').length === n,
+      Math.min(2 * limit, total));
+    let s = await state(page);
+    assert.equal(s.active, s.ids[limit], 'the first newly loaded result becomes active');
+    assert.equal(s.focus, 'input', 'focus goes back to the input');
+    assert.equal(new Set(s.ids).size, s.ids.length, 'option ids are unique');
+    await input.press('End');
+    s = await state(page);
+    assert.equal(s.active, s.ids.at(-1));
+    await input.press('Home');
+    s = await state(page);
+    assert.equal(s.active, s.ids[0]);
+    await input.press('PageDown');
+    s = await state(page);
+    assert.equal(s.active, s.ids[5]);
+    await input.press('ArrowUp');
+    await input.press('ArrowUp');
+    await input.press('ArrowUp');
+    await input.press('ArrowUp');
+    await input.press('ArrowUp');
+    await input.press('ArrowUp');
+    s = await state(page);
+    assert.equal(s.active, s.ids.at(-1), 'ArrowUp wraps from the first option to the last');
+  } else {
+    assert.equal(await more.isVisible(), false);
+  }
   await checkClean();
 });
 
@@ -318,6 +363,33 @@ test('dark colour scheme screenshot', async (t) => {
   await page.locator('zh-search dialog[open]').waitFor();
   await page.screenshot({ path: path.join(SHOTS, 'widget-dark-detail.png') });
   await checkClean();
+});
+
+test('a missing wasm file shows a load error (logged once)', async (t) => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'zh-search-broken-'));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  fs.cpSync(WWW, root, { recursive: true, filter: (src) => !src.endsWith('zh_search_bg.wasm') });
+  const server = await startServer({ root, port: 0 });
+  t.after(() => server.close());
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  await page.goto(server.url + '/');
+  const status = page.locator('zh-search').first().locator('[role=status]');
+  await page.waitForFunction(() => /load error/.test(document.querySelector('zh-search').shadowRoot.querySelector('[role=status]').textContent));
+  assert.match(await status.textContent(), /索引加载失败/);
+  // A second widget on the same page shares the failed load and does not log again.
+  await page.evaluate(() => document.body.append(document.createElement('zh-search')));
+  await page.waitForFunction(() => /load error/.test(document.querySelectorAll('zh-search')[1].shadowRoot.querySelector('[role=status]').textContent));
+  await page.locator('zh-search').first().locator('input').fill('碳计量');
+  await page.waitForTimeout(150);
+  assert.match(await status.textContent(), /load error/);
+  const ours = errors.filter((e) => e.includes('zh-search'));
+  assert.equal(ours.length, 1, `one console.error from the widget: ${JSON.stringify(errors)}`);
+  assert.equal(errors.filter((e) => e.startsWith('pageerror')).length, 0, 'no uncaught errors');
 });
 
 test('works under a strict Content-Security-Policy', async (t) => {

@@ -1,0 +1,70 @@
+//! A compact in-place heapsort for the query side.
+//!
+//! `slice::sort*` in current std compiles to several kilobytes of wasm per element type
+//! (driftsort/ipnsort with their small-sort networks); the query side sorts a handful of types,
+//! which cost ~27 KB of the module. Heapsort is O(n log n) in the worst case, allocation-free
+//! and a few hundred bytes per type. It is not stable: comparators break ties explicitly.
+
+use std::cmp::Ordering;
+
+/// Sorts `v` by `compare`.
+pub fn sort_by<T, F: FnMut(&T, &T) -> Ordering>(v: &mut [T], mut compare: F) {
+    let len = v.len();
+    for start in (0..len / 2).rev() {
+        sift_down(v, start, len, &mut compare);
+    }
+    for end in (1..len).rev() {
+        v.swap(0, end);
+        sift_down(v, 0, end, &mut compare);
+    }
+}
+
+/// Sorts `v` by the key `key` extracts.
+pub fn sort_by_key<T, K: Ord, F: FnMut(&T) -> K>(v: &mut [T], mut key: F) {
+    sort_by(v, |a, b| key(a).cmp(&key(b)));
+}
+
+fn sift_down<T, F: FnMut(&T, &T) -> Ordering>(
+    v: &mut [T],
+    mut root: usize,
+    end: usize,
+    compare: &mut F,
+) {
+    loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            return;
+        }
+        if child + 1 < end && compare(&v[child], &v[child + 1]) == Ordering::Less {
+            child += 1;
+        }
+        if compare(&v[root], &v[child]) != Ordering::Less {
+            return;
+        }
+        v.swap(root, child);
+        root = child;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn sorts_like_std(mut v in proptest::collection::vec(any::<i32>(), 0..200)) {
+            let mut expected = v.clone();
+            expected.sort();
+            sort_by(&mut v, |a, b| a.cmp(b));
+            prop_assert_eq!(v, expected);
+        }
+    }
+
+    #[test]
+    fn by_key() {
+        let mut v = vec![(3, 'c'), (1, 'a'), (2, 'b')];
+        sort_by_key(&mut v, |p| p.0);
+        assert_eq!(v, vec![(1, 'a'), (2, 'b'), (3, 'c')]);
+    }
+}
