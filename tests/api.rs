@@ -277,3 +277,41 @@ fn stats_describe_the_index() {
     assert!(stats.terms > 1000);
     assert_eq!(stats.index_bytes, zh_search::INDEX_BYTES.len());
 }
+
+mod random_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Characters that exercise every path: corpus text, traditional and full-width forms,
+    /// quotes, query syntax, whitespace kinds, controls, zero-width, emoji, Extension B.
+    const ALPHABET: &[char] = &[
+        '碳', '计', '量', '中', '心', '国', '家', '聊', '城', '市', '質', '檢', '所', '光', '岳',
+        '楼', 'N', 'Q', 'I', 'ｎ', 'ｑ', 'ｉ', 'a', '2', '0', '.', ' ', '\u{3000}', '\n', '\t',
+        '"', '“', '”', '「', '*', '?', '(', ')', '-', '+', '\\', '<', '>', '&', '\'', '\u{0}',
+        '\u{200B}', '\u{301}', '😀', '𠀀', '的', '是', '，', '。',
+    ];
+
+    fn query() -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(ALPHABET), 0..40)
+            .prop_map(|c| c.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_query_gives_well_formed_results(q in query(), limit in 0usize..20, offset in 0usize..5) {
+            let engine = zh_search::embedded_engine().unwrap();
+            let results = engine.search(&q, SearchOptions { limit, offset }).unwrap();
+            prop_assert!(results.hits.len() <= limit.min(results.total.saturating_sub(offset)));
+            for hit in &results.hits {
+                let stripped = hit.snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, "");
+                prop_assert!(!stripped.contains(['<', '>']));
+                prop_assert_eq!(hit.snippet.matches(MARK_OPEN).count(), hit.snippet.matches(MARK_CLOSE).count());
+                let units = hit.text.encode_utf16().count() as u32;
+                prop_assert!(hit.highlights.iter().all(|[a, b]| a < b && *b <= units));
+            }
+            let _ = engine.suggest(&q, limit).unwrap();
+        }
+    }
+}
