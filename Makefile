@@ -18,6 +18,7 @@ endif
 WASM_TARGET := wasm32-unknown-unknown
 RAW_WASM    := target/$(WASM_TARGET)/release/zh_search.wasm
 PKG         := www/pkg
+PKG_TMP     := target/pkg.tmp
 WASM_OPT    := node_modules/.bin/wasm-opt
 # Exactly the features rustc enables by default for wasm32-unknown-unknown and records in the
 # module's target_features section (all supported by current browsers); wasm-opt needs them to
@@ -35,14 +36,16 @@ build:
 	scripts/ensure-tools.sh build
 	$(MAKE) wasm
 
-# Same as build without the tool check.
+# Same as build without the tool check. Builds into $(PKG_TMP), then replaces www/pkg whole.
 wasm:
 	cargo build --release --target $(WASM_TARGET) --lib
+	rm -rf $(PKG_TMP)
+	wasm-bindgen --target web --out-dir $(PKG_TMP) $(RAW_WASM)
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_FEATURES) $(PKG_TMP)/zh_search_bg.wasm -o $(PKG_TMP)/zh_search_bg.opt.wasm
+	mv $(PKG_TMP)/zh_search_bg.opt.wasm $(PKG_TMP)/zh_search_bg.wasm
+	node -e 'const b = require("fs").readFileSync(process.argv[1]); if (!WebAssembly.validate(b)) { console.error("V8 rejects " + process.argv[1]); process.exit(1) }' $(PKG_TMP)/zh_search_bg.wasm
 	rm -rf $(PKG)
-	wasm-bindgen --target web --out-dir $(PKG) $(RAW_WASM)
-	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_FEATURES) $(PKG)/zh_search_bg.wasm -o $(PKG)/zh_search_bg.opt.wasm
-	mv $(PKG)/zh_search_bg.opt.wasm $(PKG)/zh_search_bg.wasm
-	node -e 'const b = require("fs").readFileSync(process.argv[1]); if (!WebAssembly.validate(b)) { console.error("V8 rejects " + process.argv[1]); process.exit(1) }' $(PKG)/zh_search_bg.wasm
+	mv $(PKG_TMP) $(PKG)
 	scripts/size.sh
 
 serve: build
@@ -78,5 +81,5 @@ test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
 
 clean:
-	rm -rf $(PKG) target/size.txt target/e2e
+	rm -rf $(PKG) $(PKG_TMP) target/size.txt target/e2e
 	cargo clean

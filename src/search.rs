@@ -135,7 +135,8 @@ pub struct SearchResults {
     /// Number of matching passages (all pages).
     pub total: usize,
     pub hits: Vec<Hit>,
-    /// No passage contained every term; these are the best partial matches.
+    /// No passage contained every term; `hits` are the best partial matches (false when
+    /// nothing matched at all).
     pub partial: bool,
 }
 
@@ -465,7 +466,8 @@ impl<'a> Engine<'a> {
             (scored, false, keys)
         } else if parsed.terms.iter().any(|t| !t.phrase) {
             let (scored, words) = self.partial_matches(&parsed, &mut cache)?;
-            (scored, true, words)
+            let partial = !scored.is_empty();
+            (scored, partial, words)
         } else {
             (Vec::new(), false, Vec::new())
         };
