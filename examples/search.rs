@@ -1,5 +1,6 @@
 //! Searches the embedded index from the command line: `cargo run --example search -- 碳计量`.
-//! With `--passages`, lists every passage of the index with its title and source.
+//! With `--passages`, lists every passage of the index with its title and source; with
+//! `--passages --json`, one JSON object per line: `{"passage","source","title","text"}`.
 
 fn main() {
     let engine = match zh_search::embedded_engine() {
@@ -11,6 +12,7 @@ fn main() {
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--passages") {
+        let json = args.get(1).map(String::as_str) == Some("--json");
         let index = &engine.index;
         for p in 0..index.passage_count() {
             let title = index
@@ -22,10 +24,18 @@ fn main() {
                 .and_then(|s| index.source_name(s))
                 .unwrap_or("?");
             let text = index.passage_text(p).unwrap_or("?");
-            println!(
-                "#{p} [{source}] 【{title}】 ({} chars)\n{text}\n",
-                text.chars().count()
-            );
+            if json {
+                let (source, title, text) =
+                    (json_string(source), json_string(title), json_string(text));
+                println!(
+                    "{{\"passage\":{p},\"source\":{source},\"title\":{title},\"text\":{text}}}"
+                );
+            } else {
+                println!(
+                    "#{p} [{source}] 【{title}】 ({} chars)\n{text}\n",
+                    text.chars().count()
+                );
+            }
         }
         return;
     }
@@ -42,4 +52,23 @@ fn main() {
         }
         Err(error) => eprintln!("error: {error}"),
     }
+}
+
+/// A JSON string literal.
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
