@@ -16,7 +16,7 @@ export ZH_SEARCH_SEEDS
 endif
 
 WASM_TARGET := wasm32-unknown-unknown
-RAW_WASM    := target/$(WASM_TARGET)/release/zh_search.wasm
+RAW_WASM    := $(or $(CARGO_TARGET_DIR),target)/$(WASM_TARGET)/release/zh_search.wasm
 PKG         := www/pkg
 PKG_TMP     := target/pkg.tmp
 WASM_OPT    := node_modules/.bin/wasm-opt
@@ -36,7 +36,9 @@ build:
 	scripts/ensure-tools.sh build
 	$(MAKE) wasm
 
-# Same as build without the tool check. Builds into $(PKG_TMP), then replaces www/pkg whole.
+# Same as build without the tool check. Builds into $(PKG_TMP), then replaces $(PKG) whole.
+# bench/build-zh.sh reuses it for other corpora: PKG=<dir> PKG_TMP=<dir> (the size table is
+# only printed for www/pkg).
 wasm:
 	cargo build --release --target $(WASM_TARGET) --lib
 	rm -rf $(PKG_TMP)
@@ -46,7 +48,7 @@ wasm:
 	node -e 'const b = require("fs").readFileSync(process.argv[1]); if (!WebAssembly.validate(b)) { console.error("V8 rejects " + process.argv[1]); process.exit(1) }' $(PKG_TMP)/zh_search_bg.wasm
 	rm -rf $(PKG)
 	mv $(PKG_TMP) $(PKG)
-	scripts/size.sh
+	$(if $(filter www/pkg,$(PKG)),scripts/size.sh)
 
 serve: build
 	node tools/serve.mjs --root www --port $(PORT)

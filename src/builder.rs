@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::format::{encode_index, FoldTable, IndexParts, Posting, PostingsBlock, Stats};
 use crate::normalize::{fold_case, fold_width, is_cjk, match_key};
-use crate::passage::{cut_document, Section};
+use crate::passage::{cut_document, Section, TextKind};
 use crate::tokenize::{index_grams, MAX_WORD_CHARS};
 
 /// Corpus files larger than this are refused (the whole index ships inside the wasm module).
@@ -148,7 +148,17 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        let sections = cut_document(&text);
+        let is_markdown = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        let sections = cut_document(
+            &text,
+            if is_markdown {
+                TextKind::Markdown
+            } else {
+                TextKind::Plain
+            },
+        );
         if sections.is_empty() {
             corpus
                 .warnings

@@ -33,6 +33,16 @@ pub const MAX_HEADING_CHARS: usize = 40;
 /// Separator between the parts of a multi-line title.
 pub const TITLE_SEPARATOR: &str = " · ";
 
+/// How a file's blank lines are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextKind {
+    /// `.txt`, typically OCR'd: a blank line inside a sentence is an artefact and is joined;
+    /// headlines are recognised from the layout when there are no Markdown headings.
+    Plain,
+    /// `.md`: a blank line always separates paragraphs, and only `#` headings are headings.
+    Markdown,
+}
+
 /// A titled group of passages.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Section {
@@ -203,11 +213,12 @@ fn wrap_width(lines: &[&str]) -> Option<usize> {
     (total >= 8 && count * 4 >= total && width >= 4).then_some(width)
 }
 
-fn blocks(content: &str) -> Vec<Block> {
+fn blocks(content: &str, text_kind: TextKind) -> Vec<Block> {
     let lines: Vec<&str> = content.lines().collect();
-    let has_markdown = lines
-        .iter()
-        .any(|l| markdown_heading(l.trim_start()).is_some());
+    let has_markdown = text_kind == TextKind::Markdown
+        || lines
+            .iter()
+            .any(|l| markdown_heading(l.trim_start()).is_some());
     let width = wrap_width(&lines);
 
     // Group into runs of non-blank lines; a Markdown heading is always a run of its own.
@@ -254,6 +265,7 @@ fn blocks(content: &str) -> Vec<Block> {
             Some(previous)
                 if kind == BlockKind::Body
                     && previous.kind == BlockKind::Body
+                    && text_kind == TextKind::Plain
                     && !previous.text.chars().next_back().is_some_and(ends_sentence) =>
             {
                 push_joined(&mut previous.text, &text);
@@ -394,10 +406,10 @@ impl SectionDraft {
 }
 
 /// Cuts one file's content into sections of passages.
-pub fn cut_document(content: &str) -> Vec<Section> {
+pub fn cut_document(content: &str, kind: TextKind) -> Vec<Section> {
     let content = content.strip_prefix('\u{FEFF}').unwrap_or(content);
     let content = content.replace("\r\n", "\n").replace('\r', "\n");
-    let blocks = blocks(&content);
+    let blocks = blocks(&content, kind);
     let mut sections: Vec<Section> = Vec::new();
     let mut draft = SectionDraft::default();
     let block_count = blocks.len();
@@ -468,7 +480,7 @@ mod tests {
     #[test]
     fn ocr_wraps_are_joined_and_sentences_break() {
         let doc = "公开挂牌转让，标\n\n志着聊城市成为试点。\n\n第二段开始了，这是全国第三家国家碳计量\n\n\n\n中心，也是唯一。";
-        let sections = cut_document(doc);
+        let sections = cut_document(doc, TextKind::Plain);
         assert_eq!(sections.len(), 1);
         let passages = &sections[0].passages;
         assert_eq!(passages.len(), 1, "short paragraphs merge: {passages:?}");
@@ -477,7 +489,10 @@ mod tests {
 
     #[test]
     fn number_gaps_and_latin_joins() {
-        let sections = cut_document("达到了2229 . 6万元，时间是1 2月1 4日，\nhello\nworld。");
+        let sections = cut_document(
+            "达到了2229 . 6万元，时间是1 2月1 4日，\nhello\nworld。",
+            TextKind::Plain,
+        );
         assert_eq!(
             sections[0].passages[0],
             "达到了2229.6万元，时间是12月14日，hello world。"
@@ -487,7 +502,7 @@ mod tests {
     #[test]
     fn markdown_headings_title_their_passages() {
         let doc = "# 标题一\n\n第一段正文。\n\n## 标题二\n\n第二段正文。\n\n(通讯员 张三)\n";
-        let got = texts(&cut_document(doc));
+        let got = texts(&cut_document(doc, TextKind::Plain));
         assert_eq!(
             got,
             vec![
@@ -503,7 +518,7 @@ mod tests {
     #[test]
     fn heading_like_lines_in_plain_files() {
         let doc = "东昌府区幼儿园教职工清扫冰雪\n\n12月14日，聊城市迎来大范围降雪天气。\n\n(通讯员 李丽君)\n\n足球运动是一项能发展幼儿体能的运动。\n\n（记者 国晓宁）\n\n柳园街道中心幼儿园开展足球特色课程\n";
-        let got = texts(&cut_document(doc));
+        let got = texts(&cut_document(doc, TextKind::Plain));
         assert_eq!(got.len(), 2, "{got:?}");
         assert_eq!(got[0].0, "东昌府区幼儿园教职工清扫冰雪");
         assert!(got[0].1[0].starts_with("12月14日"));
@@ -516,7 +531,7 @@ mod tests {
 
     #[test]
     fn untitled_sections_get_a_derived_title() {
-        let got = cut_document("今天天气很好，我们去公园散步。");
+        let got = cut_document("今天天气很好，我们去公园散步。", TextKind::Plain);
         assert_eq!(got[0].title(), "今天天气很好");
         assert_eq!(got[0].derived_title.as_deref(), Some("今天天气很好"));
     }
@@ -525,7 +540,7 @@ mod tests {
     fn long_paragraphs_split_at_sentences() {
         let sentence = "这是一个用于测试的句子，它有二十多个字符。";
         let paragraph = sentence.repeat(40);
-        let sections = cut_document(&paragraph);
+        let sections = cut_document(&paragraph, TextKind::Plain);
         let passages = &sections[0].passages;
         assert!(passages.len() > 1);
         assert!(passages
@@ -539,9 +554,9 @@ mod tests {
 
     #[test]
     fn crlf_bom_and_empty() {
-        assert_eq!(cut_document(""), vec![]);
-        assert_eq!(cut_document("\u{FEFF}\r\n\r\n"), vec![]);
-        let got = cut_document("\u{FEFF}第一行\r\n第二行。\r\r第三段。");
+        assert_eq!(cut_document("", TextKind::Plain), vec![]);
+        assert_eq!(cut_document("\u{FEFF}\r\n\r\n", TextKind::Plain), vec![]);
+        let got = cut_document("\u{FEFF}第一行\r\n第二行。\r\r第三段。", TextKind::Plain);
         assert_eq!(
             got[0].passages,
             vec!["第一行第二行。\n第三段。".to_string()]
@@ -549,8 +564,27 @@ mod tests {
     }
 
     #[test]
+    fn markdown_blank_lines_are_paragraph_breaks() {
+        let doc = "## 帝京篇\n\n太宗皇帝\n\n秦川雄帝宅，\n函谷壯皇居。\n";
+        let got = texts(&cut_document(doc, TextKind::Markdown));
+        assert_eq!(
+            got,
+            vec![(
+                "帝京篇".to_string(),
+                vec!["太宗皇帝\n秦川雄帝宅，函谷壯皇居。".to_string()]
+            )]
+        );
+        // The same text read as OCR'd plain text joins the author to the poem.
+        let plain = texts(&cut_document(doc, TextKind::Plain));
+        assert_eq!(
+            plain[0].1,
+            vec!["太宗皇帝秦川雄帝宅，函谷壯皇居。".to_string()]
+        );
+    }
+
+    #[test]
     fn heading_without_body_keeps_its_text() {
-        let got = cut_document("# 只有标题\n");
+        let got = cut_document("# 只有标题\n", TextKind::Markdown);
         assert_eq!(got[0].headings, vec!["只有标题".to_string()]);
         assert_eq!(got[0].passages, vec![String::new()]);
     }

@@ -101,9 +101,15 @@ fn fixture_corpus_is_searchable_end_to_end() {
     assert_eq!(
         search("国家碳计量中心").total,
         1,
-        "joined across the OCR break, or via the title"
+        "text and title of the first section"
     );
     assert_eq!(search("國家碳計量中心").total, 1);
+    assert_eq!(
+        search("西关街").total,
+        1,
+        "joined across the OCR break in the .txt file"
+    );
+    assert_eq!(search("投资2229.6万元").total, 1, "digit gap repaired");
     assert_eq!(search("2229.6万元").total, 1);
     assert_eq!(search("nqi").total, 1);
     assert_eq!(search("光岳楼").hits[0].source, "古城 散记.txt");

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use common::squash;
 use zh_search::builder::read_corpus;
-use zh_search::passage::cut_document;
+use zh_search::passage::{cut_document, TextKind};
 
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
 
@@ -44,7 +44,7 @@ fn every_character_of_the_seeds_lands_in_exactly_one_passage_or_heading() {
         let path = entry.unwrap().path();
         let source = std::fs::read_to_string(&path).unwrap();
         let body = without_markup(&source);
-        let sections = cut_document(&source);
+        let sections = cut_document(&source, TextKind::Plain);
         let mut rebuilt = String::new();
         for section in &sections {
             for heading in &section.headings {
