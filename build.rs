@@ -39,6 +39,7 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=ZH_SEARCH_SEEDS");
+    println!("cargo:rerun-if-env-changed=ZH_SEARCH_LAYOUT");
 
     let manifest =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -62,8 +63,21 @@ fn main() {
         println!("cargo:warning=zh-search: {warning}");
     }
 
+    let layout =
+        match builder::Layout::from_env_value(std::env::var("ZH_SEARCH_LAYOUT").ok().as_deref()) {
+            Ok(layout) => layout,
+            Err(error) => {
+                eprintln!("error: zh-search: {error}");
+                std::process::exit(1);
+            }
+        };
     let mut discover = build_support::jieba_discoverer();
-    let index = builder::build_index(&corpus.docs, &mut discover, &build_support::to_simplified);
+    let index = builder::build_index(
+        &corpus.docs,
+        &mut discover,
+        &build_support::to_simplified,
+        layout,
+    );
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("index.bin");
     if let Err(error) = std::fs::write(&out, &index) {

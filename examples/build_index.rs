@@ -1,5 +1,6 @@
 //! Builds an index natively, exactly as `build.rs` does, and reports what it took:
-//! `cargo run --release --example build_index -- <corpus dir> [out file]`.
+//! `cargo run --release --example build_index -- <corpus dir> [out file]` (`ZH_SEARCH_LAYOUT`
+//! selects the layout as for `build.rs`).
 
 #[path = "../src/build_support.rs"]
 mod build_support;
@@ -25,6 +26,13 @@ fn main() {
         &corpus.docs,
         &mut build_support::jieba_discoverer(),
         &build_support::to_simplified,
+        zh_search::builder::Layout::from_env_value(
+            std::env::var("ZH_SEARCH_LAYOUT").ok().as_deref(),
+        )
+        .unwrap_or_else(|e| {
+            eprintln!("error: {e}");
+            std::process::exit(2)
+        }),
     );
     let total = started.elapsed();
     let view =

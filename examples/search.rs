@@ -1,6 +1,7 @@
 //! Searches the embedded index from the command line: `cargo run --example search -- 碳计量`.
 //! With `--passages`, lists every passage of the index with its title and source; with
-//! `--passages --json`, one JSON object per line: `{"passage","source","title","text"}`.
+//! `--passages --json`, one JSON object per line: `{"passage","source","title","text"}`;
+//! `--repeat N <query>` searches N times first (for profiling).
 
 fn main() {
     let engine = match zh_search::embedded_engine() {
@@ -39,7 +40,18 @@ fn main() {
         }
         return;
     }
+    // `--repeat N` runs the search N times first (for profilers such as callgrind).
+    let (repeat, args) = match args.first().map(String::as_str) {
+        Some("--repeat") => (
+            args.get(1).and_then(|n| n.parse().ok()).unwrap_or(1),
+            args[2.min(args.len())..].to_vec(),
+        ),
+        _ => (0usize, args),
+    };
     let query = args.join(" ");
+    for _ in 0..repeat {
+        let _ = engine.search(&query, zh_search::search::SearchOptions::default());
+    }
     match engine.search(&query, zh_search::search::SearchOptions::default()) {
         Ok(results) => {
             println!("total {} partial {}", results.total, results.partial);

@@ -10,13 +10,44 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::format::{encode_index, FoldTable, IndexParts, Posting, PostingsBlock, Stats};
+use crate::format::{
+    encode_index, FoldTable, IndexParts, Posting, PostingsBlock, Stats, FLAG_KEYS,
+};
 use crate::normalize::{fold_case, fold_width, is_cjk, match_key};
 use crate::passage::{cut_document, Section, TextKind};
 use crate::tokenize::{index_grams, MAX_WORD_CHARS};
 
 /// Corpus files larger than this are refused (the whole index ships inside the wasm module).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// How matching finds candidate passages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// [`Layout::Scan`] up to [`SCAN_MODE_MAX_KEY_BYTES`] of match keys, [`Layout::Grams`] above.
+    Auto,
+    /// Match keys stored next to the texts, no gram index (`format::FLAG_KEYS`).
+    Scan,
+    /// Gram postings, texts only.
+    Grams,
+}
+
+impl Layout {
+    /// Reads `ZH_SEARCH_LAYOUT` (`auto`, `scan` or `grams`; unset means `auto`).
+    pub fn from_env_value(value: Option<&str>) -> Result<Layout, String> {
+        match value.map(str::trim) {
+            None | Some("") | Some("auto") => Ok(Layout::Auto),
+            Some("scan") => Ok(Layout::Scan),
+            Some("grams") => Ok(Layout::Grams),
+            Some(other) => Err(format!(
+                "ZH_SEARCH_LAYOUT={other:?}: expected auto, scan or grams"
+            )),
+        }
+    }
+}
+
+/// Corpora whose match keys total at most this many bytes are built in scan mode
+/// (`format::FLAG_KEYS`): keys stored, no gram index. Scanning this much text takes tens of
+/// microseconds, and the gram index would be most of the module.
+pub const SCAN_MODE_MAX_KEY_BYTES: usize = 128 * 1024;
 /// File extensions that are indexed.
 pub const EXTENSIONS: [&str; 2] = ["txt", "md"];
 
@@ -299,6 +330,7 @@ pub fn build_index(
     docs: &[SourceDoc],
     discover_words: &mut dyn FnMut(&str) -> Vec<String>,
     to_simplified: &dyn Fn(char) -> Option<char>,
+    layout: Layout,
 ) -> Vec<u8> {
     let Prepared {
         fold,
@@ -313,9 +345,15 @@ pub fn build_index(
         discover_words,
     );
 
+    let key_bytes: usize = text_keys.iter().chain(&title_keys).map(String::len).sum();
+    let scan_mode = match layout {
+        Layout::Auto => key_bytes <= SCAN_MODE_MAX_KEY_BYTES,
+        Layout::Scan => true,
+        Layout::Grams => false,
+    };
     let mut grams: BTreeMap<&str, GramPostings> = BTreeMap::new();
     let fields: [(&[String], bool); 2] = [(&text_keys, false), (&title_keys, true)];
-    for (keys, is_title) in fields {
+    for (keys, is_title) in fields.into_iter().filter(|_| !scan_mode) {
         for (doc, key) in keys.iter().enumerate() {
             for gram in index_grams(key) {
                 let entry = grams.entry(gram).or_default();
@@ -347,6 +385,7 @@ pub fn build_index(
             .expect("keys are sorted and unique (BTreeMap)");
     }
 
+    // Texts with their keys right behind them (scan mode), so gzip finds the repeats.
     let mut blob = Vec::new();
     let mut push_strings = |strings: &mut dyn Iterator<Item = &str>| {
         let mut offsets = vec![blob.len() as u32];
@@ -356,8 +395,19 @@ pub fn build_index(
         }
         offsets
     };
-    let passage_offsets = push_strings(&mut passages.iter().map(String::as_str));
-    let title_offsets = push_strings(&mut titles.iter().map(|t| t.0.as_str()));
+    let key = |k: &String| if scan_mode { k.clone() } else { String::new() };
+    let passage_strings: Vec<String> = passages
+        .iter()
+        .zip(&text_keys)
+        .flat_map(|(t, k)| [t.clone(), key(k)])
+        .collect();
+    let title_strings: Vec<String> = titles
+        .iter()
+        .zip(&title_keys)
+        .flat_map(|(t, k)| [t.0.clone(), key(k)])
+        .collect();
+    let passage_offsets = push_strings(&mut passage_strings.iter().map(String::as_str));
+    let title_offsets = push_strings(&mut title_strings.iter().map(String::as_str));
     let source_offsets = push_strings(&mut sources.iter().map(|s| s.0.as_str()));
 
     let mean = |lens: &mut dyn Iterator<Item = usize>, n: usize| {
@@ -383,6 +433,7 @@ pub fn build_index(
         ),
         word_freq_total: vocab.values().sum::<u64>().max(1),
         max_word_chars: MAX_WORD_CHARS as u32,
+        flags: if scan_mode { FLAG_KEYS } else { 0 },
     };
     encode_index(&IndexParts {
         stats,

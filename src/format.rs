@@ -10,9 +10,10 @@
 //! ```text
 //! header   : MAGIC (8 bytes) | VERSION u32 | section count u32
 //!            | count × (kind u32, offset u32, len u32, checksum u32)
-//! sections : Stats, Blob (UTF-8 strings), PassageOffsets (n+1 × u32 into Blob),
-//!            TitleFirst (first passage of each title, u32), TitleOffsets (t+1 × u32 into Blob),
-//!            SourceFirst, SourceOffsets (likewise),
+//! sections : Stats, Blob (UTF-8 strings), PassageOffsets (2n+1 × u32 into Blob: text i is
+//!            [o[2i], o[2i+1]), its stored match key [o[2i+1], o[2i+2]), empty unless FLAG_KEYS),
+//!            TitleFirst (first passage of each title, u32), TitleOffsets (2t+1 × u32, likewise),
+//!            SourceFirst, SourceOffsets (s+1 × u32),
 //!            GramFst (fst::Map gram → `GramValue`), Postings (varint blocks),
 //!            WordFst (fst::Map word → vocabulary frequency), Fold (sorted (u32, u32) char pairs)
 //! gram     : value bit 0 = 1: inline single text posting, tf = bits 1–4, doc = bits 5–;
@@ -28,9 +29,13 @@ use std::fmt;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
+/// `Stats::flags`: match keys are stored next to every text and title, and the gram index is
+/// empty: queries scan the keys (small corpora, where a scan is faster than the gram index is
+/// large; the key right after its text costs gzip almost nothing).
+pub const FLAG_KEYS: u32 = 1;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
@@ -132,6 +137,36 @@ fn read_u32_at(bytes: &[u8], pos: usize, what: &'static str) -> Result<u32> {
     Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
+/// Remembers which strings of the blob have been validated as UTF-8, so each is checked once,
+/// on first read, instead of on every read (or all at open).
+struct Utf8Checked(Vec<std::sync::atomic::AtomicU64>);
+
+impl Utf8Checked {
+    fn new(strings: usize) -> Self {
+        Utf8Checked(
+            (0..strings.div_ceil(64))
+                .map(|_| std::sync::atomic::AtomicU64::new(0))
+                .collect(),
+        )
+    }
+
+    fn str<'b>(&self, i: usize, bytes: &'b [u8]) -> Result<&'b str> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        if self.0.get(word).is_some_and(|w| w.load(Relaxed) & bit != 0) {
+            // SAFETY: string `i` is always the same range of the same immutable bytes (the index
+            // and its offset tables are borrowed immutably for 'a), and that range was checked
+            // by `from_utf8` below before its bit was set.
+            return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+        }
+        let checked = std::str::from_utf8(bytes).map_err(|_| FormatError::BadUtf8)?;
+        if let Some(w) = self.0.get(word) {
+            w.fetch_or(bit, Relaxed);
+        }
+        Ok(checked)
+    }
+}
+
 /// A borrowed array of little-endian u32s.
 #[derive(Clone, Copy, Debug)]
 pub struct U32Array<'a>(&'a [u8]);
@@ -213,9 +248,11 @@ pub struct Stats {
     pub word_freq_total: u64,
     /// Longest vocabulary word, in chars (bounds the segmenter's look-ahead).
     pub max_word_chars: u32,
+    /// Layout options ([`FLAG_KEYS`]).
+    pub flags: u32,
 }
 
-const STATS_LEN: usize = 4 * 5 + 4 * 2 + 8 + 4;
+const STATS_LEN: usize = 4 * 5 + 4 * 2 + 8 + 4 + 4;
 
 impl Stats {
     fn encode(&self) -> Vec<u8> {
@@ -234,6 +271,7 @@ impl Stats {
         out.extend_from_slice(&self.avg_title_chars.to_le_bytes());
         out.extend_from_slice(&self.word_freq_total.to_le_bytes());
         out.extend_from_slice(&self.max_word_chars.to_le_bytes());
+        out.extend_from_slice(&self.flags.to_le_bytes());
         out
     }
 
@@ -255,6 +293,7 @@ impl Stats {
             avg_title_chars: f(24)?,
             word_freq_total: u64::from_le_bytes(total),
             max_word_chars: read_u32_at(bytes, 36, "stats")?,
+            flags: read_u32_at(bytes, 40, "stats")?,
         })
     }
 }
@@ -308,13 +347,24 @@ impl<'a> FoldTable<'a> {
 
     /// The simplified form of `c`, if the table has one.
     pub fn get(&self, c: char) -> Option<char> {
+        // Traditional characters are all outside ASCII and Latin: most characters of most
+        // texts leave here without a search.
         let key = c as u32;
-        let (mut lo, mut hi) = (0usize, self.len());
+        if key < 0x2E80 || self.0.is_empty() {
+            return None;
+        }
+        let pairs = self.0.chunks_exact(8);
+        let from_of = |chunk: &[u8]| u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        let (mut lo, mut hi) = (0usize, pairs.len());
         while lo < hi {
             let mid = (lo + hi) / 2;
-            let (from, to) = self.pair(mid)?;
-            match from.cmp(&key) {
-                std::cmp::Ordering::Equal => return char::from_u32(to),
+            let chunk = &self.0[mid * 8..mid * 8 + 8];
+            match from_of(chunk).cmp(&key) {
+                std::cmp::Ordering::Equal => {
+                    return char::from_u32(u32::from_le_bytes([
+                        chunk[4], chunk[5], chunk[6], chunk[7],
+                    ]))
+                }
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
             }
@@ -502,6 +552,8 @@ pub struct IndexView<'a> {
     pub words: fst::Map<&'a [u8]>,
     postings: &'a [u8],
     pub fold: FoldTable<'a>,
+    passages_checked: Utf8Checked,
+    titles_checked: Utf8Checked,
 }
 
 impl<'a> IndexView<'a> {
@@ -574,11 +626,13 @@ impl<'a> IndexView<'a> {
             words: fst_map(SectionKind::WordFst)?,
             postings: section(SectionKind::Postings)?,
             fold: FoldTable::new(section(SectionKind::Fold)?)?,
+            passages_checked: Utf8Checked::new(0),
+            titles_checked: Utf8Checked::new(0),
         };
         let s = view.stats;
-        let consistent = view.passage_offsets.len() == s.passages as usize + 1
+        let consistent = view.passage_offsets.len() == 2 * s.passages as usize + 1
             && view.title_first.len() == s.titles as usize
-            && view.title_offsets.len() == s.titles as usize + 1
+            && view.title_offsets.len() == 2 * s.titles as usize + 1
             && view.source_first.len() == s.sources as usize
             && view.source_offsets.len() == s.sources as usize + 1
             && (s.passages == 0
@@ -588,7 +642,11 @@ impl<'a> IndexView<'a> {
                 what: "table sizes",
             });
         }
-        Ok(view)
+        Ok(IndexView {
+            passages_checked: Utf8Checked::new(view.passage_offsets.len()),
+            titles_checked: Utf8Checked::new(view.title_offsets.len()),
+            ..view
+        })
     }
 
     pub fn passage_count(&self) -> u32 {
@@ -596,21 +654,45 @@ impl<'a> IndexView<'a> {
     }
 
     fn blob_str(&self, offsets: &U32Array<'a>, i: usize) -> Result<&'a str> {
+        let bytes = self.blob_bytes(offsets, i)?;
+        std::str::from_utf8(bytes).map_err(|_| FormatError::BadUtf8)
+    }
+
+    fn blob_bytes(&self, offsets: &U32Array<'a>, i: usize) -> Result<&'a [u8]> {
         let what = "string offset";
         let start = offsets.get(i).ok_or(FormatError::OutOfBounds { what })? as usize;
         let end = offsets
             .get(i + 1)
             .ok_or(FormatError::OutOfBounds { what })? as usize;
-        let bytes = self
-            .blob
+        self.blob
             .get(start..end)
-            .ok_or(FormatError::OutOfBounds { what })?;
-        std::str::from_utf8(bytes).map_err(|_| FormatError::BadUtf8)
+            .ok_or(FormatError::OutOfBounds { what })
     }
 
     /// The original text of a passage.
     pub fn passage_text(&self, passage: u32) -> Result<&'a str> {
-        self.blob_str(&self.passage_offsets, passage as usize)
+        let i = 2 * passage as usize;
+        self.passages_checked
+            .str(i, self.blob_bytes(&self.passage_offsets, i)?)
+    }
+
+    /// Whether match keys are stored (see [`FLAG_KEYS`]).
+    pub fn has_keys(&self) -> bool {
+        self.stats.flags & FLAG_KEYS != 0
+    }
+
+    /// The stored match key of a passage (empty without [`FLAG_KEYS`]).
+    pub fn passage_key(&self, passage: u32) -> Result<&'a str> {
+        let i = 2 * passage as usize + 1;
+        self.passages_checked
+            .str(i, self.blob_bytes(&self.passage_offsets, i)?)
+    }
+
+    /// The stored match key of a title (empty without [`FLAG_KEYS`]).
+    pub fn title_key(&self, title: u32) -> Result<&'a str> {
+        let i = 2 * title as usize + 1;
+        self.titles_checked
+            .str(i, self.blob_bytes(&self.title_offsets, i)?)
     }
 
     /// The title id of a passage.
@@ -627,7 +709,9 @@ impl<'a> IndexView<'a> {
     }
 
     pub fn title_text(&self, title: u32) -> Result<&'a str> {
-        self.blob_str(&self.title_offsets, title as usize)
+        let i = 2 * title as usize;
+        self.titles_checked
+            .str(i, self.blob_bytes(&self.title_offsets, i)?)
     }
 
     /// The passages `[first, end)` a title heads.

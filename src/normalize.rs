@@ -29,7 +29,11 @@ pub enum CharClass {
 
 /// Han ideographs (all CJK Unified Ideograph blocks and compatibility blocks), `〇` and `々`.
 pub fn is_han(c: char) -> bool {
-    matches!(c as u32,
+    let u = c as u32;
+    if (0x4E00..=0x9FFF).contains(&u) {
+        return true;
+    }
+    matches!(u,
         0x3005 | 0x3007
         | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF
@@ -70,6 +74,9 @@ pub fn char_class(c: char) -> CharClass {
 /// Folds one character: full-width ASCII → ASCII, ideographic space → space, simple
 /// lower-casing, then traditional → simplified through the index's fold table.
 pub fn fold_char(c: char, table: &FoldTable<'_>) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
     let c = fold_width(c);
     let c = fold_case(c);
     table.get(c).unwrap_or(c)
@@ -187,41 +194,46 @@ impl Key {
         }
     }
 
-    /// Every non-overlapping occurrence of `needle` (already a folded key) as folded byte
-    /// ranges. An occurrence of a needle that begins with a letter/digit only counts at a word
-    /// start, so `qi` does not match inside `nqi` while `nq` does.
+    /// See [`find_all`].
     pub fn find_all(&self, needle: &str) -> Vec<(usize, usize)> {
-        let mut found = Vec::new();
-        if needle.is_empty() {
-            return found;
-        }
-        let word_start = needle
-            .chars()
-            .next()
-            .is_some_and(|c| char_class(c) == CharClass::Word);
-        let mut from = 0;
-        while let Some(pos) = self.text.get(from..).and_then(|rest| rest.find(needle)) {
-            let start = from + pos;
-            let end = start + needle.len();
-            let at_boundary = !word_start
-                || self.text[..start]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|p| char_class(p) != CharClass::Word);
-            if at_boundary {
-                found.push((start, end));
-                from = end;
-            } else {
-                from = start + self.text[start..].chars().next().map_or(1, char::len_utf8);
-            }
-        }
-        found
+        find_all(&self.text, needle)
     }
 
     /// Number of characters in the key (what BM25 uses as document length).
     pub fn char_len(&self) -> usize {
         self.folded_starts.len()
     }
+}
+
+/// Every non-overlapping occurrence of `needle` in the match key `key` (both folded), as byte
+/// ranges. An occurrence of a needle that begins with a letter/digit only counts at a word
+/// start, so `qi` does not match inside `nqi` while `nq` does.
+pub fn find_all(key: &str, needle: &str) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    if needle.is_empty() {
+        return found;
+    }
+    let word_start = needle
+        .chars()
+        .next()
+        .is_some_and(|c| char_class(c) == CharClass::Word);
+    let mut from = 0;
+    while let Some(pos) = key.get(from..).and_then(|rest| rest.find(needle)) {
+        let start = from + pos;
+        let end = start + needle.len();
+        let at_boundary = !word_start
+            || key[..start]
+                .chars()
+                .next_back()
+                .is_none_or(|p| char_class(p) != CharClass::Word);
+        if at_boundary {
+            found.push((start, end));
+            from = end;
+        } else {
+            from = start + key[start..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    found
 }
 
 /// Builds the match key of `original` (see the module docs).

@@ -12,13 +12,13 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
-use crate::normalize::{match_key, Key};
+use crate::normalize::{find_all, fold_text, match_key, Key};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
 use crate::snippet::{snippet_html, utf16_ranges, Span};
 use crate::sort::{sort_by, sort_by_key};
 use crate::tokenize::{
-    is_word_boundary, search_words, term_grams, term_is_single_gram, GramQuery, Vocabulary,
+    is_whole_word, search_words, term_grams, term_is_single_gram, GramQuery, Vocabulary,
 };
 
 /// Hits per page when the caller does not say.
@@ -163,17 +163,34 @@ struct Scored {
     score: f32,
 }
 
-/// Folded keys of the passages and titles read during one search.
+/// Match keys folded during one search (indexes without stored keys).
 #[derive(Default)]
 struct KeyCache {
-    texts: HashMap<u32, Key>,
-    titles: HashMap<u32, Key>,
+    texts: HashMap<u32, String>,
+    titles: HashMap<u32, String>,
 }
 
 /// The index's vocabulary, read through the word fst (for the shared segmenter).
 struct IndexVocabulary<'v, 'a>(&'v IndexView<'a>);
 
 impl Vocabulary for IndexVocabulary<'_, '_> {
+    fn prefixes(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
+        let fst = self.0.words.as_fst();
+        let mut node = fst.root();
+        let mut output = fst::raw::Output::zero();
+        for (i, &byte) in text.as_bytes().iter().enumerate() {
+            let Some(t) = node.find_input(byte) else {
+                return;
+            };
+            let transition = node.transition(t);
+            output = output.cat(transition.out);
+            node = fst.node(transition.addr);
+            if node.is_final() && text.is_char_boundary(i + 1) {
+                found(i + 1, output.cat(node.final_output()).value());
+            }
+        }
+    }
+
     fn freq(&self, word: &str) -> Option<u64> {
         self.0.words.get(word).filter(|&f| f > 0)
     }
@@ -312,22 +329,57 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn text_key(&self, cache: &'_ mut KeyCache, passage: u32) -> Result<Key, FormatError> {
-        if let Some(key) = cache.texts.get(&passage) {
-            return Ok(key.clone());
+    /// The match key of a passage: stored in the index, or folded once per search.
+    fn text_key<'c>(
+        &'c self,
+        cache: &'c mut KeyCache,
+        passage: u32,
+    ) -> Result<&'c str, FormatError> {
+        if self.index.has_keys() {
+            return self.index.passage_key(passage);
         }
-        let key = match_key(self.index.passage_text(passage)?, &self.index.fold);
-        cache.texts.insert(passage, key.clone());
-        Ok(key)
+        if let std::collections::hash_map::Entry::Vacant(slot) = cache.texts.entry(passage) {
+            slot.insert(fold_text(
+                self.index.passage_text(passage)?,
+                &self.index.fold,
+            ));
+        }
+        Ok(cache.texts.get(&passage).map_or("", String::as_str))
     }
 
-    fn title_key(&self, cache: &'_ mut KeyCache, title: u32) -> Result<Key, FormatError> {
-        if let Some(key) = cache.titles.get(&title) {
-            return Ok(key.clone());
+    /// The match key of a title, like [`Self::text_key`].
+    fn title_key<'c>(
+        &'c self,
+        cache: &'c mut KeyCache,
+        title: u32,
+    ) -> Result<&'c str, FormatError> {
+        if self.index.has_keys() {
+            return self.index.title_key(title);
         }
-        let key = match_key(self.index.title_text(title)?, &self.index.fold);
-        cache.titles.insert(title, key.clone());
-        Ok(key)
+        if let std::collections::hash_map::Entry::Vacant(slot) = cache.titles.entry(title) {
+            slot.insert(fold_text(self.index.title_text(title)?, &self.index.fold));
+        }
+        Ok(cache.titles.get(&title).map_or("", String::as_str))
+    }
+
+    /// Scan mode: every passage and title key is searched for the term.
+    fn scan_matches(&self, term: &Term) -> Result<Vec<TermMatch>, FormatError> {
+        let mut out = Vec::new();
+        for title in 0..self.index.stats.titles {
+            let tf_title = find_all(self.index.title_key(title)?, &term.key).len() as u32;
+            let (first, end) = self.index.title_passages(title)?;
+            for passage in first..end {
+                let tf_text = find_all(self.index.passage_key(passage)?, &term.key).len() as u32;
+                if tf_text > 0 || tf_title > 0 {
+                    out.push(TermMatch {
+                        passage,
+                        tf_text,
+                        tf_title,
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Every passage containing `term` (in its text or title), sorted by passage.
@@ -336,6 +388,9 @@ impl<'a> Engine<'a> {
         term: &Term,
         cache: &mut KeyCache,
     ) -> Result<Vec<TermMatch>, FormatError> {
+        if self.index.has_keys() {
+            return self.scan_matches(term);
+        }
         let mut blocks = Vec::with_capacity(term.grams.len());
         for gram in &term.grams {
             let block = self.gram_postings(gram)?;
@@ -355,7 +410,7 @@ impl<'a> Engine<'a> {
         if !(term.grams.len() == 1 && term_is_single_gram(&term.key)) {
             let mut verified = Vec::with_capacity(texts.len());
             for p in texts {
-                let tf = self.text_key(cache, p.doc)?.find_all(&term.key).len() as u32;
+                let tf = find_all(self.text_key(cache, p.doc)?, &term.key).len() as u32;
                 if tf > 0 {
                     verified.push(Posting { doc: p.doc, tf });
                 }
@@ -363,7 +418,7 @@ impl<'a> Engine<'a> {
             texts = verified;
             let mut verified = Vec::with_capacity(titles.len());
             for t in titles {
-                let tf = self.title_key(cache, t.doc)?.find_all(&term.key).len() as u32;
+                let tf = find_all(self.title_key(cache, t.doc)?, &term.key).len() as u32;
                 if tf > 0 {
                     verified.push(Posting { doc: t.doc, tf });
                 }
@@ -479,7 +534,7 @@ impl<'a> Engine<'a> {
         let total = scored.len();
         let mut hits = Vec::new();
         for s in scored.iter().skip(options.offset).take(options.limit) {
-            hits.push(self.hit(s, &highlight_terms, &mut cache)?);
+            hits.push(self.hit(s, &highlight_terms)?);
         }
         Ok(SearchResults {
             total,
@@ -578,17 +633,14 @@ impl<'a> Engine<'a> {
         let idf_sum: f32 = idfs.iter().sum();
         let avg = self.index.stats.avg_text_chars;
         for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
-            let key = self.text_key(cache, s.passage)?;
             let len = self.passage_len(s.passage)?;
+            let key = self.text_key(cache, s.passage)?;
             let occurrences: Vec<Vec<(usize, usize)>> =
-                terms.iter().map(|t| key.find_all(&t.key)).collect();
+                terms.iter().map(|t| find_all(key, &t.key)).collect();
             for (t, occ) in occurrences.iter().enumerate() {
                 let whole_words = occ
                     .iter()
-                    .filter(|&&(a, b)| {
-                        is_word_boundary(&key.text, a, &vocab)
-                            && is_word_boundary(&key.text, b, &vocab)
-                    })
+                    .filter(|&&(a, b)| is_whole_word(key, a, b, &vocab))
                     .count() as u32;
                 s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
             }
@@ -599,12 +651,7 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn hit(
-        &self,
-        scored: &Scored,
-        needles: &[String],
-        cache: &mut KeyCache,
-    ) -> Result<Hit, FormatError> {
+    fn hit(&self, scored: &Scored, needles: &[String]) -> Result<Hit, FormatError> {
         let p = scored.passage;
         let text = self.index.passage_text(p)?;
         let title_id = self.index.title_of(p)?;
@@ -620,8 +667,14 @@ impl<'a> Engine<'a> {
             }
             spans
         };
-        let text_spans = spans_in(&self.text_key(cache, p)?);
-        let title_spans = spans_in(&self.title_key(cache, title_id)?);
+        let text_spans = spans_in(&match_key(text, &self.index.fold));
+        // Most titles contain none of the needles: fold them only when one is there.
+        let title_key = fold_text(title, &self.index.fold);
+        let title_spans = if needles.iter().any(|n| !find_all(&title_key, n).is_empty()) {
+            spans_in(&match_key(title, &self.index.fold))
+        } else {
+            Vec::new()
+        };
         let merged_text = crate::snippet::merge_spans(text_spans.clone());
         let merged_title = crate::snippet::merge_spans(title_spans);
         Ok(Hit {

@@ -118,10 +118,22 @@ pub fn term_is_single_gram(term: &str) -> bool {
 
 /// A word list with frequencies: the jieba-discovered vocabulary stored in the index.
 pub trait Vocabulary {
-    /// Frequency of `word`, if it is in the vocabulary.
-    fn freq(&self, word: &str) -> Option<u64>;
+    /// Calls `found(len, freq)` for every vocabulary word that is a prefix of `text`, shortest
+    /// first (`len` in bytes). One walk of the dictionary per position instead of one lookup
+    /// per candidate length: this is the segmenter's inner loop.
+    fn prefixes(&self, text: &str, found: &mut dyn FnMut(usize, u64));
     /// Sum of all frequencies.
     fn total_freq(&self) -> u64;
+    /// Frequency of `word`, if it is in the vocabulary.
+    fn freq(&self, word: &str) -> Option<u64> {
+        let mut freq = None;
+        self.prefixes(word, &mut |len, f| {
+            if len == word.len() {
+                freq = Some(f);
+            }
+        });
+        freq
+    }
 }
 
 /// Maximum-probability segmentation of one CJK run (jieba's DAG + dynamic programming), over
@@ -137,17 +149,17 @@ pub fn segment_run(run: &str, vocab: &dyn Vocabulary) -> Vec<Range<usize>> {
     // best[i] = (log-probability of the best segmentation of chars i.., end char of first word)
     let mut best: Vec<(f64, usize)> = vec![(0.0, n); n + 1];
     for i in (0..n).rev() {
-        let mut choice = (f64::NEG_INFINITY, i + 1);
-        for j in i + 1..=(i + MAX_WORD_CHARS).min(n) {
-            let freq = vocab.freq(&run[starts[i]..starts[j]]);
-            if freq.is_none() && j > i + 1 {
-                continue;
+        // An unknown character is a word of frequency 1; vocabulary words compete with it.
+        let mut choice = (-log_total + best[i + 1].0, i + 1);
+        let window = &run[starts[i]..starts[(i + MAX_WORD_CHARS).min(n)]];
+        vocab.prefixes(window, &mut |len, freq| {
+            if let Ok(j) = starts.binary_search(&(starts[i] + len)) {
+                let logp = (freq.max(1) as f64).ln() - log_total + best[j].0;
+                if logp > choice.0 {
+                    choice = (logp, j);
+                }
             }
-            let logp = (freq.unwrap_or(1).max(1) as f64).ln() - log_total + best[j].0;
-            if logp > choice.0 {
-                choice = (logp, j);
-            }
-        }
+        });
         best[i] = choice;
     }
     let mut out = Vec::new();
@@ -160,37 +172,53 @@ pub fn segment_run(run: &str, vocab: &dyn Vocabulary) -> Vec<Range<usize>> {
     out
 }
 
-/// Whether byte offset `pos` of `key` falls between two words under [`segment_run`]: always
-/// true next to a non-CJK character; between two CJK characters, decided by segmenting the
-/// CJK text around `pos` (up to `2 × MAX_WORD_CHARS` chars each side) with `vocab`. Used to
-/// tell a whole-word match from an accidental overlap (`计量` in `碳计量中心` vs in `会计量`).
-pub fn is_word_boundary(key: &str, pos: usize, vocab: &dyn Vocabulary) -> bool {
-    if !key.is_char_boundary(pos) {
+/// Whether the match `key[start..end]` is a whole word (or a run of whole words) under
+/// [`segment_run`]: each end is a word boundary, which is always true next to a non-CJK
+/// character and otherwise decided by segmenting the CJK text around the match (up to
+/// `MAX_WORD_CHARS` chars beyond each end) with `vocab`, once for both ends. Tells a whole-word
+/// match from an accidental overlap (`计量` in `碳计量中心` vs in `会计量`).
+pub fn is_whole_word(key: &str, start: usize, end: usize, vocab: &dyn Vocabulary) -> bool {
+    if start >= end || !key.is_char_boundary(start) || !key.is_char_boundary(end) || end > key.len()
+    {
         return false;
     }
-    let (before, after) = (&key[..pos], &key[pos..]);
     let is_cjk_char = |c: char| char_class(c) == CharClass::Cjk;
-    if !(before.chars().next_back().is_some_and(is_cjk_char)
-        && after.chars().next().is_some_and(is_cjk_char))
-    {
+    let inside_cjk = |pos: usize| {
+        key[..pos].chars().next_back().is_some_and(is_cjk_char)
+            && key[pos..].chars().next().is_some_and(is_cjk_char)
+    };
+    let (check_start, check_end) = (inside_cjk(start), inside_cjk(end));
+    if !check_start && !check_end {
         return true;
     }
-    let reach = 2 * MAX_WORD_CHARS;
-    let back: usize = before
+    // The CJK run around the match, limited to MAX_WORD_CHARS beyond each end.
+    let back: usize = key[..start]
         .chars()
         .rev()
-        .take(reach)
+        .take(MAX_WORD_CHARS)
         .take_while(|&c| is_cjk_char(c))
         .map(char::len_utf8)
         .sum();
-    let ahead: usize = after
+    let ahead: usize = key[end..]
         .chars()
-        .take(reach)
+        .take(MAX_WORD_CHARS)
         .take_while(|&c| is_cjk_char(c))
         .map(char::len_utf8)
         .sum();
-    let window = &key[pos - back..pos + ahead];
-    segment_run(window, vocab).iter().any(|r| r.start == back)
+    let (from, to) = (start - back, end + ahead);
+    // Segment the CJK pieces of the window (the match itself may contain non-CJK text).
+    let mut cuts = Vec::new();
+    for (class, range) in runs(&key[from..to]) {
+        if class == CharClass::Cjk {
+            let run = &key[from + range.start..from + range.end];
+            cuts.extend(
+                segment_run(run, vocab)
+                    .into_iter()
+                    .map(|r| from + range.start + r.start),
+            );
+        }
+    }
+    (!check_start || cuts.contains(&start)) && (!check_end || cuts.contains(&end))
 }
 
 /// The words of a key, as indexed and as searched: every word token, and for every CJK run its
@@ -232,8 +260,12 @@ mod tests {
 
     struct Vocab(HashMap<&'static str, u64>);
     impl Vocabulary for Vocab {
-        fn freq(&self, word: &str) -> Option<u64> {
-            self.0.get(word).copied()
+        fn prefixes(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
+            for (end, _) in text.char_indices().skip(1).chain([(text.len(), ' ')]) {
+                if let Some(&f) = self.0.get(&text[..end]) {
+                    found(end, f);
+                }
+            }
         }
         fn total_freq(&self) -> u64 {
             self.0.values().sum()
@@ -311,16 +343,25 @@ mod tests {
     }
 
     #[test]
-    fn word_boundaries() {
+    fn whole_words() {
         let v = vocab();
-        let key = "国家碳计量中心";
-        let at = |s: &str| key.find(s).unwrap();
-        assert!(is_word_boundary(key, at("计量"), &v));
-        assert!(is_word_boundary(key, at("中心"), &v));
-        assert!(!is_word_boundary(key, at("家碳"), &v), "inside 国家");
-        assert!(is_word_boundary(key, 0, &v));
-        assert!(is_word_boundary(key, key.len(), &v));
-        assert!(!is_word_boundary(key, 1, &v), "not a char boundary");
+        let key = "国家碳计量中心nqi";
+        let span = |s: &str| {
+            let start = key.find(s).unwrap();
+            (start, start + s.len())
+        };
+        let whole = |s: &str| {
+            let (a, b) = span(s);
+            is_whole_word(key, a, b, &v)
+        };
+        assert!(whole("计量"));
+        assert!(whole("碳计量"));
+        assert!(whole("国家"));
+        assert!(whole("中心nqi"), "ends next to Latin text are boundaries");
+        assert!(!whole("家碳"), "starts inside 国家");
+        assert!(!whole("计"), "ends inside 计量");
+        assert!(!is_whole_word(key, 1, 6, &v), "not a char boundary");
+        assert!(!is_whole_word(key, 3, 3, &v), "empty");
     }
 
     #[test]

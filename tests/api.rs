@@ -301,7 +301,7 @@ mod random_input {
 
         #[test]
         fn any_query_gives_well_formed_results(q in query(), limit in 0usize..20, offset in 0usize..5) {
-            let engine = zh_search::embedded_engine().unwrap();
+          for (_, engine) in common::engines() {
             let results = engine.search(&q, SearchOptions { limit, offset }).unwrap();
             prop_assert!(results.hits.len() <= limit.min(results.total.saturating_sub(offset)));
             for hit in &results.hits {
@@ -312,6 +312,7 @@ mod random_input {
                 prop_assert!(hit.highlights.iter().all(|[a, b]| a < b && *b <= units));
             }
             let _ = engine.suggest(&q, limit).unwrap();
+          }
         }
     }
 }

@@ -8,38 +8,72 @@ mod build_support;
 
 use std::path::Path;
 
-use zh_search::builder::{build_index, read_corpus};
+use zh_search::builder::{build_index, read_corpus, Layout};
 use zh_search::format::{FormatError, IndexView, MAGIC, VERSION};
 use zh_search::search::{Engine, SearchOptions};
 
 const FIXTURE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny");
-const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny.index");
+/// Golden files: the fixture in each layout.
+const GOLDEN: [(Layout, &str); 2] = [
+    (
+        Layout::Grams,
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/tiny.grams.index"
+        ),
+    ),
+    (
+        Layout::Scan,
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/tiny.scan.index"
+        ),
+    ),
+];
 
 fn build_fixture() -> Vec<u8> {
+    build_fixture_in(Layout::Grams)
+}
+
+fn build_fixture_in(layout: Layout) -> Vec<u8> {
     let corpus = read_corpus(Path::new(FIXTURE_DIR)).unwrap();
     build_index(
         &corpus.docs,
         &mut build_support::jieba_discoverer(),
         &build_support::to_simplified,
+        layout,
     )
 }
 
 #[test]
-fn encoder_output_matches_the_golden_file() {
-    let built = build_fixture();
-    if std::env::var_os("ZH_SEARCH_BLESS").is_some() {
-        std::fs::write(GOLDEN, &built).unwrap();
+fn encoder_output_matches_the_golden_files() {
+    for (layout, golden_path) in GOLDEN {
+        let built = build_fixture_in(layout);
+        if std::env::var_os("ZH_SEARCH_BLESS").is_some() {
+            std::fs::write(golden_path, &built).unwrap();
+        }
+        let golden =
+            std::fs::read(golden_path).expect("golden index; bless with ZH_SEARCH_BLESS=1");
+        assert!(
+            built == golden,
+            "{layout:?} index bytes changed: bump format::VERSION if the layout changed, then re-bless"
+        );
+        assert_eq!(&golden[..8], MAGIC);
+        assert_eq!(
+            u32::from_le_bytes(golden[8..12].try_into().unwrap()),
+            VERSION
+        );
+        // The golden file still opens and answers.
+        let engine = Engine::open(&golden).unwrap();
+        assert_eq!(engine.index.has_keys(), layout == Layout::Scan);
+        assert_eq!(
+            engine
+                .search("光岳楼", SearchOptions::default())
+                .unwrap()
+                .total,
+            1
+        );
     }
-    let golden = std::fs::read(GOLDEN).expect("golden index; bless with ZH_SEARCH_BLESS=1");
-    assert!(
-        built == golden,
-        "index bytes changed: bump format::VERSION if the layout changed, then re-bless"
-    );
-    assert_eq!(&golden[..8], MAGIC);
-    assert_eq!(
-        u32::from_le_bytes(golden[8..12].try_into().unwrap()),
-        VERSION
-    );
 }
 
 #[test]
@@ -95,8 +129,13 @@ fn decoder_reads_back_what_the_encoder_wrote() {
 
 #[test]
 fn fixture_corpus_is_searchable_end_to_end() {
-    let bytes = build_fixture();
-    let engine = Engine::open(&bytes).unwrap();
+    for layout in [Layout::Grams, Layout::Scan] {
+        fixture_searches(&build_fixture_in(layout));
+    }
+}
+
+fn fixture_searches(bytes: &[u8]) {
+    let engine = Engine::open(bytes).unwrap();
     let search = |q: &str| engine.search(q, SearchOptions::default()).unwrap();
     assert_eq!(
         search("国家碳计量中心").total,
@@ -123,7 +162,12 @@ fn fixture_corpus_is_searchable_end_to_end() {
 
 #[test]
 fn damaged_indexes_give_errors_not_panics() {
-    let bytes = build_fixture();
+    for layout in [Layout::Grams, Layout::Scan] {
+        damaged(&build_fixture_in(layout));
+    }
+}
+
+fn damaged(bytes: &[u8]) {
     for len in (0..bytes.len()).step_by(7) {
         let truncated = &bytes[..len];
         if let Ok(engine) = Engine::open(truncated) {
@@ -132,7 +176,7 @@ fn damaged_indexes_give_errors_not_panics() {
     }
     let mut seed = 0x1234_5678_9abc_def0u64;
     for _ in 0..2000 {
-        let mut damaged = bytes.clone();
+        let mut damaged = bytes.to_vec();
         for _ in 0..3 {
             seed ^= seed << 13;
             seed ^= seed >> 7;

@@ -152,9 +152,6 @@ fn the_embedded_index_holds_exactly_the_cut_passages() {
     assert_eq!(engine.stats().sources, 2);
 }
 
-#[path = "../src/build_support.rs"]
-mod build_support;
-
 #[test]
 fn queries_are_segmented_with_exactly_the_vocabulary_jieba_built() {
     // The segmenter's only inputs are the vocabulary and its frequencies: the index must hold
@@ -164,8 +161,8 @@ fn queries_are_segmented_with_exactly_the_vocabulary_jieba_built() {
     let corpus = read_corpus(Path::new(SEEDS)).unwrap();
     let built = zh_search::builder::build_vocabulary(
         &corpus.docs,
-        &mut build_support::jieba_discoverer(),
-        &build_support::to_simplified,
+        &mut common::build_support::jieba_discoverer(),
+        &common::build_support::to_simplified,
     );
     let mut stored = BTreeMap::new();
     let mut stream = engine.index.words.stream();

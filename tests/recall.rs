@@ -33,8 +33,14 @@ fn containing(all: &[(u32, String, String)], needle: &str) -> BTreeSet<u32> {
 
 #[test]
 fn every_cjk_substring_finds_every_passage_containing_it() {
-    let engine = zh_search::embedded_engine().unwrap();
-    let all = passages(&engine);
+    for (layout, engine) in common::engines() {
+        println!("layout {layout}");
+        every_cjk_substring(&engine);
+    }
+}
+
+fn every_cjk_substring(engine: &zh_search::search::Engine<'_>) {
+    let all = passages(engine);
     let mut rng = Rng::new(0x5EED_2024);
     let mut checked = BTreeSet::new();
     for (_, title, text) in &all {
@@ -47,7 +53,7 @@ fn every_cjk_substring_finds_every_passage_containing_it() {
                     continue;
                 }
                 let expected = containing(&all, &needle);
-                let results = all_hits(&engine, &needle);
+                let results = all_hits(engine, &needle);
                 assert!(!results.partial, "{needle:?} must match exactly");
                 let got: BTreeSet<u32> = results.hits.iter().map(|h| h.passage).collect();
                 assert_eq!(got, expected, "unquoted {needle:?}");
@@ -66,7 +72,12 @@ fn every_cjk_substring_finds_every_passage_containing_it() {
 #[test]
 fn cross_word_examples_are_found() {
     // Runs that cut across jieba's words, and text joined across OCR breaks.
-    let engine = zh_search::embedded_engine().unwrap();
+    for (_, engine) in common::engines() {
+        cross_word_examples(&engine);
+    }
+}
+
+fn cross_word_examples(engine: &zh_search::search::Engine<'_>) {
     for needle in [
         "市质检",
         "碳计量",
@@ -75,7 +86,7 @@ fn cross_word_examples_are_found() {
         "检验检测能",
         "全国第三家国家碳计量",
     ] {
-        let results = all_hits(&engine, needle);
+        let results = all_hits(engine, needle);
         assert!(results.total > 0, "{needle:?} not found");
         for hit in &results.hits {
             assert!(
@@ -89,8 +100,13 @@ fn cross_word_examples_are_found() {
 
 #[test]
 fn quoted_phrases_match_exactly_the_passages_containing_them() {
-    let engine = zh_search::embedded_engine().unwrap();
-    let all = passages(&engine);
+    for (_, engine) in common::engines() {
+        quoted_phrases(&engine);
+    }
+}
+
+fn quoted_phrases(engine: &zh_search::search::Engine<'_>) {
+    let all = passages(engine);
     let mut rng = Rng::new(0xF00D);
     let mut checked = 0;
     for _ in 0..600 {
@@ -121,7 +137,7 @@ fn quoted_phrases_match_exactly_the_passages_containing_them() {
             })
             .map(|(p, _, _)| *p)
             .collect();
-        let results = all_hits(&engine, &format!("\"{phrase}\""));
+        let results = all_hits(engine, &format!("\"{phrase}\""));
         let got: BTreeSet<u32> = results.hits.iter().map(|h| h.passage).collect();
         assert_eq!(got, expected, "phrase {phrase:?}");
         assert!(!results.partial);
@@ -154,4 +170,37 @@ fn traditional_fullwidth_and_case_variants_find_the_same_passages() {
     assert_eq!(ids("nqi"), ids("NQI"));
     assert_eq!(ids("2229 . 6万元"), ids("2229.6万元"));
     assert!(!ids("聊城市質檢所").is_empty());
+}
+
+#[test]
+fn both_layouts_give_identical_results() {
+    // Scan and gram layouts are two ways to find the same matches: totals, order, scores and
+    // snippets must agree exactly.
+    let engines = common::engines();
+    let (a, b) = (&engines[0].1, &engines[1].1);
+    assert_ne!(a.index.has_keys(), b.index.has_keys());
+    let tsv =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/queries.tsv")).unwrap();
+    let mut queries: Vec<String> = tsv
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').next())
+        .map(String::from)
+        .collect();
+    queries.extend(
+        [
+            "碳",
+            "聊城",
+            "n",
+            "2",
+            "中心 服务",
+            "\"人人讲安全 个个会应急\"",
+            "qqq",
+            "聊城 qqq",
+        ]
+        .map(String::from),
+    );
+    for q in &queries {
+        assert_eq!(all_hits(a, q), all_hits(b, q), "query {q:?}");
+    }
 }

@@ -1,7 +1,59 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use std::sync::OnceLock;
+
+use zh_search::builder::{build_index, read_corpus, Layout};
 use zh_search::search::{Engine, SearchOptions, SearchResults, MAX_LIMIT};
+
+#[path = "../../src/build_support.rs"]
+pub mod build_support;
+
+/// The seeds built natively in `layout` (built once per test binary).
+pub fn seeds_engine(layout: Layout) -> Engine<'static> {
+    static SCAN: OnceLock<Vec<u8>> = OnceLock::new();
+    static GRAMS: OnceLock<Vec<u8>> = OnceLock::new();
+    let cell = match layout {
+        Layout::Grams => &GRAMS,
+        _ => &SCAN,
+    };
+    let bytes = cell.get_or_init(|| {
+        let corpus = read_corpus(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/seeds"
+        )))
+        .unwrap();
+        build_index(
+            &corpus.docs,
+            &mut build_support::jieba_discoverer(),
+            &build_support::to_simplified,
+            layout,
+        )
+    });
+    Engine::open(bytes).unwrap()
+}
+
+/// The embedded index (what the wasm ships) and the seeds in the other layout, so every
+/// property is checked on both matching paths.
+pub fn engines() -> Vec<(&'static str, Engine<'static>)> {
+    let embedded = zh_search::embedded_engine().unwrap();
+    let other = if embedded.index.has_keys() {
+        Layout::Grams
+    } else {
+        Layout::Scan
+    };
+    vec![
+        ("embedded", embedded),
+        (
+            if other == Layout::Grams {
+                "grams"
+            } else {
+                "scan"
+            },
+            seeds_engine(other),
+        ),
+    ]
+}
 
 /// Every hit of a query (all pages).
 pub fn all_hits(engine: &Engine<'_>, query: &str) -> SearchResults {
