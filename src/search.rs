@@ -585,8 +585,11 @@ impl<'a> Engine<'a> {
             }
             let idf = rank::idf(n, matches.len());
             total_weight += idf;
+            // A word in most passages (的, 是) barely counts and is not worth highlighting.
+            if matches.len() * 2 <= n as usize {
+                matched_words.push(word);
+            }
             entries.extend(matches.into_iter().map(|m| (m, idf)));
-            matched_words.push(word);
         }
         sort_by_key(&mut entries, |e| e.0.passage);
         let mut scored: Vec<Scored> = Vec::new();

@@ -69,32 +69,7 @@ pub fn snippet_html(text: &str, spans: &[Span]) -> String {
     let (from, to) = if n <= SNIPPET_CHARS {
         (0, n)
     } else {
-        let window_at = |anchor: usize| {
-            let start = anchor.saturating_sub(SNIPPET_LEAD_CHARS);
-            let end = (start + SNIPPET_CHARS).min(n);
-            (end.saturating_sub(SNIPPET_CHARS), end)
-        };
-        let mut best = (0, 0, std::cmp::Reverse(0usize), (0, SNIPPET_CHARS.min(n)));
-        for span in spans {
-            let (start, end) = window_at(char_at(span.start));
-            let inside: Vec<&Span> = spans
-                .iter()
-                .filter(|s| char_at(s.start) >= start && char_at(s.end) <= end)
-                .collect();
-            let mut terms: Vec<usize> = inside.iter().map(|s| s.term).collect();
-            crate::sort::sort_by(&mut terms, |a, b| a.cmp(b));
-            terms.dedup();
-            let candidate = (
-                terms.len(),
-                inside.len(),
-                std::cmp::Reverse(start),
-                (start, end),
-            );
-            if candidate > best {
-                best = candidate;
-            }
-        }
-        best.3
+        best_window(spans, n, &char_at)
     };
     let (byte_from, byte_to) = (boundaries[from], boundaries[to]);
     let mut out = String::with_capacity((byte_to - byte_from) + 64);
@@ -118,6 +93,49 @@ pub fn snippet_html(text: &str, spans: &[Span]) -> String {
         out.push(ELLIPSIS);
     }
     out
+}
+
+/// The window of [`SNIPPET_CHARS`] chars (of `n`) in which the most distinct terms start, then
+/// the most spans, then that starts earliest; each candidate starts [`SNIPPET_LEAD_CHARS`] before a
+/// span. Spans are visited once in order with a sliding window (no quadratic rescans).
+fn best_window(spans: &[Span], n: usize, char_at: &dyn Fn(usize) -> usize) -> (usize, usize) {
+    let mut chars: Vec<(usize, usize, usize)> = spans
+        .iter()
+        .map(|s| (char_at(s.start), char_at(s.end), s.term))
+        .collect();
+    crate::sort::sort_by(&mut chars, |a, b| a.cmp(b));
+    let window_at = |anchor: usize| {
+        let start = anchor.saturating_sub(SNIPPET_LEAD_CHARS);
+        let end = (start + SNIPPET_CHARS).min(n);
+        (end.saturating_sub(SNIPPET_CHARS), end)
+    };
+    let terms = chars.iter().map(|c| c.2 + 1).max().unwrap_or(0);
+    let mut counts = vec![0usize; terms];
+    let (mut distinct, mut inside) = (0usize, 0usize);
+    let (mut lo, mut hi) = (0usize, 0usize);
+    let mut best = (0, 0, std::cmp::Reverse(0usize), (0, SNIPPET_CHARS.min(n)));
+    for anchor in 0..chars.len() {
+        let (start, end) = window_at(chars[anchor].0);
+        // Spans starting inside [start, end): starts are sorted and both window ends only move
+        // right, so the set is a sliding range [lo, hi).
+        while hi < chars.len() && chars[hi].0 < end {
+            counts[chars[hi].2] += 1;
+            distinct += usize::from(counts[chars[hi].2] == 1);
+            inside += 1;
+            hi += 1;
+        }
+        while lo < hi && chars[lo].0 < start {
+            counts[chars[lo].2] -= 1;
+            distinct -= usize::from(counts[chars[lo].2] == 0);
+            inside -= 1;
+            lo += 1;
+        }
+        let candidate = (distinct, inside, std::cmp::Reverse(start), (start, end));
+        if candidate > best {
+            best = candidate;
+        }
+    }
+    best.3
 }
 
 /// Escaped text with line breaks shown as spaces.
@@ -195,6 +213,37 @@ mod tests {
         ];
         let html = snippet_html(&text, &spans);
         assert!(html.contains("<mark>乙丙</mark>"), "{html}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn snippets_are_escaped_balanced_and_cut_from_the_text(
+            text in "[碳计量<>&\"' a\n]{0,300}",
+            raw in proptest::collection::vec((0usize..300, 1usize..6, 0usize..3), 0..12),
+        ) {
+            let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+            let spans: Vec<Span> = raw
+                .iter()
+                .filter(|(at, len, _)| at + len < bounds.len())
+                .map(|&(at, len, term)| Span { start: bounds[at], end: bounds[at + len], term })
+                .collect();
+            let html = snippet_html(&text, &spans);
+            proptest::prop_assert_eq!(html.matches(MARK_OPEN).count(), html.matches(MARK_CLOSE).count());
+            let plain = html.replace(MARK_OPEN, "").replace(MARK_CLOSE, "");
+            proptest::prop_assert!(!plain.contains(['<', '>', '"', '\'']));
+            let visible = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+            let core = visible.trim_start_matches(ELLIPSIS).trim_end_matches(ELLIPSIS);
+            proptest::prop_assert!(text.replace('\n', " ").contains(core));
+            proptest::prop_assert!(core.chars().count() <= SNIPPET_CHARS);
+            // Marks never nest and each one covers text that a span covers.
+            let mut rest = html.as_str();
+            while let Some(open) = rest.find(MARK_OPEN) {
+                let after = &rest[open + MARK_OPEN.len()..];
+                let close = after.find(MARK_CLOSE).unwrap();
+                proptest::prop_assert!(!after[..close].contains(MARK_OPEN));
+                rest = &after[close + MARK_CLOSE.len()..];
+            }
+        }
     }
 
     #[test]
