@@ -2,14 +2,15 @@
 //! build fixture indexes natively (`#[path]`-included by both; not part of the library, so the
 //! wasm module never links jieba or the conversion table).
 
-/// Word discovery with jieba in search mode (HMM on for names and new words).
-pub fn jieba_discoverer() -> impl FnMut(&str) -> Vec<String> {
+/// Word discovery with jieba in search mode: `(word, known)` pairs, HMM on for names and new
+/// words (not `known`: the builder keeps only those that recur).
+pub fn jieba_discoverer() -> impl FnMut(&str) -> Vec<(String, bool)> {
     let jieba = jieba_rs::Jieba::new();
     move |text: &str| {
-        jieba
-            .cut_for_search(text, true)
+        let tokens = jieba.cut_for_search(text, true);
+        tokens
             .into_iter()
-            .map(|token| token.word.to_string())
+            .map(|token| (token.word.to_string(), jieba.has_word(token.word)))
             .collect()
     }
 }

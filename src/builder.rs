@@ -44,6 +44,16 @@ impl Layout {
     }
 }
 
+/// A word the discoverer proposes, and whether the segmenter's dictionary knows it (as opposed
+/// to jieba's HMM guessing it). A tuple so that `build_support` (shared by `build.rs` and tests
+/// by path) need not name a type of this crate.
+pub type DiscoveredWord = (String, bool);
+
+/// Words jieba's HMM guesses (not in its dictionary) enter the vocabulary only when they occur
+/// at least this often: on classical or noisy text the HMM proposes hundreds of thousands of
+/// one-off "words" that cost megabytes and segment nothing better.
+pub const MIN_NEW_WORD_COUNT: u64 = 2;
+
 /// Corpora whose match keys total at most this many bytes are built in scan mode
 /// (`format::FLAG_KEYS`): keys stored, no gram index. Scanning this much text takes tens of
 /// microseconds, and the gram index would be most of the module.
@@ -291,24 +301,30 @@ fn prepare(docs: &[SourceDoc], to_simplified: &dyn Fn(char) -> Option<char>) -> 
 /// folded texts and titles, with its number of occurrences.
 fn vocabulary(
     keys: &[&String],
-    discover_words: &mut dyn FnMut(&str) -> Vec<String>,
+    discover_words: &mut dyn FnMut(&str) -> Vec<DiscoveredWord>,
 ) -> BTreeMap<String, u64> {
-    let mut vocab = BTreeMap::new();
+    let mut counts: BTreeMap<String, (u64, bool)> = BTreeMap::new();
     for key in keys {
-        for word in discover_words(key) {
+        for (word, known) in discover_words(key) {
             let chars = word.chars().count();
             if chars > 0 && chars <= MAX_WORD_CHARS && word.chars().all(is_cjk) {
-                *vocab.entry(word).or_default() += 1;
+                let entry = counts.entry(word).or_default();
+                entry.0 += 1;
+                entry.1 |= known || chars == 1;
             }
         }
     }
-    vocab
+    counts
+        .into_iter()
+        .filter(|(_, (count, known))| *known || *count >= MIN_NEW_WORD_COUNT)
+        .map(|(word, (count, _))| (word, count))
+        .collect()
 }
 
 /// The vocabulary `build_index` stores for `docs` (for tests of segmentation consistency).
 pub fn build_vocabulary(
     docs: &[SourceDoc],
-    discover_words: &mut dyn FnMut(&str) -> Vec<String>,
+    discover_words: &mut dyn FnMut(&str) -> Vec<DiscoveredWord>,
     to_simplified: &dyn Fn(char) -> Option<char>,
 ) -> BTreeMap<String, u64> {
     let prepared = prepare(docs, to_simplified);
@@ -324,11 +340,12 @@ pub fn build_vocabulary(
 
 /// Builds the index bytes for `docs`.
 ///
-/// `discover_words` returns the words of a folded text (jieba `cut_for_search`);
+/// `discover_words` returns the words of a folded text (jieba `cut_for_search`), each marked
+/// whether the dictionary knows it;
 /// `to_simplified` maps a traditional character to its simplified form.
 pub fn build_index(
     docs: &[SourceDoc],
-    discover_words: &mut dyn FnMut(&str) -> Vec<String>,
+    discover_words: &mut dyn FnMut(&str) -> Vec<DiscoveredWord>,
     to_simplified: &dyn Fn(char) -> Option<char>,
     layout: Layout,
 ) -> Vec<u8> {
