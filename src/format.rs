@@ -19,7 +19,7 @@
 //! gram     : value bit 0 = 1: inline single text posting, tf = bits 1–4, doc = bits 5–;
 //!            bit 0 = 0: postings block at offset value >> 1
 //! block    : varint (text count << 1 | has title list), text list, [varint title count, title list]
-//! list     : count × (varint doc-id delta, varint term frequency)
+//! list     : count × (varint (doc-id delta << 1 | tf > 1), [varint tf when > 1])
 //! ```
 //! Titles and sources cover contiguous passage ranges, so a passage's title/source is found by
 //! binary search and the postings of a title expand to a range of passages.
@@ -29,7 +29,7 @@ use std::fmt;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
 /// `Stats::flags`: match keys are stored next to every text and title, and the gram index is
@@ -391,19 +391,23 @@ pub struct Posting {
     pub tf: u32,
 }
 
+/// Entries are `varint(delta << 1 | tf > 1)` followed by `varint(tf)` only when tf > 1: most
+/// grams occur once per passage, so most postings take one byte.
 fn write_entries(out: &mut Vec<u8>, postings: &[Posting]) {
     let mut previous = 0u32;
     for (i, p) in postings.iter().enumerate() {
         let delta = if i == 0 { p.doc } else { p.doc - previous };
-        write_varint(out, u64::from(delta));
-        write_varint(out, u64::from(p.tf));
+        write_varint(out, (u64::from(delta) << 1) | u64::from(p.tf > 1));
+        if p.tf > 1 {
+            write_varint(out, u64::from(p.tf));
+        }
         previous = p.doc;
     }
 }
 
 fn read_entries(bytes: &[u8], pos: &mut usize, count: u64, doc_limit: u32) -> Result<Vec<Posting>> {
-    // Each posting takes at least two bytes: a count beyond that is corruption.
-    if count > (bytes.len().saturating_sub(*pos) / 2) as u64 {
+    // Each posting takes at least one byte: a count beyond that is corruption.
+    if count > bytes.len().saturating_sub(*pos) as u64 {
         return Err(FormatError::OutOfBounds {
             what: "posting count",
         });
@@ -411,16 +415,22 @@ fn read_entries(bytes: &[u8], pos: &mut usize, count: u64, doc_limit: u32) -> Re
     let mut out = Vec::with_capacity(count as usize);
     let mut doc = 0u64;
     for i in 0..count {
-        let delta = read_varint(bytes, pos)?;
+        let head = read_varint(bytes, pos)?;
+        let delta = head >> 1;
         doc = if i == 0 {
             delta
         } else {
             doc.saturating_add(delta)
         };
-        let tf = read_varint(bytes, pos)?;
+        let tf = if head & 1 == 1 {
+            read_varint(bytes, pos)?
+        } else {
+            1
+        };
         if doc >= u64::from(doc_limit)
             || (i > 0 && delta == 0)
             || tf == 0
+            || (head & 1 == 1 && tf < 2)
             || tf > u64::from(u32::MAX)
         {
             return Err(FormatError::OutOfBounds { what: "posting" });
@@ -833,6 +843,37 @@ mod tests {
             read_entries(&out, &mut 0, 1000, 901).is_err(),
             "count beyond the bytes"
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn posting_entries_round_trip(
+            gaps in proptest::collection::vec((1u32..5000, 1u32..70_000), 0..60),
+            first in 0u32..1000,
+        ) {
+            let mut doc = first;
+            let list: Vec<Posting> = gaps
+                .iter()
+                .enumerate()
+                .map(|(i, &(gap, tf))| {
+                    if i > 0 { doc += gap; }
+                    Posting { doc, tf }
+                })
+                .collect();
+            let mut out = Vec::new();
+            write_entries(&mut out, &list);
+            let mut pos = 0;
+            proptest::prop_assert_eq!(read_entries(&out, &mut pos, list.len() as u64, doc + 1).unwrap(), list);
+            proptest::prop_assert_eq!(pos, out.len());
+        }
+
+        #[test]
+        fn varints_round_trip(v in proptest::num::u64::ANY) {
+            let mut out = Vec::new();
+            write_varint(&mut out, v);
+            let mut pos = 0;
+            proptest::prop_assert_eq!(read_varint(&out, &mut pos).unwrap(), v);
+        }
     }
 
     #[test]
