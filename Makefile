@@ -2,6 +2,7 @@
 #   make build   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz -> size table
 #   make serve   build, then serve www/ at http://127.0.0.1:8080
 #   make test    fmt, clippy, cargo test, build, size budget, node API tests, browser e2e tests
+#   make bench   zh-search vs Pagefind vs FlexSearch on the seeds and Tang poems -> bench/RESULTS.md
 #   make clean
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c
@@ -30,7 +31,7 @@ WASM_OPT_FLAGS := -Oz --converge --strip-debug --strip-producers --strip-target-
 SIZE_BUDGET_KB ?= 120
 PORT ?= 8080
 
-.PHONY: build wasm serve test lint fmt-check clippy cargo-test check-size test-node test-e2e clean
+.PHONY: build wasm serve test lint fmt-check clippy cargo-test check-size test-node test-e2e bench clean
 
 build:
 	scripts/ensure-tools.sh build
@@ -69,6 +70,7 @@ fmt-check:
 
 clippy:
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 
 cargo-test:
 	cargo test
@@ -81,6 +83,14 @@ test-node:
 
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
+
+# Installs the peers into bench/node_modules (never the root's), builds every engine per corpus
+# under bench/work/, writes bench/RESULTS.md. BENCH_CORPORA picks a subset.
+BENCH_CORPORA ?= seeds poems-1k poems-10k poems-57k
+bench:
+	scripts/ensure-tools.sh test
+	bench/setup.sh
+	node bench/bench.mjs $(BENCH_CORPORA)
 
 clean:
 	rm -rf $(PKG) $(PKG_TMP) target/size.txt target/e2e

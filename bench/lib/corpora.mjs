@@ -159,5 +159,9 @@ export function poemMapper(docs) {
   };
 }
 
-/** Identity of a poem's content: duplicates in the collection count as the same poem. */
-export const poemKey = (d) => `${squash(d.title)}\u0000${squash(d.text)}`;
+/**
+ * Identity of a poem for the known-item test: its lines. The collection holds the same hymn or
+ * poem more than once under other titles or authors; no engine can tell such copies apart by a
+ * line, so any of them counts as the poem (documents without lines: title + text).
+ */
+export const poemKey = (d) => (d.lines ? squash(d.lines.join('')) : `${squash(d.title)}\u0000${squash(d.text)}`);

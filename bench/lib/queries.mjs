@@ -1,0 +1,90 @@
+// Query sets, all drawn with a fixed-seed PRNG so every run (and every engine) gets the same ones.
+import fs from 'node:fs';
+import { squash } from './corpora.mjs';
+
+/** mulberry32: small, fast, good enough for sampling. Returns floats in [0, 1). */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const pick = (rnd, n) => Math.floor(rnd() * n);
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+const runs = (s, min) => (s.match(HAN_RUN) ?? []).map((r) => [...r]).filter((r) => r.length >= min);
+
+/** tests/queries.tsv: [{ query, markers: [..], kind }] (comment lines start with #). */
+export function readJudgments(file) {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => {
+      const [query, markers, kind] = l.split('\t');
+      return { query, markers: markers.split('|').map((m) => squash(m)).filter(Boolean), kind: (kind ?? '').trim() };
+    });
+}
+
+/**
+ * Known-item queries on poems: a poem, then a 4–7 character run of CJK characters from one of its
+ * lines; one in three converted to simplified script with `toSimplified` (labelled 'simplified'
+ * only when the conversion changed it). Returns [{ query, doc, script }].
+ */
+export function knownItemQueries(docs, n, seed, toSimplified) {
+  const rnd = prng(seed);
+  const out = [];
+  let guard = 0;
+  while (out.length < n && guard++ < n * 100) {
+    const doc = docs[pick(rnd, docs.length)];
+    const lines = (doc.lines ?? doc.text.split('\n')).flatMap((l) => runs(l, 4));
+    if (!lines.length) continue;
+    const run = lines[pick(rnd, lines.length)];
+    const len = Math.min(run.length, 4 + pick(rnd, 4));
+    const start = pick(rnd, run.length - len + 1);
+    let query = run.slice(start, start + len).join('');
+    let script = 'traditional';
+    if (pick(rnd, 3) === 0) {
+      const s = toSimplified(query);
+      if (s !== query) (query = s), (script = 'simplified');
+    }
+    out.push({ query, doc: doc.id, script });
+  }
+  return out;
+}
+
+/**
+ * Substrings for the recall test: 2–6 CJK characters from one line of a random document's text
+ * (never across a line break, the author line or the title). Returns [{ query, doc }].
+ */
+export function substringQueries(docs, n, seed) {
+  const rnd = prng(seed);
+  const out = [];
+  let guard = 0;
+  while (out.length < n && guard++ < n * 100) {
+    const doc = docs[pick(rnd, docs.length)];
+    const rs = doc.text.split('\n').flatMap((l) => runs(squash(l), 2));
+    if (!rs.length) continue;
+    const run = rs[pick(rnd, rs.length)];
+    const len = Math.min(run.length, 2 + pick(rnd, 5));
+    const start = pick(rnd, run.length - len + 1);
+    out.push({ query: run.slice(start, start + len).join(''), doc: doc.id });
+  }
+  return out;
+}
+
+/**
+ * Documents whose title or text (whitespace removed, lower-cased) contains the query (a match
+ * may run across the text's line breaks, not from the title into the text).
+ */
+export function containing(docs, query) {
+  const q = squash(query);
+  const hay = (docs.haystacks ??= docs.map((d) => `${squash(d.title)}\u0001${squash(d.text)}`));
+  const ids = [];
+  for (let i = 0; i < hay.length; i++) if (hay[i].includes(q)) ids.push(docs[i].id);
+  return ids;
+}

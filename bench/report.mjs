@@ -1,0 +1,282 @@
+#!/usr/bin/env node
+// Render bench/RESULTS.md from bench/work/<corpus>/results.json (bench.mjs calls report() at the
+// end of a run; `node bench/report.mjs` re-renders from the last run's files).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+
+const sh = (cmd, args, cwd) => {
+  try {
+    const r = spawnSync(cmd, args, { encoding: 'utf8', cwd, timeout: 30_000 });
+    return (r.stdout || r.stderr || '').trim().split('\n')[0] || '?';
+  } catch {
+    return '?';
+  }
+};
+/** Version of an installed npm package (read from its package.json, whatever its "exports"). */
+const pkgVersion = (name) => {
+  try {
+    return require(`${name}/package.json`).version;
+  } catch {}
+  try {
+    let dir = path.dirname(require.resolve(name));
+    for (; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const f = path.join(dir, 'package.json');
+      if (fs.existsSync(f)) {
+        const j = JSON.parse(fs.readFileSync(f, 'utf8'));
+        if (j.name === name) return j.version;
+      }
+    }
+  } catch {}
+  return '?';
+};
+
+export function environment(root) {
+  const cpu = (fs.readFileSync('/proc/cpuinfo', 'utf8').match(/^model name\s*:\s*(.*)$/m) ?? [])[1] ?? os.cpus()[0]?.model ?? '?';
+  const memKB = Number((fs.readFileSync('/proc/meminfo', 'utf8').match(/^MemTotal:\s+(\d+)/m) ?? [])[1] ?? 0);
+  let debian = '?';
+  try {
+    debian = fs.readFileSync('/etc/debian_version', 'utf8').trim();
+  } catch {}
+  const commit = sh('git', ['rev-parse', '--short', 'HEAD'], root);
+  const dirty = sh('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'build.rs', 'Cargo.toml', 'Cargo.lock', 'www'], root);
+  let pagefind = '?';
+  try {
+    const dir = path.dirname(require.resolve(`@pagefind/${process.platform}-${process.arch}/package.json`));
+    const bin = ['pagefind_extended', 'pagefind'].map((b) => path.join(dir, 'bin', b)).find((f) => fs.existsSync(f));
+    pagefind = `${sh(bin, ['--version'])} (${path.basename(bin)} from npm @pagefind/${process.platform}-${process.arch} ${pkgVersion(`@pagefind/${process.platform}-${process.arch}`)})`;
+  } catch {}
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    machine: {
+      cpu,
+      nproc: os.availableParallelism?.() ?? os.cpus().length,
+      memGiB: (memKB / 2 ** 20).toFixed(1),
+      os: `Debian ${debian}, Linux ${os.release()}`,
+    },
+    versions: {
+      'zh-search': `${commit}${dirty && dirty !== '?' ? ' + uncommitted changes' : ''}`,
+      rustc: sh('rustc', ['--version']),
+      'wasm-bindgen': sh('wasm-bindgen', ['--version']),
+      'wasm-opt': sh(path.join(root, 'node_modules/.bin/wasm-opt'), ['--version']),
+      node: process.version,
+      chromium: sh('/usr/bin/chromium', ['--version']),
+      pagefind,
+      flexsearch: pkgVersion('flexsearch'),
+      'chinese-poetry': pkgVersion('chinese-poetry'),
+      'opencc-js': pkgVersion('opencc-js'),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// formatting
+
+const isNum = (x) => typeof x === 'number' && Number.isFinite(x);
+const f = (x, d = 1) => (isNum(x) ? x.toFixed(d) : '—');
+const ms = (x) => (isNum(x) ? (x < 1 ? x.toFixed(3) : x < 10 ? x.toFixed(2) : x < 100 ? x.toFixed(1) : x.toFixed(0)) : '—');
+const sec = (x) => (isNum(x) ? (x < 10 ? x.toFixed(2) : x.toFixed(1)) : '—');
+const pct = (x) => (isNum(x) ? `${(100 * x).toFixed(1)}%` : '—');
+const kb = (b) => (isNum(b) ? (b >= 10 * 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MB` : `${(b / 1024).toFixed(1)} KB`) : '—');
+const mb = (k) => (isNum(k) && k > 0 ? `${(k / 1024).toFixed(0)} MB` : '—');
+const ratio = (a, b) => {
+  if (!isNum(a) || !isNum(b)) return '—';
+  if (b === 0) return a === 0 ? '1' : '∞';
+  const r = a / b;
+  if (r === 0) return '0';
+  if (r < 0.1) return `1/${(1 / r).toFixed(0)}`; // easier to read than 0.0015
+  return r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2);
+};
+
+function table(header, rows) {
+  const out = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`];
+  for (const r of rows) out.push(`| ${r.join(' | ')} |`);
+  return out.join('\n');
+}
+
+const NAMES = { zh: 'zh-search', pf: 'Pagefind', flex: 'FlexSearch' };
+
+/** One metric row: values per engine (raw numbers), formatter, and ratio zh/peer. */
+function row(label, vals, fmt) {
+  const [z, p, x] = ['zh', 'pf', 'flex'].map((e) => vals[e]);
+  return [label, fmt(z), fmt(p), fmt(x), ratio(z, p), ratio(z, x)];
+}
+
+function corpusSection(r) {
+  const c = r.corpus ?? {};
+  const b = r.browser ?? {};
+  const n = r.node ?? {};
+  const q = r.queries ?? {};
+  const lines = [];
+  lines.push(`### ${r.name}: ${c.docs ?? '?'} ${c.kind === 'poems' ? 'poems' : 'passages'}, ${c.chars ?? '?'} characters`);
+  lines.push('');
+  const rows = [];
+  // quality
+  const quality = (e) => (e === 'pf' ? b.pf : n[e]);
+  if (q.judged) {
+    rows.push(row(`MRR@10, tests/queries.tsv (${q.judged} queries)`, { zh: quality('zh')?.judged?.mrr10, pf: quality('pf')?.judged?.mrr10, flex: quality('flex')?.judged?.mrr10 }, (x) => f(x, 3)));
+    rows.push(row('S@1, tests/queries.tsv', { zh: quality('zh')?.judged?.s1, pf: quality('pf')?.judged?.s1, flex: quality('flex')?.judged?.s1 }, pct));
+  }
+  if (q.known) {
+    const k = (e, sub, m) => (sub ? quality(e)?.known?.[sub]?.[m] : quality(e)?.known?.[m]);
+    const kn = (sub, m) => ({ zh: k('zh', sub, m), pf: k('pf', sub, m), flex: k('flex', sub, m) });
+    const nTrad = q.known - q.knownSimplified;
+    rows.push(row(`Known-item S@1 (${q.known} line fragments)`, kn(null, 's1'), pct));
+    rows.push(row('Known-item S@10', kn(null, 's10'), pct));
+    rows.push(row(`  S@1, traditional queries (${nTrad})`, kn('traditional', 's1'), pct));
+    rows.push(row(`  S@1, simplified queries (${q.knownSimplified})`, kn('simplified', 's1'), pct));
+  }
+  const sub = (e, m) => quality(e)?.substrings?.[m];
+  rows.push(row(`Substring recall (${q.substrings ?? '?'} substrings, 2–6 chars)`, { zh: sub('zh', 'recall'), pf: sub('pf', 'recall'), flex: sub('flex', 'recall') }, pct));
+  rows.push(row('  substrings with every match found', { zh: sub('zh', 'complete'), pf: sub('pf', 'complete'), flex: sub('flex', 'complete') }, pct));
+  // cost
+  const bd = r.build ?? {};
+  // A failed build's partial figures are not comparable: the cell says "failed" (see the note).
+  const buildRow = (label, get, fmt) => {
+    const vals = {};
+    for (const e of ['zh', 'pf', 'flex']) vals[e] = bd[e] && !bd[e].failed ? get(e) : undefined;
+    const cells = row(label, vals, fmt);
+    ['zh', 'pf', 'flex'].forEach((e, i) => {
+      if (bd[e]?.failed) cells[i + 1] = 'failed';
+    });
+    return cells;
+  };
+  rows.push(buildRow('Build time (s)', (e) => bd[e]?.seconds, sec));
+  rows.push(buildRow('Peak build memory (RSS)', (e) => bd[e]?.maxRssKB, mb));
+  rows.push(row('Transfer before first result (gzip -9)', { zh: b.zh?.firstBytes, pf: b.pf?.firstBytes, flex: b.flex?.firstBytes }, kb));
+  rows.push(row('  requests before first result', { zh: b.zh?.firstRequests, pf: b.pf?.firstRequests, flex: b.flex?.firstRequests }, (x) => f(x, 0)));
+  rows.push(row('Navigation → first result (ms)', { zh: b.zh?.firstMs, pf: b.pf?.firstMs, flex: b.flex?.firstMs }, ms));
+  rows.push(row('Query latency in page, median (ms)', { zh: b.zh?.latency?.median, pf: b.pf?.latency?.median, flex: b.flex?.latency?.median }, ms));
+  rows.push(row('Query latency in page, p95 (ms)', { zh: b.zh?.latency?.p95, pf: b.pf?.latency?.p95, flex: b.flex?.latency?.p95 }, ms));
+  rows.push(row('Query latency in Node, median (ms)', { zh: n.zh?.latency?.median, flex: n.flex?.latency?.median }, ms));
+  rows.push(row('Query latency in Node, p95 (ms)', { zh: n.zh?.latency?.p95, flex: n.flex?.latency?.p95 }, ms));
+  const s = r.size ?? {};
+  rows.push(row('Search files on the server, raw', { zh: s.zh?.total?.raw, pf: s.pf?.total?.raw, flex: s.flex?.total?.raw }, kb));
+  rows.push(row('Search files on the server, gzip -9', { zh: s.zh?.total?.gz, pf: s.pf?.total?.gz, flex: s.flex?.total?.gz }, kb));
+  rows.push(row('  files', { zh: s.zh?.total?.files, pf: s.pf?.total?.files, flex: s.flex?.total?.files }, (x) => f(x, 0)));
+  lines.push(table(['', 'zh-search', 'Pagefind', 'FlexSearch', 'zh ÷ Pagefind', 'zh ÷ FlexSearch'], rows));
+  lines.push('');
+  const notes = [];
+  const w = s.zh?.wasm;
+  if (w) notes.push(`zh-search wasm: ${kb(w.raw)} raw, ${kb(w.gz)} gzip -9, ${kb(w.br)} brotli -q ${w.brQuality}.`);
+  const parts = bd.zh?.parts;
+  if (bd.zh?.failed) notes.push(`zh-search build FAILED after ${sec(bd.zh.seconds)} s (peak ${mb(bd.zh.maxRssKB)}); see Problems.`);
+  else if (parts?.cargo) {
+    notes.push(`zh-search build: cargo (build.rs index + crate) ${sec(parts.cargo.seconds)} s / ${mb(parts.cargo.maxRssKB)}` +
+      (parts.pkg ? `, wasm-bindgen + wasm-opt ${sec(parts.pkg.seconds)} s / ${mb(parts.pkg.maxRssKB)}.` : '.'));
+  }
+  if (n.zh?.stats) notes.push(`zh-search index: ${n.zh.stats.passages} passages, ${n.zh.stats.terms} terms, ${kb(n.zh.stats.index_bytes)}; initSync in Node ${ms(n.zh.initMs)} ms.`);
+  if (bd.pf) notes.push(`Pagefind: ${bd.pf.pages} pages, ${bd.pf.words} words indexed${bd.pf.extended ? ' (extended binary)' : ''}.`);
+  if (bd.flex) notes.push(`FlexSearch build = indexing the documents in Node (${sec(bd.flex.seconds)} s; the page does the same at load, in ${ms(b.flex?.indexMs)} ms); memory = that Node process's peak RSS.`);
+  if (b.zh?.first?.length) {
+    notes.push(`First result: median of ${b.zh.first.length} cold loads with ${b.zh.first.map((x) => `\`${x.query}\``).join(', ')}.`);
+  }
+  if (notes.length) lines.push(notes.map((x) => `- ${x}`).join('\n'), '');
+  return lines.join('\n');
+}
+
+function kindTable(r) {
+  const src = { zh: r.node?.zh, pf: r.browser?.pf, flex: r.node?.flex };
+  const kinds = [...new Set(Object.values(src).flatMap((x) => Object.keys(x?.judged?.byKind ?? {})))];
+  if (!kinds.length) return '';
+  const rows = kinds.map((k) => {
+    const v = (e) => src[e]?.judged?.byKind?.[k]?.mrr10;
+    const n = Object.values(src).find((x) => x?.judged?.byKind?.[k])?.judged.byKind[k].n;
+    return row(`${k} (${n})`, { zh: v('zh'), pf: v('pf'), flex: v('flex') }, (x) => f(x, 3));
+  });
+  return `MRR@10 by query kind (${r.name}):\n\n${table(['kind', 'zh-search', 'Pagefind', 'FlexSearch', 'zh ÷ Pagefind', 'zh ÷ FlexSearch'], rows)}\n`;
+}
+
+function growthSection(results) {
+  const poems = ['poems-1k', 'poems-10k', 'poems-57k'].map((n) => results.find((r) => r.name === n));
+  if (poems.filter(Boolean).length < 2) return '';
+  const metrics = [
+    ['Build time (s)', (r, e) => (r?.build?.[e]?.failed ? undefined : r?.build?.[e]?.seconds), sec],
+    ['Peak build memory', (r, e) => (r?.build?.[e]?.failed ? undefined : r?.build?.[e]?.maxRssKB), mb],
+    ['Transfer before first result', (r, e) => r?.browser?.[e]?.firstBytes, kb],
+    ['Navigation → first result (ms)', (r, e) => r?.browser?.[e]?.firstMs, ms],
+    ['Latency in page, p95 (ms)', (r, e) => r?.browser?.[e]?.latency?.p95, ms],
+  ];
+  const rows = [];
+  for (const [label, get, fmt] of metrics) {
+    for (const e of ['zh', 'pf', 'flex']) {
+      const v = poems.map((r) => get(r, e));
+      rows.push([label, NAMES[e], ...v.map(fmt), ratio(v[2], v[0]), ratio(v[2], v[1])]);
+    }
+  }
+  return `## Growth with the corpus (Tang poems)\n\n${table(['measure', 'engine', '1k poems', '10k poems', '57k poems', '57k ÷ 1k', '57k ÷ 10k'], rows)}\n`;
+}
+
+export function report(env, results, native) {
+  const out = [];
+  out.push('# zh-search vs Pagefind vs FlexSearch');
+  out.push('');
+  out.push(`Written by \`make bench\` (bench/bench.mjs) on ${env.date}; the run took ${env.seconds ? `${(env.seconds / 60).toFixed(1)} min` : '?'}.`);
+  out.push('Every figure comes from the same run, on the same documents and the same queries; ratio columns are zh-search ÷ peer');
+  out.push('(above 1 is better for zh-search on quality rows, worse on cost rows; `1/n` means n times smaller).');
+  out.push('');
+  out.push(`**Machine**: ${env.machine.cpu}, ${env.machine.nproc} cores, ${env.machine.memGiB} GiB memory, ${env.machine.os}.`);
+  out.push('');
+  out.push(`**Versions**: ${Object.entries(env.versions).map(([k, v]) => (v.toLowerCase().startsWith(k) ? v : `${k} ${v}`)).join('; ')}.`);
+  out.push('');
+  const nKnown = results.find((r) => r.queries?.known)?.queries.known ?? 200;
+  const lat = results.map((r) => r.browser?.zh?.latency ?? r.browser?.pf?.latency).find(Boolean);
+  const nWarm = lat?.warmup ?? 10;
+  const session = lat?.session ?? 50;
+  out.push(`## How it is measured
+
+- **Documents.** seeds: the passages zh-search cuts \`seeds/*.txt\` into (dumped with \`cargo run --release --example search -- --passages --json\`); each peer gets one document per passage (title + text). Tang poems: npm \`chinese-poetry\`, \`dist/quantangshi/poet.tang.*.json\` (traditional script), the first 1,000 / 10,000 / all 57,607 in file order. zh-search indexes one Markdown file per JSON file (\`## title\`, the author, the lines; long poems become several passages); each peer gets one document per poem (title + author + lines). zh-search hits are mapped back to their poem.
+- **zh-search**: \`ZH_SEARCH_SEEDS=<corpus> cargo build --release --target wasm32-unknown-unknown\`, then the Makefile's wasm-bindgen + wasm-opt recipe (\`bench/build-zh.sh\`); the page uses the \`<zh-search>\` element. **Pagefind**: the npm package's \`pagefind_extended\` binary (Chinese segmentation) over one HTML page per document (\`lang="zh-cn"\`), searched through \`pagefind.js\` without UI: \`search(q)\`, then \`data()\` of the top 10. **FlexSearch**: \`new Index({ encoder: Charset.CJK, context: true })\` over title + text, built in the page from a \`docs.json\` that also supplies the result text.
+- **Quality.** MRR@10 / S@1 on \`tests/queries.tsv\` (a hit is relevant when its title + text, whitespace removed, lower-cased, contains a marker). Known-item: ${nKnown} poems picked with a fixed-seed PRNG, a 4–7 character CJK run of one of their lines as the query, one in three converted to simplified script with opencc-js (t → cn); the poem (or a copy with the same lines: the collection has the same hymn under several titles) must come first (S@1) / in the top 10 (S@10). Substring recall: random 2–6 character CJK runs from random documents; recall = share of the documents containing the run that the engine returns (all results, up to 5,000). Queries are given to each engine as typed.
+- **Cost.** Build: wall time and peak RSS from \`/usr/bin/time -v\` (zh-search: cargo build incl. build.rs's index + wasm-bindgen/wasm-opt, after the dependencies were compiled once; Pagefind: the CLI; FlexSearch: indexing in Node). Transfer: bytes the local server sent (gzip -9 where that is smaller, as a static host would serve them; Pagefind's chunks are already compressed) from navigation until the first result is in the DOM, cold cache, HTML page included. Latency: \`performance.now()\` around one search rendered to data (zh-search \`search(q, {limit: 10})\` with snippets; Pagefind \`search\` + 10 × \`data()\`, index chunks fetched from the local server as needed; FlexSearch \`search\` + the 10 documents), each query timed once, over the judged/known-item queries plus the substrings, in sessions of ${session} queries per page load, each session after ${nWarm} warm-up queries (Pagefind's search slows down as a session loads more index chunks). Node: same queries, one process, after the warm-up.
+`);
+  out.push('## Results per corpus');
+  out.push('');
+  for (const r of results) {
+    out.push(corpusSection(r));
+    const k = kindTable(r);
+    if (k) out.push(k);
+  }
+  const g = growthSection(results);
+  if (g) out.push(g);
+  if (native) {
+    out.push('## Native (cargo bench --bench engine)');
+    out.push('');
+    if (native.summary?.length) out.push('```', ...native.summary, '```');
+    else out.push(`No summary lines${native.error ? `: ${native.error}` : ''}.`);
+    out.push('');
+  }
+  const problems = [];
+  for (const r of results) {
+    for (const e of r.errors ?? []) problems.push(`**${r.name}**: ${e.split('\n').slice(0, 6).join(' ⏎ ').slice(0, 600)}`);
+    for (const [e, b] of Object.entries(r.browser ?? {})) for (const p of b?.problems ?? []) problems.push(`**${r.name}** ${NAMES[e]} page: ${p}`);
+    for (const [e, x] of Object.entries(r.node ?? {})) if (x?.unmapped) problems.push(`**${r.name}** ${NAMES[e]}: ${x.unmapped} hits could not be mapped to a document`);
+  }
+  for (const e of native?.errors ?? []) problems.push(`**cargo bench**: ${e.split('\n')[0]}`);
+  if (env.warmError) problems.push(`**warm-up build** (zh-search's dependencies): ${env.warmError.split('\n').slice(0, 4).join(' ⏎ ').slice(0, 600)}`);
+  out.push('## Problems');
+  out.push('');
+  out.push(problems.length ? problems.map((p) => `- ${p}`).join('\n') : 'None.');
+  out.push('');
+  return out.join('\n');
+}
+
+// Re-render from the last run.
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = path.dirname(BENCH);
+  const order = ['seeds', 'poems-1k', 'poems-10k', 'poems-57k'];
+  const results = order
+    .map((n) => path.join(BENCH, 'work', n, 'results.json'))
+    .filter((p) => fs.existsSync(p))
+    .map((p) => JSON.parse(fs.readFileSync(p, 'utf8')));
+  const env = environment(root);
+  const md = report(env, results, null);
+  fs.writeFileSync(path.join(BENCH, 'RESULTS.md'), md);
+  console.log(md);
+}
