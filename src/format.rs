@@ -338,13 +338,6 @@ impl<'a> FoldTable<'a> {
         self.0.is_empty()
     }
 
-    fn pair(&self, i: usize) -> Option<(u32, u32)> {
-        Some((
-            read_u32_at(self.0, i * 8, "fold").ok()?,
-            read_u32_at(self.0, i * 8 + 4, "fold").ok()?,
-        ))
-    }
-
     /// The simplified form of `c`, if the table has one.
     pub fn get(&self, c: char) -> Option<char> {
         // Traditional characters are all outside ASCII and Latin: most characters of most
@@ -370,14 +363,6 @@ impl<'a> FoldTable<'a> {
             }
         }
         None
-    }
-
-    /// All pairs, for tests and tools.
-    pub fn pairs(&self) -> impl Iterator<Item = (char, char)> + '_ {
-        (0..self.len()).filter_map(|i| {
-            let (a, b) = self.pair(i)?;
-            Some((char::from_u32(a)?, char::from_u32(b)?))
-        })
     }
 }
 

@@ -198,11 +198,6 @@ impl Key {
     pub fn find_all(&self, needle: &str) -> Vec<(usize, usize)> {
         find_all(&self.text, needle)
     }
-
-    /// Number of characters in the key (what BM25 uses as document length).
-    pub fn char_len(&self) -> usize {
-        self.folded_starts.len()
-    }
 }
 
 /// Every non-overlapping occurrence of `needle` in the match key `key` (both folded), as byte

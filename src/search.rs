@@ -335,16 +335,13 @@ impl<'a> Engine<'a> {
         cache: &'c mut KeyCache,
         passage: u32,
     ) -> Result<&'c str, FormatError> {
-        if self.index.has_keys() {
-            return self.index.passage_key(passage);
-        }
-        if let std::collections::hash_map::Entry::Vacant(slot) = cache.texts.entry(passage) {
-            slot.insert(fold_text(
-                self.index.passage_text(passage)?,
-                &self.index.fold,
-            ));
-        }
-        Ok(cache.texts.get(&passage).map_or("", String::as_str))
+        let index = &self.index;
+        self.cached_key(
+            &mut cache.texts,
+            passage,
+            |p| index.passage_key(p),
+            |p| index.passage_text(p),
+        )
     }
 
     /// The match key of a title, like [`Self::text_key`].
@@ -353,13 +350,30 @@ impl<'a> Engine<'a> {
         cache: &'c mut KeyCache,
         title: u32,
     ) -> Result<&'c str, FormatError> {
+        let index = &self.index;
+        self.cached_key(
+            &mut cache.titles,
+            title,
+            |t| index.title_key(t),
+            |t| index.title_text(t),
+        )
+    }
+
+    /// `stored(id)` when the index stores keys, else `original(id)` folded once into `cache`.
+    fn cached_key<'c>(
+        &'c self,
+        cache: &'c mut HashMap<u32, String>,
+        id: u32,
+        stored: impl Fn(u32) -> Result<&'a str, FormatError>,
+        original: impl Fn(u32) -> Result<&'a str, FormatError>,
+    ) -> Result<&'c str, FormatError> {
         if self.index.has_keys() {
-            return self.index.title_key(title);
+            return stored(id);
         }
-        if let std::collections::hash_map::Entry::Vacant(slot) = cache.titles.entry(title) {
-            slot.insert(fold_text(self.index.title_text(title)?, &self.index.fold));
+        if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(id) {
+            slot.insert(fold_text(original(id)?, &self.index.fold));
         }
-        Ok(cache.titles.get(&title).map_or("", String::as_str))
+        Ok(cache.get(&id).map_or("", String::as_str))
     }
 
     /// Scan mode: every passage and title key is searched for the term.
@@ -534,7 +548,7 @@ impl<'a> Engine<'a> {
         let total = scored.len();
         let mut hits = Vec::new();
         for s in scored.iter().skip(options.offset).take(options.limit) {
-            hits.push(self.hit(s, &highlight_terms)?);
+            hits.push(self.hit(s, &highlight_terms, &mut cache)?);
         }
         Ok(SearchResults {
             total,
@@ -654,7 +668,12 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
-    fn hit(&self, scored: &Scored, needles: &[String]) -> Result<Hit, FormatError> {
+    fn hit(
+        &self,
+        scored: &Scored,
+        needles: &[String],
+        cache: &mut KeyCache,
+    ) -> Result<Hit, FormatError> {
         let p = scored.passage;
         let text = self.index.passage_text(p)?;
         let title_id = self.index.title_of(p)?;
@@ -671,9 +690,9 @@ impl<'a> Engine<'a> {
             spans
         };
         let text_spans = spans_in(&match_key(text, &self.index.fold));
-        // Most titles contain none of the needles: fold them only when one is there.
-        let title_key = fold_text(title, &self.index.fold);
-        let title_spans = if needles.iter().any(|n| !find_all(&title_key, n).is_empty()) {
+        // Most titles contain none of the needles: map them back only when one is there.
+        let title_key = self.title_key(cache, title_id)?;
+        let title_spans = if needles.iter().any(|n| !find_all(title_key, n).is_empty()) {
             spans_in(&match_key(title, &self.index.fold))
         } else {
             Vec::new()

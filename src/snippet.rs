@@ -37,12 +37,6 @@ pub fn push_escaped(out: &mut String, c: char) {
     }
 }
 
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    text.chars().for_each(|c| push_escaped(&mut out, c));
-    out
-}
-
 /// Sorts spans and merges overlapping or touching ones (keeping the first term id).
 pub fn merge_spans(mut spans: Vec<Span>) -> Vec<Span> {
     spans.retain(|s| s.end > s.start);
