@@ -11,7 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{
-    encode_index, FoldTable, IndexParts, Posting, PostingsBlock, Stats, FLAG_KEYS,
+    encode_index, FoldTable, IndexParts, Posting, PostingsBlock, Stats, FLAG_SCAN,
 };
 use crate::normalize::{fold_case, fold_width, is_cjk, match_key};
 use crate::passage::{cut_document, Section, TextKind};
@@ -24,7 +24,7 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 pub enum Layout {
     /// [`Layout::Scan`] up to [`SCAN_MODE_MAX_KEY_BYTES`] of match keys, [`Layout::Grams`] above.
     Auto,
-    /// Match keys stored next to the texts, no gram index (`format::FLAG_KEYS`).
+    /// No gram index: queries scan the texts (`format::FLAG_SCAN`).
     Scan,
     /// Gram postings, texts only.
     Grams,
@@ -55,8 +55,9 @@ pub type DiscoveredWord = (String, bool);
 pub const MIN_NEW_WORD_COUNT: u64 = 2;
 
 /// Corpora whose match keys total at most this many bytes are built in scan mode
-/// (`format::FLAG_KEYS`): keys stored, no gram index. Scanning this much text takes tens of
-/// microseconds, and the gram index would be most of the module.
+/// (`format::FLAG_SCAN`): no gram index; the engine folds the texts once, at its first search,
+/// and scans them. Folding and scanning this much text takes well under a millisecond, and
+/// the gram index would be most of the module.
 pub const SCAN_MODE_MAX_KEY_BYTES: usize = 128 * 1024;
 /// File extensions that are indexed.
 pub const EXTENSIONS: [&str; 2] = ["txt", "md"];
@@ -402,7 +403,6 @@ pub fn build_index(
             .expect("keys are sorted and unique (BTreeMap)");
     }
 
-    // Texts with their keys right behind them (scan mode), so gzip finds the repeats.
     let mut blob = Vec::new();
     let mut push_strings = |strings: &mut dyn Iterator<Item = &str>| {
         let mut offsets = vec![blob.len() as u32];
@@ -412,19 +412,8 @@ pub fn build_index(
         }
         offsets
     };
-    let key = |k: &String| if scan_mode { k.clone() } else { String::new() };
-    let passage_strings: Vec<String> = passages
-        .iter()
-        .zip(&text_keys)
-        .flat_map(|(t, k)| [t.clone(), key(k)])
-        .collect();
-    let title_strings: Vec<String> = titles
-        .iter()
-        .zip(&title_keys)
-        .flat_map(|(t, k)| [t.0.clone(), key(k)])
-        .collect();
-    let passage_offsets = push_strings(&mut passage_strings.iter().map(String::as_str));
-    let title_offsets = push_strings(&mut title_strings.iter().map(String::as_str));
+    let passage_offsets = push_strings(&mut passages.iter().map(String::as_str));
+    let title_offsets = push_strings(&mut titles.iter().map(|t| t.0.as_str()));
     let source_offsets = push_strings(&mut sources.iter().map(|s| s.0.as_str()));
 
     let mean = |lens: &mut dyn Iterator<Item = usize>, n: usize| {
@@ -450,7 +439,7 @@ pub fn build_index(
         ),
         word_freq_total: vocab.values().sum::<u64>().max(1),
         max_word_chars: MAX_WORD_CHARS as u32,
-        flags: if scan_mode { FLAG_KEYS } else { 0 },
+        flags: if scan_mode { FLAG_SCAN } else { 0 },
     };
     encode_index(&IndexParts {
         stats,

@@ -10,9 +10,9 @@
 //! ```text
 //! header   : MAGIC (8 bytes) | VERSION u32 | section count u32
 //!            | count × (kind u32, offset u32, len u32, checksum u32)
-//! sections : Stats, Blob (UTF-8 strings), PassageOffsets (2n+1 × u32 into Blob: text i is
-//!            [o[2i], o[2i+1]), its stored match key [o[2i+1], o[2i+2]), empty unless FLAG_KEYS),
-//!            TitleFirst (first passage of each title, u32), TitleOffsets (2t+1 × u32, likewise),
+//! sections : Stats, Blob (UTF-8 strings), PassageOffsets (n+1 × u32 into Blob: text i is
+//!            [o[i], o[i+1])), TitleFirst (first passage of each title, u32),
+//!            TitleOffsets (t+1 × u32, likewise),
 //!            SourceFirst, SourceOffsets (s+1 × u32),
 //!            GramFst (fst::Map gram → `GramValue`), Postings (varint blocks),
 //!            WordFst (fst::Map word → vocabulary frequency), Fold (sorted (u32, u32) char pairs)
@@ -29,13 +29,13 @@ use std::fmt;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
-/// `Stats::flags`: match keys are stored next to every text and title, and the gram index is
-/// empty: queries scan the keys (small corpora, where a scan is faster than the gram index is
-/// large; the key right after its text costs gzip almost nothing).
-pub const FLAG_KEYS: u32 = 1;
+/// `Stats::flags`: the gram index is empty and queries scan the texts instead: the engine folds
+/// every text and title into one match-key string at its first search (small corpora, where a
+/// scan takes microseconds and a gram index would be most of the module).
+pub const FLAG_SCAN: u32 = 1;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
@@ -248,7 +248,7 @@ pub struct Stats {
     pub word_freq_total: u64,
     /// Longest vocabulary word, in chars (bounds the segmenter's look-ahead).
     pub max_word_chars: u32,
-    /// Layout options ([`FLAG_KEYS`]).
+    /// Layout options ([`FLAG_SCAN`]).
     pub flags: u32,
 }
 
@@ -625,9 +625,9 @@ impl<'a> IndexView<'a> {
             titles_checked: Utf8Checked::new(0),
         };
         let s = view.stats;
-        let consistent = view.passage_offsets.len() == 2 * s.passages as usize + 1
+        let consistent = view.passage_offsets.len() == s.passages as usize + 1
             && view.title_first.len() == s.titles as usize
-            && view.title_offsets.len() == 2 * s.titles as usize + 1
+            && view.title_offsets.len() == s.titles as usize + 1
             && view.source_first.len() == s.sources as usize
             && view.source_offsets.len() == s.sources as usize + 1
             && (s.passages == 0
@@ -666,28 +666,14 @@ impl<'a> IndexView<'a> {
 
     /// The original text of a passage.
     pub fn passage_text(&self, passage: u32) -> Result<&'a str> {
-        let i = 2 * passage as usize;
+        let i = passage as usize;
         self.passages_checked
             .str(i, self.blob_bytes(&self.passage_offsets, i)?)
     }
 
-    /// Whether match keys are stored (see [`FLAG_KEYS`]).
-    pub fn has_keys(&self) -> bool {
-        self.stats.flags & FLAG_KEYS != 0
-    }
-
-    /// The stored match key of a passage (empty without [`FLAG_KEYS`]).
-    pub fn passage_key(&self, passage: u32) -> Result<&'a str> {
-        let i = 2 * passage as usize + 1;
-        self.passages_checked
-            .str(i, self.blob_bytes(&self.passage_offsets, i)?)
-    }
-
-    /// The stored match key of a title (empty without [`FLAG_KEYS`]).
-    pub fn title_key(&self, title: u32) -> Result<&'a str> {
-        let i = 2 * title as usize + 1;
-        self.titles_checked
-            .str(i, self.blob_bytes(&self.title_offsets, i)?)
+    /// Whether queries scan the texts instead of a gram index (see [`FLAG_SCAN`]).
+    pub fn is_scan(&self) -> bool {
+        self.stats.flags & FLAG_SCAN != 0
     }
 
     /// The title id of a passage.
@@ -704,7 +690,7 @@ impl<'a> IndexView<'a> {
     }
 
     pub fn title_text(&self, title: u32) -> Result<&'a str> {
-        let i = 2 * title as usize;
+        let i = title as usize;
         self.titles_checked
             .str(i, self.blob_bytes(&self.title_offsets, i)?)
     }

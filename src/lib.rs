@@ -38,3 +38,9 @@ pub static INDEX_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/index.
 pub fn embedded_engine() -> Result<search::Engine<'static>, format::FormatError> {
     search::Engine::open(INDEX_BYTES)
 }
+
+/// Talc instead of std's dlmalloc in the module: 3.8 KB less gzip (measured with
+/// `make build`), and no slower on the search path.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -269,6 +269,40 @@ pub fn match_key(original: &str, table: &FoldTable<'_>) -> Key {
     key
 }
 
+/// [`match_key`] of `original` when its folded text `key` (= [`fold_text`]`(original)`) is
+/// already known: maps the key back by walking both strings in step, without folding again.
+/// Folding never changes a character's [`CharClass`] (width, case and script folds keep
+/// letters letters and CJK CJK), so the same characters are dropped and the same spaces kept;
+/// `tests::key_from_folded_equals_match_key` checks it. A `key` that is not the folded text
+/// gives a shorter map, never a panic.
+pub fn key_from_folded(original: &str, key: &str) -> Key {
+    let mut out = Key {
+        text: String::with_capacity(key.len()),
+        folded_starts: Vec::with_capacity(key.len() / 2),
+        original_spans: Vec::with_capacity(key.len() / 2),
+    };
+    let mut folded = key.chars().peekable();
+    for (pos, c) in original.char_indices() {
+        let Some(&next) = folded.peek() else {
+            break;
+        };
+        let span = (pos as u32, (pos + c.len_utf8()) as u32);
+        let kept = if char_class(c) == CharClass::Space {
+            // A kept space stands for the first whitespace between two words.
+            next == ' ' && c.is_whitespace()
+        } else {
+            true
+        };
+        if kept {
+            out.folded_starts.push(out.text.len() as u32);
+            out.original_spans.push(span);
+            out.text.push(next);
+            folded.next();
+        }
+    }
+    out
+}
+
 /// The folded key text alone (no offset map), for index building and query terms.
 pub fn fold_text(original: &str, table: &FoldTable<'_>) -> String {
     match_key(original, table).text
@@ -342,6 +376,18 @@ mod tests {
         ];
         for (input, expected) in cases {
             assert_eq!(repair_number_gaps(input), expected, "input {input:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn key_from_folded_equals_match_key(original in "[a-zA-Z0-9 \\t\\n\u{3000}\u{200B}ＡＢｃ１２，。國國家碳计量中心 .-]{0,40}") {
+            let (_, table) = table();
+            let key = match_key(&original, &table);
+            let fast = key_from_folded(&original, &key.text);
+            proptest::prop_assert_eq!(&fast.text, &key.text);
+            proptest::prop_assert_eq!(&fast.folded_starts, &key.folded_starts);
+            proptest::prop_assert_eq!(&fast.original_spans, &key.original_spans);
         }
     }
 

@@ -8,11 +8,12 @@
 //! words (`rank` explains the ordering) and says so in [`SearchResults::partial`].
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
 use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
-use crate::normalize::{find_all, fold_text, match_key, Key};
+use crate::normalize::{find_all, fold_text, key_from_folded, match_key, Key};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
 use crate::snippet::{snippet_html, utf16_ranges, Span};
@@ -163,11 +164,65 @@ struct Scored {
     score: f32,
 }
 
-/// Match keys folded during one search (indexes without stored keys).
+/// Match keys folded during one search (gram layout: only the candidates' texts are folded).
 #[derive(Default)]
 struct KeyCache {
     texts: HashMap<u32, String>,
     titles: HashMap<u32, String>,
+}
+
+/// Scan layout: every passage text and title folded once, at the first search, into one string
+/// each, so a term is one substring search over the corpus instead of one per passage.
+struct ScanKeys {
+    /// Passage keys, each followed by [`ScanKeys::SEPARATOR`].
+    texts: String,
+    /// Where each passage key starts in `texts`, plus `texts.len()` at the end.
+    text_starts: Vec<u32>,
+    titles: String,
+    title_starts: Vec<u32>,
+}
+
+impl ScanKeys {
+    /// Ends every key. Match keys and query terms never contain whitespace (folding drops it),
+    /// so no match spans two keys, and it is a word boundary for Latin word-start matching.
+    const SEPARATOR: char = '\n';
+
+    fn build(
+        count: u32,
+        original: impl Fn(u32) -> Result<String, FormatError>,
+    ) -> Result<(String, Vec<u32>), FormatError> {
+        let mut keys = String::new();
+        let mut starts = Vec::with_capacity(count as usize + 1);
+        for id in 0..count {
+            starts.push(keys.len() as u32);
+            keys.push_str(&original(id)?);
+            keys.push(Self::SEPARATOR);
+        }
+        starts.push(keys.len() as u32);
+        Ok((keys, starts))
+    }
+
+    /// The key of entry `id` (without its separator).
+    fn key<'k>(keys: &'k str, starts: &[u32], id: u32) -> &'k str {
+        let (start, end) = (
+            starts[id as usize] as usize,
+            starts[id as usize + 1] as usize,
+        );
+        &keys[start..end - Self::SEPARATOR.len_utf8()]
+    }
+
+    /// Occurrences of `needle` per entry: `(id, count)` sorted by id.
+    fn count(keys: &str, starts: &[u32], needle: &str) -> Vec<Posting> {
+        let mut out: Vec<Posting> = Vec::new();
+        for (at, _) in find_all(keys, needle) {
+            let id = starts.partition_point(|&s| s as usize <= at) as u32 - 1;
+            match out.last_mut() {
+                Some(last) if last.doc == id => last.tf += 1,
+                _ => out.push(Posting { doc: id, tf: 1 }),
+            }
+        }
+        out
+    }
 }
 
 /// The index's vocabulary, read through the word fst (for the shared segmenter).
@@ -237,13 +292,37 @@ fn union(lists: Vec<Vec<Posting>>) -> Vec<Posting> {
 /// The engine: a thin layer of logic over an [`IndexView`].
 pub struct Engine<'a> {
     pub index: IndexView<'a>,
+    /// Scan layout only: the folded texts, built by the first search.
+    scan_keys: OnceLock<Result<ScanKeys, FormatError>>,
 }
 
 impl<'a> Engine<'a> {
     pub fn open(bytes: &'a [u8]) -> Result<Engine<'a>, FormatError> {
         Ok(Engine {
             index: IndexView::open(bytes)?,
+            scan_keys: OnceLock::new(),
         })
+    }
+
+    /// The scan layout's folded texts (folded on first use; O(corpus) once).
+    fn scan_keys(&self) -> Result<&ScanKeys, FormatError> {
+        let index = &self.index;
+        let fold = |text: Result<&str, FormatError>| text.map(|t| fold_text(t, &index.fold));
+        self.scan_keys
+            .get_or_init(|| {
+                let (texts, text_starts) =
+                    ScanKeys::build(index.stats.passages, |p| fold(index.passage_text(p)))?;
+                let (titles, title_starts) =
+                    ScanKeys::build(index.stats.titles, |t| fold(index.title_text(t)))?;
+                Ok(ScanKeys {
+                    texts,
+                    text_starts,
+                    titles,
+                    title_starts,
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     pub fn stats(&self) -> IndexStats {
@@ -329,19 +408,17 @@ impl<'a> Engine<'a> {
         }
     }
 
-    /// The match key of a passage: stored in the index, or folded once per search.
+    /// The match key of a passage: from the scan keys, or folded once per search.
     fn text_key<'c>(
         &'c self,
         cache: &'c mut KeyCache,
         passage: u32,
     ) -> Result<&'c str, FormatError> {
-        let index = &self.index;
-        self.cached_key(
-            &mut cache.texts,
-            passage,
-            |p| index.passage_key(p),
-            |p| index.passage_text(p),
-        )
+        if self.index.is_scan() {
+            let keys = self.scan_keys()?;
+            return Ok(ScanKeys::key(&keys.texts, &keys.text_starts, passage));
+        }
+        self.cached_key(&mut cache.texts, passage, self.index.passage_text(passage))
     }
 
     /// The match key of a title, like [`Self::text_key`].
@@ -350,66 +427,47 @@ impl<'a> Engine<'a> {
         cache: &'c mut KeyCache,
         title: u32,
     ) -> Result<&'c str, FormatError> {
-        let index = &self.index;
-        self.cached_key(
-            &mut cache.titles,
-            title,
-            |t| index.title_key(t),
-            |t| index.title_text(t),
-        )
+        if self.index.is_scan() {
+            let keys = self.scan_keys()?;
+            return Ok(ScanKeys::key(&keys.titles, &keys.title_starts, title));
+        }
+        self.cached_key(&mut cache.titles, title, self.index.title_text(title))
     }
 
-    /// `stored(id)` when the index stores keys, else `original(id)` folded once into `cache`.
+    /// `original` folded once into `cache` under `id`.
     fn cached_key<'c>(
         &'c self,
         cache: &'c mut HashMap<u32, String>,
         id: u32,
-        stored: impl Fn(u32) -> Result<&'a str, FormatError>,
-        original: impl Fn(u32) -> Result<&'a str, FormatError>,
+        original: Result<&'a str, FormatError>,
     ) -> Result<&'c str, FormatError> {
-        if self.index.has_keys() {
-            return stored(id);
-        }
         if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(id) {
-            slot.insert(fold_text(original(id)?, &self.index.fold));
+            slot.insert(fold_text(original?, &self.index.fold));
         }
         Ok(cache.get(&id).map_or("", String::as_str))
     }
 
-    /// Scan mode: every passage and title key is searched for the term.
-    fn scan_matches(&self, term: &Term) -> Result<Vec<TermMatch>, FormatError> {
-        let mut out = Vec::new();
-        for title in 0..self.index.stats.titles {
-            let tf_title = find_all(self.index.title_key(title)?, &term.key).len() as u32;
-            let (first, end) = self.index.title_passages(title)?;
-            for passage in first..end {
-                let tf_text = find_all(self.index.passage_key(passage)?, &term.key).len() as u32;
-                if tf_text > 0 || tf_title > 0 {
-                    out.push(TermMatch {
-                        passage,
-                        tf_text,
-                        tf_title,
-                    });
-                }
-            }
-        }
-        Ok(out)
+    /// Scan layout: the term's occurrences in every text and title, one search each.
+    fn scan_postings(&self, term: &Term) -> Result<(Vec<Posting>, Vec<Posting>), FormatError> {
+        let keys = self.scan_keys()?;
+        Ok((
+            ScanKeys::count(&keys.texts, &keys.text_starts, &term.key),
+            ScanKeys::count(&keys.titles, &keys.title_starts, &term.key),
+        ))
     }
 
-    /// Every passage containing `term` (in its text or title), sorted by passage.
-    fn term_matches(
+    /// Gram layout: the term's texts and titles from its grams' postings, verified against the
+    /// folded text unless the term is a single gram.
+    fn gram_term_postings(
         &self,
         term: &Term,
         cache: &mut KeyCache,
-    ) -> Result<Vec<TermMatch>, FormatError> {
-        if self.index.has_keys() {
-            return self.scan_matches(term);
-        }
+    ) -> Result<(Vec<Posting>, Vec<Posting>), FormatError> {
         let mut blocks = Vec::with_capacity(term.grams.len());
         for gram in &term.grams {
             let block = self.gram_postings(gram)?;
             if block.text.is_empty() && block.title.is_empty() {
-                return Ok(Vec::new());
+                return Ok((Vec::new(), Vec::new()));
             }
             blocks.push(block);
         }
@@ -439,6 +497,20 @@ impl<'a> Engine<'a> {
             }
             titles = verified;
         }
+        Ok((texts, titles))
+    }
+
+    /// Every passage containing `term` (in its text or title), sorted by passage.
+    fn term_matches(
+        &self,
+        term: &Term,
+        cache: &mut KeyCache,
+    ) -> Result<Vec<TermMatch>, FormatError> {
+        let (texts, titles) = if self.index.is_scan() {
+            self.scan_postings(term)?
+        } else {
+            self.gram_term_postings(term, cache)?
+        };
         let mut by_passage: Vec<TermMatch> = texts
             .iter()
             .map(|p| TermMatch {
@@ -689,11 +761,11 @@ impl<'a> Engine<'a> {
             }
             spans
         };
-        let text_spans = spans_in(&match_key(text, &self.index.fold));
+        let text_spans = spans_in(&key_from_folded(text, self.text_key(cache, p)?));
         // Most titles contain none of the needles: map them back only when one is there.
         let title_key = self.title_key(cache, title_id)?;
         let title_spans = if needles.iter().any(|n| !find_all(title_key, n).is_empty()) {
-            spans_in(&match_key(title, &self.index.fold))
+            spans_in(&key_from_folded(title, title_key))
         } else {
             Vec::new()
         };

@@ -65,7 +65,7 @@ fn encoder_output_matches_the_golden_files() {
         );
         // The golden file still opens and answers.
         let engine = Engine::open(&golden).unwrap();
-        assert_eq!(engine.index.has_keys(), layout == Layout::Scan);
+        assert_eq!(engine.index.is_scan(), layout == Layout::Scan);
         assert_eq!(
             engine
                 .search("光岳楼", SearchOptions::default())

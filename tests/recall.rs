@@ -178,7 +178,7 @@ fn both_layouts_give_identical_results() {
     // snippets must agree exactly.
     let engines = common::engines();
     let (a, b) = (&engines[0].1, &engines[1].1);
-    assert_ne!(a.index.has_keys(), b.index.has_keys());
+    assert_ne!(a.index.is_scan(), b.index.is_scan());
     let tsv =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/queries.tsv")).unwrap();
     let mut queries: Vec<String> = tsv

@@ -37,7 +37,7 @@ pub fn seeds_engine(layout: Layout) -> Engine<'static> {
 /// property is checked on both matching paths.
 pub fn engines() -> Vec<(&'static str, Engine<'static>)> {
     let embedded = zh_search::embedded_engine().unwrap();
-    let other = if embedded.index.has_keys() {
+    let other = if embedded.index.is_scan() {
         Layout::Grams
     } else {
         Layout::Scan
