@@ -76,6 +76,7 @@ fn main() {
         &corpus.docs,
         &mut discover,
         &build_support::to_simplified,
+        &build_support::pinyin_reading,
         layout,
     );
     let out =

@@ -26,6 +26,7 @@ fn main() {
         &corpus.docs,
         &mut build_support::jieba_discoverer(),
         &build_support::to_simplified,
+        &build_support::pinyin_reading,
         zh_search::builder::Layout::from_env_value(
             std::env::var("ZH_SEARCH_LAYOUT").ok().as_deref(),
         )

@@ -24,3 +24,15 @@ pub fn to_simplified(c: char) -> Option<char> {
         _ => None,
     }
 }
+
+/// The toneless pinyin of a word or character (`"yin hang"` for 银行: word readings first, so
+/// polyphones get the reading the word has), from pinyin-converter's built-in dictionary
+/// (mozillazg/pinyin-data plus its phrase list); `ü` is written `v`. `None` when it has none.
+pub fn pinyin_reading(text: &str) -> Option<String> {
+    let reading = pinyin::Converter::new(text).without_tone().to_string();
+    let valid = !reading.is_empty()
+        && reading
+            .split(' ')
+            .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase()));
+    valid.then_some(reading)
+}

@@ -6,14 +6,14 @@
 //! crate never links it) and writes one index with `format::encode_index`. The vocabulary and
 //! its frequencies are all the query side needs to segment exactly as jieba's words suggest.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{
     encode_index, FoldTable, IndexParts, Posting, PostingsBlock, Stats, FLAG_SCAN,
 };
-use crate::normalize::{fold_case, fold_width, is_cjk, match_key};
+use crate::normalize::{fold_case, fold_width, is_cjk, is_han, match_key};
 use crate::passage::{cut_document, Section, TextKind};
 use crate::tokenize::{index_grams, MAX_WORD_CHARS};
 
@@ -343,11 +343,14 @@ pub fn build_vocabulary(
 ///
 /// `discover_words` returns the words of a folded text (jieba `cut_for_search`), each marked
 /// whether the dictionary knows it;
-/// `to_simplified` maps a traditional character to its simplified form.
+/// `to_simplified` maps a traditional character to its simplified form;
+/// `reading` gives the toneless pinyin of a word or character (`"yin hang"`), see
+/// [`pinyin_entries`].
 pub fn build_index(
     docs: &[SourceDoc],
     discover_words: &mut dyn FnMut(&str) -> Vec<DiscoveredWord>,
     to_simplified: &dyn Fn(char) -> Option<char>,
+    reading: &dyn Fn(&str) -> Option<String>,
     layout: Layout,
 ) -> Vec<u8> {
     let Prepared {
@@ -363,6 +366,11 @@ pub fn build_index(
         discover_words,
     );
 
+    let pinyin = pinyin_entries(
+        &text_keys.iter().chain(&title_keys).collect::<Vec<_>>(),
+        &vocab,
+        reading,
+    );
     let key_bytes: usize = text_keys.iter().chain(&title_keys).map(String::len).sum();
     let scan_mode = match layout {
         Layout::Auto => key_bytes <= SCAN_MODE_MAX_KEY_BYTES,
@@ -457,5 +465,64 @@ pub fn build_index(
             .into_inner()
             .expect("writing to memory cannot fail"),
         fold,
+        pinyin_fst: fst::Set::from_iter(&pinyin)
+            .expect("keys are sorted and unique (BTreeSet)")
+            .into_fst()
+            .into_inner(),
     })
+}
+
+/// The pinyin table (`format`'s PinyinFst): every Han character of the match keys under its
+/// usual toneless reading (`tan\0碳`), every vocabulary word whose reading is not its
+/// characters' usual readings strung together (`~yin hang\0银行`: 行 is usually xing), and for
+/// each such word the characters it reads otherwise (`^行\0银行`). Queries match a pinyin
+/// syllable against the characters' readings except inside those words, and a run of syllables
+/// also against the words, so a polyphone is found under the reading it has in the word.
+pub fn pinyin_entries(
+    keys: &[&String],
+    vocab: &BTreeMap<String, u64>,
+    reading: &dyn Fn(&str) -> Option<String>,
+) -> BTreeSet<Vec<u8>> {
+    let entry = |reading: &str, text: &str| {
+        let mut e = reading.as_bytes().to_vec();
+        e.push(0);
+        e.extend_from_slice(text.as_bytes());
+        e
+    };
+    let mut usual: BTreeMap<char, String> = BTreeMap::new();
+    for c in keys.iter().flat_map(|k| k.chars()).filter(|&c| is_han(c)) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = usual.entry(c) {
+            if let Some(r) = reading(c.encode_utf8(&mut [0; 4])).filter(|r| !r.contains(' ')) {
+                slot.insert(r);
+            }
+        }
+    }
+    let mut out: BTreeSet<Vec<u8>> = usual
+        .iter()
+        .map(|(c, r)| entry(r, &c.to_string()))
+        .collect();
+    for word in vocab.keys() {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < 2 || !chars.iter().all(|&c| is_han(c)) {
+            continue;
+        }
+        let Some(said) = reading(word) else { continue };
+        let strung: Option<Vec<&str>> = chars
+            .iter()
+            .map(|c| usual.get(c).map(String::as_str))
+            .collect();
+        let fits = said.split(' ').count() == chars.len();
+        let Some(strung) = strung.filter(|s| fits && s.join(" ") != said) else {
+            continue;
+        };
+        out.insert(entry(&format!("~{said}"), word));
+        // The characters read otherwise in this word: a query for their usual reading must
+        // not match them here (`xing` does not find the 行 of 银行).
+        for ((c, usual), in_word) in chars.iter().zip(&strung).zip(said.split(' ')) {
+            if *usual != in_word {
+                out.insert(entry(&format!("^{c}"), word));
+            }
+        }
+    }
+    out
 }

@@ -15,11 +15,16 @@
 //!            TitleOffsets (t+1 × u32, likewise),
 //!            SourceFirst, SourceOffsets (s+1 × u32),
 //!            GramFst (fst::Map gram → `GramValue`), Postings (varint blocks),
-//!            WordFst (fst::Map word → vocabulary frequency), Fold (sorted (u32, u32) char pairs)
+//!            WordFst (fst::Map word → vocabulary frequency), Fold (sorted (u32, u32) char pairs),
+//!            PinyinFst (fst::Set of pinyin entries, see below)
 //! gram     : value bit 0 = 1: inline single text posting, tf = bits 1–4, doc = bits 5–;
 //!            bit 0 = 0: postings block at offset value >> 1
 //! block    : varint (text count << 1 | has title list), text list, [varint title count, title list]
 //! list     : count × (varint (doc-id delta << 1 | tf > 1), [varint tf when > 1])
+//! pinyin   : `reading \0 character` for every CJK character of the corpus under its usual toneless
+//!            reading (`tan\0碳`), and `~syllable syllable…\0word` for every vocabulary word whose
+//!            reading differs from its characters' usual ones (`~yin hang\0银行`), with
+//!            `^character\0word` for each character read otherwise in such a word (`^行\0银行`)
 //! ```
 //! Titles and sources cover contiguous passage ranges, so a passage's title/source is found by
 //! binary search and the postings of a title expand to a range of passages.
@@ -29,7 +34,7 @@ use std::fmt;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
 /// `Stats::flags`: the gram index is empty and queries scan the texts instead: the engine folds
@@ -51,6 +56,7 @@ pub enum SectionKind {
     WordFst = 9,
     Postings = 10,
     Fold = 11,
+    PinyinFst = 12,
 }
 
 /// Why an index could not be opened or read.
@@ -479,6 +485,7 @@ pub struct IndexParts {
     pub postings: Vec<u8>,
     pub word_fst: Vec<u8>,
     pub fold: Vec<u8>,
+    pub pinyin_fst: Vec<u8>,
 }
 
 /// Serialises an index. Sections are 4-byte aligned.
@@ -503,6 +510,7 @@ pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
         (SectionKind::Postings, parts.postings.clone()),
         (SectionKind::WordFst, parts.word_fst.clone()),
         (SectionKind::Fold, parts.fold.clone()),
+        (SectionKind::PinyinFst, parts.pinyin_fst.clone()),
     ];
     let header_len = 8 + 4 + 4 + sections.len() * SECTION_ENTRY_LEN;
     let mut out = Vec::new();
@@ -545,6 +553,7 @@ pub struct IndexView<'a> {
     source_offsets: U32Array<'a>,
     pub grams: fst::Map<&'a [u8]>,
     pub words: fst::Map<&'a [u8]>,
+    pub pinyin: fst::Set<&'a [u8]>,
     postings: &'a [u8],
     pub fold: FoldTable<'a>,
     passages_checked: Utf8Checked,
@@ -577,7 +586,7 @@ impl<'a> IndexView<'a> {
                 what: "section count",
             });
         }
-        let mut found: [Option<(&'a [u8], u32)>; 12] = [None; 12];
+        let mut found: [Option<(&'a [u8], u32)>; 13] = [None; 13];
         for i in 0..count {
             let at = 16 + i * SECTION_ENTRY_LEN;
             let kind = read_u32_at(bytes, at, "section table")?;
@@ -608,6 +617,7 @@ impl<'a> IndexView<'a> {
             }
             fst::Map::new(bytes).map_err(|_| FormatError::BadFst(kind))
         };
+        let fst_set = |kind: SectionKind| fst_map(kind).map(|m| fst::Set::from(m.into_fst()));
         let view = IndexView {
             bytes,
             stats: Stats::decode(section(SectionKind::Stats)?)?,
@@ -619,6 +629,7 @@ impl<'a> IndexView<'a> {
             source_offsets: u32s(SectionKind::SourceOffsets, "source offsets")?,
             grams: fst_map(SectionKind::GramFst)?,
             words: fst_map(SectionKind::WordFst)?,
+            pinyin: fst_set(SectionKind::PinyinFst)?,
             postings: section(SectionKind::Postings)?,
             fold: FoldTable::new(section(SectionKind::Fold)?)?,
             passages_checked: Utf8Checked::new(0),

@@ -9,6 +9,7 @@
 //! * `normalize`: folding (width, case, traditional → simplified), match keys, OCR number gaps;
 //! * `passage`: cutting OCR'd/Markdown files into titled passages (build time);
 //! * `tokenize`: grams (Ctrl-F recall) and vocabulary words (ranking), for both sides;
+//! * `pinyin`: pinyin terms → runs of corpus characters, over the index's reading table;
 //! * `format`: the versioned binary layout, writer and zero-copy reader;
 //! * `builder`: corpus folder → index bytes (build time);
 //! * `query`, `rank`, `snippet`, `search`: the query side (`sort`: a compact heapsort);
@@ -16,6 +17,7 @@
 
 pub mod format;
 pub mod normalize;
+pub mod pinyin;
 pub mod query;
 pub mod rank;
 pub mod search;

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
 use crate::normalize::{find_all, fold_text, key_from_folded, match_key, Key};
+use crate::pinyin::{best_runs, collect_runs, read_otherwise_entries, Pattern};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
 use crate::snippet::{snippet_html, utf16_ranges, Span};
@@ -31,6 +32,10 @@ pub const DEFAULT_SUGGESTIONS: usize = 8;
 pub const MAX_SUGGESTIONS: usize = 50;
 /// Vocabulary entries examined per suggestion request (bounds the work of a 1-char prefix).
 pub const MAX_SUGGEST_SCAN: usize = 20_000;
+/// Bigrams looked up to find the passages a pinyin term may occur in (gram layout).
+pub const MAX_PINYIN_GRAMS: usize = 4_096;
+/// Passages (and titles) a pinyin term's runs are looked for in (gram layout).
+pub const MAX_PINYIN_CANDIDATES: usize = 20_000;
 
 /// Paging options of a search.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,12 +154,37 @@ pub struct IndexStats {
     pub index_bytes: usize,
 }
 
+/// What results are matched and highlighted on: a query term as typed, or one of its pinyin
+/// alternatives, which only counts where the term's pinyin pattern matches (so the run 行 found
+/// for `xing` does not count inside 银行, where 行 reads hang).
+#[derive(Clone, Copy)]
+struct Needle<'n> {
+    text: &'n str,
+    pattern: Option<&'n Pattern>,
+}
+
+impl Needle<'_> {
+    /// Its occurrences in a match key, as byte ranges.
+    fn find_in(&self, key: &str) -> Vec<(usize, usize)> {
+        let mut found = find_all(key, self.text);
+        if let Some(pattern) = self.pattern {
+            found.retain(|&(start, end)| pattern.match_at(key, start) == Some(end));
+        }
+        found
+    }
+}
+
+/// A term's alternatives and the pattern they must match (see [`Needle`]).
+type Alternatives = (Vec<String>, Option<Pattern>);
+
 /// Where one term occurs in one passage.
 #[derive(Clone, Copy, Debug, Default)]
 struct TermMatch {
     passage: u32,
     tf_text: u32,
     tf_title: u32,
+    /// The term itself occurs (not only a pinyin alternative of it).
+    exact: bool,
 }
 
 /// A scored passage.
@@ -162,6 +192,16 @@ struct TermMatch {
 struct Scored {
     passage: u32,
     score: f32,
+    /// Every term occurs as typed: such passages rank above pinyin-only matches.
+    exact: bool,
+}
+
+/// Best first: exact matches, then by score, then in corpus order.
+fn by_rank(a: &Scored, b: &Scored) -> std::cmp::Ordering {
+    b.exact
+        .cmp(&a.exact)
+        .then(b.score.total_cmp(&a.score))
+        .then(a.passage.cmp(&b.passage))
 }
 
 /// Match keys folded during one search (gram layout: only the candidates' texts are folded).
@@ -212,9 +252,9 @@ impl ScanKeys {
     }
 
     /// Occurrences of `needle` per entry: `(id, count)` sorted by id.
-    fn count(keys: &str, starts: &[u32], needle: &str) -> Vec<Posting> {
+    fn count(keys: &str, starts: &[u32], needle: Needle<'_>) -> Vec<Posting> {
         let mut out: Vec<Posting> = Vec::new();
-        for (at, _) in find_all(keys, needle) {
+        for (at, _) in needle.find_in(keys) {
             let id = starts.partition_point(|&s| s as usize <= at) as u32 - 1;
             match out.last_mut() {
                 Some(last) if last.doc == id => last.tf += 1,
@@ -294,6 +334,8 @@ pub struct Engine<'a> {
     pub index: IndexView<'a>,
     /// Scan layout only: the folded texts, built by the first search.
     scan_keys: OnceLock<Result<ScanKeys, FormatError>>,
+    /// The pinyin table's polyphone exceptions, read by the first pinyin query.
+    read_otherwise: OnceLock<Vec<(char, Vec<char>)>>,
 }
 
 impl<'a> Engine<'a> {
@@ -301,7 +343,14 @@ impl<'a> Engine<'a> {
         Ok(Engine {
             index: IndexView::open(bytes)?,
             scan_keys: OnceLock::new(),
+            read_otherwise: OnceLock::new(),
         })
+    }
+
+    /// The pinyin table's polyphone exceptions (read on first use).
+    fn read_otherwise(&self) -> &[(char, Vec<char>)] {
+        self.read_otherwise
+            .get_or_init(|| read_otherwise_entries(&self.index.pinyin))
     }
 
     /// The scan layout's folded texts (folded on first use; O(corpus) once).
@@ -350,7 +399,6 @@ impl<'a> Engine<'a> {
     /// Vocabulary words starting with `prefix` (folded like a query), most frequent in the
     /// corpus first, then shortest, then in code-point order.
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, FormatError> {
-        use fst::{IntoStreamer, Streamer};
         let key = crate::normalize::fold_text(
             prefix.chars().take(64).collect::<String>().as_str(),
             &self.index.fold,
@@ -358,26 +406,54 @@ impl<'a> Engine<'a> {
         if key.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let automaton = fst::automaton::Str::new(&key);
+        let mut found = self.words_starting_with(&key);
+        sort_by(&mut found, |a, b| {
+            b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+        });
+        // Pinyin (`guangy`, `gyl`): the runs of corpus text the letters stand for, those that
+        // are vocabulary words, ahead of the words that start with the letters themselves.
+        let term = Term {
+            grams: term_grams(&key),
+            key,
+            phrase: false,
+        };
+        let mut out: Vec<String> = found.into_iter().map(|f| f.2).collect();
+        let runs = self.pinyin_alternatives(&term, &mut KeyCache::default())?.0;
+        let mut pinyin: Vec<(u64, usize, String)> = Vec::new();
+        for run in &runs {
+            pinyin.extend(self.words_starting_with(run));
+        }
+        sort_by(&mut pinyin, |a, b| {
+            b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+        });
+        for (_, _, word) in pinyin {
+            if !out.contains(&word) {
+                out.push(word);
+            }
+        }
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// Vocabulary words starting with `prefix`: `(frequency, chars, word)`, at most
+    /// [`MAX_SUGGEST_SCAN`].
+    fn words_starting_with(&self, prefix: &str) -> Vec<(u64, usize, String)> {
+        use fst::{IntoStreamer, Streamer};
+        let automaton = fst::automaton::Str::new(prefix);
         let mut stream = self
             .index
             .words
             .search(fst::Automaton::starts_with(automaton))
             .into_stream();
-        let mut found: Vec<(u64, usize, String)> = Vec::new();
-        let mut scanned = 0;
+        let mut found = Vec::new();
         while let Some((word, freq)) = stream.next() {
-            scanned += 1;
-            if scanned > MAX_SUGGEST_SCAN {
+            if found.len() == MAX_SUGGEST_SCAN {
                 break;
             }
             let word = String::from_utf8_lossy(word).into_owned();
             found.push((freq, word.chars().count(), word));
         }
-        sort_by(&mut found, |a, b| {
-            b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-        });
-        Ok(found.into_iter().take(limit).map(|f| f.2).collect())
+        found
     }
 
     fn gram_postings(&self, gram: &GramQuery) -> Result<PostingsBlock, FormatError> {
@@ -448,19 +524,23 @@ impl<'a> Engine<'a> {
     }
 
     /// Scan layout: the term's occurrences in every text and title, one search each.
-    fn scan_postings(&self, term: &Term) -> Result<(Vec<Posting>, Vec<Posting>), FormatError> {
+    fn scan_postings(
+        &self,
+        needle: Needle<'_>,
+    ) -> Result<(Vec<Posting>, Vec<Posting>), FormatError> {
         let keys = self.scan_keys()?;
         Ok((
-            ScanKeys::count(&keys.texts, &keys.text_starts, &term.key),
-            ScanKeys::count(&keys.titles, &keys.title_starts, &term.key),
+            ScanKeys::count(&keys.texts, &keys.text_starts, needle),
+            ScanKeys::count(&keys.titles, &keys.title_starts, needle),
         ))
     }
 
     /// Gram layout: the term's texts and titles from its grams' postings, verified against the
-    /// folded text unless the term is a single gram.
+    /// folded text unless the term is a single gram (and not a pinyin alternative).
     fn gram_term_postings(
         &self,
         term: &Term,
+        needle: Needle<'_>,
         cache: &mut KeyCache,
     ) -> Result<(Vec<Posting>, Vec<Posting>), FormatError> {
         let mut blocks = Vec::with_capacity(term.grams.len());
@@ -479,10 +559,10 @@ impl<'a> Engine<'a> {
             texts = intersect(&texts, &block.text);
             titles = intersect(&titles, &block.title);
         }
-        if !(term.grams.len() == 1 && term_is_single_gram(&term.key)) {
+        if needle.pattern.is_some() || !(term.grams.len() == 1 && term_is_single_gram(&term.key)) {
             let mut verified = Vec::with_capacity(texts.len());
             for p in texts {
-                let tf = find_all(self.text_key(cache, p.doc)?, &term.key).len() as u32;
+                let tf = needle.find_in(self.text_key(cache, p.doc)?).len() as u32;
                 if tf > 0 {
                     verified.push(Posting { doc: p.doc, tf });
                 }
@@ -490,7 +570,7 @@ impl<'a> Engine<'a> {
             texts = verified;
             let mut verified = Vec::with_capacity(titles.len());
             for t in titles {
-                let tf = find_all(self.title_key(cache, t.doc)?, &term.key).len() as u32;
+                let tf = needle.find_in(self.title_key(cache, t.doc)?).len() as u32;
                 if tf > 0 {
                     verified.push(Posting { doc: t.doc, tf });
                 }
@@ -504,12 +584,17 @@ impl<'a> Engine<'a> {
     fn term_matches(
         &self,
         term: &Term,
+        pattern: Option<&Pattern>,
         cache: &mut KeyCache,
     ) -> Result<Vec<TermMatch>, FormatError> {
+        let needle = Needle {
+            text: &term.key,
+            pattern,
+        };
         let (texts, titles) = if self.index.is_scan() {
-            self.scan_postings(term)?
+            self.scan_postings(needle)?
         } else {
-            self.gram_term_postings(term, cache)?
+            self.gram_term_postings(term, needle, cache)?
         };
         let mut by_passage: Vec<TermMatch> = texts
             .iter()
@@ -517,6 +602,7 @@ impl<'a> Engine<'a> {
                 passage: p.doc,
                 tf_text: p.tf,
                 tf_title: 0,
+                exact: true,
             })
             .collect();
         for t in &titles {
@@ -525,6 +611,7 @@ impl<'a> Engine<'a> {
                 passage,
                 tf_text: 0,
                 tf_title: t.tf,
+                exact: true,
             }));
         }
         sort_by_key(&mut by_passage, |m| m.passage);
@@ -534,6 +621,172 @@ impl<'a> Engine<'a> {
                 Some(last) if last.passage == m.passage => {
                     last.tf_text += m.tf_text;
                     last.tf_title += m.tf_title;
+                }
+                _ => merged.push(m),
+            }
+        }
+        Ok(merged)
+    }
+
+    /// The runs of corpus text a term with letters may stand for as pinyin (`gyl` → 光岳楼),
+    /// most frequent first; empty for other terms. See [`crate::pinyin`].
+    fn pinyin_alternatives(
+        &self,
+        term: &Term,
+        cache: &mut KeyCache,
+    ) -> Result<Alternatives, FormatError> {
+        if term.phrase {
+            return Ok((Vec::new(), None));
+        }
+        let Some(pattern) = Pattern::new(&term.key, &self.index.pinyin, self.read_otherwise())
+        else {
+            return Ok((Vec::new(), None));
+        };
+        let mut runs = self.pinyin_runs(&pattern, cache)?;
+        runs.retain(|run| *run != term.key);
+        Ok((runs, Some(pattern)))
+    }
+
+    /// The alternatives of every term. Several terms of letters only (`guang yue lou`) are
+    /// first read together as one run, and each term stands for its part of the runs found
+    /// (光, 岳, 楼 rather than every character read yue); otherwise each term on its own.
+    fn term_alternatives(
+        &self,
+        terms: &[Term],
+        cache: &mut KeyCache,
+    ) -> Result<Vec<Alternatives>, FormatError> {
+        let letters = |t: &Term| !t.phrase && t.key.bytes().all(|b| b.is_ascii_lowercase());
+        if terms.len() >= 2 && terms.iter().all(letters) {
+            let keys: Vec<&str> = terms.iter().map(|t| t.key.as_str()).collect();
+            if let Some((pattern, counts)) =
+                Pattern::from_terms(&keys, &self.index.pinyin, self.read_otherwise())
+            {
+                let runs = self.pinyin_runs(&pattern, cache)?;
+                if !runs.is_empty() {
+                    let mut per_term: Vec<Vec<String>> = vec![Vec::new(); terms.len()];
+                    for run in runs {
+                        let mut chars = run.chars();
+                        for (i, &n) in counts.iter().enumerate() {
+                            let piece: String = chars.by_ref().take(n).collect();
+                            if piece != terms[i].key && !per_term[i].contains(&piece) {
+                                per_term[i].push(piece);
+                            }
+                        }
+                    }
+                    // Each piece came from a run the whole pattern matched.
+                    return Ok(per_term.into_iter().map(|p| (p, None)).collect());
+                }
+            }
+        }
+        terms
+            .iter()
+            .map(|t| self.pinyin_alternatives(t, cache))
+            .collect()
+    }
+
+    /// The most frequent runs of corpus text matching `pattern`.
+    fn pinyin_runs(
+        &self,
+        pattern: &Pattern,
+        cache: &mut KeyCache,
+    ) -> Result<Vec<String>, FormatError> {
+        if self.index.is_scan() {
+            let keys = self.scan_keys()?;
+            let mut found = Vec::new();
+            collect_runs(pattern, &keys.texts, &mut found);
+            collect_runs(pattern, &keys.titles, &mut found);
+            return Ok(best_runs(pattern, found));
+        }
+        let (passages, titles) = self.pinyin_candidates(pattern)?;
+        let mut owned: Vec<String> = Vec::new();
+        let mut collect = |key: &str| {
+            let mut found = Vec::new();
+            collect_runs(pattern, key, &mut found);
+            owned.extend(found.into_iter().map(str::to_string));
+        };
+        for p in passages {
+            collect(self.text_key(cache, p)?);
+        }
+        for t in titles {
+            collect(self.title_key(cache, t)?);
+        }
+        Ok(best_runs(
+            pattern,
+            owned.iter().map(String::as_str).collect(),
+        ))
+    }
+
+    /// Gram layout: the passages and titles that may hold a run of `pattern`, from the
+    /// postings of the bigrams its first two slots can form (or of its first characters).
+    fn pinyin_candidates(&self, pattern: &Pattern) -> Result<(Vec<u32>, Vec<u32>), FormatError> {
+        let mut grams: Vec<GramQuery> = Vec::new();
+        let first = pattern.slots.first().map_or(&[][..], |s| s.chars());
+        match pattern.slots.get(1) {
+            Some(second) => {
+                for &a in first {
+                    for &b in second.chars() {
+                        grams.push(GramQuery::Exact([a, b].iter().collect()));
+                        if grams.len() >= MAX_PINYIN_GRAMS {
+                            break;
+                        }
+                    }
+                }
+                for (_, word) in pattern.words.iter().filter(|w| w.0 == 0) {
+                    grams.push(GramQuery::Exact(word.iter().take(2).collect()));
+                }
+            }
+            None => grams.extend(first.iter().map(|c| GramQuery::Prefix(c.to_string()))),
+        }
+        let (mut passages, mut titles) = (Vec::new(), Vec::new());
+        for gram in grams.iter().take(MAX_PINYIN_GRAMS) {
+            let block = self.gram_postings(gram)?;
+            passages.extend(block.text.iter().map(|p| p.doc));
+            titles.extend(block.title.iter().map(|p| p.doc));
+            if passages.len() + titles.len() > MAX_PINYIN_CANDIDATES {
+                break;
+            }
+        }
+        for list in [&mut passages, &mut titles] {
+            sort_by(list, |a, b| a.cmp(b));
+            list.dedup();
+            list.truncate(MAX_PINYIN_CANDIDATES);
+        }
+        Ok((passages, titles))
+    }
+
+    /// [`Self::term_matches`] of the term and of each of its alternatives, merged per passage
+    /// (`exact` where the term itself occurs).
+    fn matches_with_alternatives(
+        &self,
+        term: &Term,
+        alternatives: &Alternatives,
+        cache: &mut KeyCache,
+    ) -> Result<Vec<TermMatch>, FormatError> {
+        let (alternatives, pattern) = alternatives;
+        let mut all = self.term_matches(term, None, cache)?;
+        if alternatives.is_empty() {
+            return Ok(all);
+        }
+        for alternative in alternatives {
+            let alt = Term {
+                key: alternative.clone(),
+                phrase: false,
+                grams: term_grams(alternative),
+            };
+            all.extend(
+                self.term_matches(&alt, pattern.as_ref(), cache)?
+                    .into_iter()
+                    .map(|m| TermMatch { exact: false, ..m }),
+            );
+        }
+        sort_by_key(&mut all, |m| m.passage);
+        let mut merged: Vec<TermMatch> = Vec::with_capacity(all.len());
+        for m in all {
+            match merged.last_mut() {
+                Some(last) if last.passage == m.passage => {
+                    last.tf_text += m.tf_text;
+                    last.tf_title += m.tf_title;
+                    last.exact |= m.exact;
                 }
                 _ => merged.push(m),
             }
@@ -563,9 +816,26 @@ impl<'a> Engine<'a> {
         let mut cache = KeyCache::default();
 
         let mut per_term = Vec::with_capacity(parsed.terms.len());
-        for term in &parsed.terms {
-            per_term.push(self.term_matches(term, &mut cache)?);
+        let alternatives = self.term_alternatives(&parsed.terms, &mut cache)?;
+        for (term, alternatives) in parsed.terms.iter().zip(&alternatives) {
+            per_term.push(self.matches_with_alternatives(term, alternatives, &mut cache)?);
         }
+        let needles: Vec<Vec<Needle<'_>>> = parsed
+            .terms
+            .iter()
+            .zip(&alternatives)
+            .map(|(term, (texts, pattern))| {
+                let exact = Needle {
+                    text: &term.key,
+                    pattern: None,
+                };
+                let pinyin = texts.iter().map(|text| Needle {
+                    text,
+                    pattern: pattern.as_ref(),
+                });
+                [exact].into_iter().chain(pinyin).collect()
+            })
+            .collect();
         // AND across terms.
         let mut matched: Vec<u32> = per_term[0].iter().map(|m| m.passage).collect();
         for list in &per_term[1..] {
@@ -580,7 +850,8 @@ impl<'a> Engine<'a> {
 
         let n = self.index.stats.passages;
         let avg = self.index.stats.avg_text_chars;
-        let (scored, partial, highlight_terms) = if !matched.is_empty() {
+        let mut partial_words: Vec<String> = Vec::new();
+        let (scored, partial) = if !matched.is_empty() {
             let idfs: Vec<f32> = per_term.iter().map(|l| rank::idf(n, l.len())).collect();
             let mut scored = Vec::with_capacity(matched.len());
             let mut cursors = vec![0usize; per_term.len()];
@@ -588,11 +859,13 @@ impl<'a> Engine<'a> {
                 let len = self.passage_len(p)?;
                 let position = self.position_in_section(p)?;
                 let mut score = rank::lead_bonus(position);
+                let mut exact = true;
                 for (t, list) in per_term.iter().enumerate() {
                     while list.get(cursors[t]).is_some_and(|m| m.passage < p) {
                         cursors[t] += 1;
                     }
                     let m = list.get(cursors[t]).copied().unwrap_or_default();
+                    exact &= m.exact;
                     let title = if m.tf_title > 0 {
                         rank::title_bonus(position)
                     } else {
@@ -600,27 +873,40 @@ impl<'a> Engine<'a> {
                     };
                     score += idfs[t] * (rank::bm25_tf(m.tf_text, len, avg) + title);
                 }
-                scored.push(Scored { passage: p, score });
+                scored.push(Scored {
+                    passage: p,
+                    score,
+                    exact,
+                });
             }
-            self.rerank(&mut scored, &parsed.terms, &idfs, &mut cache)?;
-            let keys: Vec<String> = parsed.terms.iter().map(|t| t.key.clone()).collect();
-            (scored, false, keys)
+            self.rerank(&mut scored, &needles, &idfs, &mut cache)?;
+            (scored, false)
         } else if parsed.terms.iter().any(|t| !t.phrase) {
             let (scored, words) = self.partial_matches(&parsed, &mut cache)?;
+            partial_words = words;
             let partial = !scored.is_empty();
-            (scored, partial, words)
+            (scored, partial)
         } else {
-            (Vec::new(), false, Vec::new())
+            (Vec::new(), false)
+        };
+        let highlight: Vec<Needle<'_>> = if partial {
+            partial_words
+                .iter()
+                .map(|text| Needle {
+                    text,
+                    pattern: None,
+                })
+                .collect()
+        } else {
+            needles.concat()
         };
 
         let mut scored = scored;
-        sort_by(&mut scored, |a, b| {
-            b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage))
-        });
+        sort_by(&mut scored, by_rank);
         let total = scored.len();
         let mut hits = Vec::new();
         for s in scored.iter().skip(options.offset).take(options.limit) {
-            hits.push(self.hit(s, &highlight_terms, &mut cache)?);
+            hits.push(self.hit(s, &highlight, &mut cache)?);
         }
         Ok(SearchResults {
             total,
@@ -664,6 +950,7 @@ impl<'a> Engine<'a> {
                     phrase: false,
                     grams,
                 },
+                None,
                 cache,
             )?;
             if matches.is_empty() {
@@ -700,6 +987,7 @@ impl<'a> Engine<'a> {
             scored.push(Scored {
                 passage,
                 score: coverage * coverage * score,
+                exact: true,
             });
         }
         Ok((scored, matched_words))
@@ -711,24 +999,32 @@ impl<'a> Engine<'a> {
     fn rerank(
         &self,
         scored: &mut [Scored],
-        terms: &[Term],
+        needles: &[Vec<Needle<'_>>],
         idfs: &[f32],
         cache: &mut KeyCache,
     ) -> Result<(), FormatError> {
-        sort_by(scored, |a, b| {
-            b.score.total_cmp(&a.score).then(a.passage.cmp(&b.passage))
-        });
+        sort_by(scored, by_rank);
         let vocab = IndexVocabulary(&self.index);
         let idf_sum: f32 = idfs.iter().sum();
         let avg = self.index.stats.avg_text_chars;
         for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
             let len = self.passage_len(s.passage)?;
             let key = self.text_key(cache, s.passage)?;
-            let occurrences: Vec<Vec<(usize, usize)>> =
-                terms.iter().map(|t| find_all(key, &t.key)).collect();
+            let occurrences: Vec<Vec<(usize, usize)>> = needles
+                .iter()
+                .map(|term| {
+                    let mut all: Vec<(usize, usize)> =
+                        term.iter().flat_map(|n| n.find_in(key)).collect();
+                    sort_by(&mut all, |a, b| a.cmp(b));
+                    all
+                })
+                .collect();
             for (t, occ) in occurrences.iter().enumerate() {
+                // BM25 saturates long before: checking the first few occurrences is enough,
+                // and bounds the work for a term found all over a long passage.
                 let whole_words = occ
                     .iter()
+                    .take(rank::MAX_WORD_CHECKS)
                     .filter(|&&(a, b)| is_whole_word(key, a, b, &vocab))
                     .count() as u32;
                 s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
@@ -743,7 +1039,7 @@ impl<'a> Engine<'a> {
     fn hit(
         &self,
         scored: &Scored,
-        needles: &[String],
+        needles: &[Needle<'_>],
         cache: &mut KeyCache,
     ) -> Result<Hit, FormatError> {
         let p = scored.passage;
@@ -754,7 +1050,7 @@ impl<'a> Engine<'a> {
         let spans_in = |key: &Key| -> Vec<Span> {
             let mut spans = Vec::new();
             for (term, needle) in needles.iter().enumerate() {
-                for (start, end) in key.find_all(needle) {
+                for (start, end) in needle.find_in(&key.text) {
                     let (start, end) = key.original_range(start, end);
                     spans.push(Span { start, end, term });
                 }
@@ -764,7 +1060,7 @@ impl<'a> Engine<'a> {
         let text_spans = spans_in(&key_from_folded(text, self.text_key(cache, p)?));
         // Most titles contain none of the needles: map them back only when one is there.
         let title_key = self.title_key(cache, title_id)?;
-        let title_spans = if needles.iter().any(|n| !find_all(title_key, n).is_empty()) {
+        let title_spans = if needles.iter().any(|n| !n.find_in(title_key).is_empty()) {
             spans_in(&key_from_folded(title, title_key))
         } else {
             Vec::new()

@@ -41,6 +41,7 @@ fn build_fixture_in(layout: Layout) -> Vec<u8> {
         &corpus.docs,
         &mut build_support::jieba_discoverer(),
         &build_support::to_simplified,
+        &build_support::pinyin_reading,
         layout,
     )
 }

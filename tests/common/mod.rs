@@ -27,6 +27,7 @@ pub fn seeds_engine(layout: Layout) -> Engine<'static> {
             &corpus.docs,
             &mut build_support::jieba_discoverer(),
             &build_support::to_simplified,
+            &build_support::pinyin_reading,
             layout,
         )
     });

@@ -1,0 +1,519 @@
+//! Pinyin search: a reader without a Chinese input method types `guangyuelou`, `gyl`,
+//! `guang yue lou` or `聊cheng` and finds 光岳楼 / 聊城, highlighted on those characters.
+//!
+//! Readings are looked up at build time only (`builder::pinyin_entries`): the index's pinyin
+//! table lists every Han character of the corpus under its usual toneless reading and every
+//! vocabulary word whose reading differs (`~yin hang\0银行`: 行 is usually xing). At query time
+//! nothing is converted to pinyin: the letters of a term are cut into syllable tokens
+//! ([`tokens`]), each token becomes the set of corpus characters read that way (a whole
+//! syllable, or an initial / the syllable still being typed), and the corpus is searched for
+//! runs of characters from those sets ([`Pattern::match_at`]). The runs found become ordinary
+//! Ctrl-F alternatives of the term, so highlights land on exactly those characters and an
+//! exact (letters as typed) match always ranks above a pinyin one (`search`).
+
+use fst::{Automaton, IntoStreamer, Streamer};
+
+/// Every Mandarin syllable without tone (`ü` written `v`), as the build's reading table writes
+/// them. Tokenising queries against this fixed list (not against the corpus) cuts a query the
+/// same way whatever the corpus.
+const SYLLABLES: &str = "a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de den deng di dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fiao fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hm hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lun luo lv lve ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nun nuo nv nve o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo";
+
+/// Letters of one run considered as pinyin (longer runs are not pinyin: no work is spent).
+pub const MAX_PINYIN_LETTERS: usize = 40;
+/// A single letter is searched as typed only: as an initial it would stand for hundreds of
+/// characters while the reader has barely started typing.
+pub const MIN_PINYIN_LETTERS: usize = 2;
+/// Characters one token may stand for (an initial such as `s` in a large corpus).
+pub const MAX_CHARS_PER_TOKEN: usize = 600;
+/// Words read unusually that one token may start.
+pub const MAX_OVERRIDES_PER_TOKEN: usize = 200;
+/// Different character runs a pinyin term may turn into (the most frequent ones are kept).
+pub const MAX_ALTERNATIVES: usize = 16;
+/// The same for a single syllable (`shi`), which dozens of characters are read as: the most
+/// frequent few are what a reader still typing means; more only add noise and work.
+pub const MAX_SINGLE_SYLLABLE_ALTERNATIVES: usize = 4;
+
+/// [`SYLLABLES`] as a sorted slice (split once).
+fn syllables() -> &'static [&'static str] {
+    static LIST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| SYLLABLES.split(' ').collect())
+}
+
+fn is_syllable(s: &str) -> bool {
+    syllables().binary_search(&s).is_ok()
+}
+
+fn starts_a_syllable(s: &str) -> bool {
+    let list = syllables();
+    list.get(list.partition_point(|syllable| *syllable < s))
+        .is_some_and(|syllable| syllable.starts_with(s))
+}
+
+/// One syllable of a pinyin run, as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub text: String,
+    /// `true`: any syllable starting with `text` (an initial such as `g` in `gyl`, or the last
+    /// syllable, still being typed); `false`: exactly the syllable `text`.
+    pub prefix: bool,
+}
+
+impl Token {
+    fn accepts(&self, syllable: &str) -> bool {
+        if self.prefix {
+            syllable.starts_with(&self.text)
+        } else {
+            syllable == self.text
+        }
+    }
+}
+
+/// Cuts a run of lower-case letters into syllable tokens, preferring whole syllables
+/// (`xian` is one syllable, not `xi an`), then as few initials as possible; the last token
+/// also matches longer syllables (as-you-type). `None` when the letters are not pinyin.
+pub fn tokens(letters: &str) -> Option<Vec<Token>> {
+    if letters.len() < MIN_PINYIN_LETTERS
+        || letters.len() > MAX_PINYIN_LETTERS
+        || !letters.bytes().all(|b| b.is_ascii_lowercase())
+    {
+        return None;
+    }
+    // Readers type ü as u after l/n (lue) as often as v (lve).
+    let letters = letters.replace("lue", "lve").replace("nue", "nve");
+    let n = letters.len();
+    // best[i] = (cost, end of first token, whole?) of the cheapest cut of letters[i..].
+    let mut best: Vec<Option<(u32, usize, bool)>> = vec![None; n + 1];
+    best[n] = Some((0, n, true));
+    for i in (0..n).rev() {
+        for j in i + 1..=(i + 6).min(n) {
+            let Some((rest, _, _)) = best[j] else {
+                continue;
+            };
+            let piece = &letters[i..j];
+            let option = if is_syllable(piece) {
+                Some((rest + 2, j, true))
+            } else if (j - i <= 2 || j == n) && starts_a_syllable(piece) {
+                Some((rest + 3, j, false))
+            } else {
+                None
+            };
+            if let Some(option) = option {
+                if best[i].is_none_or(|b| option.0 < b.0) {
+                    best[i] = Some(option);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let (_, j, whole) = best[i]?;
+        out.push(Token {
+            text: letters[i..j].to_string(),
+            prefix: !whole || j == n,
+        });
+        i = j;
+    }
+    Some(out)
+}
+
+/// One position of a [`Pattern`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// A character typed as such (`聊` in `聊cheng`).
+    Char(char),
+    /// Any of these characters (sorted): the corpus characters read as the token.
+    AnyOf(Vec<char>),
+}
+
+impl Slot {
+    /// The characters this slot accepts.
+    pub fn chars(&self) -> &[char] {
+        match self {
+            Slot::Char(c) => std::slice::from_ref(c),
+            Slot::AnyOf(set) => set,
+        }
+    }
+
+    fn accepts(&self, c: char) -> bool {
+        match self {
+            Slot::Char(x) => *x == c,
+            Slot::AnyOf(set) => set.binary_search(&c).is_ok(),
+        }
+    }
+}
+
+/// What a term with letters may stand for in the corpus: one slot per character, and the
+/// words read unusually that may stand for several slots at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pattern {
+    pub slots: Vec<Slot>,
+    /// `(first slot, word)`: `word` (one char per slot) may fill the slots from `first`.
+    pub words: Vec<(usize, Vec<char>)>,
+    /// `(character, word)`: inside `word`, `character` has another reading than its usual one,
+    /// so a slot does not accept it there (`xing` does not match the 行 of 银行).
+    pub read_otherwise: Vec<(char, Vec<char>)>,
+}
+
+/// Exceptions kept per pattern (see [`Pattern::read_otherwise`]).
+pub const MAX_EXCEPTIONS: usize = 4_000;
+
+/// Every `(character, word)` of the table where the word reads the character otherwise than
+/// usual (`^行\0银行`). Read once per engine: [`Pattern::new`] takes them.
+pub fn read_otherwise_entries<D: AsRef<[u8]>>(table: &fst::Set<D>) -> Vec<(char, Vec<char>)> {
+    let mut out = Vec::new();
+    let mut stream = table
+        .search(fst::automaton::Str::new("^").starts_with())
+        .into_stream();
+    while let Some(entry) = stream.next() {
+        if let Some((reading, word)) = split_entry(entry) {
+            if let Some(c) = reading[1..].chars().next() {
+                out.push((c, word.chars().collect()));
+            }
+        }
+    }
+    out
+}
+
+impl Pattern {
+    /// Builds the pattern of a folded term (`聊cheng`, `gyl`) from the index's pinyin table.
+    /// `None` when the term has no letters, has characters other than Han and letters, or its
+    /// letters are not pinyin, or some token stands for no corpus character and no word.
+    pub fn new<D: AsRef<[u8]>>(
+        term: &str,
+        table: &fst::Set<D>,
+        exceptions: &[(char, Vec<char>)],
+    ) -> Option<Pattern> {
+        let mut pattern = Pattern::default();
+        let mut letters = String::new();
+        let mut any_letters = false;
+        for c in term.chars().chain(['\u{0}']) {
+            if c.is_ascii_lowercase() {
+                letters.push(c);
+                continue;
+            }
+            if !letters.is_empty() {
+                any_letters = true;
+                pattern.push_tokens(&tokens(&letters)?, table)?;
+                letters.clear();
+            }
+            match c {
+                '\u{0}' => {}
+                c if crate::normalize::is_han(c) => pattern.slots.push(Slot::Char(c)),
+                _ => return None,
+            }
+        }
+        // One slot from letters alone must be a whole syllable: `sh`, `g` are too little to go on.
+        let lone_initial = pattern.slots.len() == 1 && !is_syllable(term);
+        if !any_letters || lone_initial {
+            return None;
+        }
+        pattern.keep_exceptions(exceptions);
+        Some(pattern)
+    }
+
+    /// The pattern of several terms typed as separate syllables or words (`guang yue lou`),
+    /// read as one run, and how many slots each term has. `None` unless every term is letters.
+    pub fn from_terms<D: AsRef<[u8]>>(
+        terms: &[&str],
+        table: &fst::Set<D>,
+        exceptions: &[(char, Vec<char>)],
+    ) -> Option<(Pattern, Vec<usize>)> {
+        let mut all = Vec::new();
+        let mut counts = Vec::new();
+        for (i, term) in terms.iter().enumerate() {
+            let mut cut = tokens(term)?;
+            if i + 1 < terms.len() {
+                // A space ends a syllable: only the very last one may still be being typed.
+                if let Some(last) = cut.last_mut() {
+                    last.prefix = !is_syllable(&last.text);
+                }
+            }
+            counts.push(cut.len());
+            all.extend(cut);
+        }
+        let mut pattern = Pattern::default();
+        pattern.push_tokens(&all, table)?;
+        pattern.keep_exceptions(exceptions);
+        Some((pattern, counts))
+    }
+
+    /// Keeps the exceptions (see [`read_otherwise_entries`]) of the characters its slots accept.
+    fn keep_exceptions(&mut self, all: &[(char, Vec<char>)]) {
+        for (c, word) in all {
+            if self.read_otherwise.len() == MAX_EXCEPTIONS {
+                break;
+            }
+            if self
+                .slots
+                .iter()
+                .any(|s| matches!(s, Slot::AnyOf(_)) && s.accepts(*c))
+            {
+                self.read_otherwise.push((*c, word.clone()));
+            }
+        }
+    }
+
+    /// Is `c`, at byte `at` of `text`, inside a word that reads it otherwise?
+    fn read_otherwise_at(&self, text: &str, at: usize, c: char) -> bool {
+        self.read_otherwise
+            .iter()
+            .filter(|(x, _)| *x == c)
+            .any(|(_, word)| {
+                word.iter()
+                    .enumerate()
+                    .filter(|(_, &w)| w == c)
+                    .any(|(k, _)| {
+                        let before: usize = word[..k].iter().map(|w| w.len_utf8()).sum();
+                        at.checked_sub(before)
+                            .and_then(|start| text.get(start..))
+                            .is_some_and(|rest| {
+                                let mut chars = rest.chars();
+                                word.iter().all(|&w| chars.next() == Some(w))
+                            })
+                    })
+            })
+    }
+
+    fn push_tokens<D: AsRef<[u8]>>(&mut self, tokens: &[Token], table: &fst::Set<D>) -> Option<()> {
+        let first = self.slots.len();
+        for (i, token) in tokens.iter().enumerate() {
+            let mut chars = Vec::new();
+            let mut stream = table
+                .search(fst::automaton::Str::new(&token.text).starts_with())
+                .into_stream();
+            while let Some(entry) = stream.next() {
+                let Some((reading, text)) = split_entry(entry) else {
+                    continue;
+                };
+                if token.accepts(reading) {
+                    chars.extend(text.chars().next());
+                    if chars.len() == MAX_CHARS_PER_TOKEN {
+                        break;
+                    }
+                }
+            }
+            crate::sort::sort_by(&mut chars, |a, b| a.cmp(b));
+            chars.dedup();
+            // Words read unusually whose first syllable is this token and whose other
+            // syllables fit the tokens after it.
+            let mut key = String::from("~");
+            key.push_str(&token.text);
+            let mut stream = table
+                .search(fst::automaton::Str::new(&key).starts_with())
+                .into_stream();
+            let mut found = 0;
+            while let Some(entry) = stream.next() {
+                let Some((reading, word)) = split_entry(entry) else {
+                    continue;
+                };
+                let syllables: Vec<&str> = reading[1..].split(' ').collect();
+                let fits = syllables.len() <= tokens.len() - i
+                    && syllables
+                        .iter()
+                        .zip(&tokens[i..])
+                        .all(|(s, t)| t.accepts(s));
+                if fits && word.chars().count() == syllables.len() {
+                    self.words.push((first + i, word.chars().collect()));
+                    found += 1;
+                    if found == MAX_OVERRIDES_PER_TOKEN {
+                        break;
+                    }
+                }
+            }
+            if chars.is_empty()
+                && found == 0
+                && !self.words.iter().any(|w| w.0 + w.1.len() > first + i)
+            {
+                return None;
+            }
+            self.slots.push(Slot::AnyOf(chars));
+        }
+        Some(())
+    }
+
+    /// Could a match start with `c`?
+    pub fn may_start_with(&self, c: char) -> bool {
+        self.slots.first().is_some_and(|s| s.accepts(c))
+            || self
+                .words
+                .iter()
+                .any(|w| w.0 == 0 && w.1.first() == Some(&c))
+    }
+
+    /// The end (byte offset in `text`) of a match of the pattern starting at byte `at`.
+    pub fn match_at(&self, text: &str, at: usize) -> Option<usize> {
+        self.match_from(text, at, 0)
+    }
+
+    fn match_from(&self, text: &str, at: usize, slot: usize) -> Option<usize> {
+        if slot == self.slots.len() {
+            return Some(at);
+        }
+        let rest = text.get(at..)?;
+        for (first, word) in &self.words {
+            if *first == slot {
+                let mut end = at;
+                let mut chars = text[at..].chars();
+                if word
+                    .iter()
+                    .all(|&w| chars.next().inspect(|c| end += c.len_utf8()) == Some(w))
+                {
+                    if let Some(found) = self.match_from(text, end, slot + word.len()) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+        let c = rest.chars().next()?;
+        let accepted = match &self.slots[slot] {
+            Slot::Char(x) => *x == c,
+            any => any.accepts(c) && !self.read_otherwise_at(text, at, c),
+        };
+        if accepted {
+            self.match_from(text, at + c.len_utf8(), slot + 1)
+        } else {
+            None
+        }
+    }
+}
+
+/// `reading \0 text` → `(reading, text)`.
+fn split_entry(entry: &[u8]) -> Option<(&str, &str)> {
+    let zero = entry.iter().position(|&b| b == 0)?;
+    Some((
+        std::str::from_utf8(&entry[..zero]).ok()?,
+        std::str::from_utf8(&entry[zero + 1..]).ok()?,
+    ))
+}
+
+/// Every run of `text` matching `pattern`, appended to `found` (one entry per occurrence).
+pub fn collect_runs<'t>(pattern: &Pattern, text: &'t str, found: &mut Vec<&'t str>) {
+    for (at, c) in text.char_indices() {
+        if !pattern.may_start_with(c) {
+            continue;
+        }
+        if let Some(end) = pattern.match_at(text, at) {
+            found.push(&text[at..end]);
+        }
+    }
+}
+
+/// The most frequent runs (then in code-point order): [`MAX_ALTERNATIVES`], or
+/// [`MAX_SINGLE_SYLLABLE_ALTERNATIVES`] for a one-slot pattern.
+pub fn best_runs(pattern: &Pattern, mut found: Vec<&str>) -> Vec<String> {
+    let limit = if pattern.slots.len() == 1 {
+        MAX_SINGLE_SYLLABLE_ALTERNATIVES
+    } else {
+        MAX_ALTERNATIVES
+    };
+    crate::sort::sort_by(&mut found, |a, b| a.cmp(b));
+    let mut counted: Vec<(&str, u32)> = Vec::new();
+    for run in found {
+        match counted.last_mut() {
+            Some(last) if last.0 == run => last.1 += 1,
+            _ => counted.push((run, 1)),
+        }
+    }
+    crate::sort::sort_by(&mut counted, |a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    counted
+        .into_iter()
+        .take(limit)
+        .map(|f| f.0.to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cut(letters: &str) -> Vec<(String, bool)> {
+        tokens(letters)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.text, t.prefix))
+            .collect()
+    }
+
+    #[test]
+    fn tokenising() {
+        let t = |s: &str, p| (s.to_string(), p);
+        let cases: Vec<(&str, Vec<(String, bool)>)> = vec![
+            (
+                "guangyuelou",
+                vec![t("guang", false), t("yue", false), t("lou", true)],
+            ),
+            (
+                "tanjiliang",
+                vec![t("tan", false), t("ji", false), t("liang", true)],
+            ),
+            ("gyl", vec![t("g", true), t("y", true), t("l", true)]),
+            ("xian", vec![t("xian", true)]),
+            ("liaoch", vec![t("liao", false), t("ch", true)]),
+            ("yinhang", vec![t("yin", false), t("hang", true)]),
+            ("lue", vec![t("lve", true)]),
+            ("nqi", vec![t("n", true), t("qi", true)]),
+            ("iphone", vec![]),
+            ("vvv", vec![]),
+            ("", vec![]),
+        ];
+        for (letters, want) in cases {
+            assert_eq!(cut(letters), want, "{letters}");
+        }
+        assert!(tokens(&"a".repeat(MAX_PINYIN_LETTERS + 1)).is_none());
+        assert!(tokens("Abc").is_none());
+    }
+
+    fn table(entries: &[&str]) -> fst::Set<Vec<u8>> {
+        let mut keys: Vec<Vec<u8>> = entries
+            .iter()
+            .map(|e| e.replace('|', "\0").into_bytes())
+            .collect();
+        keys.sort();
+        fst::Set::from_iter(keys).unwrap()
+    }
+
+    #[test]
+    fn patterns_match_runs_and_unusual_readings() {
+        let table = table(&[
+            "cheng|城",
+            "cheng|成",
+            "guang|光",
+            "hang|航",
+            "liao|聊",
+            "lou|楼",
+            "xing|行",
+            "yin|银",
+            "yue|岳",
+            "~yin hang|银行",
+            "^行|银行",
+        ]);
+        let exceptions = read_otherwise_entries(&table);
+        let runs = |term: &str, text: &str| {
+            let mut found = Vec::new();
+            if let Some(p) = Pattern::new(term, &table, &exceptions) {
+                collect_runs(&p, text, &mut found);
+                return best_runs(&p, found);
+            }
+            Vec::new()
+        };
+        assert_eq!(runs("guangyuelou", "登上光岳楼远眺"), ["光岳楼"]);
+        assert_eq!(runs("gyl", "登上光岳楼远眺"), ["光岳楼"]);
+        assert_eq!(runs("聊cheng", "聊城聊成城"), ["聊城", "聊成"]);
+        // 行 in 银行 is hang; on its own it is xing.
+        assert_eq!(runs("yinhang", "中国银行和银航"), ["银航", "银行"]);
+        assert_eq!(runs("hang", "银行"), Vec::<String>::new());
+        assert_eq!(runs("xing", "银行步行"), ["行"]);
+        assert_eq!(runs("xing", "银行"), Vec::<String>::new());
+        let (pattern, counts) =
+            Pattern::from_terms(&["guang", "yue", "lou"], &table, &exceptions).unwrap();
+        assert_eq!(counts, [1, 1, 1]);
+        let mut found = Vec::new();
+        collect_runs(&pattern, "光岳楼", &mut found);
+        assert_eq!(best_runs(&pattern, found), ["光岳楼"]);
+        assert_eq!(exceptions, [('行', vec!['银', '行'])]);
+        assert!(Pattern::new("nqi", &table, &exceptions).is_none());
+        assert!(Pattern::new("光岳楼", &table, &exceptions).is_none());
+        assert!(Pattern::new("2023nian", &table, &exceptions).is_none());
+    }
+}

@@ -1,0 +1,138 @@
+//! Pinyin search end to end: on the seeds (both layouts) and on a small fixture corpus built with
+//! the real reading table, for polyphones, homophones and exact-before-pinyin ranking.
+
+mod common;
+
+use zh_search::builder::{build_index, Layout, SourceDoc};
+use zh_search::passage::Section;
+use zh_search::search::{Engine, SearchOptions};
+
+/// The UTF-16 ranges of `highlights` as strings of `text`.
+fn highlighted(text: &str, highlights: &[[u32; 2]]) -> Vec<String> {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    highlights
+        .iter()
+        .map(|[a, b]| String::from_utf16_lossy(&units[*a as usize..*b as usize]))
+        .collect()
+}
+
+#[test]
+fn pinyin_finds_the_words_and_highlights_exactly_their_characters() {
+    for (layout, engine) in common::engines() {
+        for (query, word) in [
+            ("guangyuelou", "光岳楼"),
+            ("guang yue lou", "光岳楼"),
+            ("gyl", "光岳楼"),
+            ("tanjiliang", "碳计量"),
+            ("聊cheng", "聊城"),
+            ("光岳lou", "光岳楼"),
+        ] {
+            let results = engine.search(query, SearchOptions::default()).unwrap();
+            let first = results
+                .hits
+                .first()
+                .unwrap_or_else(|| panic!("{layout}: {query} found nothing"));
+            assert!(
+                first.text.contains(word),
+                "{layout}: {query}: {}",
+                first.text
+            );
+            let marked = highlighted(&first.text, &first.highlights);
+            assert!(!marked.is_empty(), "{layout}: {query}: no highlight");
+            // Characters, not neighbouring homophones: every highlight is a piece of the word.
+            for m in &marked {
+                assert!(
+                    word.contains(m.as_str()),
+                    "{layout}: {query} highlighted {m:?}"
+                );
+            }
+            // Typed as one run, the word is one run of the text and is marked as a whole.
+            if !query.contains(' ') {
+                assert!(
+                    first.snippet.contains(&format!("<mark>{word}</mark>")),
+                    "{layout}: {query}: {}",
+                    first.snippet
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn letters_that_are_not_pinyin_or_match_nothing_as_pinyin_find_only_themselves() {
+    for (layout, engine) in common::engines() {
+        let nqi = engine.search("nqi", SearchOptions::default()).unwrap();
+        assert_eq!(nqi.total, 2, "{layout}");
+        for hit in &nqi.hits {
+            let marked = highlighted(&hit.text, &hit.highlights);
+            assert!(
+                !marked.is_empty() && marked.iter().all(|m| m == "NQI"),
+                "{layout}: {marked:?}"
+            );
+        }
+        assert_eq!(
+            engine
+                .search("qqqq", SearchOptions::default())
+                .unwrap()
+                .total,
+            0
+        );
+    }
+}
+
+fn fixture(texts: &[&str]) -> Engine<'static> {
+    let docs = vec![SourceDoc {
+        name: "fixture.md".into(),
+        sections: texts
+            .iter()
+            .map(|t| Section {
+                headings: vec!["测试".to_string()],
+                derived_title: None,
+                passages: vec![t.to_string()],
+            })
+            .collect(),
+    }];
+    let bytes = build_index(
+        &docs,
+        &mut common::build_support::jieba_discoverer(),
+        &common::build_support::to_simplified,
+        &common::build_support::pinyin_reading,
+        Layout::Auto,
+    );
+    Engine::open(Box::leak(bytes.into_boxed_slice())).unwrap()
+}
+
+#[test]
+fn polyphones_use_the_reading_the_word_has_and_exact_matches_rank_first() {
+    let engine = fixture(&[
+        "他在中国银行工作了很多年，每天骑车去银行上班。",
+        "步行是最健康的出行方式，行人很多。",
+        "这款手机叫 yinhang，名字很特别，很多人记住了 yinhang 这个名字。",
+        "银航科技是一家新公司。",
+    ]);
+    let hits = |q: &str| engine.search(q, SearchOptions::default()).unwrap().hits;
+    // 行 is hang in 银行: found under yinhang; xing finds the 行 of 步行/行人, not 银行.
+    let yinhang = hits("yinhang");
+    assert!(
+        yinhang[0].text.contains("yinhang"),
+        "exact letters first: {:?}",
+        yinhang[0].text
+    );
+    let texts: Vec<&str> = yinhang.iter().map(|h| h.text.as_str()).collect();
+    assert!(texts.iter().any(|t| t.contains("中国银行")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("银航")), "{texts:?}");
+    let bank = yinhang
+        .iter()
+        .find(|h| h.text.contains("中国银行"))
+        .unwrap();
+    assert_eq!(highlighted(&bank.text, &bank.highlights), ["银行", "银行"]);
+    let xing = hits("xing");
+    assert!(
+        xing.iter().all(|h| !h.text.contains("银行")),
+        "行 of 银行 read as xing"
+    );
+    assert!(xing.iter().any(|h| h.text.contains("步行")));
+    // Suggestions from pinyin prefixes.
+    let suggestions = engine.suggest("yinh", 8).unwrap();
+    assert!(suggestions.contains(&"银行".to_string()), "{suggestions:?}");
+}
