@@ -28,11 +28,71 @@ pub fn to_simplified(c: char) -> Option<char> {
 /// The toneless pinyin of a word or character (`"yin hang"` for 银行: word readings first, so
 /// polyphones get the reading the word has), from pinyin-converter's built-in dictionary
 /// (mozillazg/pinyin-data plus its phrase list); `ü` is written `v`. `None` when it has none.
+/// A word without polyphonic characters reads as its characters do, so only words with one
+/// are looked up as words (the lookup costs ~50 µs; the vocabulary of a large corpus has
+/// ~100,000 words).
 pub fn pinyin_reading(text: &str) -> Option<String> {
-    let reading = pinyin::Converter::new(text).without_tone().to_string();
+    let mut chars = text.chars();
+    if let (Some(c), None) = (chars.next(), chars.next()) {
+        return char_reading(c).0;
+    }
+    let mut readings = Vec::new();
+    for c in text.chars() {
+        let (reading, polyphonic) = char_reading(c);
+        if polyphonic {
+            return valid_reading(pinyin::Converter::new(text).without_tone().to_string());
+        }
+        readings.push(reading?);
+    }
+    Some(readings.join(" "))
+}
+
+/// A character's usual toneless reading, and whether it has others (cached).
+fn char_reading(c: char) -> (Option<String>, bool) {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CACHE: RefCell<HashMap<char, (Option<String>, bool)>> = RefCell::new(HashMap::new());
+    }
+    if let Some(hit) = CACHE.with(|cache| cache.borrow().get(&c).cloned()) {
+        return hit;
+    }
+    let text = c.to_string();
+    let usual = valid_reading(pinyin::Converter::new(text.as_str()).without_tone().to_string());
+    let mut all: Vec<String> = pinyin::Pinyin::heteronym(&text)
+        .into_iter()
+        .flat_map(|(_, readings)| readings)
+        .map(|r| without_tone(&r))
+        .collect();
+    all.sort();
+    all.dedup();
+    let entry = (usual, all.len() > 1);
+    CACHE.with(|cache| cache.borrow_mut().insert(c, entry.clone()));
+    entry
+}
+
+fn valid_reading(reading: String) -> Option<String> {
     let valid = !reading.is_empty()
         && reading
             .split(' ')
             .all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase()));
     valid.then_some(reading)
+}
+
+/// `háng` → `hang`, `lǜ` → `lv`.
+fn without_tone(reading: &str) -> String {
+    reading
+        .chars()
+        .map(|c| match c {
+            'ā' | 'á' | 'ǎ' | 'à' => 'a',
+            'ē' | 'é' | 'ě' | 'è' | 'ê' => 'e',
+            'ī' | 'í' | 'ǐ' | 'ì' => 'i',
+            'ō' | 'ó' | 'ǒ' | 'ò' => 'o',
+            'ū' | 'ú' | 'ǔ' | 'ù' => 'u',
+            'ǖ' | 'ǘ' | 'ǚ' | 'ǜ' | 'ü' => 'v',
+            'ń' | 'ň' | 'ǹ' => 'n',
+            'ḿ' => 'm',
+            c => c,
+        })
+        .collect()
 }
