@@ -8,6 +8,7 @@
 //! Modules by concept:
 //! * `normalize`: folding (width, case, traditional → simplified), match keys, OCR number gaps;
 //! * `passage`: cutting OCR'd/Markdown files into titled passages (build time);
+//! * `html`: HTML pages → titled passages with heading anchors (build time);
 //! * `tokenize`: grams (Ctrl-F recall) and vocabulary words (ranking), for both sides;
 //! * `format`: the versioned binary layout, writer and zero-copy reader;
 //! * `builder`: corpus folder → index bytes (build time);
@@ -25,6 +26,8 @@ pub mod tokenize;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod builder;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod html;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod passage;
 
