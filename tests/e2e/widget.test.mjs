@@ -16,6 +16,8 @@ const SHOTS = path.join(ROOT, 'target/e2e');
 const SEED_A = '000_995a90f47ebf7413.txt';
 const SEED_B = '003_072645c75c3c641d.txt';
 const QUERY = '碳计量';
+// Result options (the list also holds suggestion options, marked data-s, above them).
+const HIT = '[role=option][data-i]';
 
 const T2S = { 國: '国', 計: '计' };
 const norm = (s) => [...s.normalize('NFKC').toLowerCase().replace(/\s+/g, '')].map((c) => T2S[c] ?? c).join('');
@@ -135,6 +137,7 @@ const state = (page) =>
       active: input.getAttribute('aria-activedescendant'),
       selected: opts.filter((o) => o.getAttribute('aria-selected') === 'true').map((o) => o.id),
       ids: opts.map((o) => o.id),
+      hitIds: opts.filter((o) => o.hasAttribute('data-i')).map((o) => o.id),
       focus: r.activeElement ? r.activeElement.localName + (r.activeElement.closest('dialog') ? '@dialog' : '') : null,
       dialogOpen: !!r.querySelector('dialog')?.open,
       value: input.value,
@@ -297,17 +300,17 @@ test('paging: more results, Home/End/PageDown', async (t) => {
     return m.search(q).total;
   }, q);
   const input = await searchFor(page, q);
-  const options = page.locator('zh-search [role=option]');
+  const options = page.locator(`zh-search ${HIT}`);
   const limit = 10;
   assert.equal(await options.count(), Math.min(limit, total));
   const more = page.locator('zh-search button.more');
   if (total > limit) {
     assert.ok(await more.isVisible(), 'a "more results" button is shown');
     await more.click();
-    await page.waitForFunction((n) => document.querySelector('zh-search').shadowRoot.querySelectorAll('[role=option]').length === n,
-      Math.min(2 * limit, total));
+    await page.waitForFunction(([n, sel]) => document.querySelector('zh-search').shadowRoot.querySelectorAll(sel).length === n,
+      [Math.min(2 * limit, total), HIT]);
     let s = await state(page);
-    assert.equal(s.active, s.ids[limit], 'the first newly loaded result becomes active');
+    assert.equal(s.active, s.hitIds[limit], 'the first newly loaded result becomes active');
     assert.equal(s.focus, 'input', 'focus goes back to the input');
     assert.equal(new Set(s.ids).size, s.ids.length, 'option ids are unique');
     await input.press('End');
