@@ -28,7 +28,7 @@ const L = {
 
 const CSS = `
 :host{--a:var(--zh-search-accent,#b4232a);--bg:var(--zh-search-bg,#fff);--fg:var(--zh-search-fg,#1c1917);
---mu:var(--zh-search-muted,#78716c);--bd:var(--zh-search-border,#e7e5e4);--mk:var(--zh-search-mark-bg,#fde68a);
+--mu:var(--zh-search-muted,#6b6460);--bd:var(--zh-search-border,#e7e5e4);--mk:var(--zh-search-mark-bg,#fde68a);
 --mf:var(--zh-search-mark-fg,inherit);--hv:var(--zh-search-hover,#f5f5f4);--r:var(--zh-search-radius,12px);
 --sh:var(--zh-search-shadow,0 1px 2px rgb(0 0 0/.04),0 8px 24px rgb(0 0 0/.06));
 display:block;color:var(--fg);font:15px/1.6 var(--zh-search-font,system-ui,-apple-system,"Segoe UI","PingFang SC",
@@ -161,7 +161,7 @@ export class ZhSearchElement extends HTMLElement {
       'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': `${id}-l`,
     });
     this._st = h('div', { className: 's', role: 'status', 'aria-live': 'polite' });
-    this._ul = h('ul', { id: `${id}-l`, role: 'listbox', hidden: true });
+    this._ul = h('ul', { id: `${id}-l`, role: 'listbox', hidden: true, tabIndex: -1 });
     this._more = h('button', { className: 'more', type: 'button', hidden: true });
     this._h = h('h2', { id: `${id}-h` });
     this._meta = h('div', { className: 'm' });
