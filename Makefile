@@ -71,8 +71,8 @@ test:
 	$(MAKE) cargo-test
 	$(MAKE) wasm
 	$(MAKE) check-size
-	$(MAKE) test-node
 	$(MAKE) site-pkg
+	$(MAKE) test-node
 	$(MAKE) test-e2e
 
 lint: fmt-check clippy
