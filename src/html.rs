@@ -1213,6 +1213,46 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any soup of markup characters reads without panicking.
+        #[test]
+        fn markup_soup_never_panics(html in "[<>/!?=&#;:xapbdhimnrstvy1-6\"' \n中文é\\-]{0,300}") {
+            let _ = extract(&html);
+        }
+
+        /// Well-formed pages lose no text: every character of every paragraph and heading is in
+        /// a passage or a title, in order.
+        #[test]
+        fn nothing_is_dropped(
+            blocks in proptest::collection::vec((0u8..4, "[中文字词甲乙丙a-z0-9，。 ]{1,40}"), 1..12),
+        ) {
+            let mut html = String::from("<!doctype html><title>页</title><main>");
+            let mut expected = String::new();
+            for (kind, text) in &blocks {
+                let escaped = text.replace('&', "&amp;");
+                html.push_str(&match kind {
+                    0 => format!("<h2 id=x>{escaped}</h2>"),
+                    1 => format!("<p>{escaped}</p>"),
+                    2 => format!("<ul><li>{escaped}</ul>"),
+                    _ => format!("<div><span>{escaped}</span><br></div>"),
+                });
+                expected.extend(text.chars().filter(|c| !c.is_whitespace()));
+            }
+            html.push_str("</main>");
+            let mut got = String::new();
+            for section in extract(&html) {
+                if !section.headings.is_empty() && section.headings != ["页"] {
+                    got.push_str(&section.title());
+                }
+                for p in &section.passages {
+                    got.push_str(p);
+                }
+            }
+            let got: String = got.chars().filter(|c| !c.is_whitespace()).collect();
+            proptest::prop_assert_eq!(got, expected);
+        }
+    }
+
     #[test]
     fn deep_nesting_is_linear_and_safe() {
         let html = format!(

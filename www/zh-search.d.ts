@@ -30,7 +30,10 @@ export interface Hit {
 
 /** A hit as the element shows it and passes in `zh-search:select`. */
 export interface WidgetHit extends Hit {
-  /** HTML sources: the absolute link (`url` resolved against the `base` attribute, `#anchor`). */
+  /**
+   * HTML sources: the absolute link (`url` resolved against the `base` attribute, `#anchor`),
+   * set when the hit is opened (before `zh-search:select` fires).
+   */
   href?: string;
 }
 

@@ -276,6 +276,7 @@ export class ZhSearchElement extends HTMLElement {
     } catch (err) {
       console.error('zh-search: search failed', err);
       r = { total: 0, hits: [], partial: false };
+      this.sugg = [];
     }
     this._q = q;
     const hits = more ? this.hits.concat(r.hits) : r.hits;
@@ -288,21 +289,14 @@ export class ZhSearchElement extends HTMLElement {
     this.hits = hits;
     this.total = total;
     this.partial = partial;
-    const base = new URL(this.getAttribute('base') || '/', document.baseURI);
     const sugg = this.sugg.map((w, i) =>
       h('li', { id: `${this._id}-s${i}`, role: 'option', 'aria-selected': 'false', className: 'sg', 'data-s': w,
         'aria-label': this.t.sg(w) }, ICON(), h('span', {}, w)));
-    const opts = hits.map((hit, i) => {
-      if (hit.url) {
-        const u = new URL(hit.url, base);
-        if (hit.anchor) u.hash = hit.anchor;
-        hit.href = u.href;
-      }
-      return h('li', { id: `${this._id}-o${i}`, role: 'option', 'aria-selected': 'false', 'data-i': i },
+    const opts = hits.map((hit, i) =>
+      h('li', { id: `${this._id}-o${i}`, role: 'option', 'aria-selected': 'false', 'data-i': i },
         h('div', { className: 't' }, ...markedNodes(hit.title, hit.title_highlights)),
         h('div', { className: 'm' }, hit.source),
-        h('div', { className: 'x' }, ...snippetNodes(hit.snippet)));
-    });
+        h('div', { className: 'x' }, ...snippetNodes(hit.snippet))));
     this._ul.replaceChildren(...sugg, ...opts);
     this.active = -1;
     this._in.removeAttribute('aria-activedescendant');
@@ -373,6 +367,11 @@ export class ZhSearchElement extends HTMLElement {
     const hit = this.hits[i];
     if (!hit) return;
     this._activate(i + this.sugg.length);
+    if (hit.url) {
+      const u = new URL(hit.url, new URL(this.getAttribute('base') || '/', document.baseURI));
+      if (hit.anchor) u.hash = hit.anchor;
+      hit.href = u.href;
+    }
     if (!this.dispatchEvent(new CustomEvent('zh-search:select', { detail: hit, bubbles: true, composed: true, cancelable: true })))
       return;
     if (hit.href) return e?.ctrlKey || e?.metaKey ? window.open(hit.href, '_blank', 'noopener') : location.assign(hit.href);
