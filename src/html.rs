@@ -20,7 +20,8 @@
 //!   heading is titled by the page's first `h1`, else its `<title>`.
 //! * **Blocks are paragraphs.** Block elements (`p`, `div`, `li`, `tr`, `pre`, …) end a
 //!   paragraph, `<br>` ends a line. Whitespace collapses as a browser shows it, except that a
-//!   line break next to a CJK character is dropped (it is source formatting, not a space).
+//!   line break next to a CJK character is dropped (it is source formatting, not a space);
+//!   `<pre>` is collapsed too (search needs the words, not the layout).
 //!   Paragraphs become passages with the same splitting and merging as text files.
 //!
 //! Malformed markup never fails: unknown tags are inline, stray end tags are ignored, unclosed
