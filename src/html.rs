@@ -746,8 +746,8 @@ impl Walker {
         }
     }
 
-    /// The index of the innermost open `name`, looking down past at most `limit` elements and
-    /// stopping at any of `barriers`.
+    /// The index of the innermost open element named in `names`, unless one of `barriers` is
+    /// open inside it.
     fn find_open(&self, names: &[&str], barriers: &[&str]) -> Option<usize> {
         for (i, open) in self.stack.iter().enumerate().rev() {
             if names.contains(&open.name.as_str()) {

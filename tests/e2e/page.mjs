@@ -16,11 +16,12 @@ export { CSP };
 /**
  * Serve `root` and open `pathname` in a new context. Options: csp (send the strict CSP header),
  * viewport, deviceScaleFactor, colorScheme, init (a function run in every page before its
- * scripts). Returns { page, context, origin, problems, checkClean }.
+ * scripts), navigates (the test follows links: requests the browser aborts because the page is
+ * left are not problems). Returns { page, context, origin, problems, requests, checkClean }.
  */
 export async function openPage(browser, t, {
   root = WWW, pathname = '/', csp = true, viewport = { width: 1024, height: 860 }, deviceScaleFactor = 1,
-  colorScheme = 'light', init,
+  colorScheme = 'light', init, navigates = false,
 } = {}) {
   const server = await startServer({ root, port: 0, host: '127.0.0.1', csp });
   t.after(() => server.close());
@@ -46,8 +47,8 @@ export async function openPage(browser, t, {
   });
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
   page.on('requestfailed', (r) => {
-    // A navigation started by the page aborts the requests of the page it leaves.
-    if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
+    if (navigates && r.failure()?.errorText === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`);
   });
   page.on('request', (r) => requests.push(r.url()));
   page.on('response', (r) => {

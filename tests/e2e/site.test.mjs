@@ -47,7 +47,7 @@ after(async () => {
   if (site) fs.rmSync(site, { recursive: true, force: true });
 });
 
-const open = (t, init) => openPage(browser, t, { root: site, pathname: '/search/', init });
+const open = (t, init) => openPage(browser, t, { root: site, pathname: '/search/', init, navigates: true });
 
 /** Where the page is and what its :target is. */
 const where = (page) =>
