@@ -163,6 +163,23 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> 
     Ok(())
 }
 
+/// The line (from 1) of the first bytes that are not UTF-8.
+fn first_bad_line(error: &std::string::FromUtf8Error) -> usize {
+    let valid = error.utf8_error().valid_up_to();
+    error.as_bytes()[..valid]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// A character folded as the corpus is (width, case, traditional → simplified) before the
+/// fold table exists.
+fn fold_char_for_build(c: char, to_simplified: &dyn Fn(char) -> Option<char>) -> char {
+    let c = fold_case(fold_width(c));
+    to_simplified(c).unwrap_or(c)
+}
+
 /// Reads every `.txt`/`.md`/`.html`/`.htm` file under `dir` (recursively, in path order).
 pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
     if !dir.is_dir() {
@@ -189,12 +206,7 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let line = e.as_bytes()[..valid]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count()
-                    + 1;
+                let line = first_bad_line(&e);
                 return Err(CorpusError::NotUtf8 { path, line });
             }
         };
@@ -290,10 +302,7 @@ pub fn parse_user_dict(
     to_simplified: &dyn Fn(char) -> Option<char>,
 ) -> Result<UserDict, (usize, String)> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
-    let fold = |c: char| {
-        let c = fold_case(fold_width(c));
-        to_simplified(c).unwrap_or(c)
-    };
+    let fold = |c| fold_char_for_build(c, to_simplified);
     let is_tag = |s: &str| {
         s.starts_with(|c: char| c.is_ascii_alphabetic())
             && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -349,17 +358,10 @@ pub fn read_user_dict(
         path: path.to_path_buf(),
         error,
     })?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        DictError::Line {
-            path: path.to_path_buf(),
-            line: e.as_bytes()[..valid]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1,
-            reason: "not UTF-8".to_string(),
-        }
+    let text = String::from_utf8(bytes).map_err(|e| DictError::Line {
+        path: path.to_path_buf(),
+        line: first_bad_line(&e),
+        reason: "not UTF-8".to_string(),
     })?;
     parse_user_dict(&text, to_simplified).map_err(|(line, reason)| DictError::Line {
         path: path.to_path_buf(),
@@ -379,10 +381,7 @@ fn han_candidates() -> impl Iterator<Item = char> {
 /// The fold table for a corpus: every `traditional → simplified` pair whose simplified side
 /// occurs (after folding) in `texts`.
 fn fold_pairs(texts: &[&str], to_simplified: &dyn Fn(char) -> Option<char>) -> Vec<(char, char)> {
-    let fold = |c: char| {
-        let c = fold_case(fold_width(c));
-        to_simplified(c).unwrap_or(c)
-    };
+    let fold = |c| fold_char_for_build(c, to_simplified);
     let alphabet: HashSet<char> = texts.iter().flat_map(|t| t.chars()).map(fold).collect();
     han_candidates()
         .filter_map(|t| {
