@@ -2,6 +2,7 @@
 #   make build   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz -> size table
 #   make serve   build, then serve www/ at http://127.0.0.1:8080
 #   make test    fmt, clippy, cargo test, build, size budget, node API tests, browser e2e tests
+#   make dist    build, then write dist/: the folder a site owner copies to their server as is
 #   make bench   zh-search vs Pagefind vs FlexSearch on the seeds and Tang poems -> bench/RESULTS.md
 #   make clean
 SHELL := bash
@@ -31,7 +32,7 @@ WASM_OPT_FLAGS := -Oz --converge --strip-debug --strip-producers --strip-target-
 SIZE_BUDGET_KB ?= 120
 PORT ?= 8080
 
-.PHONY: build wasm serve test lint fmt-check clippy cargo-test check-size test-node test-e2e bench clean
+.PHONY: build wasm serve test lint fmt-check clippy cargo-test check-size test-node test-e2e bench clean dist site-pkg
 
 build:
 	scripts/ensure-tools.sh build
@@ -54,12 +55,23 @@ wasm:
 serve: build
 	node tools/serve.mjs --root www --port $(PORT)
 
+# dist/: zh-search.js + its types, pkg/ (wasm + glue), an example page and the embedding snippet.
+dist: build
+	scripts/dist.sh dist
+
+# The HTML fixture site (tests/site/) in its own package, for the browser test of page links.
+# Its own cargo target dir, so that it never invalidates the build of www/pkg.
+SITE_PKG := target/site/pkg
+site-pkg:
+	ZH_SEARCH_SEEDS=tests/site CARGO_TARGET_DIR=target/site-build $(MAKE) wasm PKG=$(SITE_PKG) PKG_TMP=target/site/pkg.tmp
+
 test:
 	scripts/ensure-tools.sh test
 	$(MAKE) lint
 	$(MAKE) cargo-test
 	$(MAKE) wasm
 	$(MAKE) check-size
+	$(MAKE) site-pkg
 	$(MAKE) test-node
 	$(MAKE) test-e2e
 
@@ -93,5 +105,5 @@ bench:
 	node bench/bench.mjs $(BENCH_CORPORA)
 
 clean:
-	rm -rf $(PKG) $(PKG_TMP) target/size.txt target/e2e
+	rm -rf $(PKG) $(PKG_TMP) target/size.txt target/e2e target/site dist
 	cargo clean

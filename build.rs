@@ -2,7 +2,8 @@
 //! `src/lib.rs` embeds it with `include_bytes!`.
 //!
 //! The corpus folder is `ZH_SEARCH_SEEDS` (relative paths are taken from the crate root),
-//! default `seeds/`. jieba runs here only: the wasm module never contains its dictionary.
+//! default `seeds/`. `ZH_SEARCH_DICT` optionally names a jieba user dictionary loaded before
+//! segmentation. jieba runs here only: the wasm module never contains its dictionary.
 //! The layout, normaliser, passage cutter and tokenizer are the crate's own modules, included
 //! by path so that build and runtime cannot drift apart.
 
@@ -14,6 +15,9 @@ mod builder;
 #[allow(dead_code)]
 #[path = "src/format.rs"]
 mod format;
+#[allow(dead_code)]
+#[path = "src/html.rs"]
+mod html;
 #[allow(dead_code)]
 #[path = "src/normalize.rs"]
 mod normalize;
@@ -31,6 +35,7 @@ fn main() {
         "builder",
         "build_support",
         "format",
+        "html",
         "normalize",
         "passage",
         "tokenize",
@@ -40,6 +45,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=ZH_SEARCH_SEEDS");
     println!("cargo:rerun-if-env-changed=ZH_SEARCH_LAYOUT");
+    println!("cargo:rerun-if-env-changed=ZH_SEARCH_DICT");
 
     let manifest =
         PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
@@ -71,7 +77,26 @@ fn main() {
                 std::process::exit(1);
             }
         };
-    let mut discover = build_support::jieba_discoverer();
+    let user_words = match std::env::var_os("ZH_SEARCH_DICT") {
+        Some(path) if !path.is_empty() => {
+            let path = manifest.join(path);
+            println!("cargo:rerun-if-changed={}", path.display());
+            match builder::read_user_dict(&path, &build_support::to_simplified) {
+                Ok(dict) => {
+                    for warning in &dict.warnings {
+                        println!("cargo:warning=zh-search: {}: {warning}", path.display());
+                    }
+                    dict.words
+                }
+                Err(error) => {
+                    eprintln!("error: zh-search: {error}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        _ => Vec::new(),
+    };
+    let mut discover = build_support::jieba_discoverer_with(&user_words);
     let index = builder::build_index(
         &corpus.docs,
         &mut discover,

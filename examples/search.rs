@@ -1,5 +1,6 @@
 //! Searches the embedded index from the command line: `cargo run --example search -- 碳计量`.
-//! With `--passages`, lists every passage of the index with its title and source; with
+//! With `--passages`, lists every passage of the index with its title (and heading anchor, for
+//! HTML pages) and source; with
 //! `--passages --json`, one JSON object per line: `{"passage","source","title","text"}`;
 //! `--repeat N <query>` searches N times first (for profiling).
 
@@ -32,8 +33,17 @@ fn main() {
                     "{{\"passage\":{p},\"source\":{source},\"title\":{title},\"text\":{text}}}"
                 );
             } else {
+                let anchor = index
+                    .title_of(p)
+                    .and_then(|t| index.title_anchor(t))
+                    .unwrap_or("");
+                let anchor = if anchor.is_empty() {
+                    String::new()
+                } else {
+                    format!(" #{anchor}")
+                };
                 println!(
-                    "#{p} [{source}] 【{title}】 ({} chars)\n{text}\n",
+                    "#{p} [{source}] 【{title}】{anchor} ({} chars)\n{text}\n",
                     text.chars().count()
                 );
             }

@@ -1,11 +1,25 @@
 //! The two external data sources of index building, wired up for `build.rs` and for tests that
 //! build fixture indexes natively (`#[path]`-included by both; not part of the library, so the
 //! wasm module never links jieba or the conversion table).
+// Each includer uses a different subset of these helpers.
+#![allow(dead_code)]
 
 /// Word discovery with jieba in search mode: `(word, known)` pairs, HMM on for names and new
 /// words (not `known`: the builder keeps only those that recur).
 pub fn jieba_discoverer() -> impl FnMut(&str) -> Vec<(String, bool)> {
-    let jieba = jieba_rs::Jieba::new();
+    jieba_discoverer_with(&[])
+}
+
+/// [`jieba_discoverer`] with a user dictionary loaded first: `(word, frequency, tag)` entries
+/// (`builder::UserWord`, already folded like the corpus). Like jieba's own `load_userdict`,
+/// a word without a frequency gets the one that makes jieba keep it whole.
+pub fn jieba_discoverer_with(
+    user_words: &[(String, Option<usize>, Option<String>)],
+) -> impl FnMut(&str) -> Vec<(String, bool)> {
+    let mut jieba = jieba_rs::Jieba::new();
+    for (word, freq, tag) in user_words {
+        jieba.add_word(word, *freq, tag.as_deref());
+    }
     move |text: &str| {
         let tokens = jieba.cut_for_search(text, true);
         tokens

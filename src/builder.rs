@@ -11,7 +11,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{
-    encode_index, FoldTable, IndexParts, Posting, PostingsBlock, Stats, FLAG_SCAN,
+    encode_index, FoldTable, IndexParts, Links, Posting, PostingsBlock, Stats, FLAG_SCAN,
 };
 use crate::normalize::{fold_case, fold_width, is_cjk, is_han, match_key};
 use crate::passage::{cut_document, Section, TextKind};
@@ -59,8 +59,8 @@ pub const MIN_NEW_WORD_COUNT: u64 = 2;
 /// and scans them. Folding and scanning this much text takes well under a millisecond, and
 /// the gram index would be most of the module.
 pub const SCAN_MODE_MAX_KEY_BYTES: usize = 128 * 1024;
-/// File extensions that are indexed.
-pub const EXTENSIONS: [&str; 2] = ["txt", "md"];
+/// File extensions that are indexed (case-insensitively).
+pub const EXTENSIONS: [&str; 4] = ["txt", "md", "html", "htm"];
 
 /// One corpus file, cut into sections.
 #[derive(Clone, Debug)]
@@ -68,6 +68,22 @@ pub struct SourceDoc {
     /// Path relative to the corpus folder, with `/` separators.
     pub name: String,
     pub sections: Vec<Section>,
+    /// HTML pages: `name` as a URL path ([`url_path`]); hits link to it. `None` for text files.
+    pub url: Option<String>,
+}
+
+/// A corpus-relative path as a URL path: every byte outside `A–Z a–z 0–9 - . _ ~ /` is
+/// percent-encoded (UTF-8), so `新闻/第 1 期.html` → `%E6%96%B0%E9%97%BB/%E7%AC%AC%201%20%E6%9C%9F.html`.
+pub fn url_path(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for &b in name.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Why a corpus could not be read.
@@ -75,7 +91,7 @@ pub struct SourceDoc {
 pub enum CorpusError {
     /// The corpus folder does not exist or is not a folder.
     MissingFolder(PathBuf),
-    /// The folder has no `.txt`/`.md` file with any text.
+    /// The folder has no `.txt`/`.md`/`.html` file with any text.
     Empty(PathBuf),
     /// A file is not UTF-8; `line` is the first line with invalid bytes.
     NotUtf8 { path: PathBuf, line: usize },
@@ -92,11 +108,11 @@ impl fmt::Display for CorpusError {
         match self {
             CorpusError::MissingFolder(p) => write!(
                 f,
-                "corpus folder {} does not exist; set ZH_SEARCH_SEEDS to a folder of .txt/.md files",
+                "corpus folder {} does not exist; set ZH_SEARCH_SEEDS to a folder of .txt/.md/.html files",
                 p.display()
             ),
             CorpusError::Empty(p) => {
-                write!(f, "corpus folder {} has no non-empty .txt or .md file to index", p.display())
+                write!(f, "corpus folder {} has no non-empty .txt, .md or .html file to index", p.display())
             }
             CorpusError::NotUtf8 { path, line } => write!(
                 f,
@@ -148,7 +164,24 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> 
     Ok(())
 }
 
-/// Reads every `.txt`/`.md` file under `dir` (recursively, in path order).
+/// The line (from 1) of the first bytes that are not UTF-8.
+fn first_bad_line(error: &std::string::FromUtf8Error) -> usize {
+    let valid = error.utf8_error().valid_up_to();
+    error.as_bytes()[..valid]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// A character folded as the corpus is (width, case, traditional → simplified) before the
+/// fold table exists.
+fn fold_char_for_build(c: char, to_simplified: &dyn Fn(char) -> Option<char>) -> char {
+    let c = fold_case(fold_width(c));
+    to_simplified(c).unwrap_or(c)
+}
+
+/// Reads every `.txt`/`.md`/`.html`/`.htm` file under `dir` (recursively, in path order).
 pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
     if !dir.is_dir() {
         return Err(CorpusError::MissingFolder(dir.to_path_buf()));
@@ -174,12 +207,7 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let line = e.as_bytes()[..valid]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count()
-                    + 1;
+                let line = first_bad_line(&e);
                 return Err(CorpusError::NotUtf8 { path, line });
             }
         };
@@ -190,23 +218,25 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        let is_markdown = path
+        let extension = path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
-        let sections = cut_document(
-            &text,
-            if is_markdown {
-                TextKind::Markdown
-            } else {
-                TextKind::Plain
-            },
-        );
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let (sections, url) = match extension.as_str() {
+            "html" | "htm" => (crate::html::extract(&text), Some(url_path(&name))),
+            "md" => (cut_document(&text, TextKind::Markdown), None),
+            _ => (cut_document(&text, TextKind::Plain), None),
+        };
         if sections.is_empty() {
             corpus
                 .warnings
                 .push(format!("{}: no text, skipped", path.display()));
         } else {
-            corpus.docs.push(SourceDoc { name, sections });
+            corpus.docs.push(SourceDoc {
+                name,
+                sections,
+                url,
+            });
         }
         corpus.files.push(path);
     }
@@ -214,6 +244,131 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
         return Err(CorpusError::Empty(dir.to_path_buf()));
     }
     Ok(corpus)
+}
+
+/// One user-dictionary entry for jieba: the word (folded like the corpus text jieba reads),
+/// its frequency and its part-of-speech tag when given. A tuple so that `build_support` need
+/// not name a type of this crate.
+pub type UserWord = (String, Option<usize>, Option<String>);
+
+/// A parsed user dictionary.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UserDict {
+    pub words: Vec<UserWord>,
+    /// Entries that load but cannot work fully, worth printing.
+    pub warnings: Vec<String>,
+}
+
+/// Why a user dictionary (`ZH_SEARCH_DICT`) could not be read.
+#[derive(Debug)]
+pub enum DictError {
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// A line is malformed or not UTF-8; `line` counts from 1.
+    Line {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+}
+
+impl fmt::Display for DictError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DictError::Io { path, error } => write!(
+                f,
+                "user dictionary {} (ZH_SEARCH_DICT) cannot be read: {error}",
+                path.display()
+            ),
+            DictError::Line { path, line, reason } => write!(
+                f,
+                "{}:{line}: {reason} (user dictionary lines are `word [frequency] [tag]`, as in jieba)",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DictError {}
+
+/// Parses a jieba user dictionary: one `word [frequency] [tag]` per line, separated by spaces
+/// or tabs; blank lines are skipped; a frequency is a whole number ≥ 1, a tag (jieba's
+/// part-of-speech, e.g. `nr`) starts with an ASCII letter. Words are folded like the corpus
+/// (full-width → half-width, lower case, traditional → simplified) so that they match the text
+/// jieba segments. Errors are `(line, reason)`.
+pub fn parse_user_dict(
+    text: &str,
+    to_simplified: &dyn Fn(char) -> Option<char>,
+) -> Result<UserDict, (usize, String)> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let fold = |c| fold_char_for_build(c, to_simplified);
+    let is_tag = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let parse_freq = |s: &str| match s.parse::<usize>() {
+        Ok(0) => Err(format!("frequency {s:?} must be at least 1")),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("frequency {s:?} is not a whole number")),
+    };
+    let mut dict = UserDict::default();
+    for (i, line) in text.lines().enumerate() {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let entry = match fields.as_slice() {
+            [] => continue,
+            [word] => Ok((*word, None, None)),
+            [word, second] if second.bytes().all(|b| b.is_ascii_digit()) => {
+                parse_freq(second).map(|f| (*word, Some(f), None))
+            }
+            [word, tag] if is_tag(tag) => Ok((*word, None, Some(*tag))),
+            [_, other] => Err(format!(
+                "{other:?} is neither a frequency (a whole number) nor a tag"
+            )),
+            [word, freq, tag] if is_tag(tag) => {
+                parse_freq(freq).map(|f| (*word, Some(f), Some(*tag)))
+            }
+            [_, _, tag] => Err(format!(
+                "tag {tag:?} is not a part-of-speech tag like nr or nz"
+            )),
+            _ => Err(format!(
+                "{} fields; expected at most 3 (a word cannot contain spaces)",
+                fields.len()
+            )),
+        };
+        let (word, freq, tag) = entry.map_err(|reason| (i + 1, reason))?;
+        let word: String = word.chars().map(fold).collect();
+        if word.chars().count() > MAX_WORD_CHARS {
+            dict.warnings.push(format!(
+                "line {}: {word:?} is longer than {MAX_WORD_CHARS} characters: jieba keeps it whole in the text, but queries are cut into words of at most {MAX_WORD_CHARS}",
+                i + 1
+            ));
+        }
+        dict.words.push((word, freq, tag.map(str::to_string)));
+    }
+    Ok(dict)
+}
+
+/// Reads a user dictionary file ([`parse_user_dict`]).
+pub fn read_user_dict(
+    path: &Path,
+    to_simplified: &dyn Fn(char) -> Option<char>,
+) -> Result<UserDict, DictError> {
+    let bytes = std::fs::read(path).map_err(|error| DictError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| DictError::Line {
+        path: path.to_path_buf(),
+        line: first_bad_line(&e),
+        reason: "not UTF-8".to_string(),
+    })?;
+    parse_user_dict(&text, to_simplified).map_err(|(line, reason)| DictError::Line {
+        path: path.to_path_buf(),
+        line,
+        reason,
+    })
 }
 
 /// Candidate traditional characters: the CJK blocks where traditional forms live.
@@ -227,10 +382,7 @@ fn han_candidates() -> impl Iterator<Item = char> {
 /// The fold table for a corpus: every `traditional → simplified` pair whose simplified side
 /// occurs (after folding) in `texts`.
 fn fold_pairs(texts: &[&str], to_simplified: &dyn Fn(char) -> Option<char>) -> Vec<(char, char)> {
-    let fold = |c: char| {
-        let c = fold_case(fold_width(c));
-        to_simplified(c).unwrap_or(c)
-    };
+    let fold = |c| fold_char_for_build(c, to_simplified);
     let alphabet: HashSet<char> = texts.iter().flat_map(|t| t.chars()).map(fold).collect();
     han_candidates()
         .filter_map(|t| {
@@ -258,6 +410,8 @@ struct GramPostings {
 struct Prepared {
     fold: Vec<u8>,
     titles: Vec<(String, u32)>,
+    /// [`Links::encode`] of the sources' URLs and the titles' anchors.
+    links: Vec<u8>,
     passages: Vec<String>,
     sources: Vec<(String, u32)>,
     text_keys: Vec<String>,
@@ -269,13 +423,17 @@ fn prepare(docs: &[SourceDoc], to_simplified: &dyn Fn(char) -> Option<char>) -> 
     let mut titles: Vec<(String, u32)> = Vec::new();
     let mut passages: Vec<String> = Vec::new();
     let mut sources: Vec<(String, u32)> = Vec::new();
+    let (mut urls, mut anchors) = (Vec::new(), Vec::new());
     for doc in docs {
         sources.push((doc.name.clone(), passages.len() as u32));
+        urls.push(doc.url.as_deref().unwrap_or(""));
         for section in &doc.sections {
             titles.push((section.title(), passages.len() as u32));
+            anchors.push(section.anchor.as_deref().unwrap_or(""));
             passages.extend(section.passages.iter().cloned());
         }
     }
+    let links = Links::encode(&urls, &anchors);
     let all_texts: Vec<&str> = passages
         .iter()
         .map(String::as_str)
@@ -291,6 +449,7 @@ fn prepare(docs: &[SourceDoc], to_simplified: &dyn Fn(char) -> Option<char>) -> 
     Prepared {
         fold,
         titles,
+        links,
         passages,
         sources,
         text_keys,
@@ -356,6 +515,7 @@ pub fn build_index(
     let Prepared {
         fold,
         titles,
+        links,
         passages,
         sources,
         text_keys,
@@ -469,6 +629,7 @@ pub fn build_index(
             .expect("keys are sorted and unique (BTreeSet)")
             .into_fst()
             .into_inner(),
+        links,
     })
 }
 

@@ -17,6 +17,9 @@
 //!            GramFst (fst::Map gram → `GramValue`), Postings (varint blocks),
 //!            WordFst (fst::Map word → vocabulary frequency), Fold (sorted (u32, u32) char pairs),
 //!            PinyinFst (fst::Set of pinyin entries, see below)
+//!            Links (empty, or (s + t + 1) × u32 offsets into the UTF-8 strings after them:
+//!            string i < s is source i's page URL, string s + j is title j's heading anchor;
+//!            "" is none)
 //! gram     : value bit 0 = 1: inline single text posting, tf = bits 1–4, doc = bits 5–;
 //!            bit 0 = 0: postings block at offset value >> 1
 //! block    : varint (text count << 1 | has title list), text list, [varint title count, title list]
@@ -34,7 +37,7 @@ use std::fmt;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
 /// `Stats::flags`: the gram index is empty and queries scan the texts instead: the engine folds
@@ -57,7 +60,13 @@ pub enum SectionKind {
     Postings = 10,
     Fold = 11,
     PinyinFst = 12,
+    /// Page URLs and heading anchors (HTML sources); numbered apart from the core sections so
+    /// that other additions can take 12–15.
+    Links = 16,
 }
+
+/// One slot per possible [`SectionKind`] value.
+const KIND_SLOTS: usize = 17;
 
 /// Why an index could not be opened or read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -469,6 +478,78 @@ impl PostingsBlock {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Links
+
+/// Where a hit links to: the page URL of every source and the heading anchor of every title
+/// (HTML corpora). Text corpora have none, and the section is empty.
+#[derive(Clone, Copy, Debug)]
+pub struct Links<'a> {
+    offsets: U32Array<'a>,
+    strings: &'a [u8],
+}
+
+impl<'a> Links<'a> {
+    /// Encodes `urls` (one per source) and `anchors` (one per title); "" means none. Empty
+    /// when every string is.
+    pub fn encode(urls: &[&str], anchors: &[&str]) -> Vec<u8> {
+        if urls.iter().chain(anchors).all(|s| s.is_empty()) {
+            return Vec::new();
+        }
+        let mut offsets = vec![0u32];
+        let mut strings = Vec::new();
+        for s in urls.iter().chain(anchors) {
+            strings.extend_from_slice(s.as_bytes());
+            offsets.push(strings.len() as u32);
+        }
+        let mut out = Vec::with_capacity(offsets.len() * 4 + strings.len());
+        push_u32s(&mut out, &offsets);
+        out.extend_from_slice(&strings);
+        out
+    }
+
+    /// Borrows a `Links` section of an index with `entries` sources + titles.
+    fn open(bytes: &'a [u8], entries: u64) -> Result<Links<'a>> {
+        if bytes.is_empty() {
+            return Ok(Links {
+                offsets: U32Array(&[]),
+                strings: &[],
+            });
+        }
+        let table = entries
+            .checked_add(1)
+            .and_then(|n| n.checked_mul(4))
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|&n| n <= bytes.len())
+            .ok_or(FormatError::Truncated { what: "links" })?;
+        Ok(Links {
+            offsets: U32Array::new(&bytes[..table], "links")?,
+            strings: &bytes[table..],
+        })
+    }
+
+    /// String `i` ("" when the section is empty).
+    fn get(&self, i: usize) -> Result<&'a str> {
+        if self.offsets.is_empty() {
+            return Ok("");
+        }
+        let what = "link offset";
+        let start = self
+            .offsets
+            .get(i)
+            .ok_or(FormatError::OutOfBounds { what })? as usize;
+        let end = self
+            .offsets
+            .get(i + 1)
+            .ok_or(FormatError::OutOfBounds { what })? as usize;
+        let bytes = self
+            .strings
+            .get(start..end)
+            .ok_or(FormatError::OutOfBounds { what })?;
+        std::str::from_utf8(bytes).map_err(|_| FormatError::BadUtf8)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Writer
 
 /// Everything the builder produces, in the order the sections are written.
@@ -486,6 +567,8 @@ pub struct IndexParts {
     pub word_fst: Vec<u8>,
     pub fold: Vec<u8>,
     pub pinyin_fst: Vec<u8>,
+    /// [`Links::encode`] (empty: no links).
+    pub links: Vec<u8>,
 }
 
 /// Serialises an index. Sections are 4-byte aligned.
@@ -511,6 +594,7 @@ pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
         (SectionKind::WordFst, parts.word_fst.clone()),
         (SectionKind::Fold, parts.fold.clone()),
         (SectionKind::PinyinFst, parts.pinyin_fst.clone()),
+        (SectionKind::Links, parts.links.clone()),
     ];
     let header_len = 8 + 4 + 4 + sections.len() * SECTION_ENTRY_LEN;
     let mut out = Vec::new();
@@ -556,6 +640,7 @@ pub struct IndexView<'a> {
     pub pinyin: fst::Set<&'a [u8]>,
     postings: &'a [u8],
     pub fold: FoldTable<'a>,
+    links: Links<'a>,
     passages_checked: Utf8Checked,
     titles_checked: Utf8Checked,
 }
@@ -586,7 +671,7 @@ impl<'a> IndexView<'a> {
                 what: "section count",
             });
         }
-        let mut found: [Option<(&'a [u8], u32)>; 13] = [None; 13];
+        let mut found: [Option<(&'a [u8], u32)>; KIND_SLOTS] = [None; KIND_SLOTS];
         for i in 0..count {
             let at = 16 + i * SECTION_ENTRY_LEN;
             let kind = read_u32_at(bytes, at, "section table")?;
@@ -618,9 +703,10 @@ impl<'a> IndexView<'a> {
             fst::Map::new(bytes).map_err(|_| FormatError::BadFst(kind))
         };
         let fst_set = |kind: SectionKind| fst_map(kind).map(|m| fst::Set::from(m.into_fst()));
+        let stats = Stats::decode(section(SectionKind::Stats)?)?;
         let view = IndexView {
             bytes,
-            stats: Stats::decode(section(SectionKind::Stats)?)?,
+            stats,
             blob: section(SectionKind::Blob)?,
             passage_offsets: u32s(SectionKind::PassageOffsets, "passage offsets")?,
             title_first: u32s(SectionKind::TitleFirst, "title table")?,
@@ -632,6 +718,10 @@ impl<'a> IndexView<'a> {
             pinyin: fst_set(SectionKind::PinyinFst)?,
             postings: section(SectionKind::Postings)?,
             fold: FoldTable::new(section(SectionKind::Fold)?)?,
+            links: Links::open(
+                section(SectionKind::Links)?,
+                u64::from(stats.sources) + u64::from(stats.titles),
+            )?,
             passages_checked: Utf8Checked::new(0),
             titles_checked: Utf8Checked::new(0),
         };
@@ -739,6 +829,22 @@ impl<'a> IndexView<'a> {
 
     pub fn source_name(&self, source: u32) -> Result<&'a str> {
         self.blob_str(&self.source_offsets, source as usize)
+    }
+
+    /// The page URL of a source ("" when it has none: text and Markdown files).
+    pub fn source_url(&self, source: u32) -> Result<&'a str> {
+        if source >= self.stats.sources {
+            return Err(FormatError::OutOfBounds { what: "source id" });
+        }
+        self.links.get(source as usize)
+    }
+
+    /// The heading anchor of a title ("" when it has none).
+    pub fn title_anchor(&self, title: u32) -> Result<&'a str> {
+        if title >= self.stats.titles {
+            return Err(FormatError::OutOfBounds { what: "title id" });
+        }
+        self.links.get(self.stats.sources as usize + title as usize)
     }
 
     /// Decodes a gram's fst value (inline posting or block offset).
@@ -879,6 +985,30 @@ mod tests {
         assert_eq!(table.get('国'), None);
         assert_eq!(table.len(), 3);
         assert!(FoldTable::new(&bytes[..7]).is_err());
+    }
+
+    #[test]
+    fn links_round_trip_and_bounds() {
+        assert!(Links::encode(&["", ""], &["", "", ""]).is_empty());
+        let bytes = Links::encode(&["a.html", "b%20c.html"], &["", "setup", "中文"]);
+        let links = Links::open(&bytes, 5).unwrap();
+        let got: Vec<&str> = (0..5).map(|i| links.get(i).unwrap()).collect();
+        assert_eq!(got, ["a.html", "b%20c.html", "", "setup", "中文"]);
+        assert!(links.get(5).is_err(), "past the last entry");
+        assert!(Links::open(&bytes, 6).is_err() || Links::open(&bytes, 6).unwrap().get(5).is_err());
+        assert!(
+            Links::open(&bytes[..10], 5).is_err(),
+            "offset table cut short"
+        );
+        assert!(
+            Links::open(&bytes, u64::MAX).is_err(),
+            "entry count overflow"
+        );
+        let mut bad = bytes.clone();
+        bad[4] = 0xFF; // offset 1 beyond the strings
+        assert!(Links::open(&bad, 5).unwrap().get(0).is_err());
+        let empty = Links::open(&[], 5).unwrap();
+        assert_eq!(empty.get(3).unwrap(), "");
     }
 
     #[test]

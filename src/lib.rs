@@ -8,6 +8,7 @@
 //! Modules by concept:
 //! * `normalize`: folding (width, case, traditional → simplified), match keys, OCR number gaps;
 //! * `passage`: cutting OCR'd/Markdown files into titled passages (build time);
+//! * `html`: HTML pages → titled passages with heading anchors (build time);
 //! * `tokenize`: grams (Ctrl-F recall) and vocabulary words (ranking), for both sides;
 //! * `pinyin`: pinyin terms → runs of corpus characters, over the index's reading table;
 //! * `format`: the versioned binary layout, writer and zero-copy reader;
@@ -27,6 +28,8 @@ pub mod tokenize;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod builder;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod html;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod passage;
 

@@ -51,6 +51,9 @@ pub struct Section {
     /// For untitled sections: a title made from the first clause (not source text of its own).
     pub derived_title: Option<String>,
     pub passages: Vec<String>,
+    /// HTML pages: the id a link to this section's heading uses (`page.html#anchor`), when the
+    /// page has one (see `html`). Text and Markdown files have none.
+    pub anchor: Option<String>,
 }
 
 impl Section {
@@ -403,6 +406,23 @@ impl SectionDraft {
         }
         Some(self.section)
     }
+}
+
+/// A section of already separated `paragraphs` under `headings` (HTML pages, see `html`): the
+/// paragraphs are split and merged into passages exactly like those of text files. `None` when
+/// there is neither a heading nor text; a heading without text titles one empty passage.
+pub fn section_from_paragraphs(
+    headings: Vec<String>,
+    anchor: Option<String>,
+    paragraphs: &[String],
+) -> Option<Section> {
+    let mut draft = SectionDraft::default();
+    draft.section.headings = headings;
+    draft.section.anchor = anchor;
+    for paragraph in paragraphs {
+        draft.add_paragraph(paragraph);
+    }
+    draft.finish()
 }
 
 /// Cuts one file's content into sections of passages.

@@ -134,6 +134,12 @@ pub struct Hit {
     pub highlights: Vec<[u32; 2]>,
     /// Matched ranges of `title`, in UTF-16 code units.
     pub title_highlights: Vec<[u32; 2]>,
+    /// HTML sources: the page's URL relative to the corpus folder (percent-encoded path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// HTML sources: the `id` of the passage's heading on that page, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
@@ -1046,7 +1052,11 @@ impl<'a> Engine<'a> {
         let text = self.index.passage_text(p)?;
         let title_id = self.index.title_of(p)?;
         let title = self.index.title_text(title_id)?;
-        let source = self.index.source_name(self.index.source_of(p)?)?;
+        let source_id = self.index.source_of(p)?;
+        let source = self.index.source_name(source_id)?;
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let url = some(self.index.source_url(source_id)?);
+        let anchor = some(self.index.title_anchor(title_id)?);
         let spans_in = |key: &Key| -> Vec<Span> {
             let mut spans = Vec::new();
             for (term, needle) in needles.iter().enumerate() {
@@ -1076,6 +1086,8 @@ impl<'a> Engine<'a> {
             passage: p,
             highlights: utf16_ranges(text, &merged_text),
             title_highlights: utf16_ranges(title, &merged_title),
+            url,
+            anchor,
         })
     }
 }

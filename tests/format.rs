@@ -86,23 +86,45 @@ fn decoder_reads_back_what_the_encoder_wrote() {
     for doc in &corpus.docs {
         for section in &doc.sections {
             for passage in &section.passages {
-                expected.push((doc.name.clone(), section.title(), passage.clone()));
+                expected.push((
+                    doc.name.clone(),
+                    section.title(),
+                    passage.clone(),
+                    doc.url.clone().unwrap_or_default(),
+                    section.anchor.clone().unwrap_or_default(),
+                ));
             }
         }
     }
     assert_eq!(view.passage_count() as usize, expected.len());
-    for (p, (source, title, text)) in expected.iter().enumerate() {
+    for (p, (source, title, text, url, anchor)) in expected.iter().enumerate() {
         let p = p as u32;
         assert_eq!(view.passage_text(p).unwrap(), text);
-        assert_eq!(view.title_text(view.title_of(p).unwrap()).unwrap(), title);
-        assert_eq!(
-            view.source_name(view.source_of(p).unwrap()).unwrap(),
-            source
-        );
+        let title_id = view.title_of(p).unwrap();
+        assert_eq!(view.title_text(title_id).unwrap(), title);
+        assert_eq!(view.title_anchor(title_id).unwrap(), anchor);
+        let source_id = view.source_of(p).unwrap();
+        assert_eq!(view.source_name(source_id).unwrap(), source);
+        assert_eq!(view.source_url(source_id).unwrap(), url);
     }
-    assert_eq!(view.stats.sources, 2);
+    assert_eq!(view.stats.sources, 3);
     assert_eq!(view.source_name(0).unwrap(), "notes.md");
     assert_eq!(view.source_name(1).unwrap(), "古城 散记.txt");
+    assert_eq!(view.source_name(2).unwrap(), "湖 景/index.html");
+    // Text files have no URL; the page's URL is its percent-encoded path.
+    assert_eq!(view.source_url(0).unwrap(), "");
+    assert_eq!(view.source_url(1).unwrap(), "");
+    assert_eq!(
+        view.source_url(2).unwrap(),
+        "%E6%B9%96%20%E6%99%AF/index.html"
+    );
+    assert!(view.source_url(3).is_err(), "source id out of range");
+    assert!(view.title_anchor(view.stats.titles).is_err());
+    let anchors: Vec<(&str, &str)> = (0..view.stats.titles)
+        .map(|t| (view.title_text(t).unwrap(), view.title_anchor(t).unwrap()))
+        .filter(|(_, a)| !a.is_empty())
+        .collect();
+    assert_eq!(anchors, [("东昌湖", "top"), ("乘船", "boat")]);
     assert_eq!(view.fold.get('國'), Some('国'));
     assert_eq!(view.fold.get('計'), Some('计'));
     // Every gram posting decodes and points at a passage that really contains the gram.
@@ -153,6 +175,29 @@ fn fixture_searches(bytes: &[u8]) {
     assert_eq!(search("2229.6万元").total, 1);
     assert_eq!(search("nqi").total, 1);
     assert_eq!(search("光岳楼").hits[0].source, "古城 散记.txt");
+    assert_eq!(search("光岳楼").hits[0].url, None, "text files have no URL");
+    // The HTML page: text of <main> only, hits carry the page URL and the heading anchor.
+    let boat = &search("南关码头").hits[0];
+    assert_eq!(boat.title, "乘船");
+    assert_eq!(
+        boat.url.as_deref(),
+        Some("%E6%B9%96%20%E6%99%AF/index.html")
+    );
+    assert_eq!(boat.anchor.as_deref(), Some("boat"));
+    assert_eq!(boat.text, "游船从南关码头出发，环湖一周约四十分钟。");
+    let night = &search("音乐喷泉").hits[0];
+    assert_eq!(
+        (night.title.as_str(), night.anchor.as_deref()),
+        ("夜景", None)
+    );
+    assert!(night.text.contains("亮灯&音乐喷泉"), "entities decoded");
+    for noise in ["导航不索引", "脚本不索引", "页脚不索引"] {
+        let found = search(noise);
+        assert!(
+            found.total == 0 || found.partial,
+            "{noise} is not page content (at most words of it match elsewhere)"
+        );
+    }
     let hit = &search("國家碳計量").hits[0];
     assert!(
         hit.snippet.contains("<mark>国家碳计量</mark>"),

@@ -89,8 +89,10 @@ fn fixture(texts: &[&str]) -> Engine<'static> {
                 headings: vec!["测试".to_string()],
                 derived_title: None,
                 passages: vec![t.to_string()],
+                anchor: None,
             })
             .collect(),
+        url: None,
     }];
     let bytes = build_index(
         &docs,

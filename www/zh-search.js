@@ -1,6 +1,6 @@
 // <zh-search>: Chinese full-text search over an index embedded in a WebAssembly module.
 // No dependencies, no inline styles/scripts (works under a strict CSP), and every piece of
-// corpus text reaches the DOM through text nodes only.
+// corpus text reaches the DOM through text nodes only. Types: zh-search.d.ts.
 const PKG = new URL('./pkg/zh_search.js', import.meta.url);
 
 let engine;
@@ -16,19 +16,19 @@ const L = {
     label: '搜索', ph: '搜索…', list: '搜索结果', found: (n) => `找到 ${n} 条结果`,
     partial: '没有完全匹配的结果，以下为部分匹配', none: (q) => `没有找到与“${q}”相关的结果`,
     loading: '正在加载索引…', error: '索引加载失败（load error）', close: '关闭', more: '显示更多结果',
-    hint: '↑↓ 选择 · Enter 打开 · Esc 关闭',
+    hint: '↑↓ 选择 · Enter 打开 · Esc 关闭', sg: (w) => `搜索建议：${w}`,
   },
   en: {
     label: 'Search', ph: 'Search…', list: 'Search results', found: (n) => `${n} result${n === 1 ? '' : 's'}`,
     partial: 'No exact matches; showing partial matches', none: (q) => `No results found for “${q}”`,
     loading: 'Loading index…', error: 'Search index failed to load (load error)', close: 'Close',
-    more: 'Show more results', hint: '↑↓ to select · Enter to open · Esc to close',
+    more: 'Show more results', hint: '↑↓ to select · Enter to open · Esc to close', sg: (w) => `Suggestion: ${w}`,
   },
 };
 
 const CSS = `
 :host{--a:var(--zh-search-accent,#b4232a);--bg:var(--zh-search-bg,#fff);--fg:var(--zh-search-fg,#1c1917);
---mu:var(--zh-search-muted,#78716c);--bd:var(--zh-search-border,#e7e5e4);--mk:var(--zh-search-mark-bg,#fde68a);
+--mu:var(--zh-search-muted,#6b6460);--bd:var(--zh-search-border,#e7e5e4);--mk:var(--zh-search-mark-bg,#fde68a);
 --mf:var(--zh-search-mark-fg,inherit);--hv:var(--zh-search-hover,#f5f5f4);--r:var(--zh-search-radius,12px);
 --sh:var(--zh-search-shadow,0 1px 2px rgb(0 0 0/.04),0 8px 24px rgb(0 0 0/.06));
 display:block;color:var(--fg);font:15px/1.6 var(--zh-search-font,system-ui,-apple-system,"Segoe UI","PingFang SC",
@@ -49,6 +49,8 @@ color:var(--mu);font-size:13px}.s:empty{padding:0;border:0}.s .p{color:var(--a)}
 ul{list-style:none;margin:0;padding:6px;max-height:min(70vh,560px);overflow:auto;border-top:1px solid var(--bd)}
 li{padding:10px 12px;border-radius:calc(var(--r) - 4px);cursor:pointer;border-left:3px solid transparent}
 li+li{margin-top:2px}li:hover{background:var(--hv)}
+.sg{display:flex;align-items:center;gap:10px;padding:5px 12px;color:var(--mu)}.sg span{color:var(--fg)}
+.sg svg{width:15px;height:15px}.sg+[data-i]{margin-top:6px}
 li[aria-selected=true]{background:var(--hv);border-left-color:var(--a)}
 .t{font-weight:600;font-size:15.5px;line-height:1.45}.m{color:var(--mu);font-size:12px;margin:1px 0 3px;
 font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
@@ -138,6 +140,8 @@ let errLogged = false;
 
 export class ZhSearchElement extends HTMLElement {
   static observedAttributes = ['placeholder', 'limit', 'lang'];
+  /** Suggestions shown above the results. */
+  static suggestions = 5;
 
   constructor() {
     super();
@@ -148,6 +152,7 @@ export class ZhSearchElement extends HTMLElement {
     const id = `zs${++uid}`;
     this._id = id;
     this.hits = [];
+    this.sugg = [];
     this.total = 0;
     this.active = -1;
     this._q = '';
@@ -156,7 +161,7 @@ export class ZhSearchElement extends HTMLElement {
       'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': `${id}-l`,
     });
     this._st = h('div', { className: 's', role: 'status', 'aria-live': 'polite' });
-    this._ul = h('ul', { id: `${id}-l`, role: 'listbox', hidden: true });
+    this._ul = h('ul', { id: `${id}-l`, role: 'listbox', hidden: true, tabIndex: -1 });
     this._more = h('button', { className: 'more', type: 'button', hidden: true });
     this._h = h('h2', { id: `${id}-h` });
     this._meta = h('div', { className: 'm' });
@@ -168,17 +173,17 @@ export class ZhSearchElement extends HTMLElement {
       h('div', { className: 'b' }, ICON(), this._in), this._st, this._ul, this._more);
     root.append(this._box, this._dlg);
 
-    this._in.addEventListener('input', (e) => !e.isComposing && this._schedule());
-    this._in.addEventListener('compositionend', () => this._schedule());
+    // IME: nothing runs on the half-typed letters of a composition; one search when it ends.
+    this._in.addEventListener('input', (e) => e.isComposing || this._ime || this._schedule());
+    this._in.addEventListener('compositionstart', () => ((this._ime = true), clearTimeout(this._timer)));
+    this._in.addEventListener('compositionend', () => ((this._ime = false), this._schedule()));
     this._in.addEventListener('keydown', (e) => this._key(e));
-    this._in.addEventListener('focus', () => this.hits.length && this._expand(true));
-    this._ul.addEventListener('click', (e) => {
-      const li = e.target.closest?.('li');
-      if (li) this.open(+li.dataset.i);
-    });
+    this._in.addEventListener('focus', () => this._ul.children.length && this._expand(true));
+    const at = (e) => [...this._ul.children].indexOf(e.target.closest?.('li'));
+    this._ul.addEventListener('click', (e) => this._pick(at(e), e));
     this._ul.addEventListener('mousemove', (e) => {
-      const li = e.target.closest?.('li');
-      if (li && +li.dataset.i !== this.active) this._activate(+li.dataset.i, false);
+      const i = at(e);
+      if (i >= 0 && i !== this.active) this._activate(i, false);
     });
     this._more.addEventListener('click', () => (this._run(true), this._in.focus()));
     this._x.addEventListener('click', () => this._dlg.close());
@@ -253,19 +258,25 @@ export class ZhSearchElement extends HTMLElement {
   _run(more = false) {
     clearTimeout(this._timer);
     const q = this._in.value;
-    if (this.failed) return;
+    if (this.failed || this._ime) return;
     if (!this.m) return q.trim() ? this._say(this.t.loading) : this._say('');
     if (!q.trim()) {
       this._q = '';
+      this.sugg = [];
       this._show([], 0, false);
       return this._say('');
     }
     let r;
     try {
       r = this.m.search(q, { limit: this.limit, offset: more ? this.hits.length : 0 });
+      // Completions of the last term (not inside quotes), the term itself left out.
+      const last = /\S*$/.exec(q)[0];
+      if (!more) this.sugg = /["“”「」]/.test(last) ? [] : this.m.suggest(last, ZhSearchElement.suggestions + 1)
+        .filter((w) => w !== last).slice(0, ZhSearchElement.suggestions);
     } catch (err) {
       console.error('zh-search: search failed', err);
       r = { total: 0, hits: [], partial: false };
+      this.sugg = [];
     }
     this._q = q;
     const hits = more ? this.hits.concat(r.hits) : r.hits;
@@ -278,17 +289,19 @@ export class ZhSearchElement extends HTMLElement {
     this.hits = hits;
     this.total = total;
     this.partial = partial;
+    const sugg = this.sugg.map((w, i) =>
+      h('li', { id: `${this._id}-s${i}`, role: 'option', 'aria-selected': 'false', className: 'sg', 'data-s': w,
+        'aria-label': this.t.sg(w) }, ICON(), h('span', {}, w)));
     const opts = hits.map((hit, i) =>
       h('li', { id: `${this._id}-o${i}`, role: 'option', 'aria-selected': 'false', 'data-i': i },
         h('div', { className: 't' }, ...markedNodes(hit.title, hit.title_highlights)),
         h('div', { className: 'm' }, hit.source),
         h('div', { className: 'x' }, ...snippetNodes(hit.snippet))));
-    this._ul.replaceChildren(...opts);
-    this._more.hidden = hits.length >= total;
+    this._ul.replaceChildren(...sugg, ...opts);
     this.active = -1;
     this._in.removeAttribute('aria-activedescendant');
-    this._expand(hits.length > 0);
-    if (keep >= 0 && keep < hits.length) this._activate(keep);
+    this._expand(sugg.length + hits.length > 0);
+    if (keep >= 0 && keep < hits.length) this._activate(keep + sugg.length);
   }
 
   _expand(on) {
@@ -309,8 +322,8 @@ export class ZhSearchElement extends HTMLElement {
   }
 
   _key(e) {
-    if (e.isComposing || e.keyCode === 229) return;
-    const n = this.hits.length;
+    if (e.isComposing || e.keyCode === 229 || this._ime) return;
+    const n = this._ul.children.length;
     const open = !this._ul.hidden;
     const move = (i) => {
       e.preventDefault();
@@ -327,7 +340,7 @@ export class ZhSearchElement extends HTMLElement {
       case 'Home': return a >= 0 && move(0);
       case 'End': return a >= 0 && move(n - 1);
       case 'Enter':
-        if (open && a >= 0) e.preventDefault(), this.open(a);
+        if (open && a >= 0) e.preventDefault(), this._pick(a, e);
         else if (this._in.value.trim()) e.preventDefault(), this._run();
         return;
       case 'Escape':
@@ -337,11 +350,31 @@ export class ZhSearchElement extends HTMLElement {
     }
   }
 
-  /** Open the detail view for hit i (and fire `zh-search:select`). */
-  open(i) {
+  /** Option i of the list: a suggestion becomes the query's last term; a hit opens. */
+  _pick(i, e) {
+    const w = this._ul.children[i]?.dataset.s;
+    if (w === undefined) return this.open(i - this.sugg.length, e);
+    this._in.value = this._in.value.replace(/\S*$/, w);
+    this._run();
+    this._in.focus();
+  }
+
+  /**
+   * Open hit i: fire the cancelable `zh-search:select` (detail: the hit), then go to its page
+   * (`hit.href`, for HTML sources) or show the passage in the detail view.
+   */
+  open(i, e) {
     const hit = this.hits[i];
     if (!hit) return;
-    this._activate(i);
+    this._activate(i + this.sugg.length);
+    if (hit.url) {
+      const u = new URL(hit.url, new URL(this.getAttribute('base') || '/', document.baseURI));
+      if (hit.anchor) u.hash = hit.anchor;
+      hit.href = u.href;
+    }
+    if (!this.dispatchEvent(new CustomEvent('zh-search:select', { detail: hit, bubbles: true, composed: true, cancelable: true })))
+      return;
+    if (hit.href) return e?.ctrlKey || e?.metaKey ? window.open(hit.href, '_blank', 'noopener') : location.assign(hit.href);
     this._h.replaceChildren(...markedNodes(hit.title, hit.title_highlights));
     this._meta.textContent = hit.source;
     this._body.replaceChildren(...markedNodes(hit.text, hit.highlights));
@@ -349,7 +382,6 @@ export class ZhSearchElement extends HTMLElement {
     this._body.scrollTop = 0;
     this._body.querySelector('mark')?.scrollIntoView({ block: 'center' });
     this._body.focus();
-    this.dispatchEvent(new CustomEvent('zh-search:select', { detail: hit, bubbles: true, composed: true }));
   }
 }
 

@@ -7,8 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, CSP } from '../../tools/serve.mjs';
+import { startServer } from '../../tools/serve.mjs';
 import { launch } from './browser.mjs';
+import { openPage } from './page.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const WWW = process.env.ZH_SEARCH_WWW ? path.resolve(process.env.ZH_SEARCH_WWW) : path.join(ROOT, 'www');
@@ -16,6 +17,8 @@ const SHOTS = path.join(ROOT, 'target/e2e');
 const SEED_A = '000_995a90f47ebf7413.txt';
 const SEED_B = '003_072645c75c3c641d.txt';
 const QUERY = '碳计量';
+// Result options (the list also holds suggestion options, marked data-s, above them).
+const HIT = '[role=option][data-i]';
 
 const T2S = { 國: '国', 計: '计' };
 const norm = (s) => [...s.normalize('NFKC').toLowerCase().replace(/\s+/g, '')].map((c) => T2S[c] ?? c).join('');
@@ -33,60 +36,27 @@ after(async () => {
 /**
  * Serve www/ (optionally with the CSP header), open the demo page and record every problem:
  * console errors/warnings, page errors, failed or non-2xx requests, requests leaving the origin,
- * CSP violations.
+ * CSP violations (tests/e2e/page.mjs), and that the wasm module was fetched.
  */
 async function openDemo(t, { csp = false, colorScheme = 'light' } = {}) {
-  const server = await startServer({ root: WWW, port: 0, host: '127.0.0.1', csp });
-  t.after(() => server.close());
-  const origin = server.url;
-  const context = await browser.newContext({
-    viewport: { width: 1024, height: 860 },
-    deviceScaleFactor: 1,
-    colorScheme,
-    reducedMotion: 'reduce',
-  });
-  t.after(() => context.close());
-  const problems = [];
-  const requests = [];
-  const local = (u) => u.startsWith('data:') || u === origin || u.startsWith(origin + '/');
-  await context.route((u) => !local(u.href), (route) => {
-    problems.push(`request left the local origin: ${route.request().url()}`);
-    return route.abort();
-  });
-  await context.addInitScript(() => {
-    window.__cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) =>
-      window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
-    window.__selects = [];
-    document.addEventListener('zh-search:select', (e) => {
-      window.__selects.push({
-        source: e.detail.source, passage: e.detail.passage, title: e.detail.title, text: e.detail.text,
-        highlights: e.detail.highlights, bubbles: e.bubbles, composed: e.composed,
-        target: e.target.localName,
+  const opened = await openPage(browser, t, {
+    root: WWW, csp, colorScheme,
+    init: () => {
+      window.__selects = [];
+      document.addEventListener('zh-search:select', (e) => {
+        window.__selects.push({
+          source: e.detail.source, passage: e.detail.passage, title: e.detail.title, text: e.detail.text,
+          highlights: e.detail.highlights, bubbles: e.bubbles, composed: e.composed,
+          target: e.target.localName,
+        });
       });
-    });
+    },
   });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('response', (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
-  });
-  const response = await page.goto(origin + '/', { waitUntil: 'load' });
-  assert.equal(response.status(), 200);
-  if (csp) assert.equal(response.headers()['content-security-policy'], CSP);
-  await page.waitForFunction(() => customElements.get('zh-search') !== undefined);
   const checkClean = async () => {
-    const violations = await page.evaluate(() => window.__cspViolations);
-    assert.deepEqual([...problems, ...violations.map((v) => `CSP violation: ${v}`)], []);
-    for (const u of requests) assert.ok(local(u), `request to ${u}`);
-    assert.ok(requests.some((u) => u.endsWith('/pkg/zh_search_bg.wasm')), 'the wasm module was fetched');
+    await opened.checkClean();
+    assert.ok(opened.requests.some((u) => u.endsWith('/pkg/zh_search_bg.wasm')), 'the wasm module was fetched');
   };
-  return { page, origin, problems, requests, checkClean };
+  return { ...opened, checkClean };
 }
 
 /** Type the query like a person and wait until the result list shows matches for it. */
@@ -135,6 +105,7 @@ const state = (page) =>
       active: input.getAttribute('aria-activedescendant'),
       selected: opts.filter((o) => o.getAttribute('aria-selected') === 'true').map((o) => o.id),
       ids: opts.map((o) => o.id),
+      hitIds: opts.filter((o) => o.hasAttribute('data-i')).map((o) => o.id),
       focus: r.activeElement ? r.activeElement.localName + (r.activeElement.closest('dialog') ? '@dialog' : '') : null,
       dialogOpen: !!r.querySelector('dialog')?.open,
       value: input.value,
@@ -297,17 +268,17 @@ test('paging: more results, Home/End/PageDown', async (t) => {
     return m.search(q).total;
   }, q);
   const input = await searchFor(page, q);
-  const options = page.locator('zh-search [role=option]');
+  const options = page.locator(`zh-search ${HIT}`);
   const limit = 10;
   assert.equal(await options.count(), Math.min(limit, total));
   const more = page.locator('zh-search button.more');
   if (total > limit) {
     assert.ok(await more.isVisible(), 'a "more results" button is shown');
     await more.click();
-    await page.waitForFunction((n) => document.querySelector('zh-search').shadowRoot.querySelectorAll('[role=option]').length === n,
-      Math.min(2 * limit, total));
+    await page.waitForFunction(([n, sel]) => document.querySelector('zh-search').shadowRoot.querySelectorAll(sel).length === n,
+      [Math.min(2 * limit, total), HIT]);
     let s = await state(page);
-    assert.equal(s.active, s.ids[limit], 'the first newly loaded result becomes active');
+    assert.equal(s.active, s.hitIds[limit], 'the first newly loaded result becomes active');
     assert.equal(s.focus, 'input', 'focus goes back to the input');
     assert.equal(new Set(s.ids).size, s.ids.length, 'option ids are unique');
     await input.press('End');

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Write the self-contained folder a site owner copies to their server as is:
+#
+#   scripts/dist.sh [DIR]        (default dist/; make dist builds first, then runs this)
+#
+# DIR/zh-search.js, zh-search.d.ts, pkg/zh_search.js, pkg/zh_search_bg.wasm (from $PKG, default
+# www/pkg), and from scripts/dist/: index.html (a minimal page with the element) and README.md.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+out="${1:-dist}"
+pkg="${PKG:-www/pkg}"
+files=("$pkg/zh_search.js" "$pkg/zh_search_bg.wasm" www/zh-search.js www/zh-search.d.ts
+  scripts/dist/index.html scripts/dist/README.md)
+for f in "${files[@]}"; do
+  if [[ ! -f "$f" ]]; then
+    echo "dist.sh: missing $f (run make build)" >&2
+    exit 1
+  fi
+done
+tmp="$out.tmp"
+rm -rf "$tmp"
+mkdir -p "$tmp/pkg"
+cp www/zh-search.js www/zh-search.d.ts scripts/dist/index.html scripts/dist/README.md "$tmp/"
+cp "$pkg/zh_search.js" "$pkg/zh_search_bg.wasm" "$tmp/pkg/"
+rm -rf "$out"
+mv "$tmp" "$out"
+echo "dist.sh: wrote $out/ ($(du -sk "$out" | cut -f1) KB): copy it to your server as is"

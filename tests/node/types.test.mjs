@@ -1,0 +1,67 @@
+// www/zh-search.d.ts: it compiles under `tsc --strict` as a site would use it (typescript is a
+// pinned dev dependency), and it describes what the code really does: the result shapes match
+// real results of the wasm module (www/pkg for text sources, target/site/pkg for HTML pages),
+// the engine's functions exist, and the attributes it declares are the ones the element reads.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const DTS = path.join(ROOT, 'www/zh-search.d.ts');
+
+/** Members of an interface in the d.ts: name → optional. */
+function members(name) {
+  const source = ts.createSourceFile(DTS, fs.readFileSync(DTS, 'utf8'), ts.ScriptTarget.Latest, true);
+  const decl = source.statements.find((s) => ts.isInterfaceDeclaration(s) && s.name.text === name);
+  assert.ok(decl, `interface ${name} in zh-search.d.ts`);
+  return new Map(decl.members.map((m) => [m.name.getText(source), !!m.questionToken]));
+}
+
+/** Every required member is present and every present key is declared. */
+function conforms(value, name) {
+  const declared = members(name);
+  for (const [key, optional] of declared) if (!optional) assert.ok(key in value, `${name}.${key} is present`);
+  for (const key of Object.keys(value)) assert.ok(declared.has(key), `${name} declares ${key}`);
+}
+
+async function engineAt(pkg) {
+  const js = path.join(pkg, 'zh_search.js');
+  const wasm = path.join(pkg, 'zh_search_bg.wasm');
+  assert.ok(fs.existsSync(wasm), `missing ${wasm}`);
+  const m = await import(pathToFileURL(js).href);
+  m.initSync({ module: fs.readFileSync(wasm) });
+  return m;
+}
+
+test('zh-search.d.ts compiles as a strict TypeScript site uses it (and rejects misuse)', () => {
+  const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
+  const run = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tests/types/tsconfig.json')], { encoding: 'utf8' });
+  assert.equal(run.status, 0, `tsc failed:\n${run.stdout}${run.stderr}`);
+});
+
+test('the declared result shapes are the real ones', async () => {
+  const seeds = await engineAt(path.join(ROOT, 'www/pkg'));
+  for (const key of members('Engine').keys()) assert.equal(typeof seeds[key], 'function', `the module exports ${key}()`);
+  const results = seeds.search('碳计量');
+  conforms(results, 'SearchResults');
+  assert.ok(results.hits.length > 0);
+  for (const hit of results.hits) conforms(hit, 'Hit');
+  assert.ok(!('url' in results.hits[0]), 'text sources have no url');
+  conforms(seeds.stats(), 'IndexStats');
+
+  // HTML pages: hits carry url and anchor (make site-pkg builds the fixture site).
+  const site = await engineAt(path.join(ROOT, 'target/site/pkg'));
+  const page = site.search('开放时间').hits[0];
+  conforms(page, 'Hit');
+  assert.deepEqual([page.url, page.anchor], ['guide/%E5%85%89%E5%B2%B3%E6%A5%BC.html', 'tickets']);
+});
+
+test('the declared attributes are the ones the element reads', () => {
+  const js = fs.readFileSync(path.join(ROOT, 'www/zh-search.js'), 'utf8');
+  const read = new Set([...js.matchAll(/getAttribute\('([a-z-]+)'\)/g)].map((m) => m[1]));
+  assert.deepEqual([...read].sort(), [...members('ZhSearchAttributes').keys()].sort());
+});

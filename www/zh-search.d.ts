@@ -1,0 +1,127 @@
+// Types for zh-search.js (the <zh-search> element and the engine it loads from
+// pkg/zh_search.js). Import the module for its side effect (it defines <zh-search>) or for
+// these names.
+
+/** A `[start, end)` range in UTF-16 code units (JavaScript string indices). */
+export type Range = [start: number, end: number];
+
+/** One result: a passage of a corpus file. */
+export interface Hit {
+  /** The corpus file, relative to the corpus folder, with `/` separators. */
+  source: string;
+  /** The passage's section title (its heading, or a title derived from its first clause). */
+  title: string;
+  /** The passage's original text. */
+  text: string;
+  /** HTML: the text around the best matches, escaped, with `<mark>` around matches (nothing else). */
+  snippet: string;
+  score: number;
+  /** Passage id, stable for a given index. */
+  passage: number;
+  /** Matched ranges of `text`. */
+  highlights: Range[];
+  /** Matched ranges of `title`. */
+  title_highlights: Range[];
+  /** HTML sources only: the page's URL path relative to the corpus folder (percent-encoded). */
+  url?: string;
+  /** HTML sources only: the `id` of the passage's heading on that page, when it has one. */
+  anchor?: string;
+}
+
+/** A hit as the element shows it and passes in `zh-search:select`. */
+export interface WidgetHit extends Hit {
+  /**
+   * HTML sources: the absolute link (`url` resolved against the `base` attribute, `#anchor`),
+   * set when the hit is opened (before `zh-search:select` fires).
+   */
+  href?: string;
+}
+
+export interface SearchResults {
+  /** Number of matching passages (all pages). */
+  total: number;
+  hits: Hit[];
+  /** No passage contained every term; `hits` are the best partial matches. */
+  partial: boolean;
+}
+
+/** Paging; missing or `null` values use the defaults. Negative, non-finite or non-numeric values throw. */
+export interface SearchOptions {
+  /** Hits per page, default 10, capped at 100. */
+  limit?: number | null;
+  /** Hits to skip, default 0. */
+  offset?: number | null;
+}
+
+export interface IndexStats {
+  sources: number;
+  passages: number;
+  terms: number;
+  index_bytes: number;
+}
+
+/** The WebAssembly module's API (pkg/zh_search.js after initialisation). */
+export interface Engine {
+  search(query: string, options?: SearchOptions | null): SearchResults;
+  /** Index terms starting with `prefix`, most useful first; `limit` default 8, capped at 50. */
+  suggest(prefix: string, limit?: number | null): string[];
+  stats(): IndexStats;
+}
+
+/** Loads and initialises the wasm module once (relative to zh-search.js). */
+export function loadEngine(): Promise<Engine>;
+
+/** A snippet (escaped text with `<mark>`) as DOM nodes, without ever parsing HTML. */
+export function snippetNodes(html: string): Array<string | HTMLElement>;
+
+/** `text` with `ranges` wrapped in `<mark>`, as DOM nodes. */
+export function markedNodes(text: string, ranges: Range[]): Array<string | HTMLElement>;
+
+/** The attributes of `<zh-search>`. */
+export interface ZhSearchAttributes {
+  /** Placeholder and accessible name of the search box. */
+  placeholder?: string;
+  /** Results per page (default 10). */
+  limit?: number | `${number}`;
+  /** Language of the UI labels: `zh-CN` (default) or `en`. */
+  lang?: 'zh-CN' | 'en' | (string & {});
+  /** Where hit URLs are resolved (default `/`, the site root). */
+  base?: string;
+}
+
+/**
+ * Fired on `<zh-search>` (bubbling, composed) when the reader opens a hit. Cancelable: call
+ * `preventDefault()` to handle the hit yourself instead of navigating to `detail.href` or
+ * showing the passage.
+ */
+export type ZhSearchSelectEvent = CustomEvent<WidgetHit>;
+
+export class ZhSearchElement extends HTMLElement {
+  static readonly observedAttributes: string[];
+  /** How many suggestions are shown above the results (default 5). */
+  static suggestions: number;
+  /** The query; setting it runs a search. */
+  value: string;
+  /** The `limit` attribute as a number. */
+  readonly limit: number;
+  /** The hits shown. */
+  readonly hits: WidgetHit[];
+  /** The suggestions shown. */
+  readonly sugg: string[];
+  /** Total number of matches for the current query. */
+  readonly total: number;
+  readonly partial: boolean;
+  /** Opens hit `index` as a click would. */
+  open(index: number): void;
+}
+
+export default ZhSearchElement;
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'zh-search': ZhSearchElement;
+  }
+  interface GlobalEventHandlersEventMap {
+    'zh-search:select': ZhSearchSelectEvent;
+  }
+}
