@@ -72,7 +72,11 @@ fn char_reading(c: char) -> (Option<String>, bool) {
         return hit;
     }
     let text = c.to_string();
-    let usual = valid_reading(pinyin::Converter::new(text.as_str()).without_tone().to_string());
+    let usual = valid_reading(
+        pinyin::Converter::new(text.as_str())
+            .without_tone()
+            .to_string(),
+    );
     let mut all: Vec<String> = pinyin::Pinyin::heteronym(&text)
         .into_iter()
         .flat_map(|(_, readings)| readings)
