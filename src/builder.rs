@@ -6,12 +6,13 @@
 //! crate never links it) and writes one index with `format::encode_index`. The vocabulary and
 //! its frequencies are all the query side needs to segment exactly as jieba's words suggest.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{
-    encode_index, FoldTable, IndexParts, Links, Posting, PostingsBlock, Stats, FLAG_SCAN,
+    encode_char_list, encode_index, FoldTable, IndexParts, Links, Posting, PostingsBlock, Stats,
+    FLAG_SCAN,
 };
 use crate::normalize::{fold_case, fold_width, is_cjk, is_han, match_key};
 use crate::passage::{cut_document, Section, TextKind};
@@ -625,16 +626,17 @@ pub fn build_index(
             .into_inner()
             .expect("writing to memory cannot fail"),
         fold,
-        pinyin_fst: fst::Set::from_iter(&pinyin)
-            .expect("keys are sorted and unique (BTreeSet)")
+        pinyin_fst: fst::Map::from_iter(pinyin.0)
+            .expect("keys are sorted and unique (BTreeMap)")
             .into_fst()
             .into_inner(),
+        pinyin_chars: pinyin.1,
         links,
     })
 }
 
-/// The pinyin table (`format`'s PinyinFst): every Han character of the match keys under its
-/// usual toneless reading (`tan\0碳`), every vocabulary word whose reading is not its
+/// The pinyin table (`format`'s PinyinFst and PinyinChars): every Han character of the match
+/// keys under its usual toneless reading (`tan` → 碳谈…), every vocabulary word whose reading is not its
 /// characters' usual readings strung together (`~yin hang\0银行`: 行 is usually xing), and for
 /// each such word the characters it reads otherwise (`^行\0银行`). Queries match a pinyin
 /// syllable against the characters' readings except inside those words, and a run of syllables
@@ -643,7 +645,7 @@ pub fn pinyin_entries(
     keys: &[&String],
     vocab: &BTreeMap<String, u64>,
     reading: &dyn Fn(&str) -> Option<String>,
-) -> BTreeSet<Vec<u8>> {
+) -> (BTreeMap<Vec<u8>, u64>, Vec<u8>) {
     let entry = |reading: &str, text: &str| {
         let mut e = reading.as_bytes().to_vec();
         e.push(0);
@@ -658,32 +660,37 @@ pub fn pinyin_entries(
             }
         }
     }
-    let mut out: BTreeSet<Vec<u8>> = usual
+    let mut by_reading: BTreeMap<&str, Vec<char>> = BTreeMap::new();
+    for (c, r) in &usual {
+        by_reading.entry(r.as_str()).or_default().push(*c);
+    }
+    let mut chars = Vec::new();
+    let mut out: BTreeMap<Vec<u8>, u64> = by_reading
         .iter()
-        .map(|(c, r)| entry(r, &c.to_string()))
+        .map(|(r, list)| (r.as_bytes().to_vec(), encode_char_list(&mut chars, list)))
         .collect();
     for word in vocab.keys() {
-        let chars: Vec<char> = word.chars().collect();
-        if chars.len() < 2 || !chars.iter().all(|&c| is_han(c)) {
+        let word_chars: Vec<char> = word.chars().collect();
+        if word_chars.len() < 2 || !word_chars.iter().all(|&c| is_han(c)) {
             continue;
         }
         let Some(said) = reading(word) else { continue };
-        let strung: Option<Vec<&str>> = chars
+        let strung: Option<Vec<&str>> = word_chars
             .iter()
             .map(|c| usual.get(c).map(String::as_str))
             .collect();
-        let fits = said.split(' ').count() == chars.len();
+        let fits = said.split(' ').count() == word_chars.len();
         let Some(strung) = strung.filter(|s| fits && s.join(" ") != said) else {
             continue;
         };
-        out.insert(entry(&format!("~{said}"), word));
+        out.insert(entry(&format!("~{said}"), word), 0);
         // The characters read otherwise in this word: a query for their usual reading must
         // not match them here (`xing` does not find the 行 of 银行).
-        for ((c, usual), in_word) in chars.iter().zip(&strung).zip(said.split(' ')) {
+        for ((c, usual), in_word) in word_chars.iter().zip(&strung).zip(said.split(' ')) {
             if *usual != in_word {
-                out.insert(entry(&format!("^{c}"), word));
+                out.insert(entry(&format!("^{c}"), word), 0);
             }
         }
     }
-    out
+    (out, chars)
 }

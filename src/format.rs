@@ -16,7 +16,7 @@
 //!            SourceFirst, SourceOffsets (s+1 × u32),
 //!            GramFst (fst::Map gram → `GramValue`), Postings (varint blocks),
 //!            WordFst (fst::Map word → vocabulary frequency), Fold (sorted (u32, u32) char pairs),
-//!            PinyinFst (fst::Set of pinyin entries, see below)
+//!            PinyinFst (fst::Map of pinyin entries, see below), PinyinChars (character lists)
 //!            Links (empty, or (s + t + 1) × u32 offsets into the UTF-8 strings after them:
 //!            string i < s is source i's page URL, string s + j is title j's heading anchor;
 //!            "" is none)
@@ -24,10 +24,12 @@
 //!            bit 0 = 0: postings block at offset value >> 1
 //! block    : varint (text count << 1 | has title list), text list, [varint title count, title list]
 //! list     : count × (varint (doc-id delta << 1 | tf > 1), [varint tf when > 1])
-//! pinyin   : `reading \0 character` for every CJK character of the corpus under its usual toneless
-//!            reading (`tan\0碳`), and `~syllable syllable…\0word` for every vocabulary word whose
-//!            reading differs from its characters' usual ones (`~yin hang\0银行`), with
-//!            `^character\0word` for each character read otherwise in such a word (`^行\0银行`)
+//! pinyin   : `reading` → (offset << 16 | count) of the list in PinyinChars of the corpus's Han
+//!            characters usually read so (`tan` → 碳谈探…); `~syllable syllable…\0word` → 0 for
+//!            every vocabulary word whose reading differs from its characters' usual ones
+//!            (`~yin hang\0银行`), with `^character\0word` → 0 for each character read otherwise
+//!            in such a word (`^行\0银行`)
+//! chars    : per reading, count × varint code point deltas (the first from 0), ascending
 //! ```
 //! Titles and sources cover contiguous passage ranges, so a passage's title/source is found by
 //! binary search and the postings of a title expand to a range of passages.
@@ -37,7 +39,7 @@ use std::fmt;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
 /// `Stats::flags`: the gram index is empty and queries scan the texts instead: the engine folds
@@ -60,6 +62,7 @@ pub enum SectionKind {
     Postings = 10,
     Fold = 11,
     PinyinFst = 12,
+    PinyinChars = 13,
     /// Page URLs and heading anchors (HTML sources); numbered apart from the core sections so
     /// that other additions can take 12–15.
     Links = 16,
@@ -382,6 +385,43 @@ impl<'a> FoldTable<'a> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Pinyin character lists
+
+/// Appends `chars` (ascending) to the PinyinChars bytes; returns the PinyinFst value for it.
+pub fn encode_char_list(out: &mut Vec<u8>, chars: &[char]) -> u64 {
+    let value = (out.len() as u64) << 16 | chars.len().min(0xFFFF) as u64;
+    let mut previous = 0u32;
+    for &c in chars.iter().take(0xFFFF) {
+        write_varint(out, u64::from((c as u32).wrapping_sub(previous)));
+        previous = c as u32;
+    }
+    value
+}
+
+/// The characters of the list a PinyinFst `value` points to, at most `limit` of them.
+pub fn decode_char_list(bytes: &[u8], value: u64, limit: usize) -> Result<Vec<char>> {
+    let mut pos = usize::try_from(value >> 16).map_err(|_| FormatError::OutOfBounds {
+        what: "pinyin list",
+    })?;
+    let count = (value & 0xFFFF) as usize;
+    let mut out = Vec::with_capacity(count.min(limit));
+    let mut code = 0u32;
+    for _ in 0..count.min(limit) {
+        let delta = read_varint(bytes, &mut pos)?;
+        code = u32::try_from(u64::from(code) + delta)
+            .ok()
+            .filter(|&c| c <= 0x10FFFF)
+            .ok_or(FormatError::OutOfBounds {
+                what: "pinyin character",
+            })?;
+        out.push(char::from_u32(code).ok_or(FormatError::OutOfBounds {
+            what: "pinyin character",
+        })?);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
 // Postings
 
 /// One posting: a document (passage id or title id) and how often the key occurs in it.
@@ -567,6 +607,7 @@ pub struct IndexParts {
     pub word_fst: Vec<u8>,
     pub fold: Vec<u8>,
     pub pinyin_fst: Vec<u8>,
+    pub pinyin_chars: Vec<u8>,
     /// [`Links::encode`] (empty: no links).
     pub links: Vec<u8>,
 }
@@ -594,6 +635,7 @@ pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
         (SectionKind::WordFst, parts.word_fst.clone()),
         (SectionKind::Fold, parts.fold.clone()),
         (SectionKind::PinyinFst, parts.pinyin_fst.clone()),
+        (SectionKind::PinyinChars, parts.pinyin_chars.clone()),
         (SectionKind::Links, parts.links.clone()),
     ];
     let header_len = 8 + 4 + 4 + sections.len() * SECTION_ENTRY_LEN;
@@ -637,7 +679,8 @@ pub struct IndexView<'a> {
     source_offsets: U32Array<'a>,
     pub grams: fst::Map<&'a [u8]>,
     pub words: fst::Map<&'a [u8]>,
-    pub pinyin: fst::Set<&'a [u8]>,
+    pub pinyin: fst::Map<&'a [u8]>,
+    pub pinyin_chars: &'a [u8],
     postings: &'a [u8],
     pub fold: FoldTable<'a>,
     links: Links<'a>,
@@ -702,7 +745,6 @@ impl<'a> IndexView<'a> {
             }
             fst::Map::new(bytes).map_err(|_| FormatError::BadFst(kind))
         };
-        let fst_set = |kind: SectionKind| fst_map(kind).map(|m| fst::Set::from(m.into_fst()));
         let stats = Stats::decode(section(SectionKind::Stats)?)?;
         let view = IndexView {
             bytes,
@@ -715,7 +757,8 @@ impl<'a> IndexView<'a> {
             source_offsets: u32s(SectionKind::SourceOffsets, "source offsets")?,
             grams: fst_map(SectionKind::GramFst)?,
             words: fst_map(SectionKind::WordFst)?,
-            pinyin: fst_set(SectionKind::PinyinFst)?,
+            pinyin: fst_map(SectionKind::PinyinFst)?,
+            pinyin_chars: section(SectionKind::PinyinChars)?,
             postings: section(SectionKind::Postings)?,
             fold: FoldTable::new(section(SectionKind::Fold)?)?,
             links: Links::open(

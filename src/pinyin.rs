@@ -13,6 +13,8 @@
 
 use fst::{Automaton, IntoStreamer, Streamer};
 
+use crate::format::decode_char_list;
+
 /// Every Mandarin syllable without tone (`ü` written `v`), as the build's reading table writes
 /// them. Tokenising queries against this fixed list (not against the corpus) cuts a query the
 /// same way whatever the corpus.
@@ -47,6 +49,13 @@ fn starts_a_syllable(s: &str) -> bool {
     let list = syllables();
     list.get(list.partition_point(|syllable| *syllable < s))
         .is_some_and(|syllable| syllable.starts_with(s))
+}
+
+/// The index's reading table: `format`'s PinyinFst and the PinyinChars lists it points into.
+#[derive(Clone, Copy)]
+pub struct Readings<'t> {
+    pub map: &'t fst::Map<&'t [u8]>,
+    pub chars: &'t [u8],
 }
 
 /// One syllable of a pinyin run, as typed.
@@ -160,12 +169,13 @@ pub const MAX_EXCEPTIONS: usize = 4_000;
 
 /// Every `(character, word)` of the table where the word reads the character otherwise than
 /// usual (`^行\0银行`). Read once per engine: [`Pattern::new`] takes them.
-pub fn read_otherwise_entries<D: AsRef<[u8]>>(table: &fst::Set<D>) -> Vec<(char, Vec<char>)> {
+pub fn read_otherwise_entries(table: Readings<'_>) -> Vec<(char, Vec<char>)> {
     let mut out = Vec::new();
     let mut stream = table
+        .map
         .search(fst::automaton::Str::new("^").starts_with())
         .into_stream();
-    while let Some(entry) = stream.next() {
+    while let Some((entry, _)) = stream.next() {
         if let Some((reading, word)) = split_entry(entry) {
             if let Some(c) = reading[1..].chars().next() {
                 out.push((c, word.chars().collect()));
@@ -179,9 +189,9 @@ impl Pattern {
     /// Builds the pattern of a folded term (`聊cheng`, `gyl`) from the index's pinyin table.
     /// `None` when the term has no letters, has characters other than Han and letters, or its
     /// letters are not pinyin, or some token stands for no corpus character and no word.
-    pub fn new<D: AsRef<[u8]>>(
+    pub fn new(
         term: &str,
-        table: &fst::Set<D>,
+        table: Readings<'_>,
         exceptions: &[(char, Vec<char>)],
     ) -> Option<Pattern> {
         let mut pattern = Pattern::default();
@@ -214,9 +224,9 @@ impl Pattern {
 
     /// The pattern of several terms typed as separate syllables or words (`guang yue lou`),
     /// read as one run, and how many slots each term has. `None` unless every term is letters.
-    pub fn from_terms<D: AsRef<[u8]>>(
+    pub fn from_terms(
         terms: &[&str],
-        table: &fst::Set<D>,
+        table: Readings<'_>,
         exceptions: &[(char, Vec<char>)],
     ) -> Option<(Pattern, Vec<usize>)> {
         let mut all = Vec::new();
@@ -275,19 +285,19 @@ impl Pattern {
             })
     }
 
-    fn push_tokens<D: AsRef<[u8]>>(&mut self, tokens: &[Token], table: &fst::Set<D>) -> Option<()> {
+    fn push_tokens(&mut self, tokens: &[Token], table: Readings<'_>) -> Option<()> {
         let first = self.slots.len();
         for (i, token) in tokens.iter().enumerate() {
             let mut chars = Vec::new();
             let mut stream = table
+                .map
                 .search(fst::automaton::Str::new(&token.text).starts_with())
                 .into_stream();
-            while let Some(entry) = stream.next() {
-                let Some((reading, text)) = split_entry(entry) else {
-                    continue;
-                };
-                if token.accepts(reading) {
-                    chars.extend(text.chars().next());
+            while let Some((reading, list)) = stream.next() {
+                let accepted = std::str::from_utf8(reading).is_ok_and(|r| token.accepts(r));
+                if accepted {
+                    let room = MAX_CHARS_PER_TOKEN - chars.len();
+                    chars.extend(decode_char_list(table.chars, list, room).unwrap_or_default());
                     if chars.len() == MAX_CHARS_PER_TOKEN {
                         break;
                     }
@@ -300,10 +310,11 @@ impl Pattern {
             let mut key = String::from("~");
             key.push_str(&token.text);
             let mut stream = table
+                .map
                 .search(fst::automaton::Str::new(&key).starts_with())
                 .into_stream();
             let mut found = 0;
-            while let Some(entry) = stream.next() {
+            while let Some((entry, _)) = stream.next() {
                 let Some((reading, word)) = split_entry(entry) else {
                     continue;
                 };
@@ -464,13 +475,38 @@ mod tests {
         assert!(tokens("Abc").is_none());
     }
 
-    fn table(entries: &[&str]) -> fst::Set<Vec<u8>> {
-        let mut keys: Vec<Vec<u8>> = entries
-            .iter()
-            .map(|e| e.replace('|', "\0").into_bytes())
-            .collect();
-        keys.sort();
-        fst::Set::from_iter(keys).unwrap()
+    /// A reading table encoded as the builder does: `reading|char` entries are grouped into
+    /// character lists, `~…|word` and `^…|word` entries kept as keys.
+    fn table(entries: &[&str]) -> Readings<'static> {
+        let mut lists: std::collections::BTreeMap<&str, Vec<char>> = Default::default();
+        let mut keys: std::collections::BTreeMap<Vec<u8>, u64> = Default::default();
+        for e in entries {
+            let (reading, text) = e.split_once('|').unwrap();
+            if reading.starts_with(['~', '^']) {
+                keys.insert(e.replace('|', "\0").into_bytes(), 0);
+            } else {
+                lists.entry(reading).or_default().extend(text.chars());
+            }
+        }
+        let mut chars = Vec::new();
+        for (reading, mut list) in lists {
+            list.sort();
+            let value = crate::format::encode_char_list(&mut chars, &list);
+            keys.insert(reading.as_bytes().to_vec(), value);
+        }
+        let bytes: &'static [u8] = Box::leak(
+            fst::Map::from_iter(keys)
+                .unwrap()
+                .into_fst()
+                .into_inner()
+                .into_boxed_slice(),
+        );
+        let map: &'static fst::Map<&'static [u8]> =
+            Box::leak(Box::new(fst::Map::new(bytes).unwrap()));
+        Readings {
+            map,
+            chars: Box::leak(chars.into_boxed_slice()),
+        }
     }
 
     #[test]
@@ -488,10 +524,10 @@ mod tests {
             "~yin hang|银行",
             "^行|银行",
         ]);
-        let exceptions = read_otherwise_entries(&table);
+        let exceptions = read_otherwise_entries(table);
         let runs = |term: &str, text: &str| {
             let mut found = Vec::new();
-            if let Some(p) = Pattern::new(term, &table, &exceptions) {
+            if let Some(p) = Pattern::new(term, table, &exceptions) {
                 collect_runs(&p, text, &mut found);
                 return best_runs(&p, found);
             }
@@ -506,14 +542,14 @@ mod tests {
         assert_eq!(runs("xing", "银行步行"), ["行"]);
         assert_eq!(runs("xing", "银行"), Vec::<String>::new());
         let (pattern, counts) =
-            Pattern::from_terms(&["guang", "yue", "lou"], &table, &exceptions).unwrap();
+            Pattern::from_terms(&["guang", "yue", "lou"], table, &exceptions).unwrap();
         assert_eq!(counts, [1, 1, 1]);
         let mut found = Vec::new();
         collect_runs(&pattern, "光岳楼", &mut found);
         assert_eq!(best_runs(&pattern, found), ["光岳楼"]);
         assert_eq!(exceptions, [('行', vec!['银', '行'])]);
-        assert!(Pattern::new("nqi", &table, &exceptions).is_none());
-        assert!(Pattern::new("光岳楼", &table, &exceptions).is_none());
-        assert!(Pattern::new("2023nian", &table, &exceptions).is_none());
+        assert!(Pattern::new("nqi", table, &exceptions).is_none());
+        assert!(Pattern::new("光岳楼", table, &exceptions).is_none());
+        assert!(Pattern::new("2023nian", table, &exceptions).is_none());
     }
 }

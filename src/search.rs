@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
 use crate::normalize::{find_all, fold_text, key_from_folded, match_key, Key};
-use crate::pinyin::{best_runs, collect_runs, read_otherwise_entries, Pattern};
+use crate::pinyin::{best_runs, collect_runs, read_otherwise_entries, Pattern, Readings};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
 use crate::snippet::{snippet_html, utf16_ranges, Span};
@@ -353,10 +353,18 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// The index's reading table.
+    fn readings(&self) -> Readings<'_> {
+        Readings {
+            map: &self.index.pinyin,
+            chars: self.index.pinyin_chars,
+        }
+    }
+
     /// The pinyin table's polyphone exceptions (read on first use).
     fn read_otherwise(&self) -> &[(char, Vec<char>)] {
         self.read_otherwise
-            .get_or_init(|| read_otherwise_entries(&self.index.pinyin))
+            .get_or_init(|| read_otherwise_entries(self.readings()))
     }
 
     /// The scan layout's folded texts (folded on first use; O(corpus) once).
@@ -644,8 +652,7 @@ impl<'a> Engine<'a> {
         if term.phrase {
             return Ok((Vec::new(), None));
         }
-        let Some(pattern) = Pattern::new(&term.key, &self.index.pinyin, self.read_otherwise())
-        else {
+        let Some(pattern) = Pattern::new(&term.key, self.readings(), self.read_otherwise()) else {
             return Ok((Vec::new(), None));
         };
         let mut runs = self.pinyin_runs(&pattern, cache)?;
@@ -665,7 +672,7 @@ impl<'a> Engine<'a> {
         if terms.len() >= 2 && terms.iter().all(letters) {
             let keys: Vec<&str> = terms.iter().map(|t| t.key.as_str()).collect();
             if let Some((pattern, counts)) =
-                Pattern::from_terms(&keys, &self.index.pinyin, self.read_otherwise())
+                Pattern::from_terms(&keys, self.readings(), self.read_otherwise())
             {
                 let runs = self.pinyin_runs(&pattern, cache)?;
                 if !runs.is_empty() {
