@@ -68,7 +68,7 @@ if [[ "$installed_wb" != "$wb_version" ]]; then
   fi
 fi
 
-# --- npm deps: playwright-core, binaryen (wasm-opt), axe-core, typescript --------------------
+# --- npm deps: playwright-core, binaryen (wasm-opt), axe-core, typescript, esbuild --------------------
 if ! have node || ! have npm; then
   say "node/npm not found"
   exit 1
@@ -76,7 +76,7 @@ fi
 npm_stamp=node_modules/.zh-search-deps
 need_npm=0
 if [[ ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core || ! -d node_modules/axe-core ||
-  ! -d node_modules/typescript || ! -f "$npm_stamp" ]]; then
+  ! -d node_modules/typescript || ! -x node_modules/.bin/esbuild || ! -f "$npm_stamp" ]]; then
   need_npm=1
 elif [[ package.json -nt "$npm_stamp" || (-f package-lock.json && package-lock.json -nt "$npm_stamp") ]]; then
   need_npm=1
