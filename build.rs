@@ -25,6 +25,9 @@ mod normalize;
 #[path = "src/passage.rs"]
 mod passage;
 #[allow(dead_code)]
+#[path = "src/sort.rs"]
+mod sort;
+#[allow(dead_code)]
 #[path = "src/tokenize.rs"]
 mod tokenize;
 
@@ -38,6 +41,7 @@ fn main() {
         "html",
         "normalize",
         "passage",
+        "sort",
         "tokenize",
     ] {
         println!("cargo:rerun-if-changed=src/{shared}.rs");

@@ -303,6 +303,58 @@ pub fn key_from_folded(original: &str, key: &str) -> Key {
     out
 }
 
+/// For non-empty byte ranges of `key` (= [`fold_text`]`(original)`) at char boundaries: the
+/// byte ranges of `original` they came from, as [`Key::original_range`] gives them, in one walk
+/// that builds no map (hits map a few matches of a passage, not every character).
+pub fn original_ranges(
+    original: &str,
+    key: &str,
+    ranges: &[(usize, usize)],
+) -> Vec<(usize, usize)> {
+    let unset = usize::MAX;
+    let mut out = vec![(unset, unset); ranges.len()];
+    let mut starts: Vec<(usize, usize)> =
+        ranges.iter().enumerate().map(|(i, r)| (r.0, i)).collect();
+    let mut ends: Vec<(usize, usize)> = ranges.iter().enumerate().map(|(i, r)| (r.1, i)).collect();
+    crate::sort::sort_by(&mut starts, |a, b| a.cmp(b));
+    crate::sort::sort_by(&mut ends, |a, b| a.cmp(b));
+    let (mut next_start, mut next_end) = (0, 0);
+    let mut folded = key.chars().peekable();
+    let mut at = 0;
+    for (pos, c) in original.char_indices() {
+        if next_end == ends.len() {
+            break;
+        }
+        let Some(&next) = folded.peek() else {
+            break;
+        };
+        let kept = char_class(c) != CharClass::Space || (next == ' ' && c.is_whitespace());
+        if !kept {
+            continue;
+        }
+        while starts.get(next_start).is_some_and(|s| s.0 == at) {
+            out[starts[next_start].1].0 = pos;
+            next_start += 1;
+        }
+        at += next.len_utf8();
+        while ends.get(next_end).is_some_and(|e| e.0 == at) {
+            out[ends[next_end].1].1 = pos + c.len_utf8();
+            next_end += 1;
+        }
+        folded.next();
+    }
+    if out.iter().any(|&(a, b)| a == unset || b == unset || a > b) {
+        // Not boundaries of `key`'s characters, or `key` is not `original`'s: the full map
+        // answers every case.
+        let full = key_from_folded(original, key);
+        return ranges
+            .iter()
+            .map(|&(a, b)| full.original_range(a, b))
+            .collect();
+    }
+    out
+}
+
 /// The folded key text alone (no offset map), for index building and query terms.
 pub fn fold_text(original: &str, table: &FoldTable<'_>) -> String {
     match_key(original, table).text
@@ -380,6 +432,27 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn original_ranges_equal_the_full_map(
+            original in "[a-zA-Z0-9 \\t\\n\u{3000}\u{200B}ＡＢｃ１２，。國國家碳计量中心 .-]{1,40}",
+            picks in proptest::collection::vec((0usize..64, 1usize..8), 1..6),
+        ) {
+            let (_, table) = table();
+            let key = match_key(&original, &table);
+            let bounds: Vec<usize> = key.text.char_indices().map(|(i, _)| i).chain([key.text.len()]).collect();
+            let ranges: Vec<(usize, usize)> = picks
+                .iter()
+                .filter(|_| bounds.len() > 1)
+                .map(|&(a, len)| {
+                    let a = a % (bounds.len() - 1);
+                    (bounds[a], bounds[(a + len).min(bounds.len() - 1)])
+                })
+                .collect();
+            let fast = original_ranges(&original, &key.text, &ranges);
+            let full: Vec<(usize, usize)> = ranges.iter().map(|&(a, b)| key.original_range(a, b)).collect();
+            proptest::prop_assert_eq!(fast, full);
+        }
+
         #[test]
         fn key_from_folded_equals_match_key(original in "[a-zA-Z0-9 \\t\\n\u{3000}\u{200B}ＡＢｃ１２，。國國家碳计量中心 .-]{0,40}") {
             let (_, table) = table();

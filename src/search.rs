@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
-use crate::normalize::{find_all, fold_text, key_from_folded, match_key, Key};
+use crate::normalize::{find_all, fold_text, match_key, original_ranges};
 use crate::pinyin::{best_runs, collect_runs, read_otherwise_entries, Pattern, Readings};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
@@ -1064,24 +1064,23 @@ impl<'a> Engine<'a> {
         let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
         let url = some(self.index.source_url(source_id)?);
         let anchor = some(self.index.title_anchor(title_id)?);
-        let spans_in = |key: &Key| -> Vec<Span> {
-            let mut spans = Vec::new();
+        let spans_in = |original: &str, key: &str| -> Vec<Span> {
+            let mut found: Vec<(usize, usize)> = Vec::new();
+            let mut terms = Vec::new();
             for (term, needle) in needles.iter().enumerate() {
-                for (start, end) in needle.find_in(&key.text) {
-                    let (start, end) = key.original_range(start, end);
-                    spans.push(Span { start, end, term });
+                for range in needle.find_in(key) {
+                    found.push(range);
+                    terms.push(term);
                 }
             }
-            spans
+            original_ranges(original, key, &found)
+                .into_iter()
+                .zip(terms)
+                .map(|((start, end), term)| Span { start, end, term })
+                .collect()
         };
-        let text_spans = spans_in(&key_from_folded(text, self.text_key(cache, p)?));
-        // Most titles contain none of the needles: map them back only when one is there.
-        let title_key = self.title_key(cache, title_id)?;
-        let title_spans = if needles.iter().any(|n| !n.find_in(title_key).is_empty()) {
-            spans_in(&key_from_folded(title, title_key))
-        } else {
-            Vec::new()
-        };
+        let text_spans = spans_in(text, self.text_key(cache, p)?);
+        let title_spans = spans_in(title, self.title_key(cache, title_id)?);
         let merged_text = crate::snippet::merge_spans(text_spans.clone());
         let merged_title = crate::snippet::merge_spans(title_spans);
         Ok(Hit {

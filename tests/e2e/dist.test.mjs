@@ -40,15 +40,22 @@ function htmlSnippet(markdown) {
   return snippet;
 }
 
-test('dist/ holds exactly the files a site needs, identical to the build', () => {
+test('dist/ holds exactly the files a site needs, identical to the build (scripts minified)', () => {
   assert.deepEqual(files(dist), [
     'README.md', 'index.html', 'pkg/zh_search.js', 'pkg/zh_search_bg.wasm', 'zh-search.d.ts', 'zh-search.js',
   ]);
   for (const [from, to] of [
-    ['www/zh-search.js', 'zh-search.js'], ['www/zh-search.d.ts', 'zh-search.d.ts'],
-    ['www/pkg/zh_search.js', 'pkg/zh_search.js'], ['www/pkg/zh_search_bg.wasm', 'pkg/zh_search_bg.wasm'],
+    ['www/zh-search.d.ts', 'zh-search.d.ts'], ['www/pkg/zh_search_bg.wasm', 'pkg/zh_search_bg.wasm'],
   ]) {
     assert.ok(fs.readFileSync(path.join(ROOT, from)).equals(fs.readFileSync(path.join(dist, to))), `${to} is ${from}`);
+  }
+  // The scripts are the build's, minified by esbuild (scripts/dist.sh), and smaller.
+  for (const [from, to] of [['www/zh-search.js', 'zh-search.js'], ['www/pkg/zh_search.js', 'pkg/zh_search.js']]) {
+    const minified = execFileSync(path.join(ROOT, 'node_modules/.bin/esbuild'),
+      ['--minify', '--format=esm', '--log-level=warning', path.join(ROOT, from)]);
+    const shipped = fs.readFileSync(path.join(dist, to));
+    assert.ok(shipped.equals(minified), `${to} is ${from}, minified`);
+    assert.ok(shipped.length < fs.statSync(path.join(ROOT, from)).size, `${to} is smaller than ${from}`);
   }
   // The example page has no inline script or style (it must run under the CSP).
   const page = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
