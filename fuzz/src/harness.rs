@@ -123,34 +123,45 @@ pub fn check_snippet(
         .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
         .collect();
     let v = &parsed.visible;
-    // The snippet adds `…` where it cuts; the text may itself start or end with `…`.
-    let cut_start = [true, false]
-        .into_iter()
-        .filter(|&cut| !cut || v.first() == Some(&ELLIPSIS));
-    let mut found = None;
-    for lead in cut_start {
-        for trail in [true, false] {
-            if trail && (v.last() != Some(&ELLIPSIS) || v.len() < 1 + usize::from(lead)) {
-                continue;
-            }
-            let core: String = v[usize::from(lead)..v.len() - usize::from(trail)]
-                .iter()
-                .collect();
-            if core.chars().count() <= SNIPPET_CHARS && shown.contains(&core) {
-                found = Some((lead, trail));
-                break;
-            }
+    // The snippet adds `…` where it cuts, but the text may itself start or end with `…`: the
+    // snippet is fine when one reading of its ends passes every check.
+    let mut first_error = None;
+    for (lead, trail) in [(false, false), (true, false), (false, true), (true, true)] {
+        if (lead && v.first() != Some(&ELLIPSIS))
+            || (trail && v.last() != Some(&ELLIPSIS))
+            || v.len() < usize::from(lead) + usize::from(trail)
+        {
+            continue;
         }
-        if found.is_some() {
-            break;
+        match check_reading(&shown, v, &parsed.marks, lead, trail, needles, fold) {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                first_error.get_or_insert(format!("{e} in {html:?} of {text:?}"));
+            }
         }
     }
-    let (lead, trail) =
-        found.ok_or_else(|| format!("snippet {html:?} is not a piece of {text:?}"))?;
+    Err(first_error.unwrap_or_else(|| format!("snippet {html:?} of {text:?}")))
+}
+
+/// One reading of a snippet's visible text `v`: `lead`/`trail` say whether its first/last `…`
+/// marks a cut.
+fn check_reading(
+    shown: &str,
+    v: &[char],
+    marks: &[(usize, usize)],
+    lead: bool,
+    trail: bool,
+    needles: &[String],
+    fold: &FoldTable<'_>,
+) -> Result<(), String> {
     let (from, to) = (usize::from(lead), v.len() - usize::from(trail));
-    for &(start, end) in &parsed.marks {
+    let core: String = v[from..to].iter().collect();
+    if core.chars().count() > SNIPPET_CHARS || !shown.contains(&core) {
+        return Err("not a piece of the text".into());
+    }
+    for &(start, end) in marks {
         if start < from || end > to {
-            return Err(format!("a mark covers the ellipsis in {html:?}"));
+            return Err("a mark covers an ellipsis".into());
         }
         if (lead && start == from) || (trail && end == to) {
             // Cut by the window: part of a match.
@@ -160,7 +171,7 @@ pub fn check_snippet(
         let key = fold_text(&marked, fold);
         if !covered_by(&key, needles) {
             return Err(format!(
-                "mark {marked:?} (key {key:?}) is not covered by {needles:?} in {html:?}"
+                "mark {marked:?} (key {key:?}) is not covered by {needles:?}"
             ));
         }
     }
