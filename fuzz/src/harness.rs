@@ -541,18 +541,60 @@ fn exercise(engine: &Engine<'_>) {
     }
 }
 
-/// Fuzz target `decode`. `data[0] % 4 == 0`: the rest is an index of its own (libFuzzer mutates
-/// the fixture indexes, forging checksums through its comparison tracing): opening and reading
-/// it must never panic. Otherwise `data[0] / 4` picks a fixture, `data[1..4]` (when
-/// `data[1] & 1`) a truncation point, and every following 4 bytes an edit (24-bit position,
-/// XOR mask): the damaged index must either be refused at open or answer exactly as the intact
-/// one (damage is detected or harmless, never silently altered text).
+/// Rewrites every section checksum of an index to match its (edited) bytes, where the header
+/// still describes sections inside the file.
+fn forge_checksums(bytes: &mut [u8]) {
+    let u32_at = |b: &[u8], at: usize| {
+        b.get(at..at + 4)
+            .map(|x| u32::from_le_bytes([x[0], x[1], x[2], x[3]]) as usize)
+    };
+    let count = u32_at(bytes, 12).unwrap_or(0).min(64);
+    for i in 0..count {
+        let entry = 16 + 16 * i;
+        let (Some(offset), Some(len)) = (u32_at(bytes, entry + 4), u32_at(bytes, entry + 8)) else {
+            return;
+        };
+        let Some(section) = offset
+            .checked_add(len)
+            .and_then(|end| bytes.get(offset..end))
+        else {
+            continue;
+        };
+        let sum = zh_search::format::checksum(section).to_le_bytes();
+        if let Some(field) = bytes.get_mut(entry + 12..entry + 16) {
+            field.copy_from_slice(&sum);
+        }
+    }
+}
+
+/// Fuzz target `decode`, by `data[0] % 4`:
+/// * 0: the rest is an index of its own (libFuzzer mutates the fixture indexes): opening and
+///   reading it must never panic;
+/// * 2: edits (as below) to a fixture, then every checksum forged to match, so that the
+///   damage reaches the decoders behind the checksums: no panic, whatever the lengths, offsets,
+///   ids and varints now say;
+/// * 1, 3: `data[0] / 4` picks a fixture, `data[1..4]` (when `data[1] & 1`) a truncation
+///   point, and every following 4 bytes an edit (24-bit position, XOR mask): the damaged index
+///   must either be refused at open or answer exactly as the intact one (damage is detected or
+///   harmless, never silently altered text).
+///
+/// The fst crate trusts its bytes once opened (zh-search guards them with checksums, which
+/// modes 0 and 2 forge): the dictionaries are walked only when they are intact.
 pub fn decode_input(fixtures: &[DecodeFixture], data: &[u8]) {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    if mode % 4 == 0 {
-        let Ok(engine) = Engine::open(rest) else {
+    if mode % 4 == 0 || mode % 4 == 2 {
+        let forged;
+        let bytes = if mode % 4 == 0 {
+            rest
+        } else {
+            let mut damaged = damage(fixtures, mode, rest);
+            forge_checksums(&mut damaged);
+            forged = damaged;
+            &forged
+        };
+        let Ok(engine) = Engine::open(bytes) else {
             return;
         };
         // The fst crate trusts its bytes (zh-search guards them with checksums, which this
@@ -567,6 +609,20 @@ pub fn decode_input(fixtures: &[DecodeFixture], data: &[u8]) {
         }
         return;
     }
+    let fixture = &fixtures[usize::from(mode / 4) % fixtures.len()];
+    let damaged = damage(fixtures, mode, rest);
+    let Ok(engine) = Engine::open(&damaged) else {
+        return;
+    };
+    let got = answers(&engine);
+    assert!(
+        got == fixture.answers,
+        "a damaged index opened and answered differently"
+    );
+}
+
+/// The fixture `mode / 4` with the truncation and edits `rest` describes.
+fn damage(fixtures: &[DecodeFixture], mode: u8, rest: &[u8]) -> Vec<u8> {
     let fixture = &fixtures[usize::from(mode / 4) % fixtures.len()];
     let mut damaged = fixture.bytes.clone();
     let mut edits = rest;
@@ -585,12 +641,5 @@ pub fn decode_input(fixtures: &[DecodeFixture], data: &[u8]) {
             % damaged.len();
         damaged[at] ^= edit[3];
     }
-    let Ok(engine) = Engine::open(&damaged) else {
-        return;
-    };
-    let got = answers(&engine);
-    assert!(
-        got == fixture.answers,
-        "a damaged index opened and answered differently"
-    );
+    damaged
 }
