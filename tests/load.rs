@@ -109,8 +109,8 @@ struct Timing {
     latencies: Vec<Duration>,
     hits: usize,
     checked: usize,
-    /// The slowest queries: (time, query, options).
-    slowest: Vec<(Duration, String)>,
+    /// The slowest queries: (time, query, what was asked).
+    slowest: Vec<(Duration, String, String)>,
 }
 
 impl Timing {
@@ -134,17 +134,15 @@ impl Timing {
     fn slowest_lines(&self) -> Vec<String> {
         self.slowest
             .iter()
-            .map(|(took, q)| {
+            .map(|(took, q, what)| {
                 let shown: String = q.chars().take(40).collect();
                 let more = q.chars().count().saturating_sub(40);
-                format!(
-                    "  slow: {took:?} for {shown:?}{}",
-                    if more > 0 {
-                        format!(" (+{more} chars)")
-                    } else {
-                        String::new()
-                    }
-                )
+                let more = if more > 0 {
+                    format!(" (+{more} chars)")
+                } else {
+                    String::new()
+                };
+                format!("  slow: {took:?} for {shown:?}{more}, {what}")
             })
             .collect()
     }
@@ -192,13 +190,12 @@ fn run_queries(label: &str, engine: &Engine<'_>, n: usize, seed: u64) -> Timing 
         timing.total += took;
         timing.latencies.push(took);
         if timing.slowest.len() < 5 || took > timing.slowest[4].0 {
-            timing.slowest.push((
-                took,
-                format!(
-                    "{q:?} {options:?}{}",
-                    if i % 10 == 9 { " suggest" } else { "" }
-                ),
-            ));
+            let what = if i % 10 == 9 {
+                "suggest".to_string()
+            } else {
+                format!("limit {} offset {}", options.limit, options.offset)
+            };
+            timing.slowest.push((took, q.clone(), what));
             timing.slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
             timing.slowest.truncate(5);
         }
