@@ -1,7 +1,10 @@
 # zh-search: build the wasm module + JS glue into www/pkg, serve the demo, run every test.
 #   make build   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz -> size table
 #   make serve   build, then serve www/ at http://127.0.0.1:8080
-#   make test    fmt, clippy, cargo test, build, size budget, node API tests, browser e2e tests
+#   make test    fmt, clippy, cargo test, build, size budget, evil-corpus build, corpus-error
+#                checks, node API tests, browser e2e tests, load test (short synthetic run)
+#   make fuzz    cargo-fuzz targets search, snippet, decode for FUZZ_SECONDS each (default 600)
+#   make load    the load test in full (100,000 queries on the seeds, a 50 MB synthetic corpus)
 #   make dist    build, then write dist/: the folder a site owner copies to their server as is
 #   make bench   zh-search vs Pagefind vs FlexSearch on the seeds and Tang poems -> bench/RESULTS.md
 #   make clean
@@ -32,7 +35,19 @@ WASM_OPT_FLAGS := -Oz --converge --strip-debug --strip-producers --strip-target-
 SIZE_BUDGET_KB ?= 120
 PORT ?= 8080
 
-.PHONY: build wasm serve test lint fmt-check clippy cargo-test check-size test-node test-e2e bench clean dist site-pkg
+# The evil corpus (markup, script, javascript: links in texts, titles and a file name) gets a
+# module of its own: tests/e2e/hostile.test.mjs serves it under the strict CSP. Like the fixture
+# site's, it is built in the same cargo target directory as www/pkg: another ZH_SEARCH_SEEDS only
+# reruns build.rs and recompiles this crate (seconds), where a target directory of its own would
+# compile every dependency again (minutes on a fresh machine).
+EVIL_SEEDS := tests/fixtures/evil
+EVIL_DIR   := target/evil
+# make test runs the load test with this many queries on the 50 MB synthetic index (make load:
+# LOAD_SYNTHETIC_QUERIES, default 1,000 in tests/load.rs).
+TEST_LOAD_SYNTHETIC_QUERIES ?= 200
+
+.PHONY: build wasm wasm-evil serve test lint fmt-check clippy cargo-test check-size \
+        check-corpus-errors test-node test-e2e load fuzz bench clean dist site-pkg
 
 build:
 	scripts/ensure-tools.sh build
@@ -52,6 +67,9 @@ wasm:
 	mv $(PKG_TMP) $(PKG)
 	$(if $(filter www/pkg,$(PKG)),scripts/size.sh)
 
+wasm-evil:
+	$(MAKE) wasm ZH_SEARCH_SEEDS=$(EVIL_SEEDS) PKG=$(EVIL_DIR)/pkg PKG_TMP=$(EVIL_DIR)/pkg.tmp
+
 serve: build
 	node tools/serve.mjs --root www --port $(PORT)
 
@@ -59,11 +77,11 @@ serve: build
 dist: build
 	scripts/dist.sh dist
 
-# The HTML fixture site (tests/site/) in its own package, for the browser test of page links.
-# Its own cargo target dir, so that it never invalidates the build of www/pkg.
+# The HTML fixture site (tests/site/) in its own package, for the browser test of page links
+# (same cargo target directory as www/pkg: see EVIL_SEEDS).
 SITE_PKG := target/site/pkg
 site-pkg:
-	ZH_SEARCH_SEEDS=tests/site CARGO_TARGET_DIR=target/site-build $(MAKE) wasm PKG=$(SITE_PKG) PKG_TMP=target/site/pkg.tmp
+	ZH_SEARCH_SEEDS=tests/site $(MAKE) wasm PKG=$(SITE_PKG) PKG_TMP=target/site/pkg.tmp
 
 test:
 	scripts/ensure-tools.sh test
@@ -72,13 +90,17 @@ test:
 	$(MAKE) wasm
 	$(MAKE) check-size
 	$(MAKE) site-pkg
+	$(MAKE) wasm-evil
+	$(MAKE) check-corpus-errors
 	$(MAKE) test-node
 	$(MAKE) test-e2e
+	$(MAKE) load LOAD_SYNTHETIC_QUERIES=$(TEST_LOAD_SYNTHETIC_QUERIES)
 
 lint: fmt-check clippy
 
 fmt-check:
 	cargo fmt --check
+	cargo fmt --check --manifest-path fuzz/Cargo.toml
 
 clippy:
 	cargo clippy --all-targets -- -D warnings
@@ -96,6 +118,22 @@ test-node:
 test-e2e:
 	node --test --test-concurrency=1 tests/e2e/
 
+# build.rs must stop on bad corpora with a message naming the file (runs the build script of
+# the evil-corpus build directly).
+check-corpus-errors:
+	scripts/check-corpus-errors.sh
+
+# Optimised: a 50 MB corpus build at opt-level 0 takes many minutes. Figures: target/load.txt.
+load:
+	cargo test --release --test load -- --ignored --nocapture --test-threads=1
+
+# Coverage-guided fuzzing (cargo-fuzz, libFuzzer, stable toolchain): FUZZ_SECONDS per target
+# (default 600), FUZZ_TARGETS (default: search snippet decode). Installs cargo-fuzz if missing.
+# Summaries: target/fuzz-summary.txt. Not part of make test (10 minutes per target).
+FUZZ_TARGETS ?= search snippet decode
+fuzz:
+	scripts/fuzz.sh $(FUZZ_TARGETS)
+
 # Installs the peers into bench/node_modules (never the root's), builds every engine per corpus
 # under bench/work/, writes bench/RESULTS.md. BENCH_CORPORA picks a subset.
 BENCH_CORPORA ?= seeds poems-1k poems-10k poems-57k
@@ -107,3 +145,4 @@ bench:
 clean:
 	rm -rf $(PKG) $(PKG_TMP) target/size.txt target/e2e target/site dist
 	cargo clean
+	rm -rf fuzz/target

@@ -109,7 +109,7 @@ impl fmt::Display for CorpusError {
         match self {
             CorpusError::MissingFolder(p) => write!(
                 f,
-                "corpus folder {} does not exist; set ZH_SEARCH_SEEDS to a folder of .txt/.md/.html files",
+                "corpus folder {} does not exist or is not a folder; set ZH_SEARCH_SEEDS to a folder of .txt/.md/.html files",
                 p.display()
             ),
             CorpusError::Empty(p) => {

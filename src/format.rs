@@ -1,10 +1,10 @@
 //! The index file format: the one place that knows the byte layout.
 //!
 //! `build.rs` writes an index with [`encode_index`]; the runtime opens the same bytes with
-//! [`IndexView::open`]. Opening checks the magic, the version and that every section lies
-//! inside the file, then hands out borrowed views: nothing is parsed or copied up front, and
-//! every later read (`varint`, offsets, string slices) is bounds-checked, so a damaged index
-//! yields a [`FormatError`] instead of a panic.
+//! [`IndexView::open`]. Opening checks the magic, the version, that every section lies inside
+//! the file and matches its checksum, then hands out borrowed views: nothing is parsed or
+//! copied up front, and every later read (`varint`, offsets, string slices) is bounds-checked,
+//! so a damaged index yields a [`FormatError`] instead of a panic or altered text.
 //!
 //! Layout (all integers little-endian):
 //! ```text
@@ -729,21 +729,20 @@ impl<'a> IndexView<'a> {
                 *slot = Some((section, sum));
             }
         }
+        // Every section's checksum is verified here (one sequential pass, no parsing or
+        // copying), so a damaged index is refused at open instead of answering with altered
+        // text; the fst crate trusts its bytes when traversing, so its sections need it most.
+        // Reads are bounds-checked all the same.
         let section = |kind: SectionKind| {
-            found[kind as usize]
-                .map(|s| s.0)
-                .ok_or(FormatError::MissingSection(kind))
-        };
-        let u32s = |kind: SectionKind, what| section(kind).and_then(|b| U32Array::new(b, what));
-        // The fst crate trusts its bytes when traversing, so the term dictionaries' checksums
-        // are verified here (one sequential pass, no parsing or copying); every other section is
-        // bounds-checked on each read instead.
-        let fst_map = |kind: SectionKind| {
             let (bytes, sum) = found[kind as usize].ok_or(FormatError::MissingSection(kind))?;
             if checksum(bytes) != sum {
                 return Err(FormatError::BadChecksum(kind));
             }
-            fst::Map::new(bytes).map_err(|_| FormatError::BadFst(kind))
+            Ok(bytes)
+        };
+        let u32s = |kind: SectionKind, what| section(kind).and_then(|b| U32Array::new(b, what));
+        let fst_map = |kind: SectionKind| {
+            fst::Map::new(section(kind)?).map_err(|_| FormatError::BadFst(kind))
         };
         let stats = Stats::decode(section(SectionKind::Stats)?)?;
         let view = IndexView {

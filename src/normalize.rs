@@ -50,12 +50,14 @@ pub fn is_cjk(c: char) -> bool {
         || matches!(c as u32, 0x3041..=0x30FA | 0x30FC..=0x30FF | 0x31F0..=0x31FF | 0xAC00..=0xD7AF)
 }
 
-/// Zero-width and other invisible formatting characters, treated like whitespace.
+/// Zero-width and other invisible formatting characters, treated like whitespace; also U+FFFD,
+/// which stands for a character lost before the text reached us (a lone surrogate from JS, a
+/// damaged byte) and so can match nothing.
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+            | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{FFFD}'
     )
 }
 

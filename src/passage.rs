@@ -131,7 +131,14 @@ fn markdown_heading(line: &str) -> Option<&str> {
     if !rest.starts_with([' ', '\t']) {
         return None;
     }
-    let text = rest.trim().trim_end_matches('#').trim();
+    // A closing run of `#` is markup only after a space or tab (CommonMark): `# C#` is "C#".
+    let text = rest.trim();
+    let unclosed = text.trim_end_matches('#');
+    let text = if unclosed.is_empty() || unclosed.ends_with([' ', '\t']) {
+        unclosed.trim_end()
+    } else {
+        text
+    };
     (!text.is_empty()).then_some(text)
 }
 

@@ -393,7 +393,7 @@ impl<'a> Engine<'a> {
         IndexStats {
             sources: s.sources,
             passages: s.passages,
-            terms: s.grams + s.words,
+            terms: s.grams.saturating_add(s.words),
             index_bytes: self.index.bytes.len(),
         }
     }
@@ -633,8 +633,8 @@ impl<'a> Engine<'a> {
         for m in by_passage {
             match merged.last_mut() {
                 Some(last) if last.passage == m.passage => {
-                    last.tf_text += m.tf_text;
-                    last.tf_title += m.tf_title;
+                    last.tf_text = last.tf_text.saturating_add(m.tf_text);
+                    last.tf_title = last.tf_title.saturating_add(m.tf_title);
                 }
                 _ => merged.push(m),
             }

@@ -51,8 +51,18 @@ pub fn merge_spans(mut spans: Vec<Span>) -> Vec<Span> {
     out
 }
 
-/// The HTML snippet of `text` for the matched `spans` (any order, may overlap).
+/// The HTML snippet of `text` for the matched `spans` (any order, may overlap). Spans that are
+/// not a range of whole characters of `text` are ignored (the engine never makes them; a bad
+/// span must not panic the module).
 pub fn snippet_html(text: &str, spans: &[Span]) -> String {
+    let valid = |s: &&Span| {
+        s.start <= s.end
+            && s.end <= text.len()
+            && text.is_char_boundary(s.start)
+            && text.is_char_boundary(s.end)
+    };
+    let spans: Vec<Span> = spans.iter().filter(valid).copied().collect();
+    let spans = spans.as_slice();
     let boundaries: Vec<usize> = text
         .char_indices()
         .map(|(i, _)| i)

@@ -10,6 +10,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::format::FormatError;
+use crate::query::MAX_QUERY_CHARS;
 use crate::search::{suggest_limit, Engine, RawOption, SearchOptions};
 
 fn engine() -> Result<&'static Engine<'static>, JsError> {
@@ -51,26 +52,56 @@ fn option_field(options: &JsValue, name: &str) -> Result<RawOption, JsError> {
     Ok(raw_option(value))
 }
 
+/// Longest piece of a query or prefix that is copied into the module, in UTF-16 code units:
+/// room for [`MAX_QUERY_CHARS`] characters even if every one is a surrogate pair. A longer
+/// string is cut in JS first, so a 100 MB query costs neither time nor wasm memory (which
+/// never shrinks once grown).
+const MAX_INPUT_UNITS: u32 = 2 * MAX_QUERY_CHARS as u32 + 2;
+
+/// A JS string argument, cut to [`MAX_INPUT_UNITS`]; lone surrogates become U+FFFD. Anything
+/// but a string (`undefined`, `null`, numbers, objects) is an `Error`: wasm-bindgen's own
+/// `&str` conversion would read `.length` of whatever it is given and can trap the module.
+fn string_arg(value: &JsValue, name: &str) -> Result<String, JsError> {
+    let text = value
+        .dyn_ref::<js_sys::JsString>()
+        .ok_or_else(|| JsError::new(&format!("{name} must be a string")))?;
+    let text = if text.length() > MAX_INPUT_UNITS {
+        text.slice(0, MAX_INPUT_UNITS)
+    } else {
+        text.clone()
+    };
+    text.as_string()
+        .ok_or_else(|| JsError::new(&format!("{name} must be a string")))
+}
+
 /// `search(query, { limit, offset }) → { total, hits, partial }`.
 #[wasm_bindgen]
-pub fn search(query: &str, options: JsValue) -> Result<JsValue, JsError> {
+pub fn search(
+    #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    let query = string_arg(&query, "query")?;
     let options = SearchOptions::from_raw(
         option_field(&options, "limit")?,
         option_field(&options, "offset")?,
     )
     .map_err(|e| JsError::new(&e.to_string()))?;
     let results = engine()?
-        .search(query, options)
+        .search(&query, options)
         .map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&results)
 }
 
 /// `suggest(prefix, limit?) → string[]`: index terms starting with `prefix`, most useful first.
 #[wasm_bindgen]
-pub fn suggest(prefix: &str, limit: JsValue) -> Result<JsValue, JsError> {
+pub fn suggest(
+    #[wasm_bindgen(unchecked_param_type = "string")] prefix: JsValue,
+    limit: JsValue,
+) -> Result<JsValue, JsError> {
+    let prefix = string_arg(&prefix, "prefix")?;
     let limit = suggest_limit(raw_option(limit)).map_err(|e| JsError::new(&e.to_string()))?;
     let words = engine()?
-        .suggest(prefix, limit)
+        .suggest(&prefix, limit)
         .map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&words)
 }

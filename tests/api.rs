@@ -3,6 +3,9 @@
 
 mod common;
 
+#[path = "../fuzz/src/harness.rs"]
+mod harness;
+
 use common::squash;
 use zh_search::search::{
     suggest_limit, OptionsError, RawOption, SearchOptions, DEFAULT_LIMIT, MAX_LIMIT,
@@ -231,7 +234,9 @@ fn odd_queries_return_results_or_nothing() {
     ];
     for q in queries {
         let results = engine.search(q, SearchOptions::default()).unwrap();
-        assert!(results.hits.len() <= results.total);
+        if let Err(e) = harness::check_results(&engine, q, SearchOptions::default(), &results) {
+            panic!("{e}");
+        }
     }
     assert!(
         engine
@@ -302,16 +307,17 @@ mod random_input {
         #[test]
         fn any_query_gives_well_formed_results(q in query(), limit in 0usize..20, offset in 0usize..5) {
           for (_, engine) in common::engines() {
-            let results = engine.search(&q, SearchOptions { limit, offset }).unwrap();
-            prop_assert!(results.hits.len() <= limit.min(results.total.saturating_sub(offset)));
-            for hit in &results.hits {
-                let stripped = hit.snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, "");
-                prop_assert!(!stripped.contains(['<', '>']));
-                prop_assert_eq!(hit.snippet.matches(MARK_OPEN).count(), hit.snippet.matches(MARK_CLOSE).count());
-                let units = hit.text.encode_utf16().count() as u32;
-                prop_assert!(hit.highlights.iter().all(|[a, b]| a < b && *b <= units));
+            let options = SearchOptions { limit, offset };
+            let results = engine.search(&q, options).unwrap();
+            // Exact paging, every term in every hit, escaped snippets whose marks cover real
+            // matches, highlights on whole characters (see fuzz/src/harness.rs).
+            if let Err(e) = harness::check_results(&engine, &q, options, &results) {
+                return Err(TestCaseError::fail(e));
             }
-            let _ = engine.suggest(&q, limit).unwrap();
+            let words = engine.suggest(&q, limit).unwrap();
+            if let Err(e) = harness::check_suggestions(&engine, &q, limit, &words) {
+                return Err(TestCaseError::fail(e));
+            }
           }
         }
     }

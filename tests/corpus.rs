@@ -1,12 +1,20 @@
 //! Corpus folders as site owners have them: every odd file either indexes correctly or stops
-//! the build with a message naming the file.
+//! the build with a message naming the file. The fixture corpora are under
+//! `tests/fixtures/corpora/`; `scripts/check-corpus-errors.sh` (run by `make test`) checks that
+//! the real build (`build.rs`) fails on the bad ones with the same messages.
 
 use std::path::{Path, PathBuf};
 
 use zh_search::builder::{read_corpus, CorpusError, MAX_FILE_BYTES};
 
-/// A fresh folder under the target directory for one test.
-fn folder(name: &str) -> PathBuf {
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/corpora")
+        .join(name)
+}
+
+/// A fresh folder under the target directory, for cases that cannot be committed.
+fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("corpus-tests")
         .join(name);
@@ -15,133 +23,155 @@ fn folder(name: &str) -> PathBuf {
     dir
 }
 
-fn passages(dir: &Path) -> Vec<String> {
-    let corpus = read_corpus(dir).unwrap();
+fn passages_of(corpus: &zh_search::builder::Corpus, name: &str) -> Vec<String> {
     corpus
         .docs
         .iter()
-        .flat_map(|d| &d.sections)
+        .find(|d| d.name == name)
+        .unwrap_or_else(|| panic!("no document {name}"))
+        .sections
+        .iter()
         .flat_map(|s| s.passages.clone())
         .collect()
 }
 
 #[test]
 fn a_file_that_is_not_utf8_is_refused_with_its_name_and_line() {
-    let dir = folder("gbk");
-    std::fs::write(dir.join("ok.txt"), "第一行。\n").unwrap();
-    // "聊城" in GB18030, on line 3.
-    std::fs::write(
-        dir.join("新闻 gbk.txt"),
-        [
-            b"line one\nline two\n".as_slice(),
-            &[0xC1, 0xC4, 0xB3, 0xC7],
-        ]
-        .concat(),
-    )
-    .unwrap();
-    let error = read_corpus(&dir).unwrap_err();
+    let error = read_corpus(&fixture("not-utf8")).unwrap_err();
     assert!(
         matches!(error, CorpusError::NotUtf8 { line: 3, .. }),
         "{error:?}"
     );
     let message = error.to_string();
     assert!(
-        message.contains("新闻 gbk.txt:3") && message.contains("not UTF-8"),
+        message.contains("not-utf8/新闻 gbk.txt:3: file is not UTF-8"),
+        "{message}"
+    );
+    assert!(message.contains("iconv"), "says how to convert: {message}");
+}
+
+#[test]
+fn a_missing_corpus_folder_is_refused() {
+    let error = read_corpus(&fixture("does-not-exist")).unwrap_err();
+    assert!(matches!(error, CorpusError::MissingFolder(_)));
+    let message = error.to_string();
+    assert!(
+        message.contains("does-not-exist") && message.contains("ZH_SEARCH_SEEDS"),
+        "names the folder and says how to fix it: {message}"
+    );
+    // A file is not a folder either.
+    let error = read_corpus(&fixture("odd/cr.txt")).unwrap_err();
+    assert!(matches!(error, CorpusError::MissingFolder(_)), "{error:?}");
+}
+
+#[test]
+fn an_empty_corpus_folder_is_refused() {
+    for dir in [fixture("no-text"), fixture("blank"), scratch("truly-empty")] {
+        let error = read_corpus(&dir).unwrap_err();
+        assert!(matches!(error, CorpusError::Empty(_)), "{dir:?}: {error:?}");
+        assert!(
+            error
+                .to_string()
+                .contains("has no non-empty .txt, .md or .html file"),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused() {
+    let dir = scratch("big");
+    std::fs::write(dir.join("small.txt"), "正文。").unwrap();
+    // Sparse: costs no disk space; refused from its size before it is read.
+    let file = std::fs::File::create(dir.join("huge file.txt")).unwrap();
+    file.set_len(MAX_FILE_BYTES + 1).unwrap();
+    let error = read_corpus(&dir).unwrap_err();
+    assert!(
+        matches!(error, CorpusError::TooLarge { bytes, .. } if bytes == MAX_FILE_BYTES + 1),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains("huge file.txt") && message.contains(&MAX_FILE_BYTES.to_string()),
         "{message}"
     );
 }
 
 #[test]
-fn missing_and_empty_folders_are_refused() {
-    let missing = Path::new(env!("CARGO_TARGET_TMPDIR")).join("corpus-tests/does-not-exist");
-    let error = read_corpus(&missing).unwrap_err();
-    assert!(matches!(error, CorpusError::MissingFolder(_)));
-    assert!(
-        error.to_string().contains("ZH_SEARCH_SEEDS"),
-        "says how to fix it: {error}"
+fn bom_and_crlf_and_cr_line_endings() {
+    let corpus = read_corpus(&fixture("odd")).unwrap();
+    assert_eq!(
+        passages_of(&corpus, "bom crlf.txt"),
+        ["第一段，继续。\n第二段。"],
+        "BOM dropped, CRLF read like LF"
     );
-
-    let empty = folder("empty");
-    std::fs::write(empty.join("notes.pdf"), "not indexed").unwrap();
-    assert!(matches!(
-        read_corpus(&empty).unwrap_err(),
-        CorpusError::Empty(_)
-    ));
-
-    let blank = folder("blank");
-    std::fs::write(blank.join("a.txt"), "").unwrap();
-    std::fs::write(blank.join("b.md"), "\n\n  \n").unwrap();
-    assert!(
-        matches!(read_corpus(&blank).unwrap_err(), CorpusError::Empty(_)),
-        "only empty files"
+    assert_eq!(
+        passages_of(&corpus, "cr.txt"),
+        ["老式换行。\n另一段。"],
+        "a lone CR is a line break"
     );
 }
 
 #[test]
-fn oversized_files_are_refused() {
-    let dir = folder("big");
-    let file = std::fs::File::create(dir.join("huge.txt")).unwrap();
-    file.set_len(MAX_FILE_BYTES + 1).unwrap();
-    let error = read_corpus(&dir).unwrap_err();
-    assert!(matches!(error, CorpusError::TooLarge { .. }));
-    assert!(error.to_string().contains("huge.txt"));
+fn empty_files_are_skipped_with_a_warning() {
+    let corpus = read_corpus(&fixture("odd")).unwrap();
+    assert!(corpus.docs.iter().all(|d| d.name != "空文件.md"));
+    assert_eq!(corpus.warnings.len(), 1, "{:?}", corpus.warnings);
+    assert!(
+        corpus.warnings[0].contains("空文件.md") && corpus.warnings[0].contains("skipped"),
+        "{:?}",
+        corpus.warnings
+    );
+    // Still listed for cargo's rerun-if-changed: adding text to it rebuilds.
+    assert!(corpus.files.iter().any(|f| f.ends_with("空文件.md")));
 }
 
 #[test]
-fn bom_crlf_cr_empty_files_and_odd_names_are_handled() {
-    let dir = folder("odd");
-    std::fs::write(
-        dir.join("bom crlf.txt"),
-        "\u{FEFF}第一段，\r\n继续。\r\n\r\n第二段。\r\n",
-    )
-    .unwrap();
-    std::fs::write(dir.join("cr.txt"), "老式\r换行。\r\r另一段。").unwrap();
-    std::fs::write(dir.join("空文件.md"), "").unwrap();
-    std::fs::create_dir_all(dir.join("子目录")).unwrap();
-    std::fs::write(
-        dir.join("子目录/english only.md"),
-        "# Notes\n\nNo Chinese here, just ASCII text.\n",
-    )
-    .unwrap();
-    let long_line = "很长的一行没有换行".repeat(5_000);
-    std::fs::write(dir.join("long.txt"), &long_line).unwrap();
+fn files_without_chinese_are_indexed() {
+    let corpus = read_corpus(&fixture("odd")).unwrap();
+    assert_eq!(
+        passages_of(&corpus, "子目录/english only.md"),
+        ["No Chinese here, just ASCII text."]
+    );
+}
 
-    let corpus = read_corpus(&dir).unwrap();
+#[test]
+fn very_long_lines_become_passages_without_losing_anything() {
+    let corpus = read_corpus(&fixture("odd")).unwrap();
+    let line = std::fs::read_to_string(fixture("odd/long line.txt")).unwrap();
+    assert!(line.chars().count() >= 18_000 && !line.contains('\n'));
+    let passages = passages_of(&corpus, "long line.txt");
+    assert!(passages.len() > 50, "{} passages", passages.len());
+    assert!(passages
+        .iter()
+        .all(|p| p.chars().count() <= zh_search::passage::MAX_PASSAGE_CHARS));
+    assert_eq!(passages.concat(), line, "nothing lost or reordered");
+}
+
+#[test]
+fn names_with_spaces_and_cjk_are_kept_as_sources() {
+    let corpus = read_corpus(&fixture("odd")).unwrap();
     let names: Vec<&str> = corpus.docs.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(
         names,
         [
+            "C# 笔记.md",
             "bom crlf.txt",
             "cr.txt",
-            "long.txt",
+            "long line.txt",
             "子目录/english only.md"
         ]
     );
-    assert_eq!(
-        corpus.warnings.len(),
-        1,
-        "the empty file is skipped with a warning"
-    );
-    assert!(corpus.warnings[0].contains("空文件.md"));
+}
 
-    let texts = passages(&dir);
+#[test]
+fn markdown_closing_hashes_are_markup_only_after_a_space() {
+    let corpus = read_corpus(&fixture("odd")).unwrap();
+    let doc = corpus.docs.iter().find(|d| d.name == "C# 笔记.md").unwrap();
+    let titles: Vec<String> = doc.sections.iter().map(|s| s.title()).collect();
     assert_eq!(
-        texts[0], "第一段，继续。\n第二段。",
-        "BOM dropped, CRLF joined like LF"
+        titles,
+        ["C#", "标题"],
+        "`# C#` keeps its #, `## 标题 ##` drops the closing run"
     );
-    assert_eq!(texts[1], "老式换行。\n另一段。", "lone CR is a line break");
-    let long_doc = corpus.docs.iter().find(|d| d.name == "long.txt").unwrap();
-    let long_passages: Vec<&String> = long_doc.sections.iter().flat_map(|s| &s.passages).collect();
-    let long_total: String = long_passages.iter().map(|p| p.as_str()).collect();
-    assert!(
-        long_passages.len() > 100,
-        "a very long line is split into passages"
-    );
-    assert!(
-        long_total == long_line,
-        "nothing of the long line is lost or reordered"
-    );
-    assert!(texts
-        .iter()
-        .any(|t| t == "No Chinese here, just ASCII text."));
 }

@@ -242,3 +242,115 @@ fn damaged(bytes: &[u8]) {
         Some(FormatError::Truncated { what: "header" })
     );
 }
+
+/// `[start, end)` of the header, then of every section of an index (the rest is padding).
+fn covered_ranges(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+    let count = u32_at(12);
+    let mut ranges = vec![(0, 16 + 16 * count)];
+    for i in 0..count {
+        let entry = 16 + 16 * i;
+        let (offset, len) = (u32_at(entry + 4), u32_at(entry + 8));
+        ranges.push((offset, offset + len));
+    }
+    ranges
+}
+
+/// What an engine answers, as text (for "damage is refused or changes nothing").
+fn answers(engine: &Engine<'_>) -> String {
+    let mut out = format!("{:?}", engine.stats());
+    for q in [
+        "国家碳计量",
+        "光岳楼",
+        "nqi",
+        "中",
+        "聊城 2023",
+        "\"碳计量\"",
+    ] {
+        out += &format!("{:?}", engine.search(q, SearchOptions::default()));
+        out += &format!("{:?}", engine.suggest(q, 8));
+    }
+    for p in 0..engine.index.passage_count() {
+        out += engine.index.passage_text(p).unwrap();
+    }
+    out
+}
+
+/// Flips bits at `positions`: every flip inside a section must be refused at open (the
+/// checksums cover every section); a flip elsewhere (header, alignment padding) must be refused
+/// or change nothing at all (e.g. the offset of an empty section). Returns (refused, harmless).
+fn flips_are_refused(bytes: &[u8], positions: impl Iterator<Item = usize>) -> (usize, usize) {
+    let covered = covered_ranges(bytes);
+    let intact = answers(&Engine::open(bytes).unwrap());
+    let (mut refused, mut harmless) = (0, 0);
+    let mut damaged = bytes.to_vec();
+    for at in positions {
+        for mask in [0x01u8, 0x80, 0xFF] {
+            damaged[at] ^= mask;
+            match Engine::open(&damaged) {
+                Err(_) => refused += 1,
+                Ok(engine) => {
+                    let inside = covered[1..].iter().any(|&(a, b)| (a..b).contains(&at));
+                    assert!(
+                        !inside,
+                        "flipping {mask:#04x} at byte {at} was not detected"
+                    );
+                    assert!(
+                        answers(&engine) == intact,
+                        "padding byte {at} changed an answer"
+                    );
+                    harmless += 1;
+                }
+            }
+            damaged[at] ^= mask;
+        }
+    }
+    (refused, harmless)
+}
+
+#[test]
+fn every_flipped_byte_of_a_real_index_is_refused_at_open() {
+    for layout in [Layout::Grams, Layout::Scan] {
+        let bytes = build_fixture_in(layout);
+        let (refused, harmless) = flips_are_refused(&bytes, 0..bytes.len());
+        assert!(
+            refused > 3 * bytes.len() * 9 / 10,
+            "{layout:?}: {refused} refused, {harmless} in padding"
+        );
+    }
+    // The shipped seed index: the whole header and section table, then every 11th byte.
+    let seeds = zh_search::INDEX_BYTES;
+    let header = covered_ranges(seeds)[0].1;
+    let (refused, _) =
+        flips_are_refused(seeds, (0..header).chain((header..seeds.len()).step_by(11)));
+    assert!(refused > 3 * seeds.len() / 11 * 9 / 10);
+}
+
+#[test]
+fn every_truncation_of_a_real_index_is_refused_at_open() {
+    for bytes in [
+        build_fixture_in(Layout::Grams),
+        build_fixture_in(Layout::Scan),
+    ] {
+        for len in 0..bytes.len() {
+            assert!(
+                Engine::open(&bytes[..len]).is_err(),
+                "truncated to {len} bytes"
+            );
+        }
+    }
+    let seeds = zh_search::INDEX_BYTES;
+    for len in (0..seeds.len())
+        .step_by(3)
+        .chain(seeds.len() - 64..seeds.len())
+    {
+        let error = Engine::open(&seeds[..len]).err();
+        assert!(
+            matches!(
+                error,
+                Some(FormatError::Truncated { .. } | FormatError::BadMagic)
+            ),
+            "truncated to {len} bytes: {error:?}"
+        );
+    }
+}
