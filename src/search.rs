@@ -353,6 +353,18 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// For each term of `query` (as [`Self::parse`] gives them), the runs of corpus text it
+    /// also stands for as pinyin — exactly the alternatives [`Self::search`] matches. For tests
+    /// and tools that check results.
+    pub fn pinyin_alternatives_of(&self, query: &str) -> Result<Vec<Vec<String>>, FormatError> {
+        let parsed = self.parse(query);
+        Ok(self
+            .term_alternatives(&parsed.terms, &mut KeyCache::default())?
+            .into_iter()
+            .map(|(runs, _)| runs)
+            .collect())
+    }
+
     /// The index's reading table.
     fn readings(&self) -> Readings<'_> {
         Readings {

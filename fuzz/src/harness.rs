@@ -227,6 +227,11 @@ pub fn check_results(
     }
     let index = &engine.index;
     let fold = &index.fold;
+    // Pinyin: a term of letters also stands for runs of Chinese text (`gyl` → 光岳楼); such
+    // hits come after every hit holding all terms as typed.
+    let alternatives = engine
+        .pinyin_alternatives_of(query)
+        .map_err(|e| e.to_string())?;
     let needles: Vec<String> = if results.partial {
         parsed
             .terms
@@ -235,9 +240,15 @@ pub fn check_results(
             .flat_map(|t| engine.words(&t.key))
             .collect()
     } else {
-        parsed.terms.iter().map(|t| t.key.clone()).collect()
+        parsed
+            .terms
+            .iter()
+            .map(|t| t.key.clone())
+            .chain(alternatives.iter().flatten().cloned())
+            .collect()
     };
     let mut previous_score = f32::INFINITY;
+    let mut seen_pinyin_only = false;
     let mut seen = std::collections::BTreeSet::new();
     for hit in &results.hits {
         let p = hit.passage;
@@ -252,18 +263,32 @@ pub fn check_results(
         if !seen.insert(p) {
             return fail(format!("passage {p} twice"));
         }
+        let text_key = match_key(text, fold).text;
+        let title_key = match_key(title, fold).text;
+        let holds = |needle: &str| {
+            !find_all(&text_key, needle).is_empty() || !find_all(&title_key, needle).is_empty()
+        };
+        let as_typed = parsed.terms.iter().all(|t| holds(&t.key));
+        if !results.partial && !as_typed {
+            if !seen_pinyin_only {
+                // Scores restart with the pinyin-only hits.
+                seen_pinyin_only = true;
+                previous_score = f32::INFINITY;
+            }
+        } else if !results.partial && seen_pinyin_only {
+            return fail(format!(
+                "passage {p} has every term as typed but comes after pinyin-only hits"
+            ));
+        }
         if !hit.score.is_finite() || hit.score > previous_score {
             return fail(format!("score {} after {previous_score}", hit.score));
         }
         previous_score = hit.score;
         if !results.partial {
-            // Exact matching: every term is in the text or in the title.
-            let text_key = match_key(text, fold).text;
-            let title_key = match_key(title, fold).text;
-            for term in &parsed.terms {
-                if find_all(&text_key, &term.key).is_empty()
-                    && find_all(&title_key, &term.key).is_empty()
-                {
+            // Exact matching: every term (or one of its pinyin runs) is in the text or title.
+            for (i, term) in parsed.terms.iter().enumerate() {
+                let runs = alternatives.get(i).map_or(&[][..], Vec::as_slice);
+                if !holds(&term.key) && !runs.iter().any(|r| holds(r)) {
                     return fail(format!("passage {p} lacks term {:?}", term.key));
                 }
             }
@@ -302,8 +327,14 @@ pub fn check_suggestions(
             words.len()
         ));
     }
+    // A prefix of letters also suggests words starting with its pinyin runs (`liaoc` → 聊城).
+    let runs: Vec<String> = engine
+        .pinyin_alternatives_of(&key)
+        .map_err(|e| e.to_string())?
+        .concat();
+    let starts_right = |w: &String| w.starts_with(&key) || runs.iter().any(|r| w.starts_with(r));
     let distinct: std::collections::BTreeSet<&String> = words.iter().collect();
-    if distinct.len() != words.len() || words.iter().any(|w| !w.starts_with(&key)) {
+    if distinct.len() != words.len() || words.iter().any(|w| !starts_right(w)) {
         return Err(format!("suggestions {words:?} for {prefix:?}"));
     }
     Ok(())
@@ -601,6 +632,7 @@ pub fn decode_input(fixtures: &[DecodeFixture], data: &[u8]) {
             let good = IndexView::open(&f.bytes).expect("valid");
             good.grams.as_fst().as_bytes() == engine.index.grams.as_fst().as_bytes()
                 && good.words.as_fst().as_bytes() == engine.index.words.as_fst().as_bytes()
+                && good.pinyin.as_fst().as_bytes() == engine.index.pinyin.as_fst().as_bytes()
         });
         if fst_intact {
             exercise(&engine);
