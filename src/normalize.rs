@@ -271,6 +271,13 @@ pub fn match_key(original: &str, table: &FoldTable<'_>) -> Key {
     key
 }
 
+/// Walking `original` in step with its folded key, whose next character is `next`: does `c`
+/// have a character in the key? Everything but whitespace and invisible characters does, and a
+/// kept space stands for the first whitespace between two words.
+fn kept_in_key(c: char, next: char) -> bool {
+    char_class(c) != CharClass::Space || (next == ' ' && c.is_whitespace())
+}
+
 /// [`match_key`] of `original` when its folded text `key` (= [`fold_text`]`(original)`) is
 /// already known: maps the key back by walking both strings in step, without folding again.
 /// Folding never changes a character's [`CharClass`] (width, case and script folds keep
@@ -289,13 +296,7 @@ pub fn key_from_folded(original: &str, key: &str) -> Key {
             break;
         };
         let span = (pos as u32, (pos + c.len_utf8()) as u32);
-        let kept = if char_class(c) == CharClass::Space {
-            // A kept space stands for the first whitespace between two words.
-            next == ' ' && c.is_whitespace()
-        } else {
-            true
-        };
-        if kept {
+        if kept_in_key(c, next) {
             out.folded_starts.push(out.text.len() as u32);
             out.original_spans.push(span);
             out.text.push(next);
@@ -330,8 +331,7 @@ pub fn original_ranges(
         let Some(&next) = folded.peek() else {
             break;
         };
-        let kept = char_class(c) != CharClass::Space || (next == ' ' && c.is_whitespace());
-        if !kept {
+        if !kept_in_key(c, next) {
             continue;
         }
         while starts.get(next_start).is_some_and(|s| s.0 == at) {

@@ -202,6 +202,24 @@ struct Scored {
     exact: bool,
 }
 
+/// One match per passage, sorted by passage: counts added (saturating: an index's counts are
+/// not trusted), `exact` where any of them is.
+fn merge_by_passage(mut matches: Vec<TermMatch>) -> Vec<TermMatch> {
+    sort_by_key(&mut matches, |m| m.passage);
+    let mut merged: Vec<TermMatch> = Vec::with_capacity(matches.len());
+    for m in matches {
+        match merged.last_mut() {
+            Some(last) if last.passage == m.passage => {
+                last.tf_text = last.tf_text.saturating_add(m.tf_text);
+                last.tf_title = last.tf_title.saturating_add(m.tf_title);
+                last.exact |= m.exact;
+            }
+            _ => merged.push(m),
+        }
+    }
+    merged
+}
+
 /// Best first: exact matches, then by score, then in corpus order.
 fn by_rank(a: &Scored, b: &Scored) -> std::cmp::Ordering {
     b.exact
@@ -640,18 +658,7 @@ impl<'a> Engine<'a> {
                 exact: true,
             }));
         }
-        sort_by_key(&mut by_passage, |m| m.passage);
-        let mut merged: Vec<TermMatch> = Vec::with_capacity(by_passage.len());
-        for m in by_passage {
-            match merged.last_mut() {
-                Some(last) if last.passage == m.passage => {
-                    last.tf_text = last.tf_text.saturating_add(m.tf_text);
-                    last.tf_title = last.tf_title.saturating_add(m.tf_title);
-                }
-                _ => merged.push(m),
-            }
-        }
-        Ok(merged)
+        Ok(merge_by_passage(by_passage))
     }
 
     /// The runs of corpus text a term with letters may stand for as pinyin (`gyl` → 光岳楼),
@@ -804,19 +811,7 @@ impl<'a> Engine<'a> {
                     .map(|m| TermMatch { exact: false, ..m }),
             );
         }
-        sort_by_key(&mut all, |m| m.passage);
-        let mut merged: Vec<TermMatch> = Vec::with_capacity(all.len());
-        for m in all {
-            match merged.last_mut() {
-                Some(last) if last.passage == m.passage => {
-                    last.tf_text += m.tf_text;
-                    last.tf_title += m.tf_title;
-                    last.exact |= m.exact;
-                }
-                _ => merged.push(m),
-            }
-        }
-        Ok(merged)
+        Ok(merge_by_passage(all))
     }
 
     fn passage_len(&self, passage: u32) -> Result<f32, FormatError> {
