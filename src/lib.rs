@@ -13,14 +13,18 @@
 //! * `pinyin`: pinyin terms → runs of corpus characters, over the index's reading table;
 //! * `format`: the versioned binary layout, writer and zero-copy reader;
 //! * `builder`: corpus folder → index bytes (build time);
+//! * `scan`: the scan layout's folded corpus and character positions (built at first search);
 //! * `query`, `rank`, `snippet`, `search`: the query side (`sort`: a compact heapsort);
+//! * `json`: results as one JSON text (one `JSON.parse` instead of an object per field);
 //! * `wasm`: the thin `#[wasm_bindgen]` facade.
 
 pub mod format;
+pub mod json;
 pub mod normalize;
 pub mod pinyin;
 pub mod query;
 pub mod rank;
+pub mod scan;
 pub mod search;
 pub mod snippet;
 pub mod sort;

@@ -8,6 +8,7 @@
 //! words (`rank` explains the ordering) and says so in [`SearchResults::partial`].
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -17,6 +18,7 @@ use crate::normalize::{find_all, fold_text, match_key, original_ranges};
 use crate::pinyin::{best_runs, collect_runs, read_otherwise_entries, Pattern, Readings};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
+use crate::scan::{ScanKeys, ScanVocabulary, WordPrefixes};
 use crate::snippet::{snippet_html, utf16_ranges, Span};
 use crate::sort::{sort_by, sort_by_key};
 use crate::tokenize::{
@@ -178,6 +180,19 @@ impl Needle<'_> {
         }
         found
     }
+
+    /// [`Needle::find_in`] the keys `within` a scan layout's key string (ranges relative to
+    /// `within.start`), through its character positions.
+    fn find_in_scan(&self, keys: &ScanKeys, within: Range<usize>) -> Vec<(usize, usize)> {
+        let mut found = keys
+            .positions
+            .find_all(&keys.keys, within.clone(), self.text);
+        if let Some(pattern) = self.pattern {
+            let key = &keys.keys[within];
+            found.retain(|&(start, end)| pattern.match_at(key, start) == Some(end));
+        }
+        found
+    }
 }
 
 /// A term's alternatives and the pattern they must match (see [`Needle`]).
@@ -235,58 +250,12 @@ struct KeyCache {
     titles: HashMap<u32, String>,
 }
 
-/// Scan layout: every passage text and title folded once, at the first search, into one string
-/// each, so a term is one substring search over the corpus instead of one per passage.
-struct ScanKeys {
-    /// Passage keys, each followed by [`ScanKeys::SEPARATOR`].
-    texts: String,
-    /// Where each passage key starts in `texts`, plus `texts.len()` at the end.
-    text_starts: Vec<u32>,
-    titles: String,
-    title_starts: Vec<u32>,
-}
-
-impl ScanKeys {
-    /// Ends every key. Match keys and query terms never contain whitespace (folding drops it),
-    /// so no match spans two keys, and it is a word boundary for Latin word-start matching.
-    const SEPARATOR: char = '\n';
-
-    fn build(
-        count: u32,
-        original: impl Fn(u32) -> Result<String, FormatError>,
-    ) -> Result<(String, Vec<u32>), FormatError> {
-        let mut keys = String::new();
-        let mut starts = Vec::with_capacity(count as usize + 1);
-        for id in 0..count {
-            starts.push(keys.len() as u32);
-            keys.push_str(&original(id)?);
-            keys.push(Self::SEPARATOR);
-        }
-        starts.push(keys.len() as u32);
-        Ok((keys, starts))
-    }
-
-    /// The key of entry `id` (without its separator).
-    fn key<'k>(keys: &'k str, starts: &[u32], id: u32) -> &'k str {
-        let (start, end) = (
-            starts[id as usize] as usize,
-            starts[id as usize + 1] as usize,
-        );
-        &keys[start..end - Self::SEPARATOR.len_utf8()]
-    }
-
-    /// Occurrences of `needle` per entry: `(id, count)` sorted by id.
-    fn count(keys: &str, starts: &[u32], needle: Needle<'_>) -> Vec<Posting> {
-        let mut out: Vec<Posting> = Vec::new();
-        for (at, _) in needle.find_in(keys) {
-            let id = starts.partition_point(|&s| s as usize <= at) as u32 - 1;
-            match out.last_mut() {
-                Some(last) if last.doc == id => last.tf += 1,
-                _ => out.push(Posting { doc: id, tf: 1 }),
-            }
-        }
-        out
-    }
+/// Scan layout: the folded passage texts and titles (see [`crate::scan`]).
+struct ScanCorpus {
+    texts: ScanKeys,
+    titles: ScanKeys,
+    /// The vocabulary words at every position of `texts` (for whole-word checks).
+    text_words: WordPrefixes,
 }
 
 /// The index's vocabulary, read through the word fst (for the shared segmenter).
@@ -357,7 +326,7 @@ fn union(lists: Vec<Vec<Posting>>) -> Vec<Posting> {
 pub struct Engine<'a> {
     pub index: IndexView<'a>,
     /// Scan layout only: the folded texts, built by the first search.
-    scan_keys: OnceLock<Result<ScanKeys, FormatError>>,
+    scan_keys: OnceLock<Result<ScanCorpus, FormatError>>,
     /// The pinyin table's polyphone exceptions, read by the first pinyin query.
     read_otherwise: OnceLock<Vec<(char, Vec<char>)>>,
 }
@@ -398,20 +367,17 @@ impl<'a> Engine<'a> {
     }
 
     /// The scan layout's folded texts (folded on first use; O(corpus) once).
-    fn scan_keys(&self) -> Result<&ScanKeys, FormatError> {
+    fn scan_keys(&self) -> Result<&ScanCorpus, FormatError> {
         let index = &self.index;
         let fold = |text: Result<&str, FormatError>| text.map(|t| fold_text(t, &index.fold));
         self.scan_keys
             .get_or_init(|| {
-                let (texts, text_starts) =
-                    ScanKeys::build(index.stats.passages, |p| fold(index.passage_text(p)))?;
-                let (titles, title_starts) =
-                    ScanKeys::build(index.stats.titles, |t| fold(index.title_text(t)))?;
-                Ok(ScanKeys {
+                let texts = ScanKeys::build(index.stats.passages, |p| fold(index.passage_text(p)))?;
+                let text_words = WordPrefixes::new(&texts.keys, &IndexVocabulary(index));
+                Ok(ScanCorpus {
                     texts,
-                    text_starts,
-                    titles,
-                    title_starts,
+                    titles: ScanKeys::build(index.stats.titles, |t| fold(index.title_text(t)))?,
+                    text_words,
                 })
             })
             .as_ref()
@@ -535,8 +501,7 @@ impl<'a> Engine<'a> {
         passage: u32,
     ) -> Result<&'c str, FormatError> {
         if self.index.is_scan() {
-            let keys = self.scan_keys()?;
-            return Ok(ScanKeys::key(&keys.texts, &keys.text_starts, passage));
+            return Ok(self.scan_keys()?.texts.key(passage));
         }
         self.cached_key(&mut cache.texts, passage, self.index.passage_text(passage))
     }
@@ -548,8 +513,7 @@ impl<'a> Engine<'a> {
         title: u32,
     ) -> Result<&'c str, FormatError> {
         if self.index.is_scan() {
-            let keys = self.scan_keys()?;
-            return Ok(ScanKeys::key(&keys.titles, &keys.title_starts, title));
+            return Ok(self.scan_keys()?.titles.key(title));
         }
         self.cached_key(&mut cache.titles, title, self.index.title_text(title))
     }
@@ -572,11 +536,9 @@ impl<'a> Engine<'a> {
         &self,
         needle: Needle<'_>,
     ) -> Result<(Vec<Posting>, Vec<Posting>), FormatError> {
-        let keys = self.scan_keys()?;
-        Ok((
-            ScanKeys::count(&keys.texts, &keys.text_starts, needle),
-            ScanKeys::count(&keys.titles, &keys.title_starts, needle),
-        ))
+        let corpus = self.scan_keys()?;
+        let count = |keys: &ScanKeys| keys.count(&needle.find_in_scan(keys, 0..keys.keys.len()));
+        Ok((count(&corpus.texts), count(&corpus.titles)))
     }
 
     /// Gram layout: the term's texts and titles from its grams' postings, verified against the
@@ -723,10 +685,11 @@ impl<'a> Engine<'a> {
         cache: &mut KeyCache,
     ) -> Result<Vec<String>, FormatError> {
         if self.index.is_scan() {
-            let keys = self.scan_keys()?;
+            let corpus = self.scan_keys()?;
             let mut found = Vec::new();
-            collect_runs(pattern, &keys.texts, &mut found);
-            collect_runs(pattern, &keys.titles, &mut found);
+            for keys in [&corpus.texts, &corpus.titles] {
+                keys.pinyin_runs(pattern, &mut found);
+            }
             return Ok(best_runs(pattern, found));
         }
         let (passages, titles) = self.pinyin_candidates(pattern)?;
@@ -1024,7 +987,19 @@ impl<'a> Engine<'a> {
         cache: &mut KeyCache,
     ) -> Result<(), FormatError> {
         sort_by(scored, by_rank);
-        let vocab = IndexVocabulary(&self.index);
+        let index_vocab = IndexVocabulary(&self.index);
+        let scan_vocab;
+        let vocab: &dyn Vocabulary = if self.index.is_scan() {
+            let corpus = self.scan_keys()?;
+            scan_vocab = ScanVocabulary {
+                keys: &corpus.texts.keys,
+                prefixes: &corpus.text_words,
+                fallback: &index_vocab,
+            };
+            &scan_vocab
+        } else {
+            &index_vocab
+        };
         let idf_sum: f32 = idfs.iter().sum();
         let avg = self.index.stats.avg_text_chars;
         for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
@@ -1045,7 +1020,7 @@ impl<'a> Engine<'a> {
                 let whole_words = occ
                     .iter()
                     .take(rank::MAX_WORD_CHECKS)
-                    .filter(|&&(a, b)| is_whole_word(key, a, b, &vocab))
+                    .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
                     .count() as u32;
                 s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
             }

@@ -89,7 +89,8 @@ pub fn search(
     let results = engine()?
         .search(&query, options)
         .map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&results)
+    js_sys::JSON::parse(&crate::json::search_results(&results))
+        .map_err(|_| JsError::new("search results could not be parsed as JSON"))
 }
 
 /// `suggest(prefix, limit?) → string[]`: index terms starting with `prefix`, most useful first.

@@ -8,8 +8,21 @@ let engine;
 export const loadEngine = () =>
   (engine ??= import(PKG).then(async (m) => {
     await m.default();
+    warmUp(m);
     return m;
   }));
+
+/** One search down each path (pinyin, phrase, several terms, partial match, suggestions) right
+ * after loading: the engine's one-time work (folding the corpus, the browser compiling each
+ * wasm function on its first call) happens now, not on the reader's first keystrokes. */
+function warmUp(m) {
+  try {
+    for (const q of ['zhong', '"中文" 搜索', '中文的搜索是什么']) m.search(q, { limit: 1 });
+    m.suggest('zh', 1);
+  } catch {
+    // A damaged index reports its error on the first real search.
+  }
+}
 
 const L = {
   zh: {

@@ -1,0 +1,368 @@
+//! The scan layout's runtime side: every passage text and title folded once into one string
+//! each ([`ScanKeys`]), plus where every character occurs in them ([`CharPositions`]).
+//!
+//! Why: small corpora ship no gram index (`format::FLAG_SCAN`), so a term used to be one
+//! substring search over the whole folded corpus, and a pinyin term one walk over every
+//! character: tens of µs per needle, hundreds for a pinyin term with 16 alternatives, most of a
+//! query's time in the page. The character positions turn both into a walk over the
+//! occurrences of the needle's rarest character. Both structures are built at the first search
+//! (O(corpus), once) and live as long as the engine; the index itself stays as small as before.
+
+use std::ops::Range;
+
+use crate::format::{FormatError, Posting};
+use crate::normalize::{char_class, CharClass};
+use crate::pinyin::Pattern;
+use crate::sort::sort_by;
+use crate::tokenize::{Vocabulary, MAX_WORD_CHARS};
+
+/// Where each character occurs in a string: distinct characters sorted, and per character the
+/// byte offsets of its occurrences, ascending (two flat vectors, no per-character allocation).
+pub struct CharPositions {
+    chars: Vec<char>,
+    /// `starts[i]..starts[i + 1]` is the range of `positions` that belongs to `chars[i]`.
+    starts: Vec<u32>,
+    positions: Vec<u32>,
+}
+
+impl CharPositions {
+    /// Indexes every character of `text` except `skip` (the key separator).
+    pub fn new(text: &str, skip: char) -> CharPositions {
+        let mut pairs: Vec<(char, u32)> = text
+            .char_indices()
+            .filter(|&(_, c)| c != skip)
+            .map(|(at, c)| (c, at as u32))
+            .collect();
+        sort_by(&mut pairs, |a, b| a.cmp(b));
+        let mut chars: Vec<char> = Vec::new();
+        let mut starts: Vec<u32> = Vec::new();
+        for (i, &(c, _)) in pairs.iter().enumerate() {
+            if chars.last() != Some(&c) {
+                chars.push(c);
+                starts.push(i as u32);
+            }
+        }
+        starts.push(pairs.len() as u32);
+        CharPositions {
+            chars,
+            starts,
+            positions: pairs.into_iter().map(|(_, at)| at).collect(),
+        }
+    }
+
+    /// Byte offsets of `c`, ascending (empty when it does not occur).
+    pub fn of(&self, c: char) -> &[u32] {
+        match self.chars.binary_search(&c) {
+            Ok(i) => &self.positions[self.starts[i] as usize..self.starts[i + 1] as usize],
+            Err(_) => &[],
+        }
+    }
+
+    /// Exactly [`crate::normalize::find_all`]`(&text[within], needle)` (ranges relative to
+    /// `within.start`), where `text` is the string these positions were built from: every
+    /// non-overlapping occurrence, a needle starting with a letter/digit only at a word start.
+    /// Needles never hold the separator these positions skip (query keys have no whitespace).
+    pub fn find_all(&self, text: &str, within: Range<usize>, needle: &str) -> Vec<(usize, usize)> {
+        let mut found = Vec::new();
+        // The needle's rarest character, and its byte offset in the needle.
+        let mut rarest: Option<(usize, &[u32])> = None;
+        for (offset, c) in needle.char_indices() {
+            let at = self.of(c);
+            if rarest.is_none_or(|(_, best)| at.len() < best.len()) {
+                rarest = Some((offset, at));
+            }
+        }
+        let Some((offset, positions)) = rarest else {
+            return found;
+        };
+        let word_start = needle
+            .chars()
+            .next()
+            .is_some_and(|c| char_class(c) == CharClass::Word);
+        let first = positions.partition_point(|&at| (at as usize) < within.start + offset);
+        let mut from = within.start;
+        for &at in &positions[first..] {
+            let start = at as usize - offset;
+            let end = start + needle.len();
+            if end > within.end {
+                break;
+            }
+            if start < from || text.get(start..end) != Some(needle) {
+                continue;
+            }
+            let at_boundary = !word_start
+                || text[within.start..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|p| char_class(p) != CharClass::Word);
+            if at_boundary {
+                found.push((start - within.start, end - within.start));
+                from = end;
+            }
+        }
+        found
+    }
+}
+
+/// Match keys of all passages (or all titles), each followed by [`SEPARATOR`], with their
+/// character positions.
+pub struct ScanKeys {
+    pub keys: String,
+    /// Where each key starts in `keys`, plus `keys.len()` at the end.
+    starts: Vec<u32>,
+    pub positions: CharPositions,
+}
+
+/// Ends every key. Match keys and query terms never contain whitespace (folding drops it), so
+/// no match spans two keys, and it is a word boundary for Latin word-start matching.
+pub const SEPARATOR: char = '\n';
+
+impl ScanKeys {
+    /// The keys of entries `0..count`, `key(id)` giving each one's match key.
+    pub fn build(
+        count: u32,
+        key: impl Fn(u32) -> Result<String, FormatError>,
+    ) -> Result<ScanKeys, FormatError> {
+        let mut keys = String::new();
+        let mut starts = Vec::with_capacity(count as usize + 1);
+        for id in 0..count {
+            starts.push(keys.len() as u32);
+            keys.push_str(&key(id)?);
+            keys.push(SEPARATOR);
+        }
+        starts.push(keys.len() as u32);
+        let positions = CharPositions::new(&keys, SEPARATOR);
+        Ok(ScanKeys {
+            keys,
+            starts,
+            positions,
+        })
+    }
+
+    /// Byte range of entry `id`'s key in [`ScanKeys::keys`] (without its separator).
+    pub fn range(&self, id: u32) -> Range<usize> {
+        let start = self.starts[id as usize] as usize;
+        let end = self.starts[id as usize + 1] as usize;
+        start..end - SEPARATOR.len_utf8()
+    }
+
+    /// The match key of entry `id`.
+    pub fn key(&self, id: u32) -> &str {
+        &self.keys[self.range(id)]
+    }
+
+    /// The entry a byte offset of [`ScanKeys::keys`] belongs to.
+    pub fn entry_at(&self, at: usize) -> u32 {
+        self.starts.partition_point(|&s| s as usize <= at) as u32 - 1
+    }
+
+    /// Occurrences per entry, `(id, count)` sorted by id, of the ranges `found` in `keys`
+    /// (sorted by start).
+    pub fn count(&self, found: &[(usize, usize)]) -> Vec<Posting> {
+        let mut out: Vec<Posting> = Vec::new();
+        for &(at, _) in found {
+            let id = self.entry_at(at);
+            match out.last_mut() {
+                Some(last) if last.doc == id => last.tf += 1,
+                _ => out.push(Posting { doc: id, tf: 1 }),
+            }
+        }
+        out
+    }
+}
+
+impl ScanKeys {
+    /// Every run of the keys matching a pinyin `pattern`, like [`crate::pinyin::collect_runs`]
+    /// over [`ScanKeys::keys`], but tried only where a character it may start with occurs.
+    pub fn pinyin_runs<'k>(&'k self, pattern: &Pattern, found: &mut Vec<&'k str>) {
+        let mut first: Vec<char> = pattern
+            .slots
+            .first()
+            .map_or(Vec::new(), |s| s.chars().to_vec());
+        first.extend(
+            pattern
+                .words
+                .iter()
+                .filter(|w| w.0 == 0)
+                .filter_map(|w| w.1.first()),
+        );
+        sort_by(&mut first, |a, b| a.cmp(b));
+        first.dedup();
+        for c in first {
+            for &at in self.positions.of(c) {
+                if let Some(end) = pattern.match_at(&self.keys, at as usize) {
+                    found.push(&self.keys[at as usize..end]);
+                }
+            }
+        }
+    }
+}
+
+/// Every vocabulary word that starts at each character of a key string and spans at most
+/// [`MAX_WORD_CHARS`] characters: the segmenter's inner loop (one dictionary walk per
+/// character), done once for the whole corpus instead of again for every whole-word check.
+pub struct WordPrefixes {
+    /// `at[b]..at[b + 1]` is the range of `words` starting at byte `b` (empty inside a char).
+    at: Vec<u32>,
+    /// `(length in bytes, frequency)`, shortest first per position.
+    words: Vec<(u32, u64)>,
+}
+
+impl WordPrefixes {
+    pub fn new(keys: &str, vocab: &dyn Vocabulary) -> WordPrefixes {
+        let mut at = Vec::with_capacity(keys.len() + 1);
+        let mut words = Vec::new();
+        for byte in 0..keys.len() {
+            at.push(words.len() as u32);
+            if keys.is_char_boundary(byte) {
+                let rest = &keys[byte..];
+                let window = rest
+                    .char_indices()
+                    .nth(MAX_WORD_CHARS)
+                    .map_or(rest, |(end, _)| &rest[..end]);
+                vocab.prefixes(window, &mut |len, freq| words.push((len as u32, freq)));
+            }
+        }
+        at.push(words.len() as u32);
+        WordPrefixes { at, words }
+    }
+}
+
+/// The index vocabulary, answering for texts inside the scan keys from their [`WordPrefixes`]
+/// (the same answers, without walking the dictionary) and for anything else from `fallback`.
+pub struct ScanVocabulary<'v> {
+    pub keys: &'v str,
+    pub prefixes: &'v WordPrefixes,
+    pub fallback: &'v dyn Vocabulary,
+}
+
+impl Vocabulary for ScanVocabulary<'_> {
+    fn prefixes(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
+        // `text` is a slice of `keys` when it lies in its memory (the engine's whole-word
+        // checks pass slices of the keys); its offset then names the precomputed position.
+        let offset = (text.as_ptr() as usize).wrapping_sub(self.keys.as_ptr() as usize);
+        let inside = offset < self.keys.len() && offset + text.len() <= self.keys.len();
+        if !inside || text.chars().nth(MAX_WORD_CHARS).is_some() {
+            return self.fallback.prefixes(text, found);
+        }
+        let table = self.prefixes;
+        let range = table.at[offset] as usize..table.at[offset + 1] as usize;
+        for &(len, freq) in &table.words[range] {
+            if len as usize <= text.len() {
+                found(len as usize, freq);
+            }
+        }
+    }
+
+    fn freq(&self, word: &str) -> Option<u64> {
+        self.fallback.freq(word)
+    }
+
+    fn total_freq(&self) -> u64 {
+        self.fallback.total_freq()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::find_all;
+
+    #[test]
+    fn find_all_agrees_with_the_substring_search() {
+        let text = "碳计量中心\n计量计量计\nnqi qi nq\n会计量\nabcab\n\n";
+        let positions = CharPositions::new(text, SEPARATOR);
+        let needles = [
+            "计量",
+            "计",
+            "碳",
+            "qi",
+            "nq",
+            "nqi",
+            "ab",
+            "计量计",
+            "量",
+            "x",
+            "中心会",
+        ];
+        for needle in needles {
+            for within in [0..text.len(), 0..7, 16..text.len() - 1, 17..17] {
+                if !text.is_char_boundary(within.start) || !text.is_char_boundary(within.end) {
+                    continue;
+                }
+                assert_eq!(
+                    positions.find_all(text, within.clone(), needle),
+                    find_all(&text[within.clone()], needle),
+                    "{needle:?} in {within:?}"
+                );
+            }
+        }
+    }
+
+    /// A vocabulary of a few words with made-up frequencies.
+    struct Words(&'static [(&'static str, u64)]);
+
+    impl Vocabulary for Words {
+        fn prefixes(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
+            let mut words: Vec<_> = self.0.iter().filter(|w| text.starts_with(w.0)).collect();
+            words.sort_by_key(|w| w.0.len());
+            for (word, freq) in words {
+                found(word.len(), *freq);
+            }
+        }
+        fn total_freq(&self) -> u64 {
+            self.0.iter().map(|w| w.1).sum()
+        }
+    }
+
+    #[test]
+    fn precomputed_prefixes_answer_like_the_vocabulary() {
+        let vocab = Words(&[
+            ("计量", 50),
+            ("碳计量", 9),
+            ("计量中心", 7),
+            ("中心", 80),
+            ("会计", 30),
+            ("一二三四五六七八九", 1),
+        ]);
+        let keys = "碳计量中心\n会计量\n一二三四五六七八九十\nab计量";
+        let table = WordPrefixes::new(keys, &vocab);
+        let scan = ScanVocabulary {
+            keys,
+            prefixes: &table,
+            fallback: &vocab,
+        };
+        let all = |v: &dyn Vocabulary, text: &str| {
+            let mut out = Vec::new();
+            v.prefixes(text, &mut |len, freq| out.push((len, freq)));
+            out
+        };
+        let mut checked = 0;
+        for (start, _) in keys.char_indices() {
+            for (end, _) in keys[start..].char_indices().skip(1) {
+                let text = &keys[start..start + end];
+                assert_eq!(all(&scan, text), all(&vocab, text), "{text:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 200, "{checked}");
+        assert_eq!(
+            all(&scan, "碳计量"),
+            all(&vocab, "碳计量"),
+            "a copy outside the keys"
+        );
+        assert_eq!(scan.total_freq(), vocab.total_freq());
+    }
+
+    #[test]
+    fn keys_count_occurrences_per_entry() {
+        let keys =
+            ScanKeys::build(3, |id| Ok(["甲乙甲", "乙", "甲甲"][id as usize].into())).unwrap();
+        assert_eq!(keys.key(1), "乙");
+        let found = keys
+            .positions
+            .find_all(&keys.keys, 0..keys.keys.len(), "甲");
+        let counts: Vec<(u32, u32)> = keys.count(&found).iter().map(|p| (p.doc, p.tf)).collect();
+        assert_eq!(counts, [(0, 2), (2, 2)]);
+    }
+}
