@@ -19,7 +19,7 @@ import * as OpenCC from 'opencc-js';
 import { dumpPassages, loadPoems, writePoemCorpus, poemKey } from './lib/corpora.mjs';
 import { writePagefindSource, writeFlexSite, pagefindBinary, PAGEFIND_LANG } from './lib/peers.mjs';
 import { writePages } from './lib/pages.mjs';
-import { readJudgments, knownItemQueries, substringQueries } from './lib/queries.mjs';
+import { readJudgments, knownItemQueries, substringQueries, containing } from './lib/queries.mjs';
 import { judged, knownItem, substringRecall, latencySummary, dedupe } from './lib/metrics.mjs';
 import { startBenchServer } from './lib/server.mjs';
 import { launch } from '../tests/e2e/browser.mjs';
@@ -142,7 +142,12 @@ function prepare(name, spec, dir, res) {
     warmup: substringQueries(docs, 20, SEED + 2).map((s) => s.query),
   };
   if (spec.kind === 'seeds') input.judgments = readJudgments(path.join(ROOT, 'tests/queries.tsv'));
-  else input.known = knownItemQueries(docs, N_KNOWN, SEED, t2s);
+  else {
+    input.known = knownItemQueries(docs, N_KNOWN, SEED, t2s);
+    // How many different poems hold the fragment: above 1, no engine can know which one the
+    // reader meant (a line quoted in several poems, a source note like 景德傳燈錄).
+    for (const k of input.known) k.sharedBy = new Set(containing(docs, k.original).map((id) => poemKey(docs[id]))).size;
+  }
   input.latency = [
     ...(input.judgments ?? []).map((j) => j.query),
     ...(input.known ?? []).map((k) => k.query),

@@ -131,6 +131,10 @@ function corpusSection(r) {
     rows.push(row('Known-item S@10', kn(null, 's10'), pct));
     rows.push(row(`  S@1, traditional queries (${nTrad})`, kn('traditional', 's1'), pct));
     rows.push(row(`  S@1, simplified queries (${q.knownSimplified})`, kn('simplified', 's1'), pct));
+    const nId = quality('zh')?.known?.identifying?.n;
+    if (nId !== undefined) {
+      rows.push(row(`  S@1, fragments only their poem holds (${nId}; the others are in 2+ poems)`, kn('identifying', 's1'), pct));
+    }
   }
   const sub = (e, m) => quality(e)?.substrings?.[m];
   rows.push(row(`Substring recall (${q.substrings ?? '?'} substrings, 2–6 chars)`, { zh: sub('zh', 'recall'), pf: sub('pf', 'recall'), flex: sub('flex', 'recall') }, pct));

@@ -1,8 +1,9 @@
 //! The JavaScript API: a thin `#[wasm_bindgen]` facade over [`crate::search::Engine`].
 //!
-//! Values cross as plain JS objects/arrays (serde-wasm-bindgen with maps as objects); every
-//! error becomes a JS `Error` here and nowhere else. The embedded index is opened once, on
-//! first use, without copying it.
+//! Values cross as plain JS objects/arrays: search results as one JSON text handed to
+//! `JSON.parse` (see `json`: one crossing instead of one per field), suggestions and stats through
+//! serde-wasm-bindgen (maps as objects); every error becomes a JS `Error` here and nowhere
+//! else. The embedded index is opened once, on first use, without copying it.
 
 use std::sync::OnceLock;
 

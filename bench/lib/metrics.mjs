@@ -70,7 +70,13 @@ export async function knownItem(docs, queries, rank, keyOf) {
     ...sum(rows),
     traditional: sum(rows.filter((x) => x.script === 'traditional')),
     simplified: sum(rows.filter((x) => x.script === 'simplified')),
-    misses: rows.filter((x) => x.rank !== 1).slice(0, 20).map((x) => ({ query: x.query, doc: x.doc, rank: x.rank })),
+    // Fragments that only their own poem (and its copies) contains: the reader's target is
+    // knowable from the query alone.
+    identifying: sum(rows.filter((x) => x.sharedBy === 1)),
+    misses: rows
+      .filter((x) => x.rank !== 1)
+      .slice(0, 20)
+      .map((x) => ({ query: x.query, doc: x.doc, rank: x.rank, sharedBy: x.sharedBy })),
   };
 }
 

@@ -33,7 +33,8 @@ export function readJudgments(file) {
 /**
  * Known-item queries on poems: a poem, then a 4–7 character run of CJK characters from one of its
  * lines; one in three converted to simplified script with `toSimplified` (labelled 'simplified'
- * only when the conversion changed it). Returns [{ query, doc, script }].
+ * only when the conversion changed it). Returns [{ query, doc, script, original }] (`original`: the
+ * run as it stands in the poem).
  */
 export function knownItemQueries(docs, n, seed, toSimplified) {
   const rnd = prng(seed);
@@ -46,13 +47,14 @@ export function knownItemQueries(docs, n, seed, toSimplified) {
     const run = lines[pick(rnd, lines.length)];
     const len = Math.min(run.length, 4 + pick(rnd, 4));
     const start = pick(rnd, run.length - len + 1);
-    let query = run.slice(start, start + len).join('');
+    const original = run.slice(start, start + len).join('');
+    let query = original;
     let script = 'traditional';
     if (pick(rnd, 3) === 0) {
       const s = toSimplified(query);
       if (s !== query) (query = s), (script = 'simplified');
     }
-    out.push({ query, doc: doc.id, script });
+    out.push({ query, doc: doc.id, script, original });
   }
   return out;
 }
