@@ -53,6 +53,9 @@ async function openDemo(t, { csp = false, colorScheme = 'light' } = {}) {
     },
   });
   const checkClean = async () => {
+    // The element starts loading the engine when it connects; a test that never searches could
+    // get here first, so wait for the load (the same promise the element awaits) before checking.
+    await opened.page.evaluate(async () => (await import('/zh-search.js')).loadEngine());
     await opened.checkClean();
     assert.ok(opened.requests.some((u) => u.endsWith('/pkg/zh_search_bg.wasm')), 'the wasm module was fetched');
   };
