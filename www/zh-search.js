@@ -12,10 +12,12 @@ export const loadEngine = () =>
     return m;
   }));
 
-/** Warm-up searches after loading (see warmUp): rounds of WARM_UP_QUERIES, in slices of at
- * most WARM_UP_SLICE_MS so that the page stays responsive. */
-const WARM_UP_ROUNDS = 50;
+/** Warm-up after loading (see warmUp): up to WARM_UP_SEARCHES searches cycling through
+ * WARM_UP_QUERIES, in slices of about WARM_UP_SLICE_MS between other tasks, and no more than
+ * WARM_UP_TOTAL_MS of searching in all (a large index makes each search dearer). */
+const WARM_UP_SEARCHES = 250;
 const WARM_UP_SLICE_MS = 4;
+const WARM_UP_TOTAL_MS = 300;
 const WARM_UP_QUERIES = ['zhong', '"中文" 搜索', '中文的搜索是什么', '中文', 'zh'];
 
 /**
@@ -23,26 +25,32 @@ const WARM_UP_QUERIES = ['zhong', '"中文" 搜索', '中文的搜索是什么',
  * time after loading, so that the engine's one-time work is done before the reader types: the
  * first search folds the corpus, and the browser runs new wasm code in its baseline compiler
  * until a function has run often enough to be optimised, an optimisation that then competes
- * with the page for the CPU. The first round runs at once; the rest in short slices between
- * other tasks (bench/RESULTS.md shows what it does to the in-page latency).
+ * with the page for the CPU. It starts after the tasks already queued (the element's first
+ * search among them) and holds the page for a few ms at a time (bench/RESULTS.md shows what it
+ * does to the in-page latency).
  */
 function warmUp(m) {
-  let round = 0;
+  let done = 0;
+  let spent = 0;
   const slice = () => {
-    const end = performance.now() + WARM_UP_SLICE_MS;
+    const start = performance.now();
     try {
       do {
-        for (const q of WARM_UP_QUERIES) m.search(q, { limit: 10 });
-        round++;
-      } while (round < WARM_UP_ROUNDS && performance.now() < end);
-      if (round === 1) m.suggest('zh', 8);
+        m.search(WARM_UP_QUERIES[done % WARM_UP_QUERIES.length], { limit: 10 });
+        if (done === 0) m.suggest('zh', 8);
+        done++;
+      } while (done < WARM_UP_SEARCHES && performance.now() - start < WARM_UP_SLICE_MS);
     } catch {
       return; // A damaged index reports its error on the first real search.
     }
-    if (round < WARM_UP_ROUNDS) setTimeout(slice, 0)?.unref?.();
+    spent += performance.now() - start;
+    if (done < WARM_UP_SEARCHES && spent < WARM_UP_TOTAL_MS) later(slice);
   };
-  slice();
+  later(slice);
 }
+
+/** Runs `fn` after the current tasks, without keeping Node alive for it. */
+const later = (fn) => setTimeout(fn, 0)?.unref?.();
 
 const L = {
   zh: {
