@@ -343,6 +343,24 @@ impl Pattern {
         Some(())
     }
 
+    /// Every character a match may start with ([`Pattern::may_start_with`] as a list): the first
+    /// slot's characters and the first characters of words filling it; sorted, no repeats.
+    pub fn start_chars(&self) -> Vec<char> {
+        let mut chars: Vec<char> = self
+            .slots
+            .first()
+            .map_or(Vec::new(), |s| s.chars().to_vec());
+        chars.extend(
+            self.words
+                .iter()
+                .filter(|w| w.0 == 0)
+                .filter_map(|w| w.1.first()),
+        );
+        crate::sort::sort_by(&mut chars, |a, b| a.cmp(b));
+        chars.dedup();
+        chars
+    }
+
     /// Could a match start with `c`?
     pub fn may_start_with(&self, c: char) -> bool {
         self.slots.first().is_some_and(|s| s.accepts(c))
@@ -551,5 +569,19 @@ mod tests {
         assert!(Pattern::new("nqi", table, &exceptions).is_none());
         assert!(Pattern::new("光岳楼", table, &exceptions).is_none());
         assert!(Pattern::new("2023nian", table, &exceptions).is_none());
+        // start_chars lists exactly the characters may_start_with accepts.
+        for (term, starts) in [
+            ("cheng", &['城', '成'][..]),
+            ("yinhang", &['银']),
+            ("聊cheng", &['聊']),
+        ] {
+            let p = Pattern::new(term, table, &exceptions).unwrap();
+            let mut expected = starts.to_vec();
+            expected.sort();
+            assert_eq!(p.start_chars(), expected, "{term}");
+            for c in "城成光航聊楼行银岳中".chars() {
+                assert_eq!(p.may_start_with(c), expected.contains(&c), "{term} {c}");
+            }
+        }
     }
 }

@@ -58,11 +58,11 @@ impl CharPositions {
         }
     }
 
-    /// Exactly [`crate::normalize::find_all`]`(&text[within], needle)` (ranges relative to
-    /// `within.start`), where `text` is the string these positions were built from: every
-    /// non-overlapping occurrence, a needle starting with a letter/digit only at a word start.
-    /// Needles never hold the separator these positions skip (query keys have no whitespace).
-    pub fn find_all(&self, text: &str, within: Range<usize>, needle: &str) -> Vec<(usize, usize)> {
+    /// Exactly [`crate::normalize::find_all`]`(text, needle)`, where `text` is the string these
+    /// positions were built from: every non-overlapping occurrence, a needle starting with a
+    /// letter/digit only at a word start. Needles never hold the separator these positions skip
+    /// (query keys have no whitespace).
+    pub fn find_all(&self, text: &str, needle: &str) -> Vec<(usize, usize)> {
         let mut found = Vec::new();
         // The needle's rarest character, and its byte offset in the needle.
         let mut rarest: Option<(usize, &[u32])> = None;
@@ -79,24 +79,22 @@ impl CharPositions {
             .chars()
             .next()
             .is_some_and(|c| char_class(c) == CharClass::Word);
-        let first = positions.partition_point(|&at| (at as usize) < within.start + offset);
-        let mut from = within.start;
-        for &at in &positions[first..] {
-            let start = at as usize - offset;
+        let mut from = 0;
+        for &at in positions {
+            let Some(start) = (at as usize).checked_sub(offset) else {
+                continue;
+            };
             let end = start + needle.len();
-            if end > within.end {
-                break;
-            }
             if start < from || text.get(start..end) != Some(needle) {
                 continue;
             }
             let at_boundary = !word_start
-                || text[within.start..start]
+                || text[..start]
                     .chars()
                     .next_back()
                     .is_none_or(|p| char_class(p) != CharClass::Word);
             if at_boundary {
-                found.push((start - within.start, end - within.start));
+                found.push((start, end));
                 from = end;
             }
         }
@@ -175,20 +173,7 @@ impl ScanKeys {
     /// Every run of the keys matching a pinyin `pattern`, like [`crate::pinyin::collect_runs`]
     /// over [`ScanKeys::keys`], but tried only where a character it may start with occurs.
     pub fn pinyin_runs<'k>(&'k self, pattern: &Pattern, found: &mut Vec<&'k str>) {
-        let mut first: Vec<char> = pattern
-            .slots
-            .first()
-            .map_or(Vec::new(), |s| s.chars().to_vec());
-        first.extend(
-            pattern
-                .words
-                .iter()
-                .filter(|w| w.0 == 0)
-                .filter_map(|w| w.1.first()),
-        );
-        sort_by(&mut first, |a, b| a.cmp(b));
-        first.dedup();
-        for c in first {
+        for c in pattern.start_chars() {
             for &at in self.positions.of(c) {
                 if let Some(end) = pattern.match_at(&self.keys, at as usize) {
                     found.push(&self.keys[at as usize..end]);
@@ -286,16 +271,11 @@ mod tests {
             "中心会",
         ];
         for needle in needles {
-            for within in [0..text.len(), 0..7, 16..text.len() - 1, 17..17] {
-                if !text.is_char_boundary(within.start) || !text.is_char_boundary(within.end) {
-                    continue;
-                }
-                assert_eq!(
-                    positions.find_all(text, within.clone(), needle),
-                    find_all(&text[within.clone()], needle),
-                    "{needle:?} in {within:?}"
-                );
-            }
+            assert_eq!(
+                positions.find_all(text, needle),
+                find_all(text, needle),
+                "{needle:?}"
+            );
         }
     }
 
@@ -359,9 +339,7 @@ mod tests {
         let keys =
             ScanKeys::build(3, |id| Ok(["甲乙甲", "乙", "甲甲"][id as usize].into())).unwrap();
         assert_eq!(keys.key(1), "乙");
-        let found = keys
-            .positions
-            .find_all(&keys.keys, 0..keys.keys.len(), "甲");
+        let found = keys.positions.find_all(&keys.keys, "甲");
         let counts: Vec<(u32, u32)> = keys.count(&found).iter().map(|p| (p.doc, p.tf)).collect();
         assert_eq!(counts, [(0, 2), (2, 2)]);
     }

@@ -8,7 +8,6 @@
 //! words (`rank` explains the ordering) and says so in [`SearchResults::partial`].
 
 use std::collections::HashMap;
-use std::ops::Range;
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -181,15 +180,11 @@ impl Needle<'_> {
         found
     }
 
-    /// [`Needle::find_in`] the keys `within` a scan layout's key string (ranges relative to
-    /// `within.start`), through its character positions.
-    fn find_in_scan(&self, keys: &ScanKeys, within: Range<usize>) -> Vec<(usize, usize)> {
-        let mut found = keys
-            .positions
-            .find_all(&keys.keys, within.clone(), self.text);
+    /// [`Needle::find_in`] a scan layout's whole key string, through its character positions.
+    fn find_in_scan(&self, keys: &ScanKeys) -> Vec<(usize, usize)> {
+        let mut found = keys.positions.find_all(&keys.keys, self.text);
         if let Some(pattern) = self.pattern {
-            let key = &keys.keys[within];
-            found.retain(|&(start, end)| pattern.match_at(key, start) == Some(end));
+            found.retain(|&(start, end)| pattern.match_at(&keys.keys, start) == Some(end));
         }
         found
     }
@@ -537,7 +532,7 @@ impl<'a> Engine<'a> {
         needle: Needle<'_>,
     ) -> Result<(Vec<Posting>, Vec<Posting>), FormatError> {
         let corpus = self.scan_keys()?;
-        let count = |keys: &ScanKeys| keys.count(&needle.find_in_scan(keys, 0..keys.keys.len()));
+        let count = |keys: &ScanKeys| keys.count(&needle.find_in_scan(keys));
         Ok((count(&corpus.texts), count(&corpus.titles)))
     }
 
