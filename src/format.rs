@@ -329,6 +329,8 @@ pub struct FoldTable<'a>(&'a [u8]);
 
 impl<'a> FoldTable<'a> {
     pub const EMPTY: FoldTable<'static> = FoldTable(&[]);
+    /// [`FoldTable::get`] answers only characters from here on (CJK radicals upwards).
+    pub const FIRST_FOLDED: u32 = 0x2E80;
 
     pub fn new(bytes: &'a [u8]) -> Result<Self> {
         if bytes.len() % 8 != 0 {
@@ -356,12 +358,22 @@ impl<'a> FoldTable<'a> {
         self.0.is_empty()
     }
 
+    /// Every (traditional, simplified) pair, ascending; pairs that are not two characters
+    /// (a damaged table) are skipped, as [`FoldTable::get`] never answers them.
+    pub fn pairs(&self) -> impl Iterator<Item = (char, char)> + 'a {
+        self.0.chunks_exact(8).filter_map(|chunk| {
+            let from = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+            let to = u32::from_le_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]);
+            Some((char::from_u32(from)?, char::from_u32(to)?))
+        })
+    }
+
     /// The simplified form of `c`, if the table has one.
     pub fn get(&self, c: char) -> Option<char> {
         // Traditional characters are all outside ASCII and Latin: most characters of most
         // texts leave here without a search.
         let key = c as u32;
-        if key < 0x2E80 || self.0.is_empty() {
+        if key < Self::FIRST_FOLDED || self.0.is_empty() {
             return None;
         }
         let pairs = self.0.chunks_exact(8);

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
-use crate::normalize::{find_all, fold_text, match_key, original_ranges};
+use crate::normalize::{find_all, fold_text, match_key, original_ranges, DenseFold};
 use crate::pinyin::{best_runs, collect_runs, read_otherwise_entries, Pattern, Readings};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
@@ -245,12 +245,19 @@ struct KeyCache {
     titles: HashMap<u32, String>,
 }
 
+/// Scan layout: the vocabulary words of every text position are listed up front
+/// ([`WordPrefixes`], ~20 bytes of memory per byte of text) only for corpora up to this many
+/// bytes of match keys; the whole-word checks of larger ones walk the word fst, as the gram
+/// layout's do (they check the few best passages of each query, not the corpus).
+const WORD_PREFIXES_MAX_KEY_BYTES: usize = 1 << 20;
+
 /// Scan layout: the folded passage texts and titles (see [`crate::scan`]).
 struct ScanCorpus {
     texts: ScanKeys,
     titles: ScanKeys,
-    /// The vocabulary words at every position of `texts` (for whole-word checks).
-    text_words: WordPrefixes,
+    /// The vocabulary words at every position of `texts` (for whole-word checks), when the
+    /// texts are at most [`WORD_PREFIXES_MAX_KEY_BYTES`].
+    text_words: Option<WordPrefixes>,
 }
 
 /// The index's vocabulary, read through the word fst (for the shared segmenter).
@@ -364,11 +371,13 @@ impl<'a> Engine<'a> {
     /// The scan layout's folded texts (folded on first use; O(corpus) once).
     fn scan_keys(&self) -> Result<&ScanCorpus, FormatError> {
         let index = &self.index;
-        let fold = |text: Result<&str, FormatError>| text.map(|t| fold_text(t, &index.fold));
         self.scan_keys
             .get_or_init(|| {
+                let dense = DenseFold::new(index.fold);
+                let fold = |text: Result<&str, FormatError>| text.map(|t| fold_text(t, &dense));
                 let texts = ScanKeys::build(index.stats.passages, |p| fold(index.passage_text(p)))?;
-                let text_words = WordPrefixes::new(&texts.keys, &IndexVocabulary(index));
+                let text_words = (texts.keys.len() <= WORD_PREFIXES_MAX_KEY_BYTES)
+                    .then(|| WordPrefixes::new(&texts.keys, &IndexVocabulary(index)));
                 Ok(ScanCorpus {
                     texts,
                     titles: ScanKeys::build(index.stats.titles, |t| fold(index.title_text(t)))?,
@@ -984,16 +993,24 @@ impl<'a> Engine<'a> {
         sort_by(scored, by_rank);
         let index_vocab = IndexVocabulary(&self.index);
         let scan_vocab;
-        let vocab: &dyn Vocabulary = if self.index.is_scan() {
-            let corpus = self.scan_keys()?;
-            scan_vocab = ScanVocabulary {
-                keys: &corpus.texts.keys,
-                prefixes: &corpus.text_words,
-                fallback: &index_vocab,
-            };
-            &scan_vocab
-        } else {
-            &index_vocab
+        let corpus = match self.index.is_scan() {
+            true => Some(self.scan_keys()?),
+            false => None,
+        };
+        let vocab: &dyn Vocabulary = match corpus {
+            Some(ScanCorpus {
+                texts,
+                text_words: Some(prefixes),
+                ..
+            }) => {
+                scan_vocab = ScanVocabulary {
+                    keys: &texts.keys,
+                    prefixes,
+                    fallback: &index_vocab,
+                };
+                &scan_vocab
+            }
+            _ => &index_vocab,
         };
         let idf_sum: f32 = idfs.iter().sum();
         let avg = self.index.stats.avg_text_chars;
