@@ -249,7 +249,7 @@ struct KeyCache {
 /// ([`WordPrefixes`], ~20 bytes of memory per byte of text) only for corpora up to this many
 /// bytes of match keys; the whole-word checks of larger ones walk the word fst, as the gram
 /// layout's do (they check the few best passages of each query, not the corpus).
-const WORD_PREFIXES_MAX_KEY_BYTES: usize = 1 << 20;
+pub const WORD_PREFIXES_MAX_KEY_BYTES: usize = 1 << 20;
 
 /// Scan layout: the folded passage texts and titles (see [`crate::scan`]).
 struct ScanCorpus {
@@ -329,6 +329,8 @@ pub struct Engine<'a> {
     pub index: IndexView<'a>,
     /// Scan layout only: the folded texts, built by the first search.
     scan_keys: OnceLock<Result<ScanCorpus, FormatError>>,
+    /// Scan layout: list word prefixes up front up to this many bytes of text keys.
+    word_prefixes_max_key_bytes: usize,
     /// The pinyin table's polyphone exceptions, read by the first pinyin query.
     read_otherwise: OnceLock<Vec<(char, Vec<char>)>>,
 }
@@ -338,8 +340,17 @@ impl<'a> Engine<'a> {
         Ok(Engine {
             index: IndexView::open(bytes)?,
             scan_keys: OnceLock::new(),
+            word_prefixes_max_key_bytes: WORD_PREFIXES_MAX_KEY_BYTES,
             read_otherwise: OnceLock::new(),
         })
+    }
+
+    /// The same engine with another limit for listing word prefixes up front (scan layout;
+    /// default [`WORD_PREFIXES_MAX_KEY_BYTES`]), before its first search: lets tests run the
+    /// path of large corpora on a small one. Results never depend on it, only speed and memory.
+    pub fn with_word_prefixes_max_key_bytes(mut self, bytes: usize) -> Engine<'a> {
+        self.word_prefixes_max_key_bytes = bytes;
+        self
     }
 
     /// For each term of `query` (as [`Self::parse`] gives them), the runs of corpus text it
@@ -376,7 +387,7 @@ impl<'a> Engine<'a> {
                 let dense = DenseFold::new(index.fold);
                 let fold = |text: Result<&str, FormatError>| text.map(|t| fold_text(t, &dense));
                 let texts = ScanKeys::build(index.stats.passages, |p| fold(index.passage_text(p)))?;
-                let text_words = (texts.keys.len() <= WORD_PREFIXES_MAX_KEY_BYTES)
+                let text_words = (texts.keys.len() <= self.word_prefixes_max_key_bytes)
                     .then(|| WordPrefixes::new(&texts.keys, &IndexVocabulary(index)));
                 Ok(ScanCorpus {
                     texts,
