@@ -209,6 +209,10 @@ fn both_layouts_give_identical_results() {
     for q in &queries {
         let hits = all_hits(a, q);
         assert_eq!(hits, all_hits(b, q), "query {q:?}");
-        assert_eq!(hits, all_hits(&unlisted, q), "query {q:?}, no word prefixes");
+        assert_eq!(
+            hits,
+            all_hits(&unlisted, q),
+            "query {q:?}, no word prefixes"
+        );
     }
 }
