@@ -108,6 +108,19 @@ fn main() {
         &build_support::pinyin_reading,
         layout,
     );
+    // The module opens only this index: its layout becomes a cfg, so that the other layout's
+    // query code is compiled out of the wasm (format::EMBEDDED_LAYOUT_IS_SCAN).
+    let scan = match format::IndexView::open(&index) {
+        Ok(view) => view.is_scan(),
+        Err(error) => {
+            eprintln!("error: zh-search: the index just built does not open: {error}");
+            std::process::exit(1);
+        }
+    };
+    println!(
+        "cargo:rustc-cfg=zh_search_embedded_layout=\"{}\"",
+        if scan { "scan" } else { "grams" }
+    );
     let out =
         PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("index.bin");
     if let Err(error) = std::fs::write(&out, &index) {

@@ -47,6 +47,30 @@ const SECTION_ENTRY_LEN: usize = 16;
 /// scan takes microseconds and a gram index would be most of the module).
 pub const FLAG_SCAN: u32 = 1;
 
+/// Refuses an index whose layout (`flags`) is not the one a module was `compiled` for.
+fn check_layout(compiled: Option<bool>, flags: u32) -> Result<()> {
+    let scan = flags & FLAG_SCAN != 0;
+    match compiled {
+        Some(compiled) if compiled != scan => Err(FormatError::WrongLayout { scan }),
+        _ => Ok(()),
+    }
+}
+
+/// In the wasm module: whether the index it embeds is a scan-layout one (`build.rs` sets the
+/// `zh_search_embedded_layout` cfg from the index it wrote). The module opens no other index,
+/// so [`IndexView::is_scan`] answers from this constant and the compiler leaves the other
+/// layout's query code out of the module (6.5 KB gzip for the seeds' scan layout, measured with
+/// `make build`). `None` (native builds: tests, tools) decides per index.
+pub const EMBEDDED_LAYOUT_IS_SCAN: Option<bool> = if cfg!(not(target_arch = "wasm32")) {
+    None
+} else if cfg!(zh_search_embedded_layout = "scan") {
+    Some(true)
+} else if cfg!(zh_search_embedded_layout = "grams") {
+    Some(false)
+} else {
+    None
+};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum SectionKind {
@@ -90,6 +114,9 @@ pub enum FormatError {
     BadChecksum(SectionKind),
     /// The embedded fst could not be opened.
     BadFst(SectionKind),
+    /// A module compiled for its embedded index's layout ([`EMBEDDED_LAYOUT_IS_SCAN`]) was
+    /// given an index of the other layout.
+    WrongLayout { scan: bool },
 }
 
 impl fmt::Display for FormatError {
@@ -106,6 +133,11 @@ impl fmt::Display for FormatError {
             FormatError::BadUtf8 => write!(f, "index is corrupt: text is not valid UTF-8"),
             FormatError::BadChecksum(kind) => write!(f, "index is corrupt: {kind:?} checksum mismatch"),
             FormatError::BadFst(kind) => write!(f, "index is corrupt: {kind:?} is not a valid fst"),
+            FormatError::WrongLayout { scan } => write!(
+                f,
+                "this module was compiled for {} indexes only; build it over this corpus instead",
+                if *scan { "gram-layout" } else { "scan-layout" }
+            ),
         }
     }
 }
@@ -757,6 +789,7 @@ impl<'a> IndexView<'a> {
             fst::Map::new(section(kind)?).map_err(|_| FormatError::BadFst(kind))
         };
         let stats = Stats::decode(section(SectionKind::Stats)?)?;
+        check_layout(EMBEDDED_LAYOUT_IS_SCAN, stats.flags)?;
         let view = IndexView {
             bytes,
             stats,
@@ -828,7 +861,11 @@ impl<'a> IndexView<'a> {
 
     /// Whether queries scan the texts instead of a gram index (see [`FLAG_SCAN`]).
     pub fn is_scan(&self) -> bool {
-        self.stats.flags & FLAG_SCAN != 0
+        match EMBEDDED_LAYOUT_IS_SCAN {
+            // `open` refused any index of the other layout.
+            Some(scan) => scan,
+            None => self.stats.flags & FLAG_SCAN != 0,
+        }
     }
 
     /// The title id of a passage.
@@ -937,6 +974,28 @@ impl<'a> IndexView<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_module_compiled_for_one_layout_refuses_the_other() {
+        let (scan, grams) = (FLAG_SCAN, 0);
+        assert_eq!(check_layout(None, scan), Ok(()));
+        assert_eq!(check_layout(None, grams), Ok(()));
+        assert_eq!(check_layout(Some(true), scan), Ok(()));
+        assert_eq!(check_layout(Some(false), grams), Ok(()));
+        assert_eq!(
+            check_layout(Some(true), grams),
+            Err(FormatError::WrongLayout { scan: false })
+        );
+        assert_eq!(
+            check_layout(Some(false), scan),
+            Err(FormatError::WrongLayout { scan: true })
+        );
+        assert!(FormatError::WrongLayout { scan: true }
+            .to_string()
+            .contains("compiled for gram-layout indexes only"));
+        // Native builds (tests, tools) open either layout.
+        assert_eq!(EMBEDDED_LAYOUT_IS_SCAN, None);
+    }
 
     #[test]
     fn varint_round_trip() {
