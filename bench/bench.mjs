@@ -385,27 +385,40 @@ async function browserEngine(browser, server, engine, spec, input, out, idmap) {
   out.problems = [...new Set(out.problems)];
 }
 
-function nativeBench(errors) {
+// Queries for `cargo bench` on the poems: the first-result queries, known-item fragments in both
+// scripts, several terms, pinyin, and one very common character.
+const NATIVE_POEM_QUERIES = ['明月', '春風', '白雲', '床前明月光', '春眠不覺曉', '白日依山尽 黄河', 'chuang qian', '之'];
+
+// `cargo bench --bench engine` over the seeds, and over the 57k poems when that corpus was run.
+function nativeBench(errors, corpusDirs) {
   if (process.env.BENCH_NATIVE === '0') return null;
   if (!fs.existsSync(path.join(ROOT, 'benches/engine.rs'))) return null;
-  log('cargo bench --bench engine -- --noplot');
-  try {
-    const r = run('cargo', ['bench', '--bench', 'engine', '--', '--noplot'], { timeoutS: 1200, env: { CARGO_TARGET_DIR: TARGET, ZH_SEARCH_SEEDS: '' } });
-    const lines = r.stdout.split('\n');
-    const summary = [];
-    let name = '';
-    for (const l of lines) {
-      if (/time:\s+\[/.test(l)) {
-        const lead = l.split('time:')[0].trim();
-        summary.push(`${lead || name} time: ${l.split('time:')[1].trim()}`);
-      } else if (/thrpt:\s+\[/.test(l)) summary.push(`${name} thrpt: ${l.split('thrpt:')[1].trim()}`);
-      else if (l.trim() && !/^\s/.test(l) && !/^(Benchmarking|Found|Gnuplot|change|No change|Performance|Change)/.test(l)) name = l.trim();
-    }
-    return { summary };
-  } catch (e) {
-    errors.push(`cargo bench: ${e.message}`);
-    return { error: e.message.split('\n')[0] };
+  const runs = [{ corpus: 'seeds', env: { ZH_SEARCH_SEEDS: '' } }];
+  if (corpusDirs['poems-57k']) {
+    const queries = path.join(WORK, 'poems-57k', 'native-queries.txt');
+    fs.writeFileSync(queries, NATIVE_POEM_QUERIES.join('\n') + '\n');
+    runs.push({ corpus: 'poems-57k', env: { ZH_SEARCH_SEEDS: corpusDirs['poems-57k'], ZH_SEARCH_BENCH_QUERIES: queries } });
   }
+  return runs.map(({ corpus, env }) => {
+    log(`cargo bench --bench engine -- --noplot (${corpus})`);
+    try {
+      const r = run('cargo', ['bench', '--bench', 'engine', '--', '--noplot'], { timeoutS: 1200, env: { CARGO_TARGET_DIR: TARGET, ...env } });
+      const lines = r.stdout.split('\n');
+      const summary = [];
+      let name = '';
+      for (const l of lines) {
+        if (/time:\s+\[/.test(l)) {
+          const lead = l.split('time:')[0].trim();
+          summary.push(`${lead || name} time: ${l.split('time:')[1].trim()}`);
+        } else if (/thrpt:\s+\[/.test(l)) summary.push(`${name} thrpt: ${l.split('thrpt:')[1].trim()}`);
+        else if (l.trim() && !/^\s/.test(l) && !/^(Benchmarking|Found|Gnuplot|change|No change|Performance|Change)/.test(l)) name = l.trim();
+      }
+      return { corpus, summary };
+    } catch (e) {
+      errors.push(`cargo bench (${corpus}): ${e.message}`);
+      return { corpus, error: e.message.split('\n')[0] };
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -435,6 +448,7 @@ async function main() {
 
   let browser = await launch();
   const all = [];
+  const corpusDirs = {};
   try {
     for (const name of names) {
       const spec = CORPORA[name];
@@ -459,6 +473,7 @@ async function main() {
       let prepared = null;
       if (await step('prepare documents and queries', () => (prepared = prepare(name, spec, dir, res)))) {
         const { input, corpusDir } = prepared;
+        corpusDirs[name] = corpusDir;
         const zhOk = await step('build zh-search', () => buildZh(corpusDir, dir, res));
         await step('build Pagefind', () => buildPagefind(input.docs, dir, res));
         await step('build FlexSearch', () => buildFlex(input.docs, dir, res));
@@ -479,7 +494,7 @@ async function main() {
     await browser.close();
   }
   const nativeErrors = [];
-  const native = nativeBench(nativeErrors);
+  const native = nativeBench(nativeErrors, corpusDirs);
   if (native) native.errors = nativeErrors;
   env.seconds = (Date.now() - t0) / 1000;
   if (warmError) env.warmError = warmError;

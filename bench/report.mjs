@@ -253,9 +253,12 @@ export function report(env, results, native) {
   if (native) {
     out.push('## Native (cargo bench --bench engine)');
     out.push('');
-    if (native.summary?.length) out.push('```', ...native.summary, '```');
-    else out.push(`No summary lines${native.error ? `: ${native.error}` : ''}.`);
-    out.push('');
+    for (const run of native) {
+      out.push(`### ${run.corpus}`, '');
+      if (run.summary?.length) out.push('```', ...run.summary, '```');
+      else out.push(`No summary lines${run.error ? `: ${run.error}` : ''}.`);
+      out.push('');
+    }
   }
   const problems = [];
   for (const r of results) {
