@@ -390,14 +390,25 @@ impl<'a> FoldTable<'a> {
         self.0.is_empty()
     }
 
-    /// Every (traditional, simplified) pair, ascending; pairs that are not two characters
-    /// (a damaged table) are skipped, as [`FoldTable::get`] never answers them.
+    /// Every pair [`FoldTable::get`] answers, ascending: (traditional, simplified) from
+    /// [`FoldTable::FIRST_FOLDED`] on; pairs of a damaged table that are not two characters are
+    /// skipped.
     pub fn pairs(&self) -> impl Iterator<Item = (char, char)> + 'a {
         self.0.chunks_exact(8).filter_map(|chunk| {
-            let from = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-            let to = u32::from_le_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]);
+            let (from, to) = Self::pair(chunk);
+            if from < Self::FIRST_FOLDED {
+                return None;
+            }
             Some((char::from_u32(from)?, char::from_u32(to)?))
         })
+    }
+
+    /// The (from, to) code points of one 8-byte entry.
+    fn pair(chunk: &[u8]) -> (u32, u32) {
+        let word = |at: usize| {
+            u32::from_le_bytes([chunk[at], chunk[at + 1], chunk[at + 2], chunk[at + 3]])
+        };
+        (word(0), word(4))
     }
 
     /// The simplified form of `c`, if the table has one.
@@ -408,18 +419,12 @@ impl<'a> FoldTable<'a> {
         if key < Self::FIRST_FOLDED || self.0.is_empty() {
             return None;
         }
-        let pairs = self.0.chunks_exact(8);
-        let from_of = |chunk: &[u8]| u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-        let (mut lo, mut hi) = (0usize, pairs.len());
+        let (mut lo, mut hi) = (0usize, self.len());
         while lo < hi {
             let mid = (lo + hi) / 2;
-            let chunk = &self.0[mid * 8..mid * 8 + 8];
-            match from_of(chunk).cmp(&key) {
-                std::cmp::Ordering::Equal => {
-                    return char::from_u32(u32::from_le_bytes([
-                        chunk[4], chunk[5], chunk[6], chunk[7],
-                    ]))
-                }
+            let (from, to) = Self::pair(&self.0[mid * 8..mid * 8 + 8]);
+            match from.cmp(&key) {
+                std::cmp::Ordering::Equal => return char::from_u32(to),
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
             }

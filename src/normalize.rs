@@ -111,10 +111,8 @@ impl<'a> DenseFold<'a> {
     pub fn new(table: FoldTable<'a>) -> DenseFold<'a> {
         let mut bmp = vec!['\0'; 0x10000];
         for (from, to) in table.pairs() {
-            if from as u32 >= FoldTable::FIRST_FOLDED {
-                if let Some(slot) = bmp.get_mut(from as usize) {
-                    *slot = to;
-                }
+            if let Some(slot) = bmp.get_mut(from as usize) {
+                *slot = to;
             }
         }
         DenseFold { bmp, table }

@@ -1004,9 +1004,10 @@ impl<'a> Engine<'a> {
         sort_by(scored, by_rank);
         let index_vocab = IndexVocabulary(&self.index);
         let scan_vocab;
-        let corpus = match self.index.is_scan() {
-            true => Some(self.scan_keys()?),
-            false => None,
+        let corpus = if self.index.is_scan() {
+            Some(self.scan_keys()?)
+        } else {
+            None
         };
         let vocab: &dyn Vocabulary = match corpus {
             Some(ScanCorpus {
