@@ -11,8 +11,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{
-    encode_char_list, encode_index, FoldTable, IndexParts, Links, Posting, PostingsBlock, Stats,
-    FLAG_SCAN,
+    encode_char_list, encode_index, encode_word_refs, FoldTable, IndexParts, Links, Posting,
+    PostingsBlock, Stats, WordRef, FLAG_SCAN, KEY_SEPARATOR, WORD_REF_MAX_CHARS,
 };
 use crate::normalize::{fold_case, fold_width, is_cjk, is_han, match_key};
 use crate::passage::{cut_document, Section, TextKind};
@@ -464,27 +464,67 @@ fn prepare(docs: &[SourceDoc], to_simplified: &dyn Fn(char) -> Option<char>) -> 
     }
 }
 
+// Word references name words of up to MAX_WORD_CHARS characters.
+const _: () = assert!(MAX_WORD_CHARS as u32 <= WORD_REF_MAX_CHARS);
+
+/// A vocabulary word's number of occurrences, and where it first occurs: `(key, byte offset)`,
+/// keys numbered as `vocabulary` was given them.
+#[derive(Clone, Copy, Debug)]
+struct WordCount {
+    count: u64,
+    first: (usize, usize),
+}
+
 /// The vocabulary: every CJK word (up to `MAX_WORD_CHARS`) that `discover_words` finds in the
-/// folded texts and titles, with its number of occurrences.
+/// folded texts and titles, with its number of occurrences. A "word" that is not a piece of
+/// the text it was discovered in (jieba's never are) is ignored: the scan layout names words by
+/// where they occur.
 fn vocabulary(
     keys: &[&String],
     discover_words: &mut dyn FnMut(&str) -> Vec<DiscoveredWord>,
-) -> BTreeMap<String, u64> {
-    let mut counts: BTreeMap<String, (u64, bool)> = BTreeMap::new();
-    for key in keys {
+) -> BTreeMap<String, WordCount> {
+    let mut counts: BTreeMap<String, (WordCount, bool)> = BTreeMap::new();
+    for (k, key) in keys.iter().enumerate() {
         for (word, known) in discover_words(key) {
             let chars = word.chars().count();
-            if chars > 0 && chars <= MAX_WORD_CHARS && word.chars().all(is_cjk) {
-                let entry = counts.entry(word).or_default();
-                entry.0 += 1;
-                entry.1 |= known || chars == 1;
+            if chars == 0 || chars > MAX_WORD_CHARS || !word.chars().all(is_cjk) {
+                continue;
+            }
+            let known = known || chars == 1;
+            if let Some((entry, was_known)) = counts.get_mut(&word) {
+                entry.count += 1;
+                *was_known |= known;
+            } else if let Some(at) = key.find(&word) {
+                let first = (k, at);
+                counts.insert(word, (WordCount { count: 1, first }, known));
             }
         }
     }
     counts
         .into_iter()
-        .filter(|(_, (count, known))| *known || *count >= MIN_NEW_WORD_COUNT)
-        .map(|(word, (count, _))| (word, count))
+        .filter(|(_, (entry, known))| *known || entry.count >= MIN_NEW_WORD_COUNT)
+        .map(|(word, (entry, _))| (word, entry))
+        .collect()
+}
+
+/// The scan layout's WordRefs: each vocabulary word by its first occurrence in the keys as the
+/// runtime lays them out (every key followed by `KEY_SEPARATOR`, `keys` in `vocabulary`'s
+/// order: texts, then titles).
+fn word_refs(vocab: &BTreeMap<String, WordCount>, keys: &[&String]) -> Vec<WordRef> {
+    let mut starts = Vec::with_capacity(keys.len());
+    let mut at = 0usize;
+    for key in keys {
+        starts.push(at);
+        at += key.len() + KEY_SEPARATOR.len_utf8();
+    }
+    vocab
+        .iter()
+        .map(|(word, entry)| WordRef {
+            at: u32::try_from(starts[entry.first.0] + entry.first.1)
+                .expect("scan-layout keys are far below 4 GiB (SCAN_MODE_MAX_KEY_BYTES)"),
+            chars: word.chars().count() as u32,
+            freq: entry.count,
+        })
         .collect()
 }
 
@@ -503,6 +543,9 @@ pub fn build_vocabulary(
             .collect::<Vec<_>>(),
         discover_words,
     )
+    .into_iter()
+    .map(|(word, entry)| (word, entry.count))
+    .collect()
 }
 
 /// Builds the index bytes for `docs`.
@@ -528,16 +571,14 @@ pub fn build_index(
         text_keys,
         title_keys,
     } = prepare(docs, to_simplified);
-    let vocab = vocabulary(
-        &text_keys.iter().chain(&title_keys).collect::<Vec<_>>(),
-        discover_words,
-    );
+    let all_keys: Vec<&String> = text_keys.iter().chain(&title_keys).collect();
+    let counted = vocabulary(&all_keys, discover_words);
+    let vocab: BTreeMap<String, u64> = counted
+        .iter()
+        .map(|(word, entry)| (word.clone(), entry.count))
+        .collect();
 
-    let pinyin = pinyin_entries(
-        &text_keys.iter().chain(&title_keys).collect::<Vec<_>>(),
-        &vocab,
-        reading,
-    );
+    let pinyin = pinyin_entries(&all_keys, &vocab, reading);
     let key_bytes: usize = text_keys.iter().chain(&title_keys).map(String::len).sum();
     let scan_mode = match layout {
         Layout::Auto => key_bytes <= SCAN_MODE_MAX_KEY_BYTES,
@@ -571,12 +612,19 @@ pub fn build_index(
             .insert(gram, block.encode(&mut postings))
             .expect("keys are sorted and unique (BTreeMap)");
     }
+    // The scan layout names its words by where they occur in the keys it folds anyway (2–3
+    // bytes a word); the gram layout, which never folds the corpus, spells them out in an fst.
     let mut word_fst = fst::MapBuilder::memory();
-    for (word, freq) in &vocab {
-        word_fst
-            .insert(word, *freq)
-            .expect("keys are sorted and unique (BTreeMap)");
-    }
+    let word_refs = if scan_mode {
+        encode_word_refs(&word_refs(&counted, &all_keys))
+    } else {
+        for (word, freq) in &vocab {
+            word_fst
+                .insert(word, *freq)
+                .expect("keys are sorted and unique (BTreeMap)");
+        }
+        Vec::new()
+    };
 
     let mut blob = Vec::new();
     let mut push_strings = |strings: &mut dyn Iterator<Item = &str>| {
@@ -631,6 +679,7 @@ pub fn build_index(
         word_fst: word_fst
             .into_inner()
             .expect("writing to memory cannot fail"),
+        word_refs,
         fold,
         pinyin_fst: fst::Map::from_iter(pinyin.0)
             .expect("keys are sorted and unique (BTreeMap)")

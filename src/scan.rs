@@ -10,7 +10,7 @@
 
 use std::ops::Range;
 
-use crate::format::{FormatError, Posting};
+use crate::format::{FormatError, Posting, WordRef};
 use crate::normalize::{char_class, CharClass};
 use crate::pinyin::Pattern;
 use crate::sort::sort_by;
@@ -143,8 +143,9 @@ pub struct ScanKeys {
 }
 
 /// Ends every key. Match keys and query terms never contain whitespace (folding drops it), so
-/// no match spans two keys, and it is a word boundary for Latin word-start matching.
-pub const SEPARATOR: char = '\n';
+/// no match spans two keys, and it is a word boundary for Latin word-start matching. The index
+/// format owns it: its word references point into these strings.
+pub const SEPARATOR: char = crate::format::KEY_SEPARATOR;
 
 impl ScanKeys {
     /// The keys of entries `0..count`, `key(id)` giving each one's match key.
@@ -279,6 +280,128 @@ impl Vocabulary for ScanVocabulary<'_> {
     }
 }
 
+/// The vocabulary of a scan-layout index, spelled out from its word references
+/// ([`WordRef`]) into the folded keys at the first search: every word once, sorted by bytes
+/// (the order of the word fst it replaces), for binary search.
+pub struct WordList {
+    /// The words, concatenated in sorted order.
+    text: String,
+    /// Word `i` is `text[ends[i - 1]..ends[i]]` (from 0 for the first).
+    ends: Vec<u32>,
+    freqs: Vec<u64>,
+    total_freq: u64,
+}
+
+impl WordList {
+    /// The words `refs` point to in `texts` (the passages' keys) followed by `titles` (the
+    /// titles' keys), both as [`ScanKeys::keys`] holds them. A reference that does not name
+    /// whole characters of one key is an error (a damaged or mismatched index).
+    pub fn new(
+        refs: &[WordRef],
+        texts: &str,
+        titles: &str,
+        total_freq: u64,
+    ) -> Result<WordList, FormatError> {
+        let bad = FormatError::OutOfBounds {
+            what: "word reference",
+        };
+        let mut words: Vec<(&str, u64)> = Vec::with_capacity(refs.len());
+        for r in refs {
+            let at = r.at as usize;
+            let (keys, at) = match at.checked_sub(texts.len()) {
+                None => (texts, at),
+                Some(in_titles) => (titles, in_titles),
+            };
+            let rest = keys.get(at..).ok_or_else(|| bad.clone())?;
+            let mut chars = rest.char_indices().map(|(i, c)| i + c.len_utf8());
+            let last = (r.chars as usize).checked_sub(1);
+            let end = last.and_then(|n| chars.nth(n)).ok_or_else(|| bad.clone())?;
+            let word = &rest[..end];
+            if word.contains(SEPARATOR) {
+                return Err(bad);
+            }
+            words.push((word, r.freq));
+        }
+        sort_by(&mut words, |a, b| a.0.cmp(b.0));
+        words.dedup_by(|next, kept| next.0 == kept.0);
+        let mut list = WordList {
+            text: String::with_capacity(words.iter().map(|w| w.0.len()).sum()),
+            ends: Vec::with_capacity(words.len()),
+            freqs: Vec::with_capacity(words.len()),
+            total_freq,
+        };
+        for (word, freq) in words {
+            list.text.push_str(word);
+            list.ends.push(list.text.len() as u32);
+            list.freqs.push(freq);
+        }
+        Ok(list)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Word `i` and its frequency.
+    pub fn entry(&self, i: usize) -> (&str, u64) {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
+        (&self.text[start..self.ends[i] as usize], self.freqs[i])
+    }
+
+    /// The first index in `lo..hi` whose word fails `before` (which holds for a prefix of the
+    /// range: a binary search).
+    fn partition(&self, mut lo: usize, mut hi: usize, before: impl Fn(&str) -> bool) -> usize {
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if before(self.entry(mid).0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// The range of words that start with `prefix`.
+    pub fn starting_with(&self, prefix: &str) -> Range<usize> {
+        let lo = self.partition(0, self.len(), |w| w < prefix);
+        lo..self.partition(lo, self.len(), |w| w.starts_with(prefix))
+    }
+}
+
+impl Vocabulary for WordList {
+    fn prefixes(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
+        // The words starting with ever longer prefixes of `text` form ever narrower ranges;
+        // where a range's first word is the prefix itself, that prefix is a word.
+        let (mut lo, mut hi) = (0, self.len());
+        for (i, c) in text.char_indices() {
+            let prefix = &text[..i + c.len_utf8()];
+            lo = self.partition(lo, hi, |w| w < prefix);
+            hi = self.partition(lo, hi, |w| w.starts_with(prefix));
+            if lo == hi {
+                return;
+            }
+            let (word, freq) = self.entry(lo);
+            if word == prefix {
+                found(prefix.len(), freq);
+            }
+        }
+    }
+
+    fn freq(&self, word: &str) -> Option<u64> {
+        let i = self.partition(0, self.len(), |w| w < word);
+        (i < self.len() && self.entry(i).0 == word).then(|| self.entry(i).1)
+    }
+
+    fn total_freq(&self) -> u64 {
+        self.total_freq
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,5 +525,95 @@ mod tests {
         let found = keys.positions.find_all(&keys.keys, "甲");
         let counts: Vec<(u32, u32)> = keys.count(&found).iter().map(|p| (p.doc, p.tf)).collect();
         assert_eq!(counts, [(0, 2), (2, 2)]);
+    }
+
+    /// Word references to the first occurrence in `texts` then `titles` of each `(word, freq)`.
+    fn refs_to(words: &[(&str, u64)], texts: &str, titles: &str) -> Vec<WordRef> {
+        let keys = format!("{texts}{titles}");
+        words
+            .iter()
+            .map(|&(word, freq)| WordRef {
+                at: keys.find(word).unwrap() as u32,
+                chars: word.chars().count() as u32,
+                freq,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn word_lists_answer_like_the_vocabulary_they_name() {
+        let (texts, titles) = ("国家碳计量中心\n聊城市质检所\n𠀀计\n", "计量中心简介\n");
+        let words: &'static [(&str, u64)] = &[
+            ("国家", 5),
+            ("碳", 2),
+            ("计量", 50),
+            ("碳计量", 9),
+            ("计量中心", 7),
+            ("中心", 12),
+            ("聊城", 3),
+            ("聊城市", 4),
+            ("质检所", 1),
+            ("𠀀计", 1),
+            ("简介", 2),
+        ];
+        let list = WordList::new(&refs_to(words, texts, titles), texts, titles, 96).unwrap();
+        let vocab = Words(words);
+        assert_eq!(list.len(), words.len());
+        assert_eq!(list.total_freq(), 96);
+        let all = |v: &dyn Vocabulary, text: &str| {
+            let mut out = Vec::new();
+            v.prefixes(text, &mut |len, freq| out.push((len, freq)));
+            out
+        };
+        let keys = format!("{texts}{titles}");
+        let mut checked = 0;
+        for (start, _) in keys.char_indices() {
+            for (end, c) in keys[start..].char_indices() {
+                let text = &keys[start..start + end + c.len_utf8()];
+                assert_eq!(all(&list, text), all(&vocab, text), "{text:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 300, "{checked}");
+        assert_eq!(list.freq("计量"), Some(50));
+        assert_eq!(list.freq("简介"), Some(2), "a word named in a title");
+        assert_eq!(list.freq("计"), None);
+        assert_eq!(list.freq("计量中"), None);
+        assert_eq!(list.freq(""), None);
+        let named = |range: Range<usize>| -> Vec<&str> { range.map(|i| list.entry(i).0).collect() };
+        assert_eq!(named(list.starting_with("计量")), ["计量", "计量中心"]);
+        assert_eq!(named(list.starting_with("聊")), ["聊城", "聊城市"]);
+        assert_eq!(named(list.starting_with("量")), Vec::<&str>::new());
+        assert_eq!(list.starting_with("").len(), words.len());
+        // The same word named twice (a damaged but readable index) is listed once.
+        let twice = [
+            refs_to(&words[..1], texts, titles),
+            refs_to(&words[..1], texts, titles),
+        ]
+        .concat();
+        assert_eq!(WordList::new(&twice, texts, titles, 5).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn references_that_name_no_word_of_the_keys_are_refused() {
+        let (texts, titles) = ("国家碳\n", "计量\n");
+        let bad = Err(FormatError::OutOfBounds {
+            what: "word reference",
+        });
+        let list = |at: u32, chars: u32| {
+            WordList::new(&[WordRef { at, chars, freq: 1 }], texts, titles, 1).map(|l| l.len())
+        };
+        assert_eq!(list(0, 3), Ok(1));
+        assert_eq!(
+            list(10, 2),
+            Ok(1),
+            "the title's key starts after the texts' separator"
+        );
+        assert_eq!(list(1, 1), bad, "not a character boundary");
+        assert_eq!(list(3, 3), bad, "runs into the separator");
+        assert_eq!(list(10, 3), bad, "runs into the titles' separator");
+        assert_eq!(list(13, 2), bad, "past the end of the key");
+        assert_eq!(list(99, 1), bad, "past the keys");
+        assert_eq!(list(0, 0), bad, "no characters");
     }
 }

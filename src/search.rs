@@ -12,12 +12,12 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
+use crate::format::{decode_word_refs, FormatError, IndexView, Posting, PostingsBlock};
 use crate::normalize::{find_all, fold_text, match_key, original_ranges, DenseFold};
 use crate::pinyin::{best_runs, collect_runs, read_otherwise_entries, Pattern, Readings};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
-use crate::scan::{ScanKeys, ScanVocabulary, WordPrefixes};
+use crate::scan::{ScanKeys, ScanVocabulary, WordList, WordPrefixes};
 use crate::snippet::{snippet_html, utf16_ranges, Span};
 use crate::sort::{sort_by, sort_by_key};
 use crate::tokenize::{
@@ -247,25 +247,78 @@ struct KeyCache {
 
 /// Scan layout: the vocabulary words of every text position are listed up front
 /// ([`WordPrefixes`], ~20 bytes of memory per byte of text) only for corpora up to this many
-/// bytes of match keys; the whole-word checks of larger ones walk the word fst, as the gram
-/// layout's do (they check the few best passages of each query, not the corpus).
+/// bytes of match keys; the whole-word checks of larger ones look words up in the vocabulary, as
+/// the gram layout's do (they check the few best passages of each query, not the corpus).
 pub const WORD_PREFIXES_MAX_KEY_BYTES: usize = 1 << 20;
 
 /// Scan layout: the folded passage texts and titles (see [`crate::scan`]).
 struct ScanCorpus {
     texts: ScanKeys,
     titles: ScanKeys,
+    /// The vocabulary, spelled out from the index's word references into `texts`/`titles`.
+    words: WordList,
     /// The vocabulary words at every position of `texts` (for whole-word checks), when the
     /// texts are at most [`WORD_PREFIXES_MAX_KEY_BYTES`].
     text_words: Option<WordPrefixes>,
 }
 
-/// The index's vocabulary, read through the word fst (for the shared segmenter).
-struct IndexVocabulary<'v, 'a>(&'v IndexView<'a>);
+/// The index's vocabulary, as the shared segmenter and the suggestions read it: the word fst
+/// (gram layout), or the word list the scan layout spells out from its word references.
+#[derive(Clone, Copy)]
+pub enum IndexVocabulary<'e, 'a> {
+    Fst(&'e IndexView<'a>),
+    Listed(&'e WordList),
+}
+
+impl IndexVocabulary<'_, '_> {
+    /// The frequency of `word`, if it is a vocabulary word.
+    pub fn get(&self, word: &str) -> Option<u64> {
+        self.freq(word)
+    }
+
+    /// Up to `limit` words starting with `prefix` with their frequencies, in byte order.
+    pub fn starting_with(&self, prefix: &str, limit: usize) -> Vec<(String, u64)> {
+        match self {
+            IndexVocabulary::Fst(index) => {
+                use fst::{IntoStreamer, Streamer};
+                let automaton = fst::automaton::Str::new(prefix);
+                let mut stream = index
+                    .words
+                    .search(fst::Automaton::starts_with(automaton))
+                    .into_stream();
+                let mut found = Vec::new();
+                while let Some((word, freq)) = stream.next() {
+                    if found.len() == limit {
+                        break;
+                    }
+                    found.push((String::from_utf8_lossy(word).into_owned(), freq));
+                }
+                found
+            }
+            IndexVocabulary::Listed(list) => list
+                .starting_with(prefix)
+                .take(limit)
+                .map(|i| {
+                    let (word, freq) = list.entry(i);
+                    (word.to_string(), freq)
+                })
+                .collect(),
+        }
+    }
+
+    /// Every word with its frequency, in byte order (for tests and tools).
+    pub fn entries(&self) -> Vec<(String, u64)> {
+        self.starting_with("", usize::MAX)
+    }
+}
 
 impl Vocabulary for IndexVocabulary<'_, '_> {
     fn prefixes(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
-        let fst = self.0.words.as_fst();
+        let index = match self {
+            IndexVocabulary::Fst(index) => index,
+            IndexVocabulary::Listed(list) => return list.prefixes(text, found),
+        };
+        let fst = index.words.as_fst();
         let mut node = fst.root();
         let mut output = fst::raw::Output::zero();
         for (i, &byte) in text.as_bytes().iter().enumerate() {
@@ -282,11 +335,27 @@ impl Vocabulary for IndexVocabulary<'_, '_> {
     }
 
     fn freq(&self, word: &str) -> Option<u64> {
-        self.0.words.get(word).filter(|&f| f > 0)
+        match self {
+            IndexVocabulary::Fst(index) => index.words.get(word).filter(|&f| f > 0),
+            IndexVocabulary::Listed(list) => list.freq(word),
+        }
     }
     fn total_freq(&self) -> u64 {
-        self.0.stats.word_freq_total
+        match self {
+            IndexVocabulary::Fst(index) => index.stats.word_freq_total,
+            IndexVocabulary::Listed(list) => list.total_freq(),
+        }
     }
+}
+
+/// Vocabulary words starting with `prefix`: `(frequency, chars, word)`, at most
+/// [`MAX_SUGGEST_SCAN`].
+fn words_starting_with(vocab: &IndexVocabulary<'_, '_>, prefix: &str) -> Vec<(u64, usize, String)> {
+    vocab
+        .starting_with(prefix, MAX_SUGGEST_SCAN)
+        .into_iter()
+        .map(|(word, freq)| (freq, word.chars().count(), word))
+        .collect()
 }
 
 /// Intersects two posting lists sorted by doc; the tf of the result is the minimum.
@@ -387,11 +456,19 @@ impl<'a> Engine<'a> {
                 let dense = DenseFold::new(index.fold);
                 let fold = |text: Result<&str, FormatError>| text.map(|t| fold_text(t, &dense));
                 let texts = ScanKeys::build(index.stats.passages, |p| fold(index.passage_text(p)))?;
+                let titles = ScanKeys::build(index.stats.titles, |t| fold(index.title_text(t)))?;
+                let words = WordList::new(
+                    &decode_word_refs(index.word_refs)?,
+                    &texts.keys,
+                    &titles.keys,
+                    index.stats.word_freq_total,
+                )?;
                 let text_words = (texts.keys.len() <= self.word_prefixes_max_key_bytes)
-                    .then(|| WordPrefixes::new(&texts.keys, &IndexVocabulary(index)));
+                    .then(|| WordPrefixes::new(&texts.keys, &words));
                 Ok(ScanCorpus {
                     texts,
-                    titles: ScanKeys::build(index.stats.titles, |t| fold(index.title_text(t)))?,
+                    titles,
+                    words,
                     text_words,
                 })
             })
@@ -409,11 +486,20 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The index's vocabulary (in the scan layout, spelled out by the first search).
+    pub fn vocabulary(&self) -> Result<IndexVocabulary<'_, 'a>, FormatError> {
+        Ok(if self.index.is_scan() {
+            IndexVocabulary::Listed(&self.scan_keys()?.words)
+        } else {
+            IndexVocabulary::Fst(&self.index)
+        })
+    }
+
     /// The words of `text` as the index and queries cut them (normalised, then the shared
     /// segmenter over the index's own vocabulary).
-    pub fn words(&self, text: &str) -> Vec<String> {
+    pub fn words(&self, text: &str) -> Result<Vec<String>, FormatError> {
         let key = match_key(text, &self.index.fold);
-        search_words(&key.text, &IndexVocabulary(&self.index))
+        Ok(search_words(&key.text, &self.vocabulary()?))
     }
 
     /// Parses a query with this index's fold table.
@@ -431,7 +517,8 @@ impl<'a> Engine<'a> {
         if key.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let mut found = self.words_starting_with(&key);
+        let vocab = self.vocabulary()?;
+        let mut found = words_starting_with(&vocab, &key);
         sort_by(&mut found, |a, b| {
             b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
         });
@@ -446,7 +533,7 @@ impl<'a> Engine<'a> {
         let runs = self.pinyin_alternatives(&term, &mut KeyCache::default())?.0;
         let mut pinyin: Vec<(u64, usize, String)> = Vec::new();
         for run in &runs {
-            pinyin.extend(self.words_starting_with(run));
+            pinyin.extend(words_starting_with(&vocab, run));
         }
         sort_by(&mut pinyin, |a, b| {
             b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
@@ -458,27 +545,6 @@ impl<'a> Engine<'a> {
         }
         out.truncate(limit);
         Ok(out)
-    }
-
-    /// Vocabulary words starting with `prefix`: `(frequency, chars, word)`, at most
-    /// [`MAX_SUGGEST_SCAN`].
-    fn words_starting_with(&self, prefix: &str) -> Vec<(u64, usize, String)> {
-        use fst::{IntoStreamer, Streamer};
-        let automaton = fst::automaton::Str::new(prefix);
-        let mut stream = self
-            .index
-            .words
-            .search(fst::Automaton::starts_with(automaton))
-            .into_stream();
-        let mut found = Vec::new();
-        while let Some((word, freq)) = stream.next() {
-            if found.len() == MAX_SUGGEST_SCAN {
-                break;
-            }
-            let word = String::from_utf8_lossy(word).into_owned();
-            found.push((freq, word.chars().count(), word));
-        }
-        found
     }
 
     fn gram_postings(&self, gram: &GramQuery) -> Result<PostingsBlock, FormatError> {
@@ -923,7 +989,7 @@ impl<'a> Engine<'a> {
         parsed: &ParsedQuery,
         cache: &mut KeyCache,
     ) -> Result<(Vec<Scored>, Vec<String>), FormatError> {
-        let vocab = IndexVocabulary(&self.index);
+        let vocab = self.vocabulary()?;
         let n = self.index.stats.passages;
         let avg = self.index.stats.avg_text_chars;
         let mut words: Vec<String> = Vec::new();
@@ -1002,7 +1068,7 @@ impl<'a> Engine<'a> {
         cache: &mut KeyCache,
     ) -> Result<(), FormatError> {
         sort_by(scored, by_rank);
-        let index_vocab = IndexVocabulary(&self.index);
+        let index_vocab = self.vocabulary()?;
         let scan_vocab;
         let corpus = if self.index.is_scan() {
             Some(self.scan_keys()?)

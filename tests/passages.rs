@@ -156,7 +156,6 @@ fn the_embedded_index_holds_exactly_the_cut_passages() {
 fn queries_are_segmented_with_exactly_the_vocabulary_jieba_built() {
     // The segmenter's only inputs are the vocabulary and its frequencies: the index must hold
     // exactly what the build computed, so query-side cuts equal build-side cuts.
-    use fst::Streamer;
     let engine = zh_search::embedded_engine().unwrap();
     let corpus = read_corpus(Path::new(SEEDS)).unwrap();
     let built = zh_search::builder::build_vocabulary(
@@ -164,11 +163,8 @@ fn queries_are_segmented_with_exactly_the_vocabulary_jieba_built() {
         &mut common::build_support::jieba_discoverer(),
         &common::build_support::to_simplified,
     );
-    let mut stored = BTreeMap::new();
-    let mut stream = engine.index.words.stream();
-    while let Some((word, freq)) = stream.next() {
-        stored.insert(String::from_utf8(word.to_vec()).unwrap(), freq);
-    }
+    let stored: BTreeMap<String, u64> =
+        engine.vocabulary().unwrap().entries().into_iter().collect();
     assert_eq!(stored, built);
     assert_eq!(
         engine.index.stats.word_freq_total,
@@ -176,13 +172,13 @@ fn queries_are_segmented_with_exactly_the_vocabulary_jieba_built() {
     );
     // And a query is cut into words of that vocabulary, the way jieba cut the text.
     assert_eq!(
-        engine.words("国家碳计量中心"),
+        engine.words("国家碳计量中心").unwrap(),
         ["国家", "碳", "计量", "中心"]
     );
     // Every word of a query is a vocabulary word, or a single character the vocabulary lacks
     // (the segmenter's fallback for unknown text).
     for query in ["聊城市质检所", "排污权交易平台", "光岳楼", "赵凤兰"] {
-        for word in engine.words(query) {
+        for word in engine.words(query).unwrap() {
             let single_unknown = word.chars().count() == 1 && !stored.contains_key(&word);
             assert!(
                 stored.contains_key(&word) || single_unknown,

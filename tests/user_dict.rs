@@ -14,7 +14,7 @@ use zh_search::builder::{
     build_index, parse_user_dict, read_corpus, read_user_dict, DictError, Layout, UserWord,
 };
 use zh_search::search::{Engine, SearchOptions};
-use zh_search::tokenize::{segment_run, Vocabulary};
+use zh_search::tokenize::segment_run;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dict");
 
@@ -38,25 +38,9 @@ fn dict() -> Vec<UserWord> {
     .words
 }
 
-/// The index's stored vocabulary, as the query side reads it.
-struct Words<'a>(&'a fst::Map<&'a [u8]>, u64);
-
-impl Vocabulary for Words<'_> {
-    fn prefixes(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
-        for end in (1..=text.len()).filter(|&e| text.is_char_boundary(e)) {
-            if let Some(freq) = self.0.get(&text[..end]) {
-                found(end, freq);
-            }
-        }
-    }
-    fn total_freq(&self) -> u64 {
-        self.1
-    }
-}
-
 /// How a query is cut over an index's vocabulary.
 fn cut(engine: &Engine<'_>, query: &str) -> Vec<String> {
-    let vocab = Words(&engine.index.words, engine.index.stats.word_freq_total);
+    let vocab = engine.vocabulary().unwrap();
     let ranges: Vec<Range<usize>> = segment_run(query, &vocab);
     ranges.into_iter().map(|r| query[r].to_string()).collect()
 }
@@ -139,16 +123,21 @@ fn dictionary_words_are_one_word_in_the_index_and_in_queries() {
 
     // Without the dictionary jieba cuts the name, so the vocabulary cannot hold it and the
     // query is cut the same wrong way; with it, both see one word.
-    assert_eq!(plain.index.words.get("八一双鹿"), None);
+    assert_eq!(plain.vocabulary().unwrap().get("八一双鹿"), None);
     assert_eq!(cut(&plain, "八一双鹿冰箱"), ["八", "一双", "鹿", "冰箱"]);
-    assert!(with_dict.index.words.get("八一双鹿").is_some());
+    assert!(with_dict.vocabulary().unwrap().get("八一双鹿").is_some());
     assert_eq!(cut(&with_dict, "八一双鹿冰箱"), ["八一双鹿", "冰箱"]);
     assert_eq!(
-        with_dict.words("八一双鹿冰箱").last().map(String::as_str),
+        with_dict
+            .words("八一双鹿冰箱")
+            .unwrap()
+            .last()
+            .map(String::as_str),
         Some("冰箱")
     );
     assert!(with_dict
         .words("八一双鹿冰箱")
+        .unwrap()
         .contains(&"八一双鹿".to_string()));
 
     // Ranking: `一双` is a whole word in 买了一双鞋, but inside the name in 八一双鹿 only once

@@ -233,12 +233,11 @@ pub fn check_results(
         .pinyin_alternatives_of(query)
         .map_err(|e| e.to_string())?;
     let needles: Vec<String> = if results.partial {
-        parsed
-            .terms
-            .iter()
-            .filter(|t| !t.phrase)
-            .flat_map(|t| engine.words(&t.key))
-            .collect()
+        let mut words = Vec::new();
+        for term in parsed.terms.iter().filter(|t| !t.phrase) {
+            words.extend(engine.words(&term.key).map_err(|e| e.to_string())?);
+        }
+        words
     } else {
         parsed
             .terms
