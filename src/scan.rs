@@ -13,7 +13,7 @@ use std::ops::Range;
 use crate::format::{FormatError, Posting, WordRef};
 use crate::normalize::{char_class, CharClass};
 use crate::pinyin::Pattern;
-use crate::sort::sort_by;
+use crate::sort::{radix_sort_by_key, sort_by};
 use crate::tokenize::{Vocabulary, MAX_WORD_CHARS};
 
 /// Where each character occurs in a string: distinct characters sorted, and per character the
@@ -282,14 +282,33 @@ impl Vocabulary for ScanVocabulary<'_> {
 
 /// The vocabulary of a scan-layout index, spelled out from its word references
 /// ([`WordRef`]) into the folded keys at the first search: every word once, sorted by bytes
-/// (the order of the word fst it replaces), for binary search.
+/// (the order of the word fst it replaces), with the range of words of each first character.
+///
+/// Why the first-character ranges: a whole-word check or a query segmentation asks for the words
+/// that start at a position ([`Vocabulary::prefixes`]) many times per query. A binary search over
+/// all 130k words of the Tang poems is ~17 string comparisons before the first character is even
+/// matched; the range of the first character (a search over plain `char`s) leaves a handful.
 pub struct WordList {
     /// The words, concatenated in sorted order.
     text: String,
     /// Word `i` is `text[ends[i - 1]..ends[i]]` (from 0 for the first).
     ends: Vec<u32>,
     freqs: Vec<u64>,
+    /// The distinct first characters of the words, ascending.
+    firsts: Vec<char>,
+    /// The words starting with `firsts[k]` are `first_starts[k]..first_starts[k + 1]`.
+    first_starts: Vec<u32>,
     total_freq: u64,
+}
+
+/// The first 8 bytes of `word`, zero-padded, big-endian: `key(a) < key(b)` implies `a < b` as
+/// bytes, so sorting by the key (a radix sort) and then runs of equal keys by the bytes is
+/// sorting by the bytes (a 2-character CJK word is 6 bytes: most runs are one word).
+fn sort_key(word: &str) -> u64 {
+    let mut key = [0u8; 8];
+    let n = word.len().min(8);
+    key[..n].copy_from_slice(&word.as_bytes()[..n]);
+    u64::from_be_bytes(key)
 }
 
 impl WordList {
@@ -305,7 +324,7 @@ impl WordList {
         let bad = FormatError::OutOfBounds {
             what: "word reference",
         };
-        let mut words: Vec<(&str, u64)> = Vec::with_capacity(refs.len());
+        let mut words: Vec<(u64, &str, u64)> = Vec::with_capacity(refs.len());
         for r in refs {
             let at = r.at as usize;
             let (keys, at) = match at.checked_sub(texts.len()) {
@@ -320,21 +339,38 @@ impl WordList {
             if word.contains(SEPARATOR) {
                 return Err(bad);
             }
-            words.push((word, r.freq));
+            words.push((sort_key(word), word, r.freq));
         }
-        sort_by(&mut words, |a, b| a.0.cmp(b.0));
-        words.dedup_by(|next, kept| next.0 == kept.0);
+        radix_sort_by_key(&mut words, |w| w.0);
+        // Words that share their first 8 bytes form runs of equal keys: order each by bytes.
+        let mut run = 0;
+        while run < words.len() {
+            let key = words[run].0;
+            let end = run + words[run..].iter().take_while(|w| w.0 == key).count();
+            sort_by(&mut words[run..end], |a, b| a.1.cmp(b.1));
+            run = end;
+        }
+        words.dedup_by(|next, kept| next.1 == kept.1);
         let mut list = WordList {
-            text: String::with_capacity(words.iter().map(|w| w.0.len()).sum()),
+            text: String::with_capacity(words.iter().map(|w| w.1.len()).sum()),
             ends: Vec::with_capacity(words.len()),
             freqs: Vec::with_capacity(words.len()),
+            firsts: Vec::new(),
+            first_starts: Vec::new(),
             total_freq,
         };
-        for (word, freq) in words {
+        for (i, (_, word, freq)) in words.into_iter().enumerate() {
+            // Every word has at least one character (`decode_word_refs` refuses 0).
+            let first = word.chars().next().unwrap_or_default();
+            if list.firsts.last() != Some(&first) {
+                list.firsts.push(first);
+                list.first_starts.push(i as u32);
+            }
             list.text.push_str(word);
             list.ends.push(list.text.len() as u32);
             list.freqs.push(freq);
         }
+        list.first_starts.push(list.ends.len() as u32);
         Ok(list)
     }
 
@@ -352,12 +388,18 @@ impl WordList {
         (&self.text[start..self.ends[i] as usize], self.freqs[i])
     }
 
+    /// Word `i`'s bytes (the hot path of the searches below: no char-boundary checks).
+    fn bytes(&self, i: usize) -> &[u8] {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
+        &self.text.as_bytes()[start..self.ends[i] as usize]
+    }
+
     /// The first index in `lo..hi` whose word fails `before` (which holds for a prefix of the
     /// range: a binary search).
-    fn partition(&self, mut lo: usize, mut hi: usize, before: impl Fn(&str) -> bool) -> usize {
+    fn partition(&self, mut lo: usize, mut hi: usize, before: impl Fn(&[u8]) -> bool) -> usize {
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            if before(self.entry(mid).0) {
+            if before(self.bytes(mid)) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -366,10 +408,31 @@ impl WordList {
         lo
     }
 
+    /// The range of the words that start with `c`.
+    fn starting_with_char(&self, c: char) -> Range<usize> {
+        match self.firsts.binary_search(&c) {
+            Ok(k) => self.first_starts[k] as usize..self.first_starts[k + 1] as usize,
+            Err(_) => 0..0,
+        }
+    }
+
+    /// The range of the words within `range` (all of which start with `done` bytes of `text`'s)
+    /// that also start with `text[done..end]`.
+    fn narrow(&self, range: Range<usize>, text: &[u8], done: usize, end: usize) -> Range<usize> {
+        let piece = &text[done..end];
+        let before = |w: &[u8]| -> bool { w.get(done..).unwrap_or_default() < piece };
+        let lo = self.partition(range.start, range.end, before);
+        let starts = |w: &[u8]| w.get(done..).is_some_and(|rest| rest.starts_with(piece));
+        lo..self.partition(lo, range.end, starts)
+    }
+
     /// The range of words that start with `prefix`.
     pub fn starting_with(&self, prefix: &str) -> Range<usize> {
-        let lo = self.partition(0, self.len(), |w| w < prefix);
-        lo..self.partition(lo, self.len(), |w| w.starts_with(prefix))
+        let Some(first) = prefix.chars().next() else {
+            return 0..self.len();
+        };
+        let range = self.starting_with_char(first);
+        self.narrow(range, prefix.as_bytes(), first.len_utf8(), prefix.len())
     }
 }
 
@@ -377,24 +440,28 @@ impl Vocabulary for WordList {
     fn prefixes(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
         // The words starting with ever longer prefixes of `text` form ever narrower ranges;
         // where a range's first word is the prefix itself, that prefix is a word.
-        let (mut lo, mut hi) = (0, self.len());
+        let Some(first) = text.chars().next() else {
+            return;
+        };
+        let mut range = self.starting_with_char(first);
         for (i, c) in text.char_indices() {
-            let prefix = &text[..i + c.len_utf8()];
-            lo = self.partition(lo, hi, |w| w < prefix);
-            hi = self.partition(lo, hi, |w| w.starts_with(prefix));
-            if lo == hi {
+            let end = i + c.len_utf8();
+            if i > 0 {
+                range = self.narrow(range, text.as_bytes(), i, end);
+            }
+            if range.is_empty() {
                 return;
             }
-            let (word, freq) = self.entry(lo);
-            if word == prefix {
-                found(prefix.len(), freq);
+            if self.bytes(range.start).len() == end {
+                found(end, self.freqs[range.start]);
             }
         }
     }
 
     fn freq(&self, word: &str) -> Option<u64> {
-        let i = self.partition(0, self.len(), |w| w < word);
-        (i < self.len() && self.entry(i).0 == word).then(|| self.entry(i).1)
+        let range = self.starting_with(word);
+        (!range.is_empty() && self.bytes(range.start) == word.as_bytes())
+            .then(|| self.freqs[range.start])
     }
 
     fn total_freq(&self) -> u64 {
@@ -592,6 +659,38 @@ mod tests {
         ]
         .concat();
         assert_eq!(WordList::new(&twice, texts, titles, 5).unwrap().len(), 1);
+    }
+
+    proptest::proptest! {
+        /// Against a `BTreeMap` model: words over a small alphabet of 1-, 2-, 3- and 4-byte
+        /// characters, so many share their first 8 bytes (the sort key) and first characters.
+        #[test]
+        fn word_lists_answer_like_a_sorted_map(
+            words in proptest::collection::btree_map("[ab中國𠀀]{1,6}", 1u64..100, 0..40),
+            probes in proptest::collection::vec("[ab中國𠀀x]{0,7}", 0..20),
+        ) {
+            let texts: String = words.keys().rev().map(|w| format!("{w}\n")).collect();
+            let named: Vec<(&str, u64)> = words.iter().map(|(w, f)| (w.as_str(), *f)).collect();
+            let list = WordList::new(&refs_to(&named, &texts, ""), &texts, "", 7).unwrap();
+            let listed: Vec<(&str, u64)> = (0..list.len()).map(|i| list.entry(i)).collect();
+            proptest::prop_assert_eq!(&listed, &named);
+            for probe in &probes {
+                let mut found = Vec::new();
+                list.prefixes(probe, &mut |len, freq| found.push((len, freq)));
+                let expected: Vec<(usize, u64)> = probe
+                    .char_indices()
+                    .map(|(i, c)| &probe[..i + c.len_utf8()])
+                    .filter_map(|p| words.get(p).map(|f| (p.len(), *f)))
+                    .collect();
+                proptest::prop_assert_eq!(found, expected, "{:?}", probe);
+                proptest::prop_assert_eq!(list.freq(probe), words.get(probe.as_str()).copied());
+                let starting: Vec<&str> =
+                    list.starting_with(probe).map(|i| list.entry(i).0).collect();
+                let model: Vec<&str> =
+                    named.iter().map(|w| w.0).filter(|w| w.starts_with(probe.as_str())).collect();
+                proptest::prop_assert_eq!(starting, model, "{:?}", probe);
+            }
+        }
     }
 
     #[test]

@@ -24,6 +24,34 @@ pub fn sort_by_key<T, K: Ord, F: FnMut(&T) -> K>(v: &mut [T], mut key: F) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// Sorts `v` by the `u64` that `key` gives each element, stably: a least-significant-digit
+/// radix sort, 8 bits a pass, skipping a pass whose digit is the same for every element. For
+/// large inputs (the Tang poems' 130k vocabulary words, sorted at the first search) this is
+/// ~8 linear passes where [`sort_by`] makes ~17 cache-missing comparisons per element.
+pub fn radix_sort_by_key<T: Copy, K: Fn(&T) -> u64>(v: &mut Vec<T>, key: K) {
+    let mut scratch = v.clone();
+    for shift in (0..u64::BITS).step_by(8) {
+        let digit = |x: &T| (key(x) >> shift) as usize & 0xff;
+        let mut next = [0usize; 256];
+        for x in v.iter() {
+            next[digit(x)] += 1;
+        }
+        if next.contains(&v.len()) {
+            continue;
+        }
+        let mut sum = 0;
+        for slot in next.iter_mut() {
+            (*slot, sum) = (sum, sum + *slot);
+        }
+        for x in v.iter() {
+            let slot = &mut next[digit(x)];
+            scratch[*slot] = *x;
+            *slot += 1;
+        }
+        std::mem::swap(v, &mut scratch);
+    }
+}
+
 fn sift_down<T, F: FnMut(&T, &T) -> Ordering>(
     v: &mut [T],
     mut root: usize,
@@ -58,6 +86,24 @@ mod tests {
             expected.sort();
             sort_by(&mut v, |a, b| a.cmp(b));
             prop_assert_eq!(v, expected);
+        }
+    }
+
+    proptest! {
+        /// Small keys (many ties, so stability shows) and full-width ones.
+        #[test]
+        fn radix_sorts_like_a_stable_std_sort(
+            mut v in proptest::collection::vec((0u64..4, any::<u16>()), 0..300),
+            mut w in proptest::collection::vec(any::<u64>(), 0..300),
+        ) {
+            let mut expected = v.clone();
+            expected.sort_by_key(|p| p.0);
+            radix_sort_by_key(&mut v, |p| p.0);
+            prop_assert_eq!(v, expected);
+            let mut expected = w.clone();
+            expected.sort();
+            radix_sort_by_key(&mut w, |&x| x);
+            prop_assert_eq!(w, expected);
         }
     }
 
