@@ -19,7 +19,7 @@ use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
 use crate::scan::{ScanKeys, ScanVocabulary, WordList, WordPrefixes};
 use crate::snippet::{snippet_html, utf16_ranges, Span};
-use crate::sort::{sort_by, sort_by_key};
+use crate::sort::{sort_by, sort_by_key, sort_top_by};
 use crate::tokenize::{
     is_whole_word, search_words, term_grams, term_is_single_gram, GramQuery, Vocabulary,
 };
@@ -966,7 +966,8 @@ impl<'a> Engine<'a> {
         };
 
         let mut scored = scored;
-        sort_by(&mut scored, by_rank);
+        let shown = options.offset.saturating_add(options.limit);
+        sort_top_by(&mut scored, shown, by_rank);
         let total = scored.len();
         let mut hits = Vec::new();
         for s in scored.iter().skip(options.offset).take(options.limit) {
@@ -1067,7 +1068,7 @@ impl<'a> Engine<'a> {
         idfs: &[f32],
         cache: &mut KeyCache,
     ) -> Result<(), FormatError> {
-        sort_by(scored, by_rank);
+        sort_top_by(scored, rank::RERANK_DEPTH, by_rank);
         let index_vocab = self.vocabulary()?;
         let scan_vocab;
         let corpus = if self.index.is_scan() {
