@@ -32,8 +32,7 @@ WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable
                  --enable-mutable-globals --enable-reference-types --enable-multivalue
 # -Oz until nothing shrinks further; drop the custom sections browsers ignore.
 WASM_OPT_FLAGS := -Oz --converge --strip-debug --strip-producers --strip-target-features
-# A ratchet, not the aim: ~3.5 KB above the current seeds total (98.4 KB here, ~0.3 KB more on a
-# fresh clone: paths in panic locations), so a size regression
+# A ratchet, not the aim: ~3.5 KB above the current seeds total (98.4 KB), so a size regression
 # fails make test; lower it when the module shrinks. The aim (60 KB) is tracked by make bench.
 SIZE_BUDGET_KB ?= 102
 PORT ?= 8080
