@@ -7,6 +7,10 @@
 //! query's time in the page. The character positions turn both into a walk over the
 //! occurrences of the needle's rarest character. Both structures are built at the first search
 //! (O(corpus), once) and live as long as the engine; the index itself stays as small as before.
+//!
+//! The vocabulary rides on the same keys: the index stores each word as a reference to an
+//! occurrence in them (`format::WordRef`, ~2 bytes a word where a word fst spent ~9), and
+//! [`WordList`] spells the words out at the first search.
 
 use std::ops::Range;
 
