@@ -572,14 +572,10 @@ pub fn build_index(
         title_keys,
     } = prepare(docs, to_simplified);
     let all_keys: Vec<&String> = text_keys.iter().chain(&title_keys).collect();
-    let counted = vocabulary(&all_keys, discover_words);
-    let vocab: BTreeMap<String, u64> = counted
-        .iter()
-        .map(|(word, entry)| (word.clone(), entry.count))
-        .collect();
+    let vocab = vocabulary(&all_keys, discover_words);
 
-    let pinyin = pinyin_entries(&all_keys, &vocab, reading);
-    let key_bytes: usize = text_keys.iter().chain(&title_keys).map(String::len).sum();
+    let pinyin = pinyin_entries(&all_keys, vocab.keys().map(String::as_str), reading);
+    let key_bytes: usize = all_keys.iter().map(|key| key.len()).sum();
     let scan_mode = match layout {
         Layout::Auto => key_bytes <= SCAN_MODE_MAX_KEY_BYTES,
         Layout::Scan => true,
@@ -616,11 +612,11 @@ pub fn build_index(
     // bytes a word); the gram layout, which never folds the corpus, spells them out in an fst.
     let mut word_fst = fst::MapBuilder::memory();
     let word_refs = if scan_mode {
-        encode_word_refs(&word_refs(&counted, &all_keys))
+        encode_word_refs(&word_refs(&vocab, &all_keys))
     } else {
-        for (word, freq) in &vocab {
+        for (word, entry) in &vocab {
             word_fst
-                .insert(word, *freq)
+                .insert(word, entry.count)
                 .expect("keys are sorted and unique (BTreeMap)");
         }
         Vec::new()
@@ -660,7 +656,7 @@ pub fn build_index(
             &mut titles.iter().map(|t| t.0.chars().count()),
             titles.len(),
         ),
-        word_freq_total: vocab.values().sum::<u64>().max(1),
+        word_freq_total: vocab.values().map(|entry| entry.count).sum::<u64>().max(1),
         max_word_chars: MAX_WORD_CHARS as u32,
         flags: if scan_mode { FLAG_SCAN } else { 0 },
     };
@@ -696,9 +692,9 @@ pub fn build_index(
 /// each such word the characters it reads otherwise (`^行\0银行`). Queries match a pinyin
 /// syllable against the characters' readings except inside those words, and a run of syllables
 /// also against the words, so a polyphone is found under the reading it has in the word.
-pub fn pinyin_entries(
+pub fn pinyin_entries<'w>(
     keys: &[&String],
-    vocab: &BTreeMap<String, u64>,
+    vocab: impl Iterator<Item = &'w str>,
     reading: &dyn Fn(&str) -> Option<String>,
 ) -> (BTreeMap<Vec<u8>, u64>, Vec<u8>) {
     let entry = |reading: &str, text: &str| {
@@ -724,7 +720,7 @@ pub fn pinyin_entries(
         .iter()
         .map(|(r, list)| (r.as_bytes().to_vec(), encode_char_list(&mut chars, list)))
         .collect();
-    for word in vocab.keys() {
+    for word in vocab {
         let word_chars: Vec<char> = word.chars().collect();
         if word_chars.len() < 2 || !word_chars.iter().all(|&c| is_han(c)) {
             continue;

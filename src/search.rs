@@ -271,11 +271,6 @@ pub enum IndexVocabulary<'e, 'a> {
 }
 
 impl IndexVocabulary<'_, '_> {
-    /// The frequency of `word`, if it is a vocabulary word.
-    pub fn get(&self, word: &str) -> Option<u64> {
-        self.freq(word)
-    }
-
     /// Up to `limit` words starting with `prefix` with their frequencies, in byte order.
     pub fn starting_with(&self, prefix: &str, limit: usize) -> Vec<(String, u64)> {
         match self {

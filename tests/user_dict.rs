@@ -14,7 +14,7 @@ use zh_search::builder::{
     build_index, parse_user_dict, read_corpus, read_user_dict, DictError, Layout, UserWord,
 };
 use zh_search::search::{Engine, SearchOptions};
-use zh_search::tokenize::segment_run;
+use zh_search::tokenize::{segment_run, Vocabulary};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dict");
 
@@ -123,9 +123,9 @@ fn dictionary_words_are_one_word_in_the_index_and_in_queries() {
 
     // Without the dictionary jieba cuts the name, so the vocabulary cannot hold it and the
     // query is cut the same wrong way; with it, both see one word.
-    assert_eq!(plain.vocabulary().unwrap().get("八一双鹿"), None);
+    assert_eq!(plain.vocabulary().unwrap().freq("八一双鹿"), None);
     assert_eq!(cut(&plain, "八一双鹿冰箱"), ["八", "一双", "鹿", "冰箱"]);
-    assert!(with_dict.vocabulary().unwrap().get("八一双鹿").is_some());
+    assert!(with_dict.vocabulary().unwrap().freq("八一双鹿").is_some());
     assert_eq!(cut(&with_dict, "八一双鹿冰箱"), ["八一双鹿", "冰箱"]);
     assert_eq!(
         with_dict
