@@ -386,16 +386,20 @@ impl WordList {
         self.ends.is_empty()
     }
 
+    /// Where word `i` is in `text`.
+    fn span(&self, i: usize) -> Range<usize> {
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
+        start..self.ends[i] as usize
+    }
+
     /// Word `i` and its frequency.
     pub fn entry(&self, i: usize) -> (&str, u64) {
-        let start = i.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
-        (&self.text[start..self.ends[i] as usize], self.freqs[i])
+        (&self.text[self.span(i)], self.freqs[i])
     }
 
     /// Word `i`'s bytes (the hot path of the searches below: no char-boundary checks).
     fn bytes(&self, i: usize) -> &[u8] {
-        let start = i.checked_sub(1).map_or(0, |p| self.ends[p] as usize);
-        &self.text.as_bytes()[start..self.ends[i] as usize]
+        &self.text.as_bytes()[self.span(i)]
     }
 
     /// The first index in `lo..hi` whose word fails `before` (which holds for a prefix of the
