@@ -937,6 +937,23 @@ impl<'a> IndexView<'a> {
         self.stats.passages
     }
 
+    /// Bytes of all passage texts together (the blob range their offsets span; at most the
+    /// blob's size, whatever the offsets say): a capacity hint for whoever copies them all.
+    pub fn passage_text_bytes(&self) -> usize {
+        self.offsets_span(&self.passage_offsets)
+    }
+
+    /// Bytes of all titles together (see [`IndexView::passage_text_bytes`]).
+    pub fn title_text_bytes(&self) -> usize {
+        self.offsets_span(&self.title_offsets)
+    }
+
+    fn offsets_span(&self, offsets: &U32Array<'a>) -> usize {
+        let first = offsets.get(0).unwrap_or(0);
+        let last = offsets.len().checked_sub(1).and_then(|i| offsets.get(i));
+        (last.unwrap_or(0).saturating_sub(first) as usize).min(self.blob.len())
+    }
+
     fn blob_str(&self, offsets: &U32Array<'a>, i: usize) -> Result<&'a str> {
         let bytes = self.blob_bytes(offsets, i)?;
         std::str::from_utf8(bytes).map_err(|_| FormatError::BadUtf8)

@@ -12,6 +12,8 @@
 //! Both sides call [`match_key`] and [`repair_number_gaps`]; a query can therefore never be
 //! normalised differently from the text it should find.
 
+use std::cell::Cell;
+
 use crate::format::FoldTable;
 
 /// What a character is to the tokenizer.
@@ -85,9 +87,28 @@ pub fn fold_char(c: char, table: &(impl Simplify + ?Sized)) -> char {
 }
 
 /// The traditional → simplified step of [`fold_char`]: the index's [`FoldTable`] itself, or a
-/// [`DenseFold`] copy of it when a whole corpus is folded.
+/// [`DenseFold`] that remembers every character it folded when a whole corpus is folded.
 pub trait Simplify {
     fn simplified(&self, c: char) -> Option<char>;
+
+    /// What the folding walk needs of one original character: [`fold_char`], the
+    /// [`char_class`] of the result, and whether the result is whitespace.
+    fn fold_classified(&self, c: char) -> Folded {
+        let folded = fold_char(c, self);
+        Folded {
+            folded,
+            class: char_class(folded),
+            whitespace: folded.is_whitespace(),
+        }
+    }
+}
+
+/// One character as the folding walk sees it (see [`Simplify::fold_classified`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Folded {
+    pub folded: char,
+    pub class: CharClass,
+    pub whitespace: bool,
 }
 
 impl Simplify for FoldTable<'_> {
@@ -96,35 +117,84 @@ impl Simplify for FoldTable<'_> {
     }
 }
 
-/// The fold table spread over an array of the Basic Multilingual Plane (256 KB while it lives):
-/// one read per character instead of a binary search. The table's search was three quarters
-/// of the time to fold the 57k Tang poems (traditional script: most characters are looked up
-/// and found), which the scan layout does at its first search.
+/// The fold table with a memo over the Basic Multilingual Plane (256 KB while it lives): each
+/// character's [`Folded`] is computed once, at its first occurrence, then read in one load.
+/// Folding is most of the scan layout's first search (it folds the whole corpus): for the 57k
+/// Tang poems (traditional script, so most characters are looked up and found) the table's
+/// binary search, the case fold and std's Unicode class tables were, per character, several
+/// times the cost of the load that replaces them.
 pub struct DenseFold<'a> {
-    /// `bmp[c]` is the simplified form of `c`, or `'\0'` (never a fold target) for none.
-    bmp: Vec<char>,
-    /// Pairs beyond the BMP.
+    /// Per BMP character: 0 while unseen, else [`DenseFold::pack`] of its [`Folded`].
+    bmp: Vec<Cell<u32>>,
     table: FoldTable<'a>,
 }
 
 impl<'a> DenseFold<'a> {
+    /// Set in every filled memo slot (no character reaches bit 31).
+    const KNOWN: u32 = 1 << 31;
+    const CLASS_SHIFT: u32 = 21;
+    const WHITESPACE: u32 = 1 << 23;
+
     pub fn new(table: FoldTable<'a>) -> DenseFold<'a> {
-        let mut bmp = vec!['\0'; 0x10000];
-        for (from, to) in table.pairs() {
-            if let Some(slot) = bmp.get_mut(from as usize) {
-                *slot = to;
-            }
+        DenseFold {
+            bmp: vec![Cell::new(0); 0x10000],
+            table,
         }
-        DenseFold { bmp, table }
+    }
+
+    fn pack(f: Folded) -> u32 {
+        let class = match f.class {
+            CharClass::Cjk => 0,
+            CharClass::Word => 1,
+            CharClass::Space => 2,
+            CharClass::Other => 3,
+        };
+        Self::KNOWN
+            | f.folded as u32
+            | class << Self::CLASS_SHIFT
+            | if f.whitespace { Self::WHITESPACE } else { 0 }
+    }
+
+    fn unpack(slot: u32) -> Folded {
+        let class = match (slot >> Self::CLASS_SHIFT) & 3 {
+            0 => CharClass::Cjk,
+            1 => CharClass::Word,
+            2 => CharClass::Space,
+            _ => CharClass::Other,
+        };
+        Folded {
+            // Packed from a char, so always valid; the fallback is never taken.
+            folded: char::from_u32(slot & ((1 << Self::CLASS_SHIFT) - 1)).unwrap_or('\u{FFFD}'),
+            class,
+            whitespace: slot & Self::WHITESPACE != 0,
+        }
     }
 }
 
 impl Simplify for DenseFold<'_> {
     fn simplified(&self, c: char) -> Option<char> {
-        match self.bmp.get(c as usize) {
-            Some(&to) => (to != '\0').then_some(to),
-            None => self.table.get(c),
+        self.table.get(c)
+    }
+
+    #[inline]
+    fn fold_classified(&self, c: char) -> Folded {
+        match self.bmp.get(c as usize).map(Cell::get) {
+            Some(known) if known != 0 => Self::unpack(known),
+            _ => self.fill(c),
         }
+    }
+}
+
+impl DenseFold<'_> {
+    /// The memo's miss path, out of line so that the hit path inlines into the folding walk.
+    #[cold]
+    #[inline(never)]
+    fn fill(&self, c: char) -> Folded {
+        let folded = self.table.fold_classified(c);
+        if let Some(slot) = self.bmp.get(c as usize) {
+            slot.set(Self::pack(folded));
+        }
+        folded
     }
 }
 
@@ -304,14 +374,14 @@ fn fold_each(
     let mut pending_space: Option<(u32, u32)> = None;
     for (pos, c) in original.char_indices() {
         let span = (pos as u32, (pos + c.len_utf8()) as u32);
-        let folded = fold_char(c, table);
-        let class = char_class(folded);
+        let Folded {
+            folded,
+            class,
+            whitespace,
+        } = table.fold_classified(c);
         if class == CharClass::Space {
             // Only real whitespace separates words; invisible and control characters vanish.
-            if folded.is_whitespace()
-                && last_kept == Some(CharClass::Word)
-                && pending_space.is_none()
-            {
+            if whitespace && last_kept == Some(CharClass::Word) && pending_space.is_none() {
                 pending_space = Some(span);
             }
             continue;
@@ -414,10 +484,17 @@ pub fn original_ranges(
 
 /// The folded key text alone (no offset map), for index building and query terms.
 pub fn fold_text(original: &str, table: &(impl Simplify + ?Sized)) -> String {
-    // The same walk as `match_key` without its maps: the scan layout folds whole corpora.
     let mut text = String::with_capacity(original.len());
-    fold_each(original, table, |folded, _| text.push(folded));
+    fold_chars(original, table, |c| text.push(c));
     text
+}
+
+/// The characters of [`fold_text`], handed one by one to `keep` (the scan layout writes whole
+/// corpora this way, counting characters as it goes).
+#[inline]
+pub fn fold_chars(original: &str, table: &(impl Simplify + ?Sized), mut keep: impl FnMut(char)) {
+    // The same walk as `match_key` without its maps.
+    fold_each(original, table, |folded, _| keep(folded));
 }
 
 #[cfg(test)]
@@ -460,15 +537,23 @@ mod tests {
         let table = FoldTable::new(&bytes).unwrap();
         let dense = DenseFold::new(table);
         let mut folded = 0;
-        for u in (0..0x10000u32).chain(0x20000..0x20100) {
-            let Some(c) = char::from_u32(u) else { continue };
-            assert_eq!(dense.simplified(c), table.get(c), "{c:?}");
-            folded += usize::from(table.get(c).is_some());
+        // Twice: the first pass fills the memo, the second reads it.
+        for pass in 0..2 {
+            for u in (0..0x10000u32).chain(0x1F000..0x20100) {
+                let Some(c) = char::from_u32(u) else { continue };
+                assert_eq!(dense.simplified(c), table.get(c), "{c:?}");
+                assert_eq!(
+                    dense.fold_classified(c),
+                    table.fold_classified(c),
+                    "pass {pass} {c:?}"
+                );
+                folded += usize::from(pass == 0 && table.get(c).is_some());
+            }
         }
         assert_eq!(folded, 3);
-        let text = "A國家質檢𠁅 ＡＢ\n國";
+        let text = "A國家質檢𠁅 ＡＢ\n國\u{3000}Ⅻ\u{200B}x";
         assert_eq!(fold_text(text, &dense), fold_text(text, &table));
-        assert_eq!(fold_text(text, &dense), "a国家质檢丑ab国");
+        assert_eq!(fold_text(text, &dense), "a国家质檢丑ab国Ⅻx");
     }
 
     #[test]

@@ -29,26 +29,63 @@ pub struct CharPositions {
     positions: Vec<u32>,
 }
 
+/// How often each character occurs in a string, counted while the string is written (so that
+/// [`CharPositions::from_counts`] walks it once more, not twice).
+pub struct CharCounts {
+    /// Occurrences of each Basic Multilingual Plane character, by code point.
+    dense: Vec<u32>,
+    /// The rare characters beyond it, as (character, byte offset) pairs.
+    astral: Vec<(char, u32)>,
+}
+
+impl CharCounts {
+    const DENSE: usize = 0x10000;
+
+    pub fn new() -> CharCounts {
+        CharCounts {
+            dense: vec![0; Self::DENSE],
+            astral: Vec::new(),
+        }
+    }
+
+    /// Counts `c`, written at byte offset `at`.
+    #[inline]
+    pub fn add(&mut self, c: char, at: usize) {
+        match self.dense.get_mut(c as usize) {
+            Some(count) => *count += 1,
+            None => self.astral.push((c, at as u32)),
+        }
+    }
+}
+
+impl Default for CharCounts {
+    fn default() -> Self {
+        CharCounts::new()
+    }
+}
+
 impl CharPositions {
-    /// Indexes every character of `text` except `skip` (the key separator). A counting sort:
-    /// one pass counts each character, one places every offset in its character's range, so
-    /// a corpus of millions of characters is indexed in two linear passes (a comparison sort
-    /// of (character, offset) pairs took a second for the 57k Tang poems).
+    /// Indexes every character of `text` except `skip` (the key separator).
     pub fn new(text: &str, skip: char) -> CharPositions {
-        // Basic Multilingual Plane characters count in a dense table; the rare characters
-        // beyond it are sorted as (character, offset) pairs.
-        const DENSE: usize = 0x10000;
-        let mut counts = vec![0u32; DENSE];
-        let mut astral: Vec<(char, u32)> = Vec::new();
+        let mut counts = CharCounts::new();
         for (at, c) in text.char_indices() {
-            if c == skip {
-                continue;
-            }
-            match counts.get_mut(c as usize) {
-                Some(count) => *count += 1,
-                None => astral.push((c, at as u32)),
+            if c != skip {
+                counts.add(c, at);
             }
         }
+        CharPositions::from_counts(text, skip, counts)
+    }
+
+    /// [`CharPositions::new`] when `counts` already holds every character of `text` but `skip`.
+    /// A counting sort: the counts give each character its range of `positions`, and one pass
+    /// places every offset in its character's range, so a corpus of millions of characters is
+    /// indexed in linear time (a comparison sort of (character, offset) pairs took a second
+    /// for the 57k Tang poems).
+    pub fn from_counts(text: &str, skip: char, counts: CharCounts) -> CharPositions {
+        let CharCounts {
+            dense: mut counts,
+            mut astral,
+        } = counts;
         sort_by(&mut astral, |a, b| a.cmp(b));
         let mut chars: Vec<char> = Vec::new();
         let mut starts: Vec<u32> = Vec::new();
@@ -61,11 +98,16 @@ impl CharPositions {
                 total += std::mem::replace(count, total);
             }
         }
-        let mut positions = vec![0u32; total as usize];
+        // Sized for the astral characters too: growing a vector of millions of offsets by one
+        // would copy all of them.
+        let mut positions = Vec::with_capacity(total as usize + astral.len());
+        positions.resize(total as usize, 0u32);
         for (at, c) in text.char_indices() {
             if c != skip {
                 if let Some(slot) = counts.get_mut(c as usize) {
-                    positions[*slot as usize] = at as u32;
+                    if let Some(position) = positions.get_mut(*slot as usize) {
+                        *position = at as u32;
+                    }
                     *slot += 1;
                 }
             }
@@ -151,21 +193,47 @@ pub struct ScanKeys {
 /// format owns it: its word references point into these strings.
 pub const SEPARATOR: char = crate::format::KEY_SEPARATOR;
 
+/// Where [`ScanKeys::build`] has each key written: appends characters to the keys and counts
+/// them for the character positions in the same step.
+pub struct KeyWriter {
+    keys: String,
+    counts: CharCounts,
+}
+
+impl KeyWriter {
+    #[inline]
+    pub fn push(&mut self, c: char) {
+        self.counts.add(c, self.keys.len());
+        self.keys.push(c);
+    }
+
+    pub fn push_str(&mut self, s: &str) {
+        s.chars().for_each(|c| self.push(c));
+    }
+}
+
 impl ScanKeys {
-    /// The keys of entries `0..count`, `key(id)` giving each one's match key.
+    /// The keys of entries `0..count`, `write_key(id, writer)` writing each one's match key.
+    /// `capacity` (bytes, e.g. the entries' total text length) is reserved up front: the keys
+    /// of a large corpus are megabytes, which growing by doubling would copy over and over.
     pub fn build(
         count: u32,
-        key: impl Fn(u32) -> Result<String, FormatError>,
+        capacity: usize,
+        write_key: impl Fn(u32, &mut KeyWriter) -> Result<(), FormatError>,
     ) -> Result<ScanKeys, FormatError> {
-        let mut keys = String::new();
+        let mut writer = KeyWriter {
+            keys: String::with_capacity(capacity),
+            counts: CharCounts::new(),
+        };
         let mut starts = Vec::with_capacity(count as usize + 1);
         for id in 0..count {
-            starts.push(keys.len() as u32);
-            keys.push_str(&key(id)?);
-            keys.push(SEPARATOR);
+            starts.push(writer.keys.len() as u32);
+            write_key(id, &mut writer)?;
+            writer.keys.push(SEPARATOR);
         }
-        starts.push(keys.len() as u32);
-        let positions = CharPositions::new(&keys, SEPARATOR);
+        starts.push(writer.keys.len() as u32);
+        let KeyWriter { keys, counts } = writer;
+        let positions = CharPositions::from_counts(&keys, SEPARATOR, counts);
         Ok(ScanKeys {
             keys,
             starts,
@@ -615,12 +683,27 @@ mod tests {
 
     #[test]
     fn keys_count_occurrences_per_entry() {
-        let keys =
-            ScanKeys::build(3, |id| Ok(["甲乙甲", "乙", "甲甲"][id as usize].into())).unwrap();
+        let keys = ScanKeys::build(3, 0, |id, writer| {
+            writer.push_str(["甲乙甲", "乙", "𠀀甲甲"][id as usize]);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(keys.keys, "甲乙甲\n乙\n𠀀甲甲\n");
+        let fresh = CharPositions::new(&keys.keys, SEPARATOR);
+        assert_eq!(
+            (
+                &keys.positions.chars,
+                &keys.positions.starts,
+                &keys.positions.positions
+            ),
+            (&fresh.chars, &fresh.starts, &fresh.positions),
+            "counted while written = counted afterwards"
+        );
         assert_eq!(keys.key(1), "乙");
         let found = keys.positions.find_all(&keys.keys, "甲");
         let counts: Vec<(u32, u32)> = keys.count(&found).iter().map(|p| (p.doc, p.tf)).collect();
         assert_eq!(counts, [(0, 2), (2, 2)]);
+        assert_eq!(keys.positions.of('𠀀'), &[14]);
     }
 
     /// Word references to the first occurrence in `texts` then `titles` of each `(word, freq)`.

@@ -13,11 +13,11 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::format::{decode_word_refs, FormatError, IndexView, Posting, PostingsBlock};
-use crate::normalize::{find_all, fold_text, match_key, original_ranges, DenseFold};
+use crate::normalize::{find_all, fold_chars, fold_text, match_key, original_ranges, DenseFold};
 use crate::pinyin::{best_runs, collect_runs, read_otherwise_entries, Pattern, Readings};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
-use crate::scan::{ScanKeys, ScanVocabulary, WordList, WordPrefixes};
+use crate::scan::{KeyWriter, ScanKeys, ScanVocabulary, WordList, WordPrefixes};
 use crate::snippet::{snippet_html, utf16_ranges, Span};
 use crate::sort::{sort_by, sort_by_key, sort_top_by};
 use crate::tokenize::{
@@ -449,9 +449,22 @@ impl<'a> Engine<'a> {
         self.scan_keys
             .get_or_init(|| {
                 let dense = DenseFold::new(index.fold);
-                let fold = |text: Result<&str, FormatError>| text.map(|t| fold_text(t, &dense));
-                let texts = ScanKeys::build(index.stats.passages, |p| fold(index.passage_text(p)))?;
-                let titles = ScanKeys::build(index.stats.titles, |t| fold(index.title_text(t)))?;
+                let fold = |text: Result<&str, FormatError>, writer: &mut KeyWriter| {
+                    fold_chars(text?, &dense, |c| writer.push(c));
+                    Ok(())
+                };
+                // Folding keeps a text's length or shortens it (whitespace dropped, full-width
+                // letters halved), plus one separator per key: a capacity hint, not a limit.
+                let texts = ScanKeys::build(
+                    index.stats.passages,
+                    index.passage_text_bytes() + index.stats.passages as usize,
+                    |p, writer| fold(index.passage_text(p), writer),
+                )?;
+                let titles = ScanKeys::build(
+                    index.stats.titles,
+                    index.title_text_bytes() + index.stats.titles as usize,
+                    |t, writer| fold(index.title_text(t), writer),
+                )?;
                 let words = WordList::new(
                     &decode_word_refs(index.word_refs)?,
                     &texts.keys,
