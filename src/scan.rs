@@ -49,7 +49,7 @@ impl CharCounts {
     }
 
     /// Counts `c`, written at byte offset `at`.
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, c: char, at: usize) {
         match self.dense.get_mut(c as usize) {
             Some(count) => *count += 1,
@@ -61,6 +61,29 @@ impl CharCounts {
 impl Default for CharCounts {
     fn default() -> Self {
         CharCounts::new()
+    }
+}
+
+/// How many bytes of text [`scatter`] places per call.
+const SCATTER_CHUNK_BYTES: usize = 1 << 16;
+
+/// Places the byte offset of every character of `text[range]` but `skip` in the next free slot
+/// of its character, `slots[c]`. A function of its own, called once per chunk, for the reason
+/// given at [`ScanKeys::build`]: a browser optimises it after its first few chunks.
+#[inline(never)]
+fn scatter(text: &str, range: Range<usize>, skip: char, slots: &mut [u32], positions: &mut [u32]) {
+    let Some(chunk) = text.get(range.clone()) else {
+        return;
+    };
+    for (at, c) in chunk.char_indices() {
+        if c != skip {
+            if let Some(slot) = slots.get_mut(c as usize) {
+                if let Some(position) = positions.get_mut(*slot as usize) {
+                    *position = (range.start + at) as u32;
+                }
+                *slot += 1;
+            }
+        }
     }
 }
 
@@ -102,15 +125,20 @@ impl CharPositions {
         // would copy all of them.
         let mut positions = Vec::with_capacity(total as usize + astral.len());
         positions.resize(total as usize, 0u32);
-        for (at, c) in text.char_indices() {
-            if c != skip {
-                if let Some(slot) = counts.get_mut(c as usize) {
-                    if let Some(position) = positions.get_mut(*slot as usize) {
-                        *position = at as u32;
-                    }
-                    *slot += 1;
-                }
+        let mut chunk_start = 0;
+        while chunk_start < text.len() {
+            let mut chunk_end = (chunk_start + SCATTER_CHUNK_BYTES).min(text.len());
+            while !text.is_char_boundary(chunk_end) {
+                chunk_end += 1;
             }
+            scatter(
+                text,
+                chunk_start..chunk_end,
+                skip,
+                &mut counts,
+                &mut positions,
+            );
+            chunk_start = chunk_end;
         }
         for &(c, at) in &astral {
             if chars.last() != Some(&c) {
@@ -201,7 +229,8 @@ pub struct KeyWriter {
 }
 
 impl KeyWriter {
-    #[inline]
+    /// Called per character of a corpus: always inlined into the folding walk.
+    #[inline(always)]
     pub fn push(&mut self, c: char) {
         self.counts.add(c, self.keys.len());
         self.keys.push(c);
@@ -216,10 +245,16 @@ impl ScanKeys {
     /// The keys of entries `0..count`, `write_key(id, writer)` writing each one's match key.
     /// `capacity` (bytes, e.g. the entries' total text length) is reserved up front: the keys
     /// of a large corpus are megabytes, which growing by doubling would copy over and over.
+    ///
+    /// `write_key` is called through a pointer, once per entry, and never inlined into this
+    /// loop: a browser runs new wasm code in its baseline compiler and swaps in optimised code
+    /// only between calls, so the corpus-sized loop here, called once, would run unoptimised
+    /// throughout, where `write_key` is optimised after its first few entries.
+    #[inline(never)]
     pub fn build(
         count: u32,
         capacity: usize,
-        write_key: impl Fn(u32, &mut KeyWriter) -> Result<(), FormatError>,
+        write_key: &dyn Fn(u32, &mut KeyWriter) -> Result<(), FormatError>,
     ) -> Result<ScanKeys, FormatError> {
         let mut writer = KeyWriter {
             keys: String::with_capacity(capacity),
@@ -383,6 +418,20 @@ fn sort_key(word: &str) -> u64 {
     u64::from_be_bytes(key)
 }
 
+/// The word `r` points to in `texts` followed by `titles` (see [`WordList::new`]), or None.
+fn referenced_word<'a>(r: &WordRef, texts: &'a str, titles: &'a str) -> Option<&'a str> {
+    let at = r.at as usize;
+    let (keys, at) = match at.checked_sub(texts.len()) {
+        None => (texts, at),
+        Some(in_titles) => (titles, in_titles),
+    };
+    let rest = keys.get(at..)?;
+    let mut chars = rest.char_indices().map(|(i, c)| i + c.len_utf8());
+    let end = chars.nth((r.chars as usize).checked_sub(1)?)?;
+    let word = rest.get(..end)?;
+    (!word.contains(SEPARATOR)).then_some(word)
+}
+
 impl WordList {
     /// The words `refs` point to in `texts` (the passages' keys) followed by `titles` (the
     /// titles' keys), both as [`ScanKeys::keys`] holds them. A reference that does not name
@@ -398,19 +447,7 @@ impl WordList {
         };
         let mut words: Vec<(u64, &str, u64)> = Vec::with_capacity(refs.len());
         for r in refs {
-            let at = r.at as usize;
-            let (keys, at) = match at.checked_sub(texts.len()) {
-                None => (texts, at),
-                Some(in_titles) => (titles, in_titles),
-            };
-            let rest = keys.get(at..).ok_or_else(|| bad.clone())?;
-            let mut chars = rest.char_indices().map(|(i, c)| i + c.len_utf8());
-            let last = (r.chars as usize).checked_sub(1);
-            let end = last.and_then(|n| chars.nth(n)).ok_or_else(|| bad.clone())?;
-            let word = &rest[..end];
-            if word.contains(SEPARATOR) {
-                return Err(bad);
-            }
+            let word = referenced_word(r, texts, titles).ok_or_else(|| bad.clone())?;
             words.push((sort_key(word), word, r.freq));
         }
         radix_sort_by_key(&mut words, |w| w.0);
@@ -571,11 +608,9 @@ mod tests {
     use super::*;
     use crate::normalize::find_all;
 
-    #[test]
-    fn positions_list_every_character_in_order() {
-        // BMP and astral characters (counted apart), the skipped separator, a Latin word.
-        let text = "𠀀碳计量\n计𠀀量😀\nab碳\n😀𠀀\n";
-        let positions = CharPositions::new(text, SEPARATOR);
+    /// Checks `positions` against a naive listing of every character of `text` but the
+    /// separator.
+    fn assert_positions_of_every_character(positions: &CharPositions, text: &str) {
         let mut expected: Vec<(char, Vec<u32>)> = Vec::new();
         for (at, c) in text.char_indices().filter(|&(_, c)| c != SEPARATOR) {
             match expected.iter_mut().find(|(e, _)| *e == c) {
@@ -591,11 +626,37 @@ mod tests {
         for (c, list) in &expected {
             assert_eq!(positions.of(*c), &list[..], "{c:?}");
         }
+    }
+
+    #[test]
+    fn positions_list_every_character_in_order() {
+        // BMP and astral characters (counted apart), the skipped separator, a Latin word.
+        let text = "𠀀碳计量\n计𠀀量😀\nab碳\n😀𠀀\n";
+        let positions = CharPositions::new(text, SEPARATOR);
+        assert_positions_of_every_character(&positions, text);
         assert_eq!(positions.of(SEPARATOR), &[] as &[u32]);
         assert_eq!(positions.of('x'), &[] as &[u32]);
         assert_eq!(positions.of('𠀀'), &[0, 17, 39]);
         let empty = CharPositions::new("", SEPARATOR);
         assert!(empty.chars.is_empty() && empty.of('a').is_empty());
+    }
+
+    #[test]
+    fn positions_across_scatter_chunks() {
+        // Several chunks of `scatter`, whose nominal ends fall inside multi-byte characters.
+        let alphabet = ['碳', '计', '量', 'a', '😀', '\n', '中', 'é'];
+        let mut state = 7u32;
+        let text: String = (0..3 * SCATTER_CHUNK_BYTES / 2)
+            .map(|_| {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                alphabet[(state >> 16) as usize % alphabet.len()]
+            })
+            .collect();
+        let chunk_ends = (1..=text.len() / SCATTER_CHUNK_BYTES).map(|n| n * SCATTER_CHUNK_BYTES);
+        assert!(chunk_ends.clone().count() >= 2);
+        assert!(chunk_ends.clone().any(|end| !text.is_char_boundary(end)));
+        let positions = CharPositions::new(&text, SEPARATOR);
+        assert_positions_of_every_character(&positions, &text);
     }
 
     #[test]
@@ -683,7 +744,7 @@ mod tests {
 
     #[test]
     fn keys_count_occurrences_per_entry() {
-        let keys = ScanKeys::build(3, 0, |id, writer| {
+        let keys = ScanKeys::build(3, 0, &|id, writer| {
             writer.push_str(["甲乙甲", "乙", "𠀀甲甲"][id as usize]);
             Ok(())
         })

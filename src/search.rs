@@ -450,7 +450,12 @@ impl<'a> Engine<'a> {
             .get_or_init(|| {
                 let dense = DenseFold::new(index.fold);
                 let fold = |text: Result<&str, FormatError>, writer: &mut KeyWriter| {
-                    fold_chars(text?, &dense, |c| writer.push(c));
+                    fold_chars(
+                        text?,
+                        &dense,
+                        #[inline(always)]
+                        |c| writer.push(c),
+                    );
                     Ok(())
                 };
                 // Folding keeps a text's length or shortens it (whitespace dropped, full-width
@@ -458,12 +463,12 @@ impl<'a> Engine<'a> {
                 let texts = ScanKeys::build(
                     index.stats.passages,
                     index.passage_text_bytes() + index.stats.passages as usize,
-                    |p, writer| fold(index.passage_text(p), writer),
+                    &|p, writer| fold(index.passage_text(p), writer),
                 )?;
                 let titles = ScanKeys::build(
                     index.stats.titles,
                     index.title_text_bytes() + index.stats.titles as usize,
-                    |t, writer| fold(index.title_text(t), writer),
+                    &|t, writer| fold(index.title_text(t), writer),
                 )?;
                 let words = WordList::new(
                     &decode_word_refs(index.word_refs)?,

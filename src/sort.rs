@@ -51,28 +51,42 @@ pub fn sort_by_key<T, K: Ord, F: FnMut(&T) -> K>(v: &mut [T], mut key: F) {
 /// radix sort, 8 bits a pass, skipping a pass whose digit is the same for every element. For
 /// large inputs (the Tang poems' 130k vocabulary words, sorted at the first search) this is
 /// ~8 linear passes where [`sort_by`] makes ~17 cache-missing comparisons per element.
+///
+/// Each pass is a call of its own ([`radix_pass`]): a browser runs new wasm code unoptimised
+/// and swaps in optimised code only between calls (see `scan::ScanKeys::build`).
 pub fn radix_sort_by_key<T: Copy, K: Fn(&T) -> u64>(v: &mut Vec<T>, key: K) {
     let mut scratch = v.clone();
     for shift in (0..u64::BITS).step_by(8) {
-        let digit = |x: &T| (key(x) >> shift) as usize & 0xff;
-        let mut next = [0usize; 256];
-        for x in v.iter() {
-            next[digit(x)] += 1;
+        if radix_pass(v, &mut scratch, |x| (key(x) >> shift) as usize & 0xff) {
+            std::mem::swap(v, &mut scratch);
         }
-        if next.contains(&v.len()) {
-            continue;
-        }
-        let mut sum = 0;
-        for slot in next.iter_mut() {
-            (*slot, sum) = (sum, sum + *slot);
-        }
-        for x in v.iter() {
-            let slot = &mut next[digit(x)];
-            scratch[*slot] = *x;
-            *slot += 1;
-        }
-        std::mem::swap(v, &mut scratch);
     }
+}
+
+/// One pass of [`radix_sort_by_key`]: places `v` in `out` (of the same length) stably by the
+/// byte `digit` gives each element. False (and `out` untouched) when every element has the
+/// same digit.
+#[inline(never)]
+fn radix_pass<T: Copy>(v: &[T], out: &mut [T], digit: impl Fn(&T) -> usize) -> bool {
+    let mut next = [0usize; 256];
+    for x in v {
+        next[digit(x)] += 1;
+    }
+    if next.contains(&v.len()) {
+        return false;
+    }
+    let mut sum = 0;
+    for slot in next.iter_mut() {
+        (*slot, sum) = (sum, sum + *slot);
+    }
+    for x in v {
+        let slot = &mut next[digit(x)];
+        if let Some(place) = out.get_mut(*slot) {
+            *place = *x;
+        }
+        *slot += 1;
+    }
+    true
 }
 
 fn sift_down<T, F: FnMut(&T, &T) -> Ordering>(
