@@ -169,6 +169,17 @@ impl<'a> DenseFold<'a> {
             whitespace: slot & Self::WHITESPACE != 0,
         }
     }
+
+    /// The memo's miss path, out of line so that the hit path inlines into the folding walk.
+    #[cold]
+    #[inline(never)]
+    fn fill(&self, c: char) -> Folded {
+        let folded = self.table.fold_classified(c);
+        if let Some(slot) = self.bmp.get(c as usize) {
+            slot.set(Self::pack(folded));
+        }
+        folded
+    }
 }
 
 impl Simplify for DenseFold<'_> {
@@ -182,19 +193,6 @@ impl Simplify for DenseFold<'_> {
             Some(known) if known != 0 => Self::unpack(known),
             _ => self.fill(c),
         }
-    }
-}
-
-impl DenseFold<'_> {
-    /// The memo's miss path, out of line so that the hit path inlines into the folding walk.
-    #[cold]
-    #[inline(never)]
-    fn fill(&self, c: char) -> Folded {
-        let folded = self.table.fold_classified(c);
-        if let Some(slot) = self.bmp.get(c as usize) {
-            slot.set(Self::pack(folded));
-        }
-        folded
     }
 }
 
