@@ -77,6 +77,9 @@ pub struct SourceDoc {
     pub sections: Vec<Section>,
     /// HTML pages: `name` as a URL path ([`url_path`]); hits link to it. `None` for text files.
     pub url: Option<String>,
+    /// The page's title as a reader knows it (HTML: `<title>`, else the first `<h1>`); empty
+    /// when the file has none (text files).
+    pub page_title: String,
 }
 
 /// A corpus-relative path as a URL path: every byte outside `A–Z a–z 0–9 - . _ ~ /` is
@@ -243,6 +246,7 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
                 name,
                 sections,
                 url,
+                page_title: String::new(),
             });
         }
         corpus.files.push(path);

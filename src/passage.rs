@@ -54,6 +54,13 @@ pub struct Section {
     /// HTML pages: the id a link to this section's heading uses (`page.html#anchor`), when the
     /// page has one (see `html`). Text and Markdown files have none.
     pub anchor: Option<String>,
+    /// HTML pages: the headings of the sections that enclose this one, outermost first (an
+    /// `h3` section under `h1` › `h2` has those two); empty for top-level sections and files
+    /// without a heading hierarchy.
+    pub parents: Vec<String>,
+    /// Per passage (same order as `passages`): the share of its characters that are link
+    /// text, in percent (0–100). Empty means no links anywhere (text and Markdown files).
+    pub link_percent: Vec<u8>,
 }
 
 impl Section {

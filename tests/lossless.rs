@@ -333,7 +333,7 @@ mod random_documents {
                 let kind = if *markdown { TextKind::Markdown } else { TextKind::Plain };
                 let sections = cut_document(text, kind);
                 if !sections.is_empty() {
-                    source_docs.push(SourceDoc { name: name.clone(), sections, url: None });
+                    source_docs.push(SourceDoc { name: name.clone(), sections, url: None, page_title: String::new() });
                 }
                 sources.insert(name, text.clone());
             }

@@ -89,10 +89,11 @@ fn fixture(texts: &[&str]) -> Engine<'static> {
                 headings: vec!["测试".to_string()],
                 derived_title: None,
                 passages: vec![t.to_string()],
-                anchor: None,
+                ..Section::default()
             })
             .collect(),
         url: None,
+        page_title: String::new(),
     }];
     let bytes = build_index(
         &docs,
