@@ -11,8 +11,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{
-    encode_char_list, encode_index, encode_word_refs, FoldTable, IndexParts, Links, Posting,
-    PostingsBlock, Stats, WordRef, FLAG_SCAN, KEY_SEPARATOR, WORD_REF_MAX_CHARS,
+    encode_char_list, encode_index, encode_passage_links, encode_title_parents, encode_word_refs,
+    FoldTable, IndexParts, Links, Posting, PostingsBlock, Stats, WordRef, FLAG_SCAN, KEY_SEPARATOR,
+    WORD_REF_MAX_CHARS,
 };
 use crate::normalize::{fold_case, fold_width, is_cjk, is_han, match_key};
 use crate::passage::{cut_document, Section, TextKind};
@@ -421,8 +422,12 @@ struct GramPostings {
 struct Prepared {
     fold: Vec<u8>,
     titles: Vec<(String, u32)>,
-    /// [`Links::encode`] of the sources' URLs and the titles' anchors.
+    /// [`Links::encode`] of the sources' URLs, the titles' anchors and the pages' titles.
     links: Vec<u8>,
+    /// [`encode_title_parents`] ([`title_parents`]).
+    title_parents: Vec<u8>,
+    /// [`encode_passage_links`] of every passage's link percentage.
+    passage_links: Vec<u8>,
     passages: Vec<String>,
     sources: Vec<(String, u32)>,
     text_keys: Vec<String>,
@@ -434,17 +439,31 @@ fn prepare(docs: &[SourceDoc], to_simplified: &dyn Fn(char) -> Option<char>) -> 
     let mut titles: Vec<(String, u32)> = Vec::new();
     let mut passages: Vec<String> = Vec::new();
     let mut sources: Vec<(String, u32)> = Vec::new();
-    let (mut urls, mut anchors) = (Vec::new(), Vec::new());
+    let (mut urls, mut anchors, mut page_titles) = (Vec::new(), Vec::new(), Vec::new());
+    let mut parents: Vec<Option<u32>> = Vec::new();
+    let mut link_percent: Vec<u8> = Vec::new();
     for doc in docs {
         sources.push((doc.name.clone(), passages.len() as u32));
         urls.push(doc.url.as_deref().unwrap_or(""));
-        for section in &doc.sections {
+        page_titles.push(doc.page_title.as_str());
+        let first_title = titles.len();
+        for (i, section) in doc.sections.iter().enumerate() {
+            parents.push(
+                title_parent(&doc.sections[..i], &section.parents)
+                    .map(|j| (first_title + j) as u32),
+            );
             titles.push((section.title(), passages.len() as u32));
             anchors.push(section.anchor.as_deref().unwrap_or(""));
             passages.extend(section.passages.iter().cloned());
+            link_percent.extend(
+                (0..section.passages.len())
+                    .map(|p| section.link_percent.get(p).copied().unwrap_or(0).min(100)),
+            );
         }
     }
-    let links = Links::encode(&urls, &anchors);
+    let links = Links::encode(&urls, &anchors, &page_titles);
+    let title_parents = encode_title_parents(&parents);
+    let passage_links = encode_passage_links(&link_percent);
     let all_texts: Vec<&str> = passages
         .iter()
         .map(String::as_str)
@@ -461,11 +480,29 @@ fn prepare(docs: &[SourceDoc], to_simplified: &dyn Fn(char) -> Option<char>) -> 
         fold,
         titles,
         links,
+        title_parents,
+        passage_links,
         passages,
         sources,
         text_keys,
         title_keys,
     }
+}
+
+/// The section (index into `earlier`, the sections before it on the same page) that encloses a
+/// section whose enclosing headings are `parents` (outermost first): the nearest earlier section
+/// titled like the innermost parent whose own enclosing headings are the rest of `parents`;
+/// failing that (a heading without a section of its own), the same for the next parent out.
+fn title_parent(earlier: &[Section], parents: &[String]) -> Option<usize> {
+    (1..=parents.len()).rev().find_map(|depth| {
+        let (outer, own) = (&parents[..depth - 1], &parents[depth - 1]);
+        let found = |strict: bool| {
+            earlier
+                .iter()
+                .rposition(|s| s.title() == *own && (!strict || s.parents == outer))
+        };
+        found(true).or_else(|| found(false))
+    })
 }
 
 // Word references name words of up to MAX_WORD_CHARS characters.
@@ -570,6 +607,8 @@ pub fn build_index(
         fold,
         titles,
         links,
+        title_parents,
+        passage_links,
         passages,
         sources,
         text_keys,
@@ -687,6 +726,8 @@ pub fn build_index(
             .into_inner(),
         pinyin_chars: pinyin.1,
         links,
+        title_parents,
+        passage_links,
     })
 }
 

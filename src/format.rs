@@ -19,9 +19,13 @@
 //!            WordRefs (scan layout: the vocabulary as references into the match keys, below),
 //!            Fold (sorted (u32, u32) char pairs),
 //!            PinyinFst (fst::Map of pinyin entries, see below), PinyinChars (character lists)
-//!            Links (empty, or (s + t + 1) × u32 offsets into the UTF-8 strings after them:
-//!            string i < s is source i's page URL, string s + j is title j's heading anchor;
-//!            "" is none)
+//!            Links (empty, or (2s + t + 1) × u32 offsets into the UTF-8 strings after them:
+//!            string i < s is source i's page URL, string s + j is title j's heading anchor,
+//!            string s + t + i is source i's page title; "" is none),
+//!            TitleParents (empty, or t × u32: title j's enclosing section's title id + 1, 0 for
+//!            none; always below j + 1, so the heading path is a finite walk up),
+//!            PassageLinks (empty, or n bytes: the share of each passage's characters that
+//!            is link text, 0–100)
 //! gram     : value bit 0 = 1: inline single text posting, tf = bits 1–4, doc = bits 5–;
 //!            bit 0 = 0: postings block at offset value >> 1
 //! block    : varint (text count << 1 | has title list), text list, [varint title count, title list]
@@ -45,7 +49,7 @@ use std::fmt;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 8;
+pub const VERSION: u32 = 9;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
 /// `Stats::flags`: the gram index is empty and queries scan the texts instead: the engine folds
@@ -95,13 +99,17 @@ pub enum SectionKind {
     PinyinChars = 13,
     /// The scan layout's vocabulary ([`WordRef`]s; empty in the gram layout).
     WordRefs = 14,
-    /// Page URLs and heading anchors (HTML sources); numbered apart from the core sections so
-    /// that other additions can take 15.
+    /// Page URLs, heading anchors and page titles (HTML sources); numbered apart from the core
+    /// sections so that other additions can take 15.
     Links = 16,
+    /// Per title, the title of the section enclosing it (+ 1; 0 = top level).
+    TitleParents = 17,
+    /// Per passage, its link density in percent (empty: no links anywhere).
+    PassageLinks = 18,
 }
 
 /// One slot per possible [`SectionKind`] value.
-const KIND_SLOTS: usize = 17;
+const KIND_SLOTS: usize = 19;
 
 /// Why an index could not be opened or read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -668,15 +676,16 @@ pub struct Links<'a> {
 }
 
 impl<'a> Links<'a> {
-    /// Encodes `urls` (one per source) and `anchors` (one per title); "" means none. Empty
-    /// when every string is.
-    pub fn encode(urls: &[&str], anchors: &[&str]) -> Vec<u8> {
-        if urls.iter().chain(anchors).all(|s| s.is_empty()) {
+    /// Encodes `urls` (one per source), `anchors` (one per title) and `page_titles` (one per
+    /// source); "" means none. Empty when every string is.
+    pub fn encode(urls: &[&str], anchors: &[&str], page_titles: &[&str]) -> Vec<u8> {
+        let all = || urls.iter().chain(anchors).chain(page_titles);
+        if all().all(|s| s.is_empty()) {
             return Vec::new();
         }
         let mut offsets = vec![0u32];
         let mut strings = Vec::new();
-        for s in urls.iter().chain(anchors) {
+        for s in all() {
             strings.extend_from_slice(s.as_bytes());
             offsets.push(strings.len() as u32);
         }
@@ -686,7 +695,7 @@ impl<'a> Links<'a> {
         out
     }
 
-    /// Borrows a `Links` section of an index with `entries` sources + titles.
+    /// Borrows a `Links` section of an index with `entries` strings (2 × sources + titles).
     fn open(bytes: &'a [u8], entries: u64) -> Result<Links<'a>> {
         if bytes.is_empty() {
             return Ok(Links {
@@ -751,6 +760,36 @@ pub struct IndexParts {
     pub pinyin_chars: Vec<u8>,
     /// [`Links::encode`] (empty: no links).
     pub links: Vec<u8>,
+    /// [`encode_title_parents`] (empty: no heading hierarchy).
+    pub title_parents: Vec<u8>,
+    /// [`encode_passage_links`] (empty: no links).
+    pub passage_links: Vec<u8>,
+}
+
+/// The TitleParents section: per title, its parent title id + 1 (0 = none). Empty when no title
+/// has a parent. Panics when a parent is not an earlier title (the builder's invariant).
+pub fn encode_title_parents(parents: &[Option<u32>]) -> Vec<u8> {
+    if parents.iter().all(Option::is_none) {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(parents.len() * 4);
+    for (t, parent) in parents.iter().enumerate() {
+        let value = parent.map_or(0, |p| {
+            assert!((p as usize) < t, "a title's parent is an earlier title");
+            p + 1
+        });
+        push_u32s(&mut out, &[value]);
+    }
+    out
+}
+
+/// The PassageLinks section: per passage, the percentage of its characters that are link text
+/// (values above 100 are clamped). Empty when every passage has none.
+pub fn encode_passage_links(percent: &[u8]) -> Vec<u8> {
+    if percent.iter().all(|&p| p == 0) {
+        return Vec::new();
+    }
+    percent.iter().map(|&p| p.min(100)).collect()
 }
 
 /// Serialises an index. Sections are 4-byte aligned.
@@ -779,6 +818,8 @@ pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
         (SectionKind::PinyinChars, parts.pinyin_chars.clone()),
         (SectionKind::WordRefs, parts.word_refs.clone()),
         (SectionKind::Links, parts.links.clone()),
+        (SectionKind::TitleParents, parts.title_parents.clone()),
+        (SectionKind::PassageLinks, parts.passage_links.clone()),
     ];
     let header_len = 8 + 4 + 4 + sections.len() * SECTION_ENTRY_LEN;
     let mut out = Vec::new();
@@ -828,6 +869,10 @@ pub struct IndexView<'a> {
     postings: &'a [u8],
     pub fold: FoldTable<'a>,
     links: Links<'a>,
+    /// Empty, or one u32 per title (see [`encode_title_parents`]).
+    title_parents: U32Array<'a>,
+    /// Empty, or one byte per passage (see [`encode_passage_links`]).
+    passage_links: &'a [u8],
     passages_checked: Utf8Checked,
     titles_checked: Utf8Checked,
 }
@@ -908,8 +953,10 @@ impl<'a> IndexView<'a> {
             fold: FoldTable::new(section(SectionKind::Fold)?)?,
             links: Links::open(
                 section(SectionKind::Links)?,
-                u64::from(stats.sources) + u64::from(stats.titles),
+                2 * u64::from(stats.sources) + u64::from(stats.titles),
             )?,
+            title_parents: u32s(SectionKind::TitleParents, "title parents")?,
+            passage_links: section(SectionKind::PassageLinks)?,
             passages_checked: Utf8Checked::new(0),
             titles_checked: Utf8Checked::new(0),
         };
@@ -919,6 +966,8 @@ impl<'a> IndexView<'a> {
             && view.title_offsets.len() == s.titles as usize + 1
             && view.source_first.len() == s.sources as usize
             && view.source_offsets.len() == s.sources as usize + 1
+            && (view.title_parents.is_empty() || view.title_parents.len() == s.titles as usize)
+            && (view.passage_links.is_empty() || view.passage_links.len() == s.passages as usize)
             && (s.passages == 0
                 || (view.title_first.get(0) == Some(0) && view.source_first.get(0) == Some(0)));
         if !consistent {
@@ -1024,6 +1073,14 @@ impl<'a> IndexView<'a> {
         Ok((first, end))
     }
 
+    /// The first passage of a source (every source has at least one).
+    pub fn source_first_passage(&self, source: u32) -> Result<u32> {
+        self.source_first
+            .get(source as usize)
+            .filter(|&p| p < self.stats.passages)
+            .ok_or(FormatError::OutOfBounds { what: "source id" })
+    }
+
     pub fn source_of(&self, passage: u32) -> Result<u32> {
         if passage >= self.stats.passages {
             return Err(FormatError::OutOfBounds { what: "passage id" });
@@ -1054,6 +1111,58 @@ impl<'a> IndexView<'a> {
             return Err(FormatError::OutOfBounds { what: "title id" });
         }
         self.links.get(self.stats.sources as usize + title as usize)
+    }
+
+    /// The page title of a source ("" when it has none: text files, pages without a title).
+    pub fn source_page_title(&self, source: u32) -> Result<&'a str> {
+        if source >= self.stats.sources {
+            return Err(FormatError::OutOfBounds { what: "source id" });
+        }
+        let s = self.stats.sources as usize;
+        self.links
+            .get(s + self.stats.titles as usize + source as usize)
+    }
+
+    /// The title of the section that encloses title `title` (`None` at the top level).
+    pub fn title_parent(&self, title: u32) -> Result<Option<u32>> {
+        if title >= self.stats.titles {
+            return Err(FormatError::OutOfBounds { what: "title id" });
+        }
+        if self.title_parents.is_empty() {
+            return Ok(None);
+        }
+        match self.title_parents.get(title as usize) {
+            Some(0) => Ok(None),
+            Some(p) if p - 1 < title => Ok(Some(p - 1)),
+            _ => Err(FormatError::OutOfBounds {
+                what: "title parent",
+            }),
+        }
+    }
+
+    /// The heading path of title `title`: the titles of its enclosing sections, outermost
+    /// first, then its own.
+    pub fn heading_path(&self, title: u32) -> Result<Vec<u32>> {
+        let mut path = vec![title];
+        let mut at = title;
+        // Parents are strictly earlier titles, so the walk ends.
+        while let Some(parent) = self.title_parent(at)? {
+            path.push(parent);
+            at = parent;
+        }
+        path.reverse();
+        Ok(path)
+    }
+
+    /// The share of a passage's characters that are link text, in percent (0 when unknown).
+    pub fn passage_link_percent(&self, passage: u32) -> Result<u8> {
+        if passage >= self.stats.passages {
+            return Err(FormatError::OutOfBounds { what: "passage id" });
+        }
+        Ok(self
+            .passage_links
+            .get(passage as usize)
+            .map_or(0, |&p| p.min(100)))
     }
 
     /// Decodes a gram's fst value (inline posting or block offset).
@@ -1220,15 +1329,22 @@ mod tests {
 
     #[test]
     fn links_round_trip_and_bounds() {
-        assert!(Links::encode(&["", ""], &["", "", ""]).is_empty());
-        let bytes = Links::encode(&["a.html", "b%20c.html"], &["", "setup", "中文"]);
-        let links = Links::open(&bytes, 5).unwrap();
-        let got: Vec<&str> = (0..5).map(|i| links.get(i).unwrap()).collect();
-        assert_eq!(got, ["a.html", "b%20c.html", "", "setup", "中文"]);
-        assert!(links.get(5).is_err(), "past the last entry");
-        assert!(Links::open(&bytes, 6).is_err() || Links::open(&bytes, 6).unwrap().get(5).is_err());
+        assert!(Links::encode(&["", ""], &["", "", ""], &["", ""]).is_empty());
+        let bytes = Links::encode(
+            &["a.html", "b%20c.html"],
+            &["", "setup", "中文"],
+            &["首页", ""],
+        );
+        let links = Links::open(&bytes, 7).unwrap();
+        let got: Vec<&str> = (0..7).map(|i| links.get(i).unwrap()).collect();
+        assert_eq!(
+            got,
+            ["a.html", "b%20c.html", "", "setup", "中文", "首页", ""]
+        );
+        assert!(links.get(7).is_err(), "past the last entry");
+        assert!(Links::open(&bytes, 8).is_err() || Links::open(&bytes, 8).unwrap().get(7).is_err());
         assert!(
-            Links::open(&bytes[..10], 5).is_err(),
+            Links::open(&bytes[..10], 7).is_err(),
             "offset table cut short"
         );
         assert!(
@@ -1237,9 +1353,29 @@ mod tests {
         );
         let mut bad = bytes.clone();
         bad[4] = 0xFF; // offset 1 beyond the strings
-        assert!(Links::open(&bad, 5).unwrap().get(0).is_err());
-        let empty = Links::open(&[], 5).unwrap();
+        assert!(Links::open(&bad, 7).unwrap().get(0).is_err());
+        let empty = Links::open(&[], 7).unwrap();
         assert_eq!(empty.get(3).unwrap(), "");
+    }
+
+    #[test]
+    fn title_parents_and_passage_links_encode_compactly() {
+        assert!(encode_title_parents(&[None, None]).is_empty());
+        assert_eq!(
+            encode_title_parents(&[None, Some(0), Some(1)]),
+            [0u32, 1, 2]
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect::<Vec<u8>>()
+        );
+        assert!(encode_passage_links(&[0, 0, 0]).is_empty());
+        assert_eq!(encode_passage_links(&[0, 250, 40]), [0, 100, 40]);
+    }
+
+    #[test]
+    #[should_panic(expected = "earlier title")]
+    fn a_parent_must_come_first() {
+        encode_title_parents(&[Some(0)]);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! carries neither a JSON library nor float formatting (`score` is written from its rounded
 //! thousandths).
 
-use crate::search::{Hit, SearchResults};
+use crate::search::{Hit, PageResults, SearchResults};
 
 /// Appends `s` as a JSON string literal (RFC 8259: `"`, `\` and control characters escaped;
 /// everything else as is, in UTF-8).
@@ -126,32 +126,95 @@ fn push_hit(out: &mut String, hit: &Hit) {
         field(out, "anchor");
         push_string(out, anchor);
     }
-    out.push('}');
+    field(out, "page_title");
+    push_string(out, &hit.page_title);
+    field(out, "headings");
+    out.push('[');
+    for (i, heading) in hit.headings.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_string(out, heading);
+    }
+    out.push_str("]}");
+}
+
+/// Bytes to reserve for a hit's JSON.
+fn hit_capacity(hit: &Hit) -> usize {
+    let headings: usize = hit.headings.iter().map(|h| h.len() + 3).sum();
+    hit.text.len() * 2 + hit.snippet.len() + hit.title.len() + hit.page_title.len() + headings + 160
+}
+
+fn push_hits(out: &mut String, hits: &[Hit]) {
+    out.push('[');
+    for (i, hit) in hits.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        push_hit(out, hit);
+    }
+    out.push(']');
 }
 
 /// `{"total":…,"hits":[…],"partial":…}`: the same fields, names and values as serialising
 /// [`SearchResults`] with serde (pinned by the tests below against `serde_json`, and by the Node and browser tests through the module).
 pub fn search_results(results: &SearchResults) -> String {
-    let text_bytes: usize = results
-        .hits
-        .iter()
-        .map(|h| h.text.len() * 2 + h.snippet.len() + h.title.len() + 128)
-        .sum();
+    let text_bytes: usize = results.hits.iter().map(hit_capacity).sum();
     let mut out = String::with_capacity(64 + text_bytes);
     out.push_str("{\"total\":");
     push_uint(&mut out, results.total as u64);
-    out.push_str(",\"hits\":[");
-    for (i, hit) in results.hits.iter().enumerate() {
+    out.push_str(",\"hits\":");
+    push_hits(&mut out, &results.hits);
+    out.push_str(if results.partial {
+        ",\"partial\":true}"
+    } else {
+        ",\"partial\":false}"
+    });
+    out
+}
+
+/// `{"total":…,"total_pages":…,"partial":…,"pages":[{"source":…,"url"?:…,"page_title":…,
+/// "score":…,"total":…,"hits":[…]}]}`: [`PageResults`] as serde would write it (pinned by the
+/// tests below).
+pub fn page_results(results: &PageResults) -> String {
+    let text_bytes: usize = results
+        .pages
+        .iter()
+        .flat_map(|p| &p.hits)
+        .map(hit_capacity)
+        .sum();
+    let mut out = String::with_capacity(96 + text_bytes + 128 * results.pages.len());
+    out.push_str("{\"total\":");
+    push_uint(&mut out, results.total as u64);
+    out.push_str(",\"total_pages\":");
+    push_uint(&mut out, results.total_pages as u64);
+    out.push_str(if results.partial {
+        ",\"partial\":true"
+    } else {
+        ",\"partial\":false"
+    });
+    out.push_str(",\"pages\":[");
+    for (i, page) in results.pages.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        push_hit(&mut out, hit);
+        out.push_str("{\"source\":");
+        push_string(&mut out, &page.source);
+        if let Some(url) = &page.url {
+            out.push_str(",\"url\":");
+            push_string(&mut out, url);
+        }
+        out.push_str(",\"page_title\":");
+        push_string(&mut out, &page.page_title);
+        out.push_str(",\"score\":");
+        push_score(&mut out, page.score);
+        out.push_str(",\"total\":");
+        push_uint(&mut out, page.total as u64);
+        out.push_str(",\"hits\":");
+        push_hits(&mut out, &page.hits);
+        out.push('}');
     }
-    out.push_str(if results.partial {
-        "],\"partial\":true}"
-    } else {
-        "],\"partial\":false}"
-    });
+    out.push_str("]}");
     out
 }
 
@@ -164,20 +227,45 @@ mod tests {
         serde_json::from_str(&search_results(results)).expect("valid JSON")
     }
 
+    /// Scores compared to 1e-6, then blanked.
+    fn same_scores(ours: &mut Value, theirs: &mut Value) {
+        let (x, y) = (
+            ours["score"].as_f64().unwrap(),
+            theirs["score"].as_f64().unwrap(),
+        );
+        assert!((x - y).abs() < 1e-6, "score {x} vs {y}");
+        ours["score"] = Value::Null;
+        theirs["score"] = Value::Null;
+    }
+
+    fn same_hits(ours: &mut Value, theirs: &mut Value) {
+        let (ours, theirs) = (ours.as_array_mut().unwrap(), theirs.as_array_mut().unwrap());
+        assert_eq!(ours.len(), theirs.len());
+        for (a, b) in ours.iter_mut().zip(theirs) {
+            same_scores(a, b);
+        }
+    }
+
     /// What serde (and so serde-wasm-bindgen) would make of it; scores compared to 1e-6.
     fn assert_same_as_serde(results: &SearchResults) {
         let mut ours = parsed(results);
         let mut theirs = serde_json::to_value(results).unwrap();
-        for (a, b) in ours["hits"]
-            .as_array_mut()
-            .unwrap()
-            .iter_mut()
-            .zip(theirs["hits"].as_array_mut().unwrap())
-        {
-            let (x, y) = (a["score"].as_f64().unwrap(), b["score"].as_f64().unwrap());
-            assert!((x - y).abs() < 1e-6, "score {x} vs {y}");
-            a["score"] = Value::Null;
-            b["score"] = Value::Null;
+        same_hits(&mut ours["hits"], &mut theirs["hits"]);
+        assert_eq!(ours, theirs);
+    }
+
+    /// [`assert_same_as_serde`] for grouped results.
+    fn assert_pages_same_as_serde(results: &PageResults) {
+        let mut ours: Value = serde_json::from_str(&page_results(results)).expect("valid JSON");
+        let mut theirs = serde_json::to_value(results).unwrap();
+        let (a, b) = (
+            ours["pages"].as_array_mut().unwrap(),
+            theirs["pages"].as_array_mut().unwrap(),
+        );
+        assert_eq!(a.len(), b.len());
+        for (a, b) in a.iter_mut().zip(b) {
+            same_scores(a, b);
+            same_hits(&mut a["hits"], &mut b["hits"]);
         }
         assert_eq!(ours, theirs);
     }
@@ -194,6 +282,8 @@ mod tests {
             title_highlights: vec![],
             url: None,
             anchor: Some("x".into()),
+            page_title: "页 \"题\"\n".into(),
+            headings: vec!["第 1 章".into(), "\\概述\t".into()],
         }
     }
 
@@ -237,10 +327,36 @@ mod tests {
         let mut url = hit("x");
         url.url = Some("p%20q/index.html".into());
         url.anchor = None;
+        url.headings.clear();
+        url.page_title.clear();
         assert_same_as_serde(&SearchResults {
             total: 3,
-            hits: vec![hit("碳计量\n\"中心\""), url, hit("")],
+            hits: vec![hit("碳计量\n\"中心\""), url.clone(), hit("")],
             partial: true,
+        });
+        assert_pages_same_as_serde(&PageResults::default());
+        assert_pages_same_as_serde(&PageResults {
+            total: 4,
+            total_pages: 3,
+            partial: false,
+            pages: vec![
+                crate::search::PageHits {
+                    source: "a/b \"c\".md".into(),
+                    url: None,
+                    page_title: String::new(),
+                    score: 12.345,
+                    total: 2,
+                    hits: vec![hit("碳"), hit("")],
+                },
+                crate::search::PageHits {
+                    source: "p q/index.html".into(),
+                    url: Some("p%20q/index.html".into()),
+                    page_title: "页\\题".into(),
+                    score: -0.5,
+                    total: 1,
+                    hits: vec![url],
+                },
+            ],
         });
     }
 
@@ -262,6 +378,7 @@ mod tests {
             let results = engine.search(query, options).unwrap();
             hits += results.hits.len();
             assert_same_as_serde(&results);
+            assert_pages_same_as_serde(&engine.search_pages(query, options).unwrap());
         }
         assert!(hits > 10, "{hits}");
     }

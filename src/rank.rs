@@ -1,14 +1,32 @@
-//! Ranking: BM25 over literal terms and over words, with title, proximity and lead boosts.
+//! Ranking: BM25 per field (page title, section heading, body) over literal terms and words,
+//! with structure tiers, proximity, whole-word and lead boosts.
 //!
 //! A passage's score adds up
-//! * for every query term (what the reader typed, matched Ctrl-F style):
-//!   `idf × (bm25_tf + TITLE_WEIGHT·[term in title])`;
+//! * for every query term (what the reader typed, matched Ctrl-F style), BM25 in each field
+//!   the term occurs in, weighted by field: `idf × (body·bm25(text) + HEADING_WEIGHT·bm25(heading)
+//!   / (1 + position) + PAGE_TITLE_WEIGHT·bm25(page title))`. A heading is a few words chosen to
+//!   name what follows, a page title names a whole page: a term there says more about the
+//!   passage than the same term somewhere in a paragraph, so they weigh more than body text
+//!   ([`HEADING_WEIGHT`] < [`PAGE_TITLE_WEIGHT`]). The heading counts in full for the first
+//!   passage of its section, which represents it best, and decays for the later ones; the page
+//!   title counts for the page's first passage only (see `search`);
+//! * `body` is 1 for plain text and falls towards [`MIN_LINK_BODY_WEIGHT`] as the share of the
+//!   passage that is link text grows ([`body_weight`]): navigation bars, "related topics" and
+//!   "back to …" lists mention every page's words without being about them;
 //! * for every occurrence of a term whose both ends are word boundaries under the shared
 //!   segmenter (`tokenize::is_word_boundary`), a whole-word bonus ([`WORD_WEIGHT`]): `计量` as
 //!   a word beats the accidental `会计量`;
-//! * the title bonus decays with the passage's position in its section ([`title_bonus`]);
 //! * a proximity bonus when several terms sit close together, and a small lead bonus for the
 //!   first passages of a section (news put the key facts first).
+//!
+//! Above the score sits a **structure tier** ([`Structure`]): the passage that opens a section
+//! (or a page) whose heading (or page title) *is* the query — after folding, and after dropping
+//! section numbering such as `2.1.3.`, `第 2 章`, `A.1`, `一、`, `（一）` ([`strip_numbering`]) —
+//! comes before everything else, then those whose heading holds the whole query tightly (the
+//! terms close together, covering most of the heading). A reader who types a heading names
+//! that section; no amount of body text that merely repeats its words should outrank it.
+//! Literal matches still come before pinyin-only ones, and the tiers apply to literal full
+//! matches only.
 //!
 //! In partial mode (no passage has every term) the query's words (cut by the shared
 //! segmenter) are scored with BM25 over the word postings, multiplied by the square of the
@@ -20,8 +38,17 @@ pub const K1: f32 = 1.2;
 /// bounds passage length (`passage::MAX_PASSAGE_CHARS`): what varies is mostly bylines and
 /// sentence boundaries, not how much a passage is about.
 pub const B: f32 = 0.5;
-/// Bonus (× idf) for a term found in the passage's title.
-pub const TITLE_WEIGHT: f32 = 0.8;
+/// Weight of the section-heading field (× idf × BM25 over the heading) relative to body text.
+pub const HEADING_WEIGHT: f32 = 1.5;
+/// Weight of the page-title field, for the page's first passage.
+pub const PAGE_TITLE_WEIGHT: f32 = 2.0;
+/// Weight of body text that is all links (navigation, link lists), relative to plain text.
+pub const MIN_LINK_BODY_WEIGHT: f32 = 0.15;
+/// "Tightly": the terms' window in a heading is at least this close (see [`proximity`]), and
+/// the query covers at least [`TIGHT_MIN_COVERAGE`] of the heading's letters.
+pub const TIGHT_MIN_CLOSENESS: f32 = 0.75;
+/// See [`TIGHT_MIN_CLOSENESS`].
+pub const TIGHT_MIN_COVERAGE: f32 = 0.5;
 /// Weight of the word layer relative to literal terms.
 pub const WORD_WEIGHT: f32 = 0.5;
 /// Weight of the proximity bonus (× sum of term idfs).
@@ -50,10 +77,200 @@ pub fn bm25_tf(tf: u32, len: f32, avg_len: f32) -> f32 {
     tf * (K1 + 1.0) / (tf + K1 * norm)
 }
 
-/// Title bonus for the `position`-th passage of its section: a headline describes the whole
-/// section, and the section's opening passage represents it best.
-pub fn title_bonus(position: u32) -> f32 {
-    TITLE_WEIGHT / (1.0 + position as f32)
+/// The heading field's score (× idf) for the `position`-th passage of its section: a heading
+/// describes the whole section, and the section's opening passage represents it best.
+pub fn heading_score(tf: u32, heading_len: f32, avg_heading_len: f32, position: u32) -> f32 {
+    HEADING_WEIGHT * bm25_tf(tf, heading_len, avg_heading_len) / (1.0 + position as f32)
+}
+
+/// The page-title field's score (× idf).
+pub fn page_title_score(tf: u32, title_len: f32, avg_heading_len: f32) -> f32 {
+    PAGE_TITLE_WEIGHT * bm25_tf(tf, title_len, avg_heading_len)
+}
+
+/// How much a passage's body text counts, from the share of it that is link text (0–100).
+pub fn body_weight(link_percent: u8) -> f32 {
+    let share = f32::from(link_percent.min(100)) / 100.0;
+    1.0 - (1.0 - MIN_LINK_BODY_WEIGHT) * share
+}
+
+/// How a heading or page title relates to the query (ordered: better is greater).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Structure {
+    #[default]
+    None,
+    /// A heading holds the whole query, tightly.
+    HeadingHolds,
+    /// The page title holds the whole query, tightly.
+    PageTitleHolds,
+    /// A section heading is the query.
+    HeadingIs,
+    /// The page title is the query.
+    PageTitleIs,
+}
+
+/// A heading's match key without its leading section numbering: `2.1.3.`, `2.1`, `3)`, `第2章`,
+/// `第二节`, `a.1`, `附录a`, `一、`, `(一)`, `(3)`, `iv.` and the separators after them. A bare
+/// number followed by a letter or a CJK character (`2020年`, `3d`) is not numbering. Returns
+/// the heading unchanged when nothing but numbering would remain.
+pub fn strip_numbering(key: &str) -> &str {
+    let mut rest = key;
+    // Several levels may stack up (`第 2 章 2.1 …` is rare, `附录 A. A.1` happens).
+    for _ in 0..3 {
+        let stripped = strip_one_numbering(rest);
+        if stripped.len() == rest.len() {
+            break;
+        }
+        let stripped = stripped.trim_start_matches(is_numbering_separator);
+        if stripped.is_empty() {
+            break;
+        }
+        rest = stripped;
+    }
+    rest
+}
+
+fn is_numbering_separator(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '.' | '、' | ':' | '-' | '。' | '．' | '：' | '—' | '_' | '·'
+    )
+}
+
+fn is_chinese_numeral(c: char) -> bool {
+    "零〇一二三四五六七八九十百千两".contains(c)
+}
+
+/// One level of numbering at the start of `key`; `key` itself when there is none.
+fn strip_one_numbering(key: &str) -> &str {
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    // 第 2 章, 第二节, 第 3 部分.
+    if let Some(rest) = key.strip_prefix('第') {
+        let rest = rest.trim_start();
+        let n = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_ascii_digit() || is_chinese_numeral(c))
+                .len();
+        if n > 0 {
+            let after = rest[n..].trim_start();
+            for unit in [
+                "部分", "章", "节", "篇", "部", "条", "课", "卷", "回", "册", "讲", "单元",
+            ] {
+                if let Some(rest) = after.strip_prefix(unit) {
+                    return rest;
+                }
+            }
+        }
+        return key;
+    }
+    // 附录 A, 附录a.
+    if let Some(rest) = key.strip_prefix("附录") {
+        let rest = rest.trim_start();
+        let n = rest
+            .chars()
+            .next()
+            .filter(char::is_ascii_alphanumeric)
+            .map_or(0, char::len_utf8);
+        return &rest[n..];
+    }
+    // (一), (3), （二）: the fold leaves ASCII brackets.
+    for (open, close) in [('(', ')'), ('（', '）'), ('[', ']'), ('【', '】')] {
+        if let Some(rest) = key.strip_prefix(open) {
+            let inner =
+                rest.trim_start_matches(|c: char| c.is_ascii_digit() || is_chinese_numeral(c));
+            if inner.len() < rest.len() {
+                if let Some(after) = inner.strip_prefix(close) {
+                    return after;
+                }
+            }
+            return key;
+        }
+    }
+    // 一、 二. 十一:
+    let han = key.len() - key.trim_start_matches(is_chinese_numeral).len();
+    if han > 0 {
+        let after = &key[han..];
+        if after.starts_with(['、', '.', '．', ':', '：']) {
+            return after;
+        }
+        return key;
+    }
+    // 2.1.3. / 2.1 / 3) / 3、 / 12 (then space or dot) / a.1 / iv.
+    let mut at = 0;
+    let letter = key
+        .chars()
+        .next()
+        .filter(|c| c.is_ascii_lowercase())
+        .map_or(0, char::len_utf8);
+    let roman = key.len()
+        - key
+            .trim_start_matches(|c: char| matches!(c, 'i' | 'v' | 'x'))
+            .len();
+    if roman > 0 && key[roman..].starts_with('.') && roman <= 4 {
+        return &key[roman + 1..];
+    }
+    if letter > 0 && key[letter..].starts_with('.') && digits(&key[letter + 1..]) > 0 {
+        at = letter + 1;
+    }
+    let first = digits(&key[at..]);
+    if first == 0 {
+        return key;
+    }
+    at += first;
+    let mut levels = 1;
+    while key[at..].starts_with('.') && digits(&key[at + 1..]) > 0 {
+        at += 1 + digits(&key[at + 1..]);
+        levels += 1;
+    }
+    let after = &key[at..];
+    if levels > 1 || at > first || after.starts_with(['.', ')', '、', ' ', ':', '．', '）']) {
+        after.strip_prefix([')', '）']).unwrap_or(after)
+    } else {
+        key
+    }
+}
+
+/// The letters, digits and CJK characters of a match key (what equality of a heading and a
+/// query compares: `apt-get` and `apt get` are the same heading to a reader).
+pub fn compact(key: &str) -> String {
+    key.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// How a heading's (or page title's) match key relates to the query whose terms' keys are
+/// `terms` (as typed; a heading is known to contain each of them). `is_page` picks the
+/// page-title tiers.
+pub fn structure(heading_key: &str, terms: &[&str], is_page: bool) -> Structure {
+    let heading = strip_numbering(heading_key);
+    let heading_compact = compact(heading);
+    let query_compact: String = terms.iter().map(|t| compact(t)).collect();
+    if heading_compact.is_empty() || query_compact.is_empty() {
+        return Structure::None;
+    }
+    if heading_compact == query_compact {
+        return if is_page {
+            Structure::PageTitleIs
+        } else {
+            Structure::HeadingIs
+        };
+    }
+    let coverage =
+        query_compact.chars().count() as f32 / heading_compact.chars().count().max(1) as f32;
+    if coverage < TIGHT_MIN_COVERAGE {
+        return Structure::None;
+    }
+    let occurrences: Vec<Vec<(usize, usize)>> = terms
+        .iter()
+        .map(|t| crate::normalize::find_all(heading, t))
+        .collect();
+    let tight = match occurrences.len() {
+        1 => !occurrences[0].is_empty(),
+        _ => proximity(&occurrences).is_some_and(|c| c >= TIGHT_MIN_CLOSENESS),
+    };
+    match (tight, is_page) {
+        (false, _) => Structure::None,
+        (true, true) => Structure::PageTitleHolds,
+        (true, false) => Structure::HeadingHolds,
+    }
 }
 
 /// Bonus for the `position`-th passage of its section (0 = first).
@@ -119,6 +336,85 @@ mod tests {
         assert!(bm25_tf(2, 100.0, 100.0) > bm25_tf(1, 100.0, 100.0));
         assert!(bm25_tf(1, 50.0, 100.0) > bm25_tf(1, 200.0, 100.0));
         assert_eq!(bm25_tf(0, 50.0, 100.0), 0.0);
+    }
+
+    #[test]
+    fn numbering_is_stripped_in_its_common_forms() {
+        for (key, want) in [
+            ("2.1.3.软件包", "软件包"),
+            ("2.1 apt-get", "apt-get"),
+            ("2.debian 软件包管理", "debian 软件包管理"),
+            ("12 introduction", "introduction"),
+            ("3)配置", "配置"),
+            ("第2章debian 软件包管理", "debian 软件包管理"),
+            ("第二节 概述", "概述"),
+            ("第 10 部分附录", "附录"),
+            ("a.1.安装", "安装"),
+            ("附录a.词汇表", "词汇表"),
+            ("一、总则", "总则"),
+            ("十二.总则", "总则"),
+            ("(一)范围", "范围"),
+            ("（三）范围", "范围"),
+            ("(3)范围", "范围"),
+            ("iv.usage", "usage"),
+            // Not numbering.
+            ("2020年工作", "2020年工作"),
+            ("3d 打印", "3d 打印"),
+            ("一个例子", "一个例子"),
+            ("第一印象", "第一印象"),
+            ("apt-get", "apt-get"),
+            ("ls", "ls"),
+            ("x11", "x11"),
+            ("vim", "vim"),
+            // Nothing but numbering: kept.
+            ("2.1.", "2.1."),
+            ("第3章", "第3章"),
+        ] {
+            assert_eq!(strip_numbering(key), want, "{key}");
+        }
+    }
+
+    #[test]
+    fn structure_tiers() {
+        assert_eq!(
+            structure("2.1.软件包", &["软件包"], false),
+            Structure::HeadingIs
+        );
+        assert_eq!(
+            structure("第2章软件包", &["软件包"], true),
+            Structure::PageTitleIs
+        );
+        assert_eq!(
+            structure("apt-get", &["apt", "get"], false),
+            Structure::HeadingIs
+        );
+        assert_eq!(
+            structure("apt-get 命令", &["apt-get"], false),
+            Structure::HeadingHolds
+        );
+        assert_eq!(
+            structure("软件包管理工具", &["软件包管理"], true),
+            Structure::PageTitleHolds
+        );
+        assert_eq!(
+            structure("软件包的管理与维护工具介绍", &["软件包"], false),
+            Structure::None
+        );
+        // The terms far apart in the heading: not tight.
+        assert_eq!(
+            structure("软件包和其他一些工具", &["软件包", "工具"], false),
+            Structure::None
+        );
+        assert!(Structure::PageTitleIs > Structure::HeadingIs);
+        assert!(Structure::HeadingIs > Structure::PageTitleHolds);
+        assert!(Structure::HeadingHolds > Structure::None);
+    }
+
+    #[test]
+    fn link_text_counts_little() {
+        assert_eq!(body_weight(0), 1.0);
+        assert!((body_weight(100) - MIN_LINK_BODY_WEIGHT).abs() < 1e-6);
+        assert!(body_weight(80) < body_weight(20));
     }
 
     #[test]

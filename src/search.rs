@@ -141,6 +141,11 @@ pub struct Hit {
     /// HTML sources: the `id` of the passage's heading on that page, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor: Option<String>,
+    /// The title of the page the passage is on ("" when the source has none: text files).
+    pub page_title: String,
+    /// The headings above the passage, outermost first, ending with its own section's title
+    /// (`["Debian 软件包管理", "基本的软件包管理操作", "apt-get"]`); empty when untitled.
+    pub headings: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq)]
@@ -152,6 +157,37 @@ pub struct SearchResults {
     /// nothing matched at all).
     pub partial: bool,
 }
+
+/// One page of grouped results ([`Engine::search_pages`]).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PageHits {
+    /// Corpus file of the page.
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    pub page_title: String,
+    /// The score of its best hit.
+    pub score: f32,
+    /// Matching passages on this page.
+    pub total: usize,
+    /// Its best passages, best first, at most [`MAX_HITS_PER_PAGE`].
+    pub hits: Vec<Hit>,
+}
+
+/// Grouped results: pages ordered by their best hit.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct PageResults {
+    /// Number of matching passages (all pages).
+    pub total: usize,
+    /// Number of pages with a matching passage.
+    pub total_pages: usize,
+    /// As in [`SearchResults::partial`].
+    pub partial: bool,
+    pub pages: Vec<PageHits>,
+}
+
+/// Hits listed per page in grouped results.
+pub const MAX_HITS_PER_PAGE: usize = 20;
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct IndexStats {
@@ -199,6 +235,8 @@ struct TermMatch {
     passage: u32,
     tf_text: u32,
     tf_title: u32,
+    /// In the page title (counted on the page's first passage only).
+    tf_page: u32,
     /// The term itself occurs (not only a pinyin alternative of it).
     exact: bool,
 }
@@ -210,6 +248,9 @@ struct Scored {
     score: f32,
     /// Every term occurs as typed: such passages rank above pinyin-only matches.
     exact: bool,
+    /// Whether it opens a section or page whose heading or title is (or tightly holds) the
+    /// query: above any score (see `rank`).
+    structure: rank::Structure,
 }
 
 /// One match per passage, sorted by passage: counts added (saturating: an index's counts are
@@ -222,6 +263,7 @@ fn merge_by_passage(mut matches: Vec<TermMatch>) -> Vec<TermMatch> {
             Some(last) if last.passage == m.passage => {
                 last.tf_text = last.tf_text.saturating_add(m.tf_text);
                 last.tf_title = last.tf_title.saturating_add(m.tf_title);
+                last.tf_page = last.tf_page.saturating_add(m.tf_page);
                 last.exact |= m.exact;
             }
             _ => merged.push(m),
@@ -230,10 +272,11 @@ fn merge_by_passage(mut matches: Vec<TermMatch>) -> Vec<TermMatch> {
     merged
 }
 
-/// Best first: exact matches, then by score, then in corpus order.
+/// Best first: exact matches, then by structure tier, then by score, then in corpus order.
 fn by_rank(a: &Scored, b: &Scored) -> std::cmp::Ordering {
     b.exact
         .cmp(&a.exact)
+        .then(b.structure.cmp(&a.structure))
         .then(b.score.total_cmp(&a.score))
         .then(a.passage.cmp(&b.passage))
 }
@@ -397,6 +440,29 @@ pub struct Engine<'a> {
     word_prefixes_max_key_bytes: usize,
     /// The pinyin table's polyphone exceptions, read by the first pinyin query.
     read_otherwise: OnceLock<Vec<(char, Vec<char>)>>,
+    /// The match keys of the page titles that are not empty, by source (first search).
+    page_keys: OnceLock<Result<Vec<(u32, String)>, FormatError>>,
+}
+
+/// What the fields of one passage weigh (see `rank`).
+struct PassageFields {
+    /// Body length in characters.
+    len: f32,
+    /// Position in its section (0 = first).
+    position: u32,
+    heading_len: f32,
+    /// The page title's length when the passage is its page's first, else 0.
+    page_len: f32,
+    body: f32,
+}
+
+impl PassageFields {
+    /// The score of one term's match (× its idf).
+    fn term_score(&self, m: &TermMatch, avg_text: f32, avg_heading: f32) -> f32 {
+        self.body * rank::bm25_tf(m.tf_text, self.len, avg_text)
+            + rank::heading_score(m.tf_title, self.heading_len, avg_heading, self.position)
+            + rank::page_title_score(m.tf_page, self.page_len, avg_heading)
+    }
 }
 
 impl<'a> Engine<'a> {
@@ -406,6 +472,7 @@ impl<'a> Engine<'a> {
             scan_keys: OnceLock::new(),
             word_prefixes_max_key_bytes: WORD_PREFIXES_MAX_KEY_BYTES,
             read_otherwise: OnceLock::new(),
+            page_keys: OnceLock::new(),
         })
     }
 
@@ -487,6 +554,54 @@ impl<'a> Engine<'a> {
             })
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    /// The match keys of the non-empty page titles, with their sources (folded on first use).
+    fn page_keys(&self) -> Result<&[(u32, String)], FormatError> {
+        self.page_keys
+            .get_or_init(|| {
+                let mut keys = Vec::new();
+                for source in 0..self.index.stats.sources {
+                    let title = self.index.source_page_title(source)?;
+                    if !title.is_empty() {
+                        keys.push((source, fold_text(title, &self.index.fold)));
+                    }
+                }
+                Ok(keys)
+            })
+            .as_ref()
+            .map(Vec::as_slice)
+            .map_err(Clone::clone)
+    }
+
+    /// The match key of a passage's page title, when the passage is its page's first and the
+    /// page has a title.
+    fn page_key_of(&self, passage: u32) -> Result<Option<&str>, FormatError> {
+        let source = self.index.source_of(passage)?;
+        if self.index.source_first_passage(source)? != passage {
+            return Ok(None);
+        }
+        let keys = self.page_keys()?;
+        Ok(keys
+            .binary_search_by_key(&source, |k| k.0)
+            .ok()
+            .map(|i| keys[i].1.as_str()))
+    }
+
+    /// The fields of a passage (see [`PassageFields`]).
+    fn passage_fields(&self, passage: u32) -> Result<PassageFields, FormatError> {
+        let title = self.index.title_of(passage)?;
+        let position = passage.saturating_sub(self.index.title_passages(title)?.0);
+        let page_len = self
+            .page_key_of(passage)?
+            .map_or(0.0, |k| k.chars().count() as f32);
+        Ok(PassageFields {
+            len: self.passage_len(passage)?,
+            position,
+            heading_len: self.index.title_text(title)?.chars().count() as f32,
+            page_len,
+            body: rank::body_weight(self.index.passage_link_percent(passage)?),
+        })
     }
 
     pub fn stats(&self) -> IndexStats {
@@ -701,18 +816,30 @@ impl<'a> Engine<'a> {
             .map(|p| TermMatch {
                 passage: p.doc,
                 tf_text: p.tf,
-                tf_title: 0,
-                exact: true,
+                ..TermMatch::default()
             })
             .collect();
         for t in &titles {
             let (first, end) = self.index.title_passages(t.doc)?;
             by_passage.extend((first..end).map(|passage| TermMatch {
                 passage,
-                tf_text: 0,
                 tf_title: t.tf,
-                exact: true,
+                ..TermMatch::default()
             }));
+        }
+        // A page title stands for the whole page: its first passage carries it.
+        for (source, key) in self.page_keys()? {
+            let tf = needle.find_in(key).len() as u32;
+            if tf > 0 {
+                by_passage.push(TermMatch {
+                    passage: self.index.source_first_passage(*source)?,
+                    tf_page: tf,
+                    ..TermMatch::default()
+                });
+            }
+        }
+        for m in &mut by_passage {
+            m.exact = true;
         }
         Ok(merge_by_passage(by_passage))
     }
@@ -875,20 +1002,92 @@ impl<'a> Engine<'a> {
         Ok(self.index.passage_text(passage)?.chars().count() as f32)
     }
 
-    fn position_in_section(&self, passage: u32) -> Result<u32, FormatError> {
-        let title = self.index.title_of(passage)?;
-        Ok(passage.saturating_sub(self.index.title_passages(title)?.0))
-    }
-
     /// Searches. Errors only when the index itself is damaged.
     pub fn search(
         &self,
         query: &str,
         options: SearchOptions,
     ) -> Result<SearchResults, FormatError> {
+        let mut results = SearchResults::default();
+        let shown = options.offset.saturating_add(options.limit);
+        self.ranked(query, &mut |scored, partial, highlight, cache| {
+            sort_top_by(scored, shown, by_rank);
+            results.total = scored.len();
+            results.partial = partial;
+            for s in scored.iter().skip(options.offset).take(options.limit) {
+                results.hits.push(self.hit(s, highlight, cache)?);
+            }
+            Ok(())
+        })?;
+        Ok(results)
+    }
+
+    /// Searches, grouping the hits by page: pages in the order of their best hit, each with
+    /// its number of matching passages and its best [`MAX_HITS_PER_PAGE`] hits, best first.
+    /// `options` count pages. The passages and their order are [`Self::search`]'s: a page's
+    /// hits are the flat results of that page, in the flat order.
+    pub fn search_pages(
+        &self,
+        query: &str,
+        options: SearchOptions,
+    ) -> Result<PageResults, FormatError> {
+        let mut results = PageResults::default();
+        self.ranked(query, &mut |scored, partial, highlight, cache| {
+            sort_by(scored, by_rank);
+            results.total = scored.len();
+            results.partial = partial;
+            // (source, its passages listed, its total), in order of first appearance.
+            let mut pages: Vec<(u32, Vec<usize>, usize)> = Vec::new();
+            let mut page_of: HashMap<u32, usize> = HashMap::new();
+            for (i, s) in scored.iter().enumerate() {
+                let source = self.index.source_of(s.passage)?;
+                let at = *page_of.entry(source).or_insert_with(|| {
+                    pages.push((source, Vec::new(), 0));
+                    pages.len() - 1
+                });
+                let page = &mut pages[at];
+                page.2 += 1;
+                if page.1.len() < MAX_HITS_PER_PAGE {
+                    page.1.push(i);
+                }
+            }
+            results.total_pages = pages.len();
+            for (source, listed, total) in pages.iter().skip(options.offset).take(options.limit) {
+                let mut hits = Vec::with_capacity(listed.len());
+                for &i in listed {
+                    hits.push(self.hit(&scored[i], highlight, cache)?);
+                }
+                let url = self.index.source_url(*source)?;
+                results.pages.push(PageHits {
+                    source: self.index.source_name(*source)?.to_string(),
+                    url: (!url.is_empty()).then(|| url.to_string()),
+                    page_title: self.index.source_page_title(*source)?.to_string(),
+                    score: hits.first().map_or(0.0, |h| h.score),
+                    total: *total,
+                    hits,
+                });
+            }
+            Ok(())
+        })?;
+        Ok(results)
+    }
+
+    /// Matches and scores every passage for `query`, then hands `finish` the scored passages
+    /// (unsorted), whether they are partial matches, and the needles to highlight. Does not
+    /// call `finish` for an empty query.
+    fn ranked(
+        &self,
+        query: &str,
+        finish: &mut dyn FnMut(
+            &mut Vec<Scored>,
+            bool,
+            &[Needle<'_>],
+            &mut KeyCache,
+        ) -> Result<(), FormatError>,
+    ) -> Result<(), FormatError> {
         let parsed = self.parse(query);
         if parsed.is_empty() {
-            return Ok(SearchResults::default());
+            return Ok(());
         }
         let mut cache = KeyCache::default();
 
@@ -926,34 +1125,47 @@ impl<'a> Engine<'a> {
         }
 
         let n = self.index.stats.passages;
-        let avg = self.index.stats.avg_text_chars;
+        let (avg, avg_heading) = (
+            self.index.stats.avg_text_chars,
+            self.index.stats.avg_title_chars,
+        );
+        let term_keys: Vec<&str> = parsed.terms.iter().map(|t| t.key.as_str()).collect();
         let mut partial_words: Vec<String> = Vec::new();
-        let (scored, partial) = if !matched.is_empty() {
+        let (mut scored, partial) = if !matched.is_empty() {
             let idfs: Vec<f32> = per_term.iter().map(|l| rank::idf(n, l.len())).collect();
             let mut scored = Vec::with_capacity(matched.len());
             let mut cursors = vec![0usize; per_term.len()];
             for &p in &matched {
-                let len = self.passage_len(p)?;
-                let position = self.position_in_section(p)?;
-                let mut score = rank::lead_bonus(position);
-                let mut exact = true;
+                let fields = self.passage_fields(p)?;
+                let mut score = fields.body * rank::lead_bonus(fields.position);
+                let (mut exact, mut in_heading, mut in_page) = (true, true, true);
                 for (t, list) in per_term.iter().enumerate() {
                     while list.get(cursors[t]).is_some_and(|m| m.passage < p) {
                         cursors[t] += 1;
                     }
                     let m = list.get(cursors[t]).copied().unwrap_or_default();
                     exact &= m.exact;
-                    let title = if m.tf_title > 0 {
-                        rank::title_bonus(position)
-                    } else {
-                        0.0
-                    };
-                    score += idfs[t] * (rank::bm25_tf(m.tf_text, len, avg) + title);
+                    in_heading &= m.tf_title > 0;
+                    in_page &= m.tf_page > 0;
+                    score += idfs[t] * fields.term_score(&m, avg, avg_heading);
+                }
+                let mut structure = rank::Structure::None;
+                if exact && in_page {
+                    if let Some(key) = self.page_key_of(p)? {
+                        structure = rank::structure(key, &term_keys, true);
+                    }
+                }
+                if exact && in_heading && fields.position == 0 {
+                    let title = self.index.title_of(p)?;
+                    let heading =
+                        rank::structure(self.title_key(&mut cache, title)?, &term_keys, false);
+                    structure = structure.max(heading);
                 }
                 scored.push(Scored {
                     passage: p,
                     score,
                     exact,
+                    structure,
                 });
             }
             self.rerank(&mut scored, &needles, &idfs, &mut cache)?;
@@ -977,20 +1189,7 @@ impl<'a> Engine<'a> {
         } else {
             needles.concat()
         };
-
-        let mut scored = scored;
-        let shown = options.offset.saturating_add(options.limit);
-        sort_top_by(&mut scored, shown, by_rank);
-        let total = scored.len();
-        let mut hits = Vec::new();
-        for s in scored.iter().skip(options.offset).take(options.limit) {
-            hits.push(self.hit(s, &highlight, &mut cache)?);
-        }
-        Ok(SearchResults {
-            total,
-            hits,
-            partial,
-        })
+        finish(&mut scored, partial, &highlight, &mut cache)
     }
 
     /// Partial matching, when no passage has every term: the unquoted terms are cut into words
@@ -1005,7 +1204,10 @@ impl<'a> Engine<'a> {
     ) -> Result<(Vec<Scored>, Vec<String>), FormatError> {
         let vocab = self.vocabulary()?;
         let n = self.index.stats.passages;
-        let avg = self.index.stats.avg_text_chars;
+        let (avg, avg_heading) = (
+            self.index.stats.avg_text_chars,
+            self.index.stats.avg_title_chars,
+        );
         let mut words: Vec<String> = Vec::new();
         for term in parsed.terms.iter().filter(|t| !t.phrase) {
             for word in search_words(&term.key, &vocab) {
@@ -1047,17 +1249,11 @@ impl<'a> Engine<'a> {
         let mut i = 0;
         while i < entries.len() {
             let passage = entries[i].0.passage;
-            let len = self.passage_len(passage)?;
-            let position = self.position_in_section(passage)?;
-            let (mut score, mut covered) = (rank::lead_bonus(position), 0.0);
+            let fields = self.passage_fields(passage)?;
+            let (mut score, mut covered) = (fields.body * rank::lead_bonus(fields.position), 0.0);
             while i < entries.len() && entries[i].0.passage == passage {
                 let (m, idf) = entries[i];
-                let title = if m.tf_title > 0 {
-                    rank::title_bonus(position)
-                } else {
-                    0.0
-                };
-                score += idf * (rank::bm25_tf(m.tf_text, len, avg) + title);
+                score += idf * fields.term_score(&m, avg, avg_heading);
                 covered += idf;
                 i += 1;
             }
@@ -1066,6 +1262,7 @@ impl<'a> Engine<'a> {
                 passage,
                 score: coverage * coverage * score,
                 exact: true,
+                structure: rank::Structure::None,
             });
         }
         Ok((scored, matched_words))
@@ -1150,6 +1347,14 @@ impl<'a> Engine<'a> {
         let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
         let url = some(self.index.source_url(source_id)?);
         let anchor = some(self.index.title_anchor(title_id)?);
+        let page_title = self.index.source_page_title(source_id)?.to_string();
+        let mut headings = Vec::new();
+        for t in self.index.heading_path(title_id)? {
+            let heading = self.index.title_text(t)?;
+            if !heading.is_empty() {
+                headings.push(heading.to_string());
+            }
+        }
         let spans_in = |original: &str, key: &str| -> Vec<Span> {
             let mut found: Vec<(usize, usize)> = Vec::new();
             let mut terms = Vec::new();
@@ -1180,6 +1385,8 @@ impl<'a> Engine<'a> {
             title_highlights: utf16_ranges(title, &merged_title),
             url,
             anchor,
+            page_title,
+            headings,
         })
     }
 }

@@ -94,6 +94,26 @@ pub fn search(
         .map_err(|_| JsError::new("search results could not be parsed as JSON"))
 }
 
+/// `searchPages(query, { limit, offset }) → { total, total_pages, partial, pages }`: hits
+/// grouped by page, pages ordered by their best hit; `limit`/`offset` count pages.
+#[wasm_bindgen(js_name = searchPages)]
+pub fn search_pages(
+    #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    let query = string_arg(&query, "query")?;
+    let options = SearchOptions::from_raw(
+        option_field(&options, "limit")?,
+        option_field(&options, "offset")?,
+    )
+    .map_err(|e| JsError::new(&e.to_string()))?;
+    let results = engine()?
+        .search_pages(&query, options)
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys::JSON::parse(&crate::json::page_results(&results))
+        .map_err(|_| JsError::new("search results could not be parsed as JSON"))
+}
+
 /// `suggest(prefix, limit?) → string[]`: index terms starting with `prefix`, most useful first.
 #[wasm_bindgen]
 pub fn suggest(

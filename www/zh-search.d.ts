@@ -26,6 +26,13 @@ export interface Hit {
   url?: string;
   /** HTML sources only: the `id` of the passage's heading on that page, when it has one. */
   anchor?: string;
+  /** The title of the passage's page (HTML `<title>` or first `<h1>`); `""` when it has none. */
+  page_title: string;
+  /**
+   * The headings above the passage, outermost first, ending with its own section's title
+   * (`h1 › h2 › h3`); empty when the passage is untitled.
+   */
+  headings: string[];
 }
 
 /** A hit as the element shows it and passes in `zh-search:select`. */
@@ -43,6 +50,33 @@ export interface SearchResults {
   hits: Hit[];
   /** No passage contained every term; `hits` are the best partial matches. */
   partial: boolean;
+}
+
+/** One page of grouped results: its best passages, best first. */
+export interface PageHits {
+  /** The corpus file, relative to the corpus folder, with `/` separators. */
+  source: string;
+  /** HTML sources only: the page's URL path relative to the corpus folder (percent-encoded). */
+  url?: string;
+  /** The page's title; `""` when it has none. */
+  page_title: string;
+  /** The score of its best hit. */
+  score: number;
+  /** Number of matching passages on this page. */
+  total: number;
+  /** Its best passages, best first, at most 20. */
+  hits: Hit[];
+}
+
+/** Results grouped by page, pages ordered by their best hit. */
+export interface PageResults {
+  /** Number of matching passages (all pages). */
+  total: number;
+  /** Number of pages with a matching passage. */
+  total_pages: number;
+  /** No passage contained every term; the hits are the best partial matches. */
+  partial: boolean;
+  pages: PageHits[];
 }
 
 /** Paging; missing or `null` values use the defaults. Negative, non-finite or non-numeric values throw. */
@@ -63,6 +97,8 @@ export interface IndexStats {
 /** The WebAssembly module's API (pkg/zh_search.js after initialisation). */
 export interface Engine {
   search(query: string, options?: SearchOptions | null): SearchResults;
+  /** Hits grouped by page; `limit` and `offset` count pages (default 10, capped at 100). */
+  searchPages(query: string, options?: SearchOptions | null): PageResults;
   /** Index terms starting with `prefix`, most useful first; `limit` default 8, capped at 50. */
   suggest(prefix: string, limit?: number | null): string[];
   stats(): IndexStats;
