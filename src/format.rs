@@ -975,6 +975,14 @@ impl<'a> IndexView<'a> {
                 what: "table sizes",
             });
         }
+        // A parent must be an earlier title (so heading paths are finite walks up).
+        for t in 0..view.title_parents.len() {
+            if view.title_parents.get(t).is_some_and(|p| p as usize > t) {
+                return Err(FormatError::OutOfBounds {
+                    what: "title parent",
+                });
+            }
+        }
         Ok(IndexView {
             passages_checked: Utf8Checked::new(view.passage_offsets.len()),
             titles_checked: Utf8Checked::new(view.title_offsets.len()),

@@ -202,10 +202,7 @@ fn strip_one_numbering(key: &str) -> &str {
         .next()
         .filter(|c| c.is_ascii_lowercase())
         .map_or(0, char::len_utf8);
-    let roman = key.len()
-        - key
-            .trim_start_matches(|c: char| matches!(c, 'i' | 'v' | 'x'))
-            .len();
+    let roman = key.len() - key.trim_start_matches(['i', 'v', 'x']).len();
     if roman > 0 && key[roman..].starts_with('.') && roman <= 4 {
         return &key[roman + 1..];
     }

@@ -444,6 +444,11 @@ pub struct Engine<'a> {
     page_keys: OnceLock<Result<Vec<(u32, String)>, FormatError>>,
 }
 
+/// What [`Engine::ranked`] hands its caller: the scored passages (unsorted), whether they are
+/// partial matches, the needles to highlight, and the search's key cache.
+type FinishRanking<'f> =
+    dyn FnMut(&mut Vec<Scored>, bool, &[Needle<'_>], &mut KeyCache) -> Result<(), FormatError> + 'f;
+
 /// What the fields of one passage weigh (see `rank`).
 struct PassageFields {
     /// Body length in characters.
@@ -1075,16 +1080,7 @@ impl<'a> Engine<'a> {
     /// Matches and scores every passage for `query`, then hands `finish` the scored passages
     /// (unsorted), whether they are partial matches, and the needles to highlight. Does not
     /// call `finish` for an empty query.
-    fn ranked(
-        &self,
-        query: &str,
-        finish: &mut dyn FnMut(
-            &mut Vec<Scored>,
-            bool,
-            &[Needle<'_>],
-            &mut KeyCache,
-        ) -> Result<(), FormatError>,
-    ) -> Result<(), FormatError> {
+    fn ranked(&self, query: &str, finish: &mut FinishRanking<'_>) -> Result<(), FormatError> {
         let parsed = self.parse(query);
         if parsed.is_empty() {
             return Ok(());

@@ -354,3 +354,323 @@ fn every_truncation_of_a_real_index_is_refused_at_open() {
         );
     }
 }
+
+/// A two-page site with page titles, a heading hierarchy and link-heavy passages, as the HTML
+/// reader describes pages (`SourceDoc::page_title`, `Section::parents`, `Section::link_percent`).
+fn structured_site() -> Vec<zh_search::builder::SourceDoc> {
+    use zh_search::builder::SourceDoc;
+    use zh_search::passage::Section;
+    let section = |heading: &str, parents: &[&str], passages: &[&str], links: &[u8]| Section {
+        headings: vec![heading.to_string()],
+        passages: passages.iter().map(|p| p.to_string()).collect(),
+        anchor: Some(format!("s-{}", heading.len())),
+        parents: parents.iter().map(|p| p.to_string()).collect(),
+        link_percent: links.to_vec(),
+        ..Section::default()
+    };
+    vec![
+        SourceDoc {
+            name: "apt.html".into(),
+            url: Some("apt.html".into()),
+            page_title: "第 2 章 Debian 软件包管理".into(),
+            sections: vec![
+                section(
+                    "第 2 章 Debian 软件包管理",
+                    &[],
+                    &["本章介绍软件包管理。"],
+                    &[],
+                ),
+                section(
+                    "2.1. 基本操作",
+                    &["第 2 章 Debian 软件包管理"],
+                    &["命令行工具的基本操作。", "上一页 下一页 apt-get 起始页"],
+                    &[0, 100],
+                ),
+                section(
+                    "2.1.1. apt-get",
+                    &["第 2 章 Debian 软件包管理", "2.1. 基本操作"],
+                    &[""],
+                    &[],
+                ),
+                // Its parent heading has no section of its own: the next one out is used.
+                section(
+                    "2.9.1. 其他",
+                    &["第 2 章 Debian 软件包管理", "2.9. 不存在"],
+                    &["其他工具与 apt-get 的比较。"],
+                    &[30],
+                ),
+            ],
+        },
+        SourceDoc {
+            name: "notes.txt".into(),
+            url: None,
+            page_title: String::new(),
+            sections: vec![Section {
+                passages: vec!["apt-get 是常用的命令，基本操作见第二章。".into()],
+                derived_title: Some("apt-get 是常用的命令".into()),
+                ..Section::default()
+            }],
+        },
+    ]
+}
+
+fn build_docs(docs: &[zh_search::builder::SourceDoc], layout: Layout) -> Vec<u8> {
+    build_index(
+        docs,
+        &mut build_support::jieba_discoverer(),
+        &build_support::to_simplified,
+        &build_support::pinyin_reading,
+        layout,
+    )
+}
+
+#[test]
+fn page_titles_heading_paths_and_link_shares_round_trip() {
+    for layout in [Layout::Grams, Layout::Scan] {
+        let bytes = build_docs(&structured_site(), layout);
+        let view = IndexView::open(&bytes).unwrap();
+        assert_eq!(
+            view.source_page_title(0).unwrap(),
+            "第 2 章 Debian 软件包管理"
+        );
+        assert_eq!(view.source_page_title(1).unwrap(), "");
+        assert!(view.source_page_title(2).is_err());
+        let path = |t: u32| -> Vec<&str> {
+            view.heading_path(t)
+                .unwrap()
+                .into_iter()
+                .map(|t| view.title_text(t).unwrap())
+                .collect()
+        };
+        assert_eq!(path(0), ["第 2 章 Debian 软件包管理"]);
+        assert_eq!(path(1), ["第 2 章 Debian 软件包管理", "2.1. 基本操作"]);
+        assert_eq!(
+            path(2),
+            [
+                "第 2 章 Debian 软件包管理",
+                "2.1. 基本操作",
+                "2.1.1. apt-get"
+            ]
+        );
+        assert_eq!(path(3), ["第 2 章 Debian 软件包管理", "2.9.1. 其他"]);
+        assert_eq!(path(4), ["apt-get 是常用的命令"]);
+        assert!(view.title_parent(5).is_err());
+        let links: Vec<u8> = (0..view.passage_count())
+            .map(|p| view.passage_link_percent(p).unwrap())
+            .collect();
+        assert_eq!(links, [0, 0, 100, 0, 30, 0]);
+        assert!(view.passage_link_percent(6).is_err());
+
+        // Hits carry the page title and the heading path.
+        let engine = Engine::open(&bytes).unwrap();
+        let hits = engine
+            .search("apt-get", SearchOptions::default())
+            .unwrap()
+            .hits;
+        let own = hits.iter().find(|h| h.title == "2.1.1. apt-get").unwrap();
+        assert_eq!(own.page_title, "第 2 章 Debian 软件包管理");
+        assert_eq!(
+            own.headings,
+            [
+                "第 2 章 Debian 软件包管理",
+                "2.1. 基本操作",
+                "2.1.1. apt-get"
+            ]
+        );
+        let text = hits.iter().find(|h| h.source == "notes.txt").unwrap();
+        assert_eq!(text.page_title, "");
+        assert_eq!(text.headings, ["apt-get 是常用的命令"]);
+    }
+    // A text corpus pays nothing for the new sections.
+    let plain = build_docs(&structured_site()[1..], Layout::Scan);
+    let section_len = |bytes: &[u8], kind: u32| {
+        let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+        (0..u32_at(12) as usize)
+            .map(|i| 16 + 16 * i)
+            .find(|&e| u32_at(e) == kind)
+            .map(|e| u32_at(e + 8))
+    };
+    for kind in [16, 17, 18] {
+        assert_eq!(section_len(&plain, kind), Some(0), "section {kind}");
+    }
+}
+
+/// `bytes` with section `kind` replaced by `content` (appended at the end, checksum fixed): a
+/// well-formed file whose content is wrong.
+fn with_section(bytes: &[u8], kind: u32, content: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    while out.len() % 4 != 0 {
+        out.push(0);
+    }
+    let offset = out.len() as u32;
+    out.extend_from_slice(content);
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+    let entry = (0..u32_at(bytes, 12) as usize)
+        .map(|i| 16 + 16 * i)
+        .find(|&e| u32_at(bytes, e) == kind)
+        .unwrap();
+    out[entry + 4..entry + 8].copy_from_slice(&offset.to_le_bytes());
+    out[entry + 8..entry + 12].copy_from_slice(&(content.len() as u32).to_le_bytes());
+    let sum = zh_search::format::checksum(content);
+    out[entry + 12..entry + 16].copy_from_slice(&sum.to_le_bytes());
+    out
+}
+
+#[test]
+fn wrong_page_structure_is_refused() {
+    let bytes = build_docs(&structured_site(), Layout::Scan);
+    let view = IndexView::open(&bytes).unwrap();
+    let (titles, passages) = (view.stats.titles as usize, view.passage_count() as usize);
+    let parents =
+        |values: &[u32]| -> Vec<u8> { values.iter().flat_map(|v| v.to_le_bytes()).collect() };
+    // The section rewritten as it was opens and answers the same.
+    let same = parents(&[0, 1, 2, 1, 0]);
+    assert_eq!(titles, 5);
+    let reopened = with_section(&bytes, 17, &same);
+    assert_eq!(
+        IndexView::open(&reopened).unwrap().heading_path(2).unwrap(),
+        [0, 1, 2]
+    );
+    for (kind, content, why) in [
+        (17, parents(&[0, 1, 4, 1, 0]), "a parent after its title"),
+        (17, parents(&[0, 1, 3, 1, 0]), "a title its own parent"),
+        (17, parents(&[0, 1, 2, 1]), "one title short"),
+        (17, vec![0, 0, 0], "not whole u32s"),
+        (18, vec![0; passages - 1], "one passage short"),
+        (18, vec![0; passages + 1], "one passage too many"),
+        (16, vec![0; 8], "links table cut short"),
+    ] {
+        let damaged = with_section(&bytes, kind, &content);
+        let opened = Engine::open(&damaged);
+        assert!(
+            opened.is_err(),
+            "{why}: opened; searching gives {:?}",
+            opened.map(|e| e
+                .search("apt-get", SearchOptions::default())
+                .map(|r| r.total))
+        );
+    }
+}
+
+#[test]
+fn grouped_and_flat_results_agree() {
+    for layout in [Layout::Grams, Layout::Scan] {
+        let bytes = build_docs(&structured_site(), layout);
+        let engine = Engine::open(&bytes).unwrap();
+        for query in [
+            "apt-get",
+            "基本操作",
+            "软件包管理",
+            "其他",
+            "不在索引里的词",
+        ] {
+            assert!(agree(&engine, query), "{query}");
+        }
+    }
+    let seeds = zh_search::embedded_engine().unwrap();
+    let queries = [
+        "碳计量",
+        "聊城 企业",
+        "guangyuelou",
+        "国家碳计量中心在哪",
+        "的",
+    ];
+    let compared = queries.iter().filter(|q| agree(&seeds, q)).count();
+    assert!(compared >= 3, "{compared}");
+}
+
+/// The grouped view holds the flat view's passages, pages in order of first appearance in the
+/// flat order, each page's hits in the flat order; paging counts pages. False when the flat
+/// view has more than one page of 100 (then only the totals were compared).
+fn agree(engine: &Engine<'_>, query: &str) -> bool {
+    let all = SearchOptions {
+        limit: 100,
+        offset: 0,
+    };
+    let flat = engine.search(query, all).unwrap();
+    let grouped = engine.search_pages(query, all).unwrap();
+    assert_eq!(grouped.total, flat.total, "{query}");
+    assert_eq!(grouped.partial, flat.partial, "{query}");
+    if flat.total > flat.hits.len() {
+        return false;
+    }
+    let mut order: Vec<&str> = Vec::new();
+    for hit in &flat.hits {
+        if !order.contains(&hit.source.as_str()) {
+            order.push(&hit.source);
+        }
+    }
+    let pages: Vec<&str> = grouped.pages.iter().map(|p| p.source.as_str()).collect();
+    assert_eq!(pages, order, "{query}");
+    assert_eq!(grouped.total_pages, order.len());
+    for page in &grouped.pages {
+        let expected: Vec<u32> = flat
+            .hits
+            .iter()
+            .filter(|h| h.source == page.source)
+            .map(|h| h.passage)
+            .collect();
+        assert_eq!(page.total, expected.len(), "{query}");
+        let listed: Vec<u32> = page.hits.iter().map(|h| h.passage).collect();
+        assert_eq!(listed, expected[..expected.len().min(20)], "{query}");
+        assert_eq!(page.score, page.hits[0].score);
+        assert!(page.hits.iter().all(|h| h.page_title == page.page_title));
+    }
+    // Paging counts pages.
+    if grouped.pages.len() >= 2 {
+        let second = engine
+            .search_pages(
+                query,
+                SearchOptions {
+                    limit: 1,
+                    offset: 1,
+                },
+            )
+            .unwrap();
+        assert_eq!(second.pages, grouped.pages[1..2]);
+        assert_eq!(second.total_pages, grouped.total_pages);
+    }
+    true
+}
+
+#[test]
+fn headings_and_page_titles_that_are_the_query_come_first() {
+    for layout in [Layout::Grams, Layout::Scan] {
+        let docs = structured_site();
+        let bytes = build_docs(&docs, layout);
+        let engine = Engine::open(&bytes).unwrap();
+        let first = |query: &str| {
+            let results = engine.search(query, SearchOptions::default()).unwrap();
+            results.hits[0].clone()
+        };
+        // The section named `apt-get` (numbering aside) has no body text, and still comes
+        // before the passages that mention apt-get, even one whose derived title starts with it.
+        let hit = first("apt-get");
+        assert_eq!(
+            (hit.title.as_str(), hit.text.as_str()),
+            ("2.1.1. apt-get", "")
+        );
+        assert_eq!(first("APT-GET").title, "2.1.1. apt-get", "folded");
+        assert_eq!(first("基本操作").title, "2.1. 基本操作");
+        // The page title (chapter numbering aside): the page's first passage.
+        assert_eq!(first("Debian 软件包管理").passage, 0);
+
+        // Text that is all links counts little.
+        let nav = |bytes: &[u8]| {
+            let engine = Engine::open(bytes).unwrap();
+            let results = engine.search("apt-get", SearchOptions::default()).unwrap();
+            results
+                .hits
+                .iter()
+                .find(|h| h.text.starts_with("上一页"))
+                .unwrap()
+                .score
+        };
+        let mut unlinked = docs.clone();
+        for section in &mut unlinked[0].sections {
+            section.link_percent.clear();
+        }
+        let (damped, plain) = (nav(&bytes), nav(&build_docs(&unlinked, layout)));
+        assert!(damped < plain / 2.0, "{damped} vs {plain}");
+    }
+}
