@@ -25,6 +25,9 @@ mod normalize;
 #[path = "src/passage.rs"]
 mod passage;
 #[allow(dead_code)]
+#[path = "src/rank.rs"]
+mod rank;
+#[allow(dead_code)]
 #[path = "src/sort.rs"]
 mod sort;
 #[allow(dead_code)]
@@ -41,6 +44,7 @@ fn main() {
         "html",
         "normalize",
         "passage",
+        "rank",
         "sort",
         "tokenize",
     ] {

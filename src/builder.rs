@@ -11,9 +11,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::format::{
-    encode_char_list, encode_index, encode_passage_links, encode_title_parents, encode_word_refs,
-    FoldTable, IndexParts, Links, Posting, PostingsBlock, Stats, WordRef, FLAG_SCAN, KEY_SEPARATOR,
-    WORD_REF_MAX_CHARS,
+    encode_char_list, encode_index, encode_numbering, encode_passage_links, encode_title_parents,
+    encode_word_refs, FoldTable, IndexParts, Links, Posting, PostingsBlock, Stats, WordRef,
+    FLAG_SCAN, KEY_SEPARATOR, WORD_REF_MAX_CHARS,
 };
 use crate::normalize::{fold_case, fold_width, is_cjk, is_han, match_key};
 use crate::passage::{cut_document, Section, TextKind};
@@ -428,6 +428,8 @@ struct Prepared {
     title_parents: Vec<u8>,
     /// [`encode_passage_links`] of every passage's link percentage.
     passage_links: Vec<u8>,
+    /// [`encode_numbering`] of every title's and page title's match key.
+    numbering: Vec<u8>,
     passages: Vec<String>,
     sources: Vec<(String, u32)>,
     text_keys: Vec<String>,
@@ -472,16 +474,29 @@ fn prepare(docs: &[SourceDoc], to_simplified: &dyn Fn(char) -> Option<char>) -> 
     let fold = FoldTable::encode(&fold_pairs(&all_texts, to_simplified));
     let table = FoldTable::new(&fold).expect("encoded by FoldTable::encode");
     let text_keys = passages.iter().map(|p| match_key(p, &table).text).collect();
-    let title_keys = titles
+    let title_keys: Vec<String> = titles
         .iter()
         .map(|t| match_key(&t.0, &table).text)
         .collect();
+    let numbering_len = |key: &str| key.len() - crate::rank::strip_numbering(key).len();
+    let numbering = encode_numbering(
+        &title_keys
+            .iter()
+            .map(|key| numbering_len(key))
+            .chain(
+                page_titles
+                    .iter()
+                    .map(|title| numbering_len(&match_key(title, &table).text)),
+            )
+            .collect::<Vec<_>>(),
+    );
     Prepared {
         fold,
         titles,
         links,
         title_parents,
         passage_links,
+        numbering,
         passages,
         sources,
         text_keys,
@@ -609,6 +624,7 @@ pub fn build_index(
         links,
         title_parents,
         passage_links,
+        numbering,
         passages,
         sources,
         text_keys,
@@ -728,6 +744,7 @@ pub fn build_index(
         links,
         title_parents,
         passage_links,
+        numbering,
     })
 }
 

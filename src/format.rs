@@ -25,7 +25,9 @@
 //!            TitleParents (empty, or t × u32: title j's enclosing section's title id + 1, 0 for
 //!            none; always below j + 1, so the heading path is a finite walk up),
 //!            PassageLinks (empty, or n bytes: the share of each passage's characters that
-//!            is link text, 0–100)
+//!            is link text, 0–100),
+//!            Numbering (empty, or t + s bytes: how many leading bytes of each title's, then
+//!            each page title's match key are section numbering such as `2.1.`, `第2章`)
 //! gram     : value bit 0 = 1: inline single text posting, tf = bits 1–4, doc = bits 5–;
 //!            bit 0 = 0: postings block at offset value >> 1
 //! block    : varint (text count << 1 | has title list), text list, [varint title count, title list]
@@ -106,10 +108,12 @@ pub enum SectionKind {
     TitleParents = 17,
     /// Per passage, its link density in percent (empty: no links anywhere).
     PassageLinks = 18,
+    /// Per title and page title, the length of its leading section numbering.
+    Numbering = 19,
 }
 
 /// One slot per possible [`SectionKind`] value.
-const KIND_SLOTS: usize = 19;
+const KIND_SLOTS: usize = 20;
 
 /// Why an index could not be opened or read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -764,6 +768,22 @@ pub struct IndexParts {
     pub title_parents: Vec<u8>,
     /// [`encode_passage_links`] (empty: no links).
     pub passage_links: Vec<u8>,
+    /// [`encode_numbering`] (empty: no numbered headings).
+    pub numbering: Vec<u8>,
+}
+
+/// The Numbering section: per title, then per source, the byte length of the section
+/// numbering that starts its (page) title's match key (found at build time, so the module
+/// carries no numbering patterns). Lengths above 255 are stored as 0 (not numbering). Empty when
+/// all are 0.
+pub fn encode_numbering(lengths: &[usize]) -> Vec<u8> {
+    if lengths.iter().all(|&n| n == 0 || n > 255) {
+        return Vec::new();
+    }
+    lengths
+        .iter()
+        .map(|&n| u8::try_from(n).unwrap_or(0))
+        .collect()
 }
 
 /// The TitleParents section: per title, its parent title id + 1 (0 = none). Empty when no title
@@ -820,6 +840,7 @@ pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
         (SectionKind::Links, parts.links.clone()),
         (SectionKind::TitleParents, parts.title_parents.clone()),
         (SectionKind::PassageLinks, parts.passage_links.clone()),
+        (SectionKind::Numbering, parts.numbering.clone()),
     ];
     let header_len = 8 + 4 + 4 + sections.len() * SECTION_ENTRY_LEN;
     let mut out = Vec::new();
@@ -873,6 +894,8 @@ pub struct IndexView<'a> {
     title_parents: U32Array<'a>,
     /// Empty, or one byte per passage (see [`encode_passage_links`]).
     passage_links: &'a [u8],
+    /// Empty, or one byte per title and source (see [`encode_numbering`]).
+    numbering: &'a [u8],
     passages_checked: Utf8Checked,
     titles_checked: Utf8Checked,
 }
@@ -957,6 +980,7 @@ impl<'a> IndexView<'a> {
             )?,
             title_parents: u32s(SectionKind::TitleParents, "title parents")?,
             passage_links: section(SectionKind::PassageLinks)?,
+            numbering: section(SectionKind::Numbering)?,
             passages_checked: Utf8Checked::new(0),
             titles_checked: Utf8Checked::new(0),
         };
@@ -968,6 +992,8 @@ impl<'a> IndexView<'a> {
             && view.source_offsets.len() == s.sources as usize + 1
             && (view.title_parents.is_empty() || view.title_parents.len() == s.titles as usize)
             && (view.passage_links.is_empty() || view.passage_links.len() == s.passages as usize)
+            && (view.numbering.is_empty()
+                || view.numbering.len() as u64 == u64::from(s.titles) + u64::from(s.sources))
             && (s.passages == 0
                 || (view.title_first.get(0) == Some(0) && view.source_first.get(0) == Some(0)));
         if !consistent {
@@ -1160,6 +1186,23 @@ impl<'a> IndexView<'a> {
         }
         path.reverse();
         Ok(path)
+    }
+
+    /// How many leading bytes of title `title`'s match key are section numbering.
+    pub fn title_numbering(&self, title: u32) -> Result<usize> {
+        if title >= self.stats.titles {
+            return Err(FormatError::OutOfBounds { what: "title id" });
+        }
+        Ok(self.numbering.get(title as usize).map_or(0, |&n| n.into()))
+    }
+
+    /// How many leading bytes of source `source`'s page-title match key are section numbering.
+    pub fn page_title_numbering(&self, source: u32) -> Result<usize> {
+        if source >= self.stats.sources {
+            return Err(FormatError::OutOfBounds { what: "source id" });
+        }
+        let at = self.stats.titles as usize + source as usize;
+        Ok(self.numbering.get(at).map_or(0, |&n| n.into()))
     }
 
     /// The share of a passage's characters that are link text, in percent (0 when unknown).
@@ -1377,6 +1420,8 @@ mod tests {
                 .collect::<Vec<u8>>()
         );
         assert!(encode_passage_links(&[0, 0, 0]).is_empty());
+        assert!(encode_numbering(&[0, 300, 0]).is_empty());
+        assert_eq!(encode_numbering(&[0, 4, 300]), [0, 4, 0]);
         assert_eq!(encode_passage_links(&[0, 250, 40]), [0, 100, 40]);
     }
 

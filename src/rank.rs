@@ -115,17 +115,17 @@ pub enum Structure {
 /// the heading unchanged when nothing but numbering would remain.
 pub fn strip_numbering(key: &str) -> &str {
     let mut rest = key;
-    // Several levels may stack up (`第 2 章 2.1 …` is rare, `附录 A. A.1` happens).
+    // Several levels may stack up (`附录 A. A.1 …`).
     for _ in 0..3 {
-        let stripped = strip_one_numbering(rest);
-        if stripped.len() == rest.len() {
+        let n = numbering_len(rest);
+        if n == 0 {
             break;
         }
-        let stripped = stripped.trim_start_matches(is_numbering_separator);
-        if stripped.is_empty() {
+        let after = rest[n..].trim_start_matches(is_numbering_separator);
+        if after.is_empty() {
             break;
         }
-        rest = stripped;
+        rest = after;
     }
     rest
 }
@@ -138,120 +138,130 @@ fn is_numbering_separator(c: char) -> bool {
 }
 
 fn is_chinese_numeral(c: char) -> bool {
-    "零〇一二三四五六七八九十百千两".contains(c)
+    matches!(
+        c,
+        '零' | '〇'
+            | '一'
+            | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '两'
+    )
 }
 
-/// One level of numbering at the start of `key`; `key` itself when there is none.
-fn strip_one_numbering(key: &str) -> &str {
-    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    // 第 2 章, 第二节, 第 3 部分.
-    if let Some(rest) = key.strip_prefix('第') {
-        let rest = rest.trim_start();
-        let n = rest.len()
-            - rest
-                .trim_start_matches(|c: char| c.is_ascii_digit() || is_chinese_numeral(c))
-                .len();
-        if n > 0 {
-            let after = rest[n..].trim_start();
-            for unit in [
-                "部分", "章", "节", "篇", "部", "条", "课", "卷", "回", "册", "讲", "单元",
-            ] {
-                if let Some(rest) = after.strip_prefix(unit) {
-                    return rest;
+/// The byte length of one level of numbering at the start of `key` (0: none).
+fn numbering_len(key: &str) -> usize {
+    let chars: Vec<(usize, char)> = key.char_indices().take(24).collect();
+    let at = |i: usize| chars.get(i).map(|c| c.1);
+    let end = |i: usize| chars.get(i).map_or(key.len(), |c| c.0);
+    let run = |from: usize, class: fn(char) -> bool| {
+        let mut i = from;
+        while at(i).is_some_and(class) {
+            i += 1;
+        }
+        i
+    };
+    let digit = |c: char| c.is_ascii_digit();
+    let numeral = |c: char| c.is_ascii_digit() || is_chinese_numeral(c);
+    match at(0) {
+        // 第 2 章, 第二节, 第 3 部分.
+        Some('第') => {
+            let from = run(1, |c| c == ' ');
+            let digits_end = run(from, numeral);
+            let i = run(digits_end, |c| c == ' ');
+            match at(i) {
+                _ if digits_end == from => 0,
+                Some('部') if at(i + 1) == Some('分') => end(i + 2),
+                Some('章' | '节' | '篇' | '部' | '条' | '课' | '卷' | '回' | '册' | '讲') => {
+                    end(i + 1)
                 }
+                _ => 0,
             }
         }
-        return key;
-    }
-    // 附录 A, 附录a.
-    if let Some(rest) = key.strip_prefix("附录") {
-        let rest = rest.trim_start();
-        let n = rest
-            .chars()
-            .next()
-            .filter(char::is_ascii_alphanumeric)
-            .map_or(0, char::len_utf8);
-        return &rest[n..];
-    }
-    // (一), (3), （二）: the fold leaves ASCII brackets.
-    for (open, close) in [('(', ')'), ('（', '）'), ('[', ']'), ('【', '】')] {
-        if let Some(rest) = key.strip_prefix(open) {
-            let inner =
-                rest.trim_start_matches(|c: char| c.is_ascii_digit() || is_chinese_numeral(c));
-            if inner.len() < rest.len() {
-                if let Some(after) = inner.strip_prefix(close) {
-                    return after;
-                }
+        // 附录 A, 附录a.
+        Some('附') if at(1) == Some('录') => {
+            end(if at(2).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                3
+            } else {
+                2
+            })
+        }
+        // (一), (3), （二）, [2], 【三】.
+        Some('(' | '（' | '[' | '【') => {
+            let i = run(1, numeral);
+            if i > 1 && matches!(at(i), Some(')' | '）' | ']' | '】')) {
+                end(i + 1)
+            } else {
+                0
             }
-            return key;
         }
-    }
-    // 一、 二. 十一:
-    let han = key.len() - key.trim_start_matches(is_chinese_numeral).len();
-    if han > 0 {
-        let after = &key[han..];
-        if after.starts_with(['、', '.', '．', ':', '：']) {
-            return after;
+        // 一、 二. 十一：
+        Some(c) if is_chinese_numeral(c) => {
+            let i = run(0, is_chinese_numeral);
+            if matches!(at(i), Some('、' | '.' | '．' | ':' | '：')) {
+                end(i + 1)
+            } else {
+                0
+            }
         }
-        return key;
-    }
-    // 2.1.3. / 2.1 / 3) / 3、 / 12 (then space or dot) / a.1 / iv.
-    let mut at = 0;
-    let letter = key
-        .chars()
-        .next()
-        .filter(|c| c.is_ascii_lowercase())
-        .map_or(0, char::len_utf8);
-    let roman = key.len() - key.trim_start_matches(['i', 'v', 'x']).len();
-    if roman > 0 && key[roman..].starts_with('.') && roman <= 4 {
-        return &key[roman + 1..];
-    }
-    if letter > 0 && key[letter..].starts_with('.') && digits(&key[letter + 1..]) > 0 {
-        at = letter + 1;
-    }
-    let first = digits(&key[at..]);
-    if first == 0 {
-        return key;
-    }
-    at += first;
-    let mut levels = 1;
-    while key[at..].starts_with('.') && digits(&key[at + 1..]) > 0 {
-        at += 1 + digits(&key[at + 1..]);
-        levels += 1;
-    }
-    let after = &key[at..];
-    if levels > 1 || at > first || after.starts_with(['.', ')', '、', ' ', ':', '．', '）']) {
-        after.strip_prefix([')', '）']).unwrap_or(after)
-    } else {
-        key
+        // 2.1.3. / 2.1 / 3) / 3、 / 12 (then a space or a dot) / a.1 / iv.
+        _ => {
+            let roman = run(0, |c| matches!(c, 'i' | 'v' | 'x'));
+            if (1..=4).contains(&roman) && at(roman) == Some('.') {
+                return end(roman + 1);
+            }
+            let lettered = at(0).is_some_and(|c| c.is_ascii_lowercase())
+                && at(1) == Some('.')
+                && at(2).is_some_and(digit);
+            let start = if lettered { 2 } else { 0 };
+            let mut i = run(start, digit);
+            if i == start {
+                return 0;
+            }
+            let mut levels = 1;
+            while at(i) == Some('.') && at(i + 1).is_some_and(digit) {
+                i = run(i + 1, digit);
+                levels += 1;
+            }
+            let closed = matches!(at(i), Some(')' | '）'));
+            if closed {
+                end(i + 1)
+            } else if levels > 1 || lettered || matches!(at(i), Some('.' | '、' | ' ' | ':' | '．'))
+            {
+                end(i)
+            } else {
+                0
+            }
+        }
     }
 }
 
-/// The letters, digits and CJK characters of a match key (what equality of a heading and a
-/// query compares: `apt-get` and `apt get` are the same heading to a reader).
-pub fn compact(key: &str) -> String {
-    key.chars().filter(|c| c.is_alphanumeric()).collect()
-}
-
-/// How a heading's (or page title's) match key relates to the query whose terms' keys are
-/// `terms` (as typed; a heading is known to contain each of them). `is_page` picks the
-/// page-title tiers.
-pub fn structure(heading_key: &str, terms: &[&str], is_page: bool) -> Structure {
-    let heading = strip_numbering(heading_key);
-    let heading_compact = compact(heading);
-    let query_compact: String = terms.iter().map(|t| compact(t)).collect();
-    if heading_compact.is_empty() || query_compact.is_empty() {
+/// How a heading's (or page title's) match key, its numbering stripped ([`strip_numbering`],
+/// done at build time), relates to the query whose terms' keys are `terms` (as typed; a heading
+/// is known to contain each of them). `is_page` picks the page-title tiers. Equality compares
+/// letters, digits and CJK characters only: `apt-get` and `apt get` name the same heading.
+pub fn structure(heading: &str, terms: &[&str], is_page: bool) -> Structure {
+    let (heading_letters, query_letters) = (letters(&[heading]), letters(terms));
+    let (heading_len, query_len) = (heading_letters.len(), query_letters.len());
+    if heading_len == 0 || query_len == 0 {
         return Structure::None;
     }
-    if heading_compact == query_compact {
+    if heading_letters == query_letters {
         return if is_page {
             Structure::PageTitleIs
         } else {
             Structure::HeadingIs
         };
     }
-    let coverage =
-        query_compact.chars().count() as f32 / heading_compact.chars().count().max(1) as f32;
+    let coverage = query_len as f32 / heading_len as f32;
     if coverage < TIGHT_MIN_COVERAGE {
         return Structure::None;
     }
@@ -268,6 +278,19 @@ pub fn structure(heading_key: &str, terms: &[&str], is_page: bool) -> Structure 
         (true, true) => Structure::PageTitleHolds,
         (true, false) => Structure::HeadingHolds,
     }
+}
+
+/// The letters, digits and CJK characters of `texts`, in order.
+fn letters(texts: &[&str]) -> Vec<char> {
+    let mut out = Vec::new();
+    for text in texts {
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// Bonus for the `position`-th passage of its section (0 = first).
@@ -374,32 +397,40 @@ mod tests {
     #[test]
     fn structure_tiers() {
         assert_eq!(
-            structure("2.1.软件包", &["软件包"], false),
+            structure(strip_numbering("2.1.软件包"), &["软件包"], false),
             Structure::HeadingIs
         );
         assert_eq!(
-            structure("第2章软件包", &["软件包"], true),
+            structure(strip_numbering("第2章软件包"), &["软件包"], true),
             Structure::PageTitleIs
         );
         assert_eq!(
-            structure("apt-get", &["apt", "get"], false),
+            structure(strip_numbering("apt-get"), &["apt", "get"], false),
             Structure::HeadingIs
         );
         assert_eq!(
-            structure("apt-get 命令", &["apt-get"], false),
+            structure(strip_numbering("apt-get 命令"), &["apt-get"], false),
             Structure::HeadingHolds
         );
         assert_eq!(
-            structure("软件包管理工具", &["软件包管理"], true),
+            structure(strip_numbering("软件包管理工具"), &["软件包管理"], true),
             Structure::PageTitleHolds
         );
         assert_eq!(
-            structure("软件包的管理与维护工具介绍", &["软件包"], false),
+            structure(
+                strip_numbering("软件包的管理与维护工具介绍"),
+                &["软件包"],
+                false
+            ),
             Structure::None
         );
         // The terms far apart in the heading: not tight.
         assert_eq!(
-            structure("软件包和其他一些工具", &["软件包", "工具"], false),
+            structure(
+                strip_numbering("软件包和其他一些工具"),
+                &["软件包", "工具"],
+                false
+            ),
             Structure::None
         );
         assert!(Structure::PageTitleIs > Structure::HeadingIs);

@@ -561,7 +561,8 @@ impl<'a> Engine<'a> {
             .map_err(Clone::clone)
     }
 
-    /// The match keys of the non-empty page titles, with their sources (folded on first use).
+    /// The match keys of the non-empty page titles, without their numbering, with their sources
+    /// (folded on first use).
     fn page_keys(&self) -> Result<&[(u32, String)], FormatError> {
         self.page_keys
             .get_or_init(|| {
@@ -569,7 +570,9 @@ impl<'a> Engine<'a> {
                 for source in 0..self.index.stats.sources {
                     let title = self.index.source_page_title(source)?;
                     if !title.is_empty() {
-                        keys.push((source, fold_text(title, &self.index.fold)));
+                        let key = fold_text(title, &self.index.fold);
+                        let numbering = self.index.page_title_numbering(source)?;
+                        keys.push((source, key.get(numbering..).unwrap_or(&key).to_string()));
                     }
                 }
                 Ok(keys)
@@ -582,11 +585,14 @@ impl<'a> Engine<'a> {
     /// The match key of a passage's page title, when the passage is its page's first and the
     /// page has a title.
     fn page_key_of(&self, passage: u32) -> Result<Option<&str>, FormatError> {
+        let keys = self.page_keys()?;
+        if keys.is_empty() {
+            return Ok(None);
+        }
         let source = self.index.source_of(passage)?;
         if self.index.source_first_passage(source)? != passage {
             return Ok(None);
         }
-        let keys = self.page_keys()?;
         Ok(keys
             .binary_search_by_key(&source, |k| k.0)
             .ok()
@@ -1038,19 +1044,22 @@ impl<'a> Engine<'a> {
     ) -> Result<PageResults, FormatError> {
         let mut results = PageResults::default();
         self.ranked(query, &mut |scored, partial, highlight, cache| {
-            sort_by(scored, by_rank);
+            sort_top_by(scored, usize::MAX, by_rank);
             results.total = scored.len();
             results.partial = partial;
             // (source, its passages listed, its total), in order of first appearance.
             let mut pages: Vec<(u32, Vec<usize>, usize)> = Vec::new();
-            let mut page_of: HashMap<u32, usize> = HashMap::new();
+            let mut page_of = vec![u32::MAX; self.index.stats.sources as usize];
             for (i, s) in scored.iter().enumerate() {
                 let source = self.index.source_of(s.passage)?;
-                let at = *page_of.entry(source).or_insert_with(|| {
+                let slot = page_of
+                    .get_mut(source as usize)
+                    .ok_or(FormatError::OutOfBounds { what: "source id" })?;
+                if *slot == u32::MAX {
+                    *slot = pages.len() as u32;
                     pages.push((source, Vec::new(), 0));
-                    pages.len() - 1
-                });
-                let page = &mut pages[at];
+                }
+                let page = &mut pages[*slot as usize];
                 page.2 += 1;
                 if page.1.len() < MAX_HITS_PER_PAGE {
                     page.1.push(i);
@@ -1153,8 +1162,10 @@ impl<'a> Engine<'a> {
                 }
                 if exact && in_heading && fields.position == 0 {
                     let title = self.index.title_of(p)?;
-                    let heading =
-                        rank::structure(self.title_key(&mut cache, title)?, &term_keys, false);
+                    let numbering = self.index.title_numbering(title)?;
+                    let key = self.title_key(&mut cache, title)?;
+                    let key = key.get(numbering..).unwrap_or(key);
+                    let heading = rank::structure(key, &term_keys, false);
                     structure = structure.max(heading);
                 }
                 scored.push(Scored {
@@ -1345,12 +1356,15 @@ impl<'a> Engine<'a> {
         let anchor = some(self.index.title_anchor(title_id)?);
         let page_title = self.index.source_page_title(source_id)?.to_string();
         let mut headings = Vec::new();
-        for t in self.index.heading_path(title_id)? {
-            let heading = self.index.title_text(t)?;
-            if !heading.is_empty() {
-                headings.push(heading.to_string());
+        let mut heading = Some(title_id);
+        while let Some(t) = heading {
+            let text = self.index.title_text(t)?;
+            if !text.is_empty() {
+                headings.push(text.to_string());
             }
+            heading = self.index.title_parent(t)?;
         }
+        headings.reverse();
         let spans_in = |original: &str, key: &str| -> Vec<Span> {
             let mut found: Vec<(usize, usize)> = Vec::new();
             let mut terms = Vec::new();

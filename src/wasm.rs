@@ -75,23 +75,37 @@ fn string_arg(value: &JsValue, name: &str) -> Result<String, JsError> {
         .ok_or_else(|| JsError::new(&format!("{name} must be a string")))
 }
 
+/// The query and paging options of `search` and `searchPages`.
+fn query_and_options(
+    query: &JsValue,
+    options: &JsValue,
+) -> Result<(String, SearchOptions), JsError> {
+    let query = string_arg(query, "query")?;
+    let options = SearchOptions::from_raw(
+        option_field(options, "limit")?,
+        option_field(options, "offset")?,
+    )
+    .map_err(|e| JsError::new(&e.to_string()))?;
+    Ok((query, options))
+}
+
+/// One JSON text of results as JS objects.
+fn parsed_json(json: &str) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(json)
+        .map_err(|_| JsError::new("search results could not be parsed as JSON"))
+}
+
 /// `search(query, { limit, offset }) → { total, hits, partial }`.
 #[wasm_bindgen]
 pub fn search(
     #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsError> {
-    let query = string_arg(&query, "query")?;
-    let options = SearchOptions::from_raw(
-        option_field(&options, "limit")?,
-        option_field(&options, "offset")?,
-    )
-    .map_err(|e| JsError::new(&e.to_string()))?;
+    let (query, options) = query_and_options(&query, &options)?;
     let results = engine()?
         .search(&query, options)
         .map_err(|e| JsError::new(&e.to_string()))?;
-    js_sys::JSON::parse(&crate::json::search_results(&results))
-        .map_err(|_| JsError::new("search results could not be parsed as JSON"))
+    parsed_json(&crate::json::search_results(&results))
 }
 
 /// `searchPages(query, { limit, offset }) → { total, total_pages, partial, pages }`: hits
@@ -101,17 +115,11 @@ pub fn search_pages(
     #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsError> {
-    let query = string_arg(&query, "query")?;
-    let options = SearchOptions::from_raw(
-        option_field(&options, "limit")?,
-        option_field(&options, "offset")?,
-    )
-    .map_err(|e| JsError::new(&e.to_string()))?;
+    let (query, options) = query_and_options(&query, &options)?;
     let results = engine()?
         .search_pages(&query, options)
         .map_err(|e| JsError::new(&e.to_string()))?;
-    js_sys::JSON::parse(&crate::json::page_results(&results))
-        .map_err(|_| JsError::new("search results could not be parsed as JSON"))
+    parsed_json(&crate::json::page_results(&results))
 }
 
 /// `suggest(prefix, limit?) → string[]`: index terms starting with `prefix`, most useful first.

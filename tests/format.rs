@@ -460,6 +460,12 @@ fn page_titles_heading_paths_and_link_shares_round_trip() {
             .collect();
         assert_eq!(links, [0, 0, 100, 0, 30, 0]);
         assert!(view.passage_link_percent(6).is_err());
+        // Section numbering is measured on the match keys at build time (`2.1.1.apt-get`).
+        let numbering: Vec<usize> = (0..5).map(|t| view.title_numbering(t).unwrap()).collect();
+        assert_eq!(numbering, [7, 4, 6, 6, 0]);
+        assert_eq!(view.page_title_numbering(0).unwrap(), 7);
+        assert_eq!(view.page_title_numbering(1).unwrap(), 0);
+        assert!(view.title_numbering(5).is_err() && view.page_title_numbering(2).is_err());
 
         // Hits carry the page title and the heading path.
         let engine = Engine::open(&bytes).unwrap();
@@ -490,7 +496,7 @@ fn page_titles_heading_paths_and_link_shares_round_trip() {
             .find(|&e| u32_at(e) == kind)
             .map(|e| u32_at(e + 8))
     };
-    for kind in [16, 17, 18] {
+    for kind in [16, 17, 18, 19] {
         assert_eq!(section_len(&plain, kind), Some(0), "section {kind}");
     }
 }
@@ -539,6 +545,8 @@ fn wrong_page_structure_is_refused() {
         (18, vec![0; passages - 1], "one passage short"),
         (18, vec![0; passages + 1], "one passage too many"),
         (16, vec![0; 8], "links table cut short"),
+        (19, vec![0; titles + 1], "numbering: one page title short"),
+        (19, vec![0; titles + 3], "numbering: one too many"),
     ] {
         let damaged = with_section(&bytes, kind, &content);
         let opened = Engine::open(&damaged);

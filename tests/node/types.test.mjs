@@ -52,11 +52,19 @@ test('the declared result shapes are the real ones', async () => {
   for (const hit of results.hits) conforms(hit, 'Hit');
   assert.ok(!('url' in results.hits[0]), 'text sources have no url');
   conforms(seeds.stats(), 'IndexStats');
+  const grouped = seeds.searchPages('碳计量', { limit: 3 });
+  conforms(grouped, 'PageResults');
+  assert.ok(grouped.pages.length > 0);
+  for (const page of grouped.pages) {
+    conforms(page, 'PageHits');
+    for (const hit of page.hits) conforms(hit, 'Hit');
+  }
 
   // HTML pages: hits carry url and anchor (make site-pkg builds the fixture site).
   const site = await engineAt(path.join(ROOT, 'target/site/pkg'));
   const page = site.search('开放时间').hits[0];
   conforms(page, 'Hit');
+  conforms(site.searchPages('开放时间').pages[0], 'PageHits');
   assert.deepEqual([page.url, page.anchor], ['guide/%E5%85%89%E5%B2%B3%E6%A5%BC.html', 'tickets']);
 });
 

@@ -7,6 +7,7 @@ import ZhSearchElement, {
   snippetNodes,
   type Engine,
   type Hit,
+  type PageResults,
   type SearchResults,
   type WidgetHit,
   type ZhSearchAttributes,
@@ -22,6 +23,11 @@ export async function useEngine(): Promise<string[]> {
   const words: string[] = engine.suggest('聊', 8);
   const n: number = results.total + engine.stats().passages + (first?.highlights[0]?.[1] ?? 0);
   const link: string | undefined = first?.url && first.anchor ? `${first.url}#${first.anchor}` : first?.url;
+  const grouped: PageResults = engine.searchPages('碳计量', { limit: 5 });
+  const path: string = [grouped.pages[0]?.page_title ?? '', ...(first?.headings ?? [])].join(' › ');
+  const more: number = (grouped.pages[0]?.total ?? 0) - (grouped.pages[0]?.hits.length ?? 0) + grouped.total_pages;
+  // @ts-expect-error headings are strings
+  const wrong: number[] = first.headings;
   // @ts-expect-error the query is a string
   engine.search(42);
   // @ts-expect-error limit is a number
@@ -30,7 +36,7 @@ export async function useEngine(): Promise<string[]> {
   results.hits[0].page;
   // @ts-expect-error partial is a boolean
   const p: string = results.partial;
-  return [...words, String(n), link ?? '', p];
+  return [...words, String(n), link ?? '', p, path, String(more), String(wrong)];
 }
 
 export function useElement(): void {
