@@ -28,7 +28,7 @@ VOID = {"meta", "link", "img", "hr", "br", "col", "input", "area", "base"}
 PAGES = [
     ("debian-reference/ch02.zh-cn.html", "reference/ch02.zh-cn.html",
      {"_basic_package_management_operations", "_tips_for_the_package_management",
-      "_who_uploaded_the_package", "_more_readings_for_the_package_management"}, "utf-8", "keep"),
+      "_more_readings_for_the_package_management"}, "utf-8", "keep"),
     ("doc/debian/FAQ/zh-cn/pkgtools.zh-cn.html", "faq/pkgtools.zh-cn.html",
      {"pkgprogs", "dpkg", "whatpackages", "filesearch"}, "utf-8", "keep"),
     ("doc/debian/FAQ/zh-cn/uptodate.zh-cn.html", "faq/uptodate.zh-cn.html",
