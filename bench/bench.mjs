@@ -449,11 +449,16 @@ async function pagefindSiteQuality(input, byQuery, idmap) {
     return x;
   };
   const rankPages = (q) => got(q).ids.map((h) => idmap.get(h) ?? `?${h}`);
+  // pagefind.js links pages relative to the folder above its bundle: /pf/<page> on the bench
+  // server, /<page> in the fragments.
+  const pageUrl = (u) => u.replace(/^\/pf\//, '/');
   const ordered = (q) =>
-    got(q).sections.flatMap((p) => [...p.subs].sort((a, b) => b.n - a.n).map((s) => ({ url: s.url, anchor: s.anchor, text: s.text })));
+    got(q).sections.flatMap((p) => [...p.subs].sort((a, b) => b.n - a.n).map((s) => ({ url: pageUrl(s.url), anchor: s.anchor, text: s.text })));
   const rankSections = (q) => ordered(q).map((s) => linkKey(s.url, s.anchor));
   const rankMapped = (q) => ordered(q).map((s) => toSection(s.url, s.anchor, s.text));
+  const subs = [...byQuery.values()].flatMap((x) => x.sections.flatMap((p) => p.subs));
   return {
+    subResults: { n: subs.length, anchored: subs.filter((x) => x.anchor).length },
     known: await siteKnownItem(input.known, rankPages, rankSections),
     judged: await siteJudged(input.pages, input.siteJudgments, rankMapped),
   };

@@ -129,6 +129,7 @@ function corpusSection(r) {
     rows.push(row(`  S@1, page titles → that page (${q.knownTitles})`, kn('title', 's1'), pct));
     rows.push(row(`  S@1, section headings → page#anchor (${q.knownHeadings})`, kn('heading', 's1'), pct));
     rows.push(row('  S@10, section headings', kn('heading', 's10'), pct));
+    rows.push(row('  S@1, section headings → their page (anchor ignored)', kn('headingPage', 's1'), pct));
     const j = (e, m) => quality(e)?.judged?.[m];
     rows.push(row(`MRR@10, bench/debian-queries.tsv (${q.judged} queries)`, { zh: j('zh', 'mrr10'), pf: j('pf', 'mrr10') }, (x) => f(x, 3)));
     rows.push(row('S@1, bench/debian-queries.tsv', { zh: j('zh', 's1'), pf: j('pf', 's1') }, pct));
@@ -136,7 +137,7 @@ function corpusSection(r) {
     rows.push(row(`MRR@10, tests/queries.tsv (${q.judged} queries)`, { zh: quality('zh')?.judged?.mrr10, pf: quality('pf')?.judged?.mrr10, flex: quality('flex')?.judged?.mrr10 }, (x) => f(x, 3)));
     rows.push(row('S@1, tests/queries.tsv', { zh: quality('zh')?.judged?.s1, pf: quality('pf')?.judged?.s1, flex: quality('flex')?.judged?.s1 }, pct));
   }
-  if (q.known) {
+  if (!site && q.known) {
     const k = (e, sub, m) => (sub ? quality(e)?.known?.[sub]?.[m] : quality(e)?.known?.[m]);
     const kn = (sub, m) => ({ zh: k('zh', sub, m), pf: k('pf', sub, m), flex: k('flex', sub, m) });
     const nTrad = q.known - q.knownSimplified;
@@ -192,6 +193,8 @@ function corpusSection(r) {
   if (bd.pf) notes.push(`Pagefind: ${bd.pf.pages} pages, ${bd.pf.words} words indexed${bd.pf.extended ? ' (extended binary)' : ''}.`);
   if (bd.flex) notes.push(`FlexSearch build = indexing the documents in Node (${sec(bd.flex.seconds)} s; the page does the same at load, in ${ms(b.flex?.indexMs)} ms); memory = that Node process's peak RSS.`);
   if (site) notes.push('FlexSearch is not run on a site: it indexes strings, not HTML pages with anchors.');
+  const subs = b.pf?.subResults;
+  if (site && subs) notes.push(`Pagefind sub_results in the top 10 pages, over all queries: ${subs.n}, of which ${subs.anchored} link an anchor (the others link the page).`);
   if (site) {
     for (const e of ['zh', 'pf']) {
       const m = quality(e)?.known;

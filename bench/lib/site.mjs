@@ -183,10 +183,20 @@ export function sectionMapper(pages) {
     if (!p) return null;
     if (anchor && p.sections.some((s) => s.anchor === anchor)) return linkKey(p.url, anchor);
     if (hitText) {
-      const t = squash(hitText).slice(0, 60);
+      // The section holding most of the hit's words (an excerpt may start inside a heading and
+      // run into the body, and Pagefind ends a heading with ". ").
+      const words = hitText
+        .split(/\s+/u)
+        .map((w) => squash(w.replace(/[.…]+$/u, '')))
+        .filter((w) => [...w].length >= 2);
       if (!squashed.has(p)) squashed.set(p, p.sections.map((s) => squash(s.title + s.text)));
-      const i = squashed.get(p).findIndex((s) => s.includes(t));
-      if (i >= 0) return linkKey(p.url, p.sections[i].anchor);
+      let best = -1;
+      let bestCount = 0;
+      squashed.get(p).forEach((s, i) => {
+        const c = words.reduce((a, w) => a + (s.includes(w) ? w.length : 0), 0);
+        if (c > bestCount) (best = i), (bestCount = c);
+      });
+      if (best >= 0) return linkKey(p.url, p.sections[best].anchor);
     }
     return linkKey(p.url, '');
   };
@@ -236,11 +246,19 @@ const dedupeKeys = (keys) => [...new Set(keys.filter(Boolean))];
  */
 export async function siteKnownItem(queries, rankPages, rankSections) {
   const rows = [];
+  const pageRows = [];
   for (const k of queries) {
     const right = new Set(k.right);
     const ranked = k.kind === 'title' ? dedupeKeys((await rankPages(k.query)).map(normUrl)) : dedupeKeys(await rankSections(k.query));
     const r = ranked.slice(0, 10).findIndex((x) => right.has(x));
     rows.push({ query: k.query, kind: k.kind, rank: r < 0 ? 0 : r + 1, first: ranked[0] ?? null, right: k.right.slice(0, 3) });
+    if (k.kind === 'heading') {
+      // The same heading judged by page only: an engine that links pages, not sections, is
+      // measured on what it offers too.
+      const pages = new Set(k.right.map((x) => x.split('#')[0]));
+      const rp = dedupeKeys((await rankPages(k.query)).map(normUrl)).slice(0, 10).findIndex((x) => pages.has(x));
+      pageRows.push({ rank: rp < 0 ? 0 : rp + 1 });
+    }
   }
   const sum = (xs) => ({
     n: xs.length,
@@ -251,6 +269,7 @@ export async function siteKnownItem(queries, rankPages, rankSections) {
     ...sum(rows),
     title: sum(rows.filter((x) => x.kind === 'title')),
     heading: sum(rows.filter((x) => x.kind === 'heading')),
+    headingPage: sum(pageRows),
     misses: rows.filter((x) => x.rank !== 1).slice(0, 30),
     missCount: rows.filter((x) => x.rank !== 1).length,
   };
