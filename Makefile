@@ -6,7 +6,7 @@
 #   make fuzz    cargo-fuzz targets search, snippet, decode for FUZZ_SECONDS each (default 600)
 #   make load    the load test in full (100,000 queries on the seeds, a 50 MB synthetic corpus)
 #   make dist    build, then write dist/: the folder a site owner copies to their server as is
-#   make bench   zh-search vs Pagefind vs FlexSearch on the seeds and Tang poems -> bench/RESULTS.md
+#   make bench   zh-search vs Pagefind vs FlexSearch on the seeds, Tang poems and Debian's docs -> bench/RESULTS.md
 #   make clean
 SHELL := bash
 .SHELLFLAGS := -euo pipefail -c

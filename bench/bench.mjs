@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // zh-search vs Pagefind vs FlexSearch, side by side, in one run (make bench).
 //
-//   node bench/bench.mjs [CORPUS…]      corpora: seeds poems-1k poems-10k poems-57k (default: all)
+//   node bench/bench.mjs [CORPUS…]      corpora: seeds poems-1k poems-10k poems-57k debian (default: all)
 //
 // For each corpus: prepare the documents and query sets, build each engine (timed, peak RSS from
 // /usr/bin/time -v), evaluate quality and latency in Node (zh-search, FlexSearch) and in headless
-// Chromium (all three), and write bench/work/<corpus>/results.json. Then bench/report.mjs writes
+// Chromium (all three), and write bench/work/<corpus>/results.json. The debian corpus is a real
+// site (Debian's Chinese documentation, fetched with apt-get: lib/site.mjs): zh-search and
+// Pagefind index the same HTML pages and are judged on the links they return (FlexSearch, which
+// indexes strings, not pages, is not run on it). Then bench/report.mjs writes
 // bench/RESULTS.md and prints the same tables. A failing step is recorded and the run goes on.
 //
 // Environment: BENCH_BUILD_TIMEOUT (s, per build step, default 900), BENCH_KNOWN (200),
-// BENCH_SUBSTRINGS (300), BENCH_FIRST_RUNS (3), BENCH_SESSION (50 queries per page load), BENCH_THINK_MS (1000: idle time before each session), BENCH_NATIVE=0 skips `cargo bench`.
+// BENCH_SUBSTRINGS (300), BENCH_FIRST_RUNS (3), BENCH_DEBIAN_DOCS (an unpacked usr/share to use instead of apt-get), BENCH_SESSION (50 queries per page load), BENCH_THINK_MS (1000: idle time before each session), BENCH_NATIVE=0 skips `cargo bench`.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -22,6 +25,10 @@ import { writePages } from './lib/pages.mjs';
 import { readJudgments, knownItemQueries, substringQueries, containing } from './lib/queries.mjs';
 import { judged, knownItem, substringRecall, latencySummary, dedupe } from './lib/metrics.mjs';
 import { startBenchServer } from './lib/server.mjs';
+import {
+  fetchDebianDocs, copySite, readSite, knownItemSiteQueries, readSiteJudgments, checkJudgments,
+  siteKnownItem, siteJudged, sectionMapper, linkKey,
+} from './lib/site.mjs';
 import { launch } from '../tests/e2e/browser.mjs';
 import { environment, report } from './report.mjs';
 
@@ -45,6 +52,7 @@ export const CORPORA = {
   'poems-1k': { kind: 'poems', limit: 1000, first: ['明月', '春風', '白雲'] },
   'poems-10k': { kind: 'poems', limit: 10000, first: ['明月', '春風', '白雲'] },
   'poems-57k': { kind: 'poems', limit: Infinity, first: ['明月', '春風', '白雲'] },
+  debian: { kind: 'site', judgments: 'debian-queries.tsv', first: ['apt-get', '软件包管理', 'ssh'] },
 };
 export const ENGINES = ['zh', 'pf', 'flex'];
 
@@ -125,7 +133,37 @@ const withTimeout = (p, ms, what) =>
 // ---------------------------------------------------------------------------------------------
 // steps
 
+function prepareSite(name, spec, dir, res) {
+  const share = fetchDebianDocs(dir, log);
+  const corpusDir = path.join(dir, 'corpus');
+  copySite(share, corpusDir);
+  const pages = readSite(corpusDir);
+  const judgments = readSiteJudgments(path.join(BENCH, spec.judgments));
+  checkJudgments(pages, judgments);
+  const known = knownItemSiteQueries(pages);
+  // Warm-up: headings the timed list also holds would be cached; take other words of the site.
+  const warmup = ['软件包', '配置', '内核', '网络', '安装', 'Debian', '文件', '系统', '用户', '命令'];
+  const input = { kind: 'site', pages, known, siteJudgments: judgments, substrings: [], warmup };
+  input.latency = [...judgments.map((j) => j.query), ...known.map((k) => k.query)];
+  fs.writeFileSync(path.join(dir, 'input.json'), JSON.stringify(input));
+  const chars = pages.reduce((a, p) => a + p.sections.reduce((b, s) => b + [...s.title].length + [...s.text].length, 0), 0);
+  const corpusBytes = walk(corpusDir).reduce((a, f) => a + fs.statSync(f).size, 0);
+  res.corpus = { name, kind: 'site', docs: pages.length, sections: pages.reduce((a, p) => a + p.sections.length, 0), chars, corpusDir: path.relative(ROOT, corpusDir), corpusBytes };
+  res.queries = {
+    judged: judgments.length,
+    known: known.length,
+    knownTitles: known.filter((k) => k.kind === 'title').length,
+    knownHeadings: known.filter((k) => k.kind === 'heading').length,
+    substrings: 0,
+    latency: input.latency.length,
+    warmup: warmup.length,
+    first: spec.first,
+  };
+  return { input, corpusDir };
+}
+
 function prepare(name, spec, dir, res) {
+  if (spec.kind === 'site') return prepareSite(name, spec, dir, res);
   let docs;
   let corpusDir;
   if (spec.kind === 'seeds') {
@@ -200,9 +238,12 @@ function buildZh(corpusDir, dir, res) {
   };
 }
 
-function buildPagefind(docs, dir, res) {
-  const src = path.join(dir, 'pf-src');
-  writePagefindSource(src, docs);
+function buildPagefind(input, corpusDir, dir, res) {
+  const { docs } = input;
+  // A site is indexed as it stands (its own pages, as a new user would point Pagefind at it).
+  const src = input.kind === 'site' ? corpusDir : path.join(dir, 'pf-src');
+  if (input.kind !== 'site') writePagefindSource(src, docs);
+  const expected = input.kind === 'site' ? input.pages.length : docs.length;
   const out = path.join(dir, 'site/pf/pagefind');
   fs.rmSync(out, { recursive: true, force: true });
   const bin = pagefindBinary();
@@ -214,14 +255,17 @@ function buildPagefind(docs, dir, res) {
   const words = /Indexed (\d+) words/.exec(r.stdout);
   const pages = /Indexed (\d+) pages/.exec(r.stdout);
   res.build.pf = { seconds: t.seconds, maxRssKB: t.maxRssKB, extended: bin.extended, words: words && Number(words[1]), pages: pages && Number(pages[1]) };
-  if (pages && Number(pages[1]) !== docs.length) throw new Error(`pagefind indexed ${pages[1]} pages, expected ${docs.length}`);
+  if (pages && Number(pages[1]) !== expected) throw new Error(`pagefind indexed ${pages[1]} pages, expected ${expected}`);
   // What the UI-less API can download: pagefind.js, its worker, entry, wasm, meta, index, fragments.
   const api = walk(out).filter((f) => !/pagefind-(component-ui|modular-ui|ui|highlight)\.(js|css)$/.test(f));
   res.size.pf = { total: sizeOf(api) };
 }
 
-/** Pagefind result id (page hash) -> document id, read from the fragment files. */
-function pagefindIds(dir) {
+/**
+ * Pagefind result id (page hash) -> document id, read from the fragment files (a site: -> the
+ * page's URL).
+ */
+function pagefindIds(dir, site = false) {
   const map = new Map();
   const fragDir = path.join(dir, 'site/pf/pagefind/fragment');
   for (const f of fs.readdirSync(fragDir)) {
@@ -232,6 +276,10 @@ function pagefindIds(dir) {
     const j = JSON.parse(s);
     const hash = f.replace(/\.pf_fragment$/, '');
     const add = (h, frag) => {
+      if (site) {
+        if (typeof frag?.url !== 'string') throw new Error(`pagefind fragment ${h} has no url`);
+        return map.set(h, frag.url);
+      }
       const id = Number(frag?.meta?.passage);
       if (!Number.isInteger(id)) throw new Error(`pagefind fragment ${h} has no passage meta`);
       map.set(h, id);
@@ -264,7 +312,7 @@ function nodeEval(engine, dir, res) {
 async function browserEval(browser, dir, spec, input, res) {
   const server = await startBenchServer(path.join(dir, 'site'));
   try {
-    const idmap = fs.existsSync(path.join(dir, 'site/pf/pagefind')) ? pagefindIds(dir) : null;
+    const idmap = fs.existsSync(path.join(dir, 'site/pf/pagefind')) ? pagefindIds(dir, input.kind === 'site') : null;
     for (const engine of ENGINES) {
       if (!fs.existsSync(path.join(dir, 'site', engine))) continue;
       if (engine === 'zh' && !fs.existsSync(path.join(dir, 'site/zh/pkg/zh_search_bg.wasm'))) continue;
@@ -343,7 +391,7 @@ async function browserEngine(browser, server, engine, spec, input, out, idmap) {
         if (engine === 'flex') out.indexMs = await page.evaluate(() => window.__indexMs);
       }
       const r = await withTimeout(
-        page.evaluate(async ({ warmup, qs, collect }) => {
+        page.evaluate(async ({ warmup, qs, collect, site }) => {
           for (const q of warmup) await window.bench.timed(q);
           const ms = [];
           const lists = [];
@@ -351,10 +399,10 @@ async function browserEngine(browser, server, engine, spec, input, out, idmap) {
             const t = performance.now();
             await window.bench.timed(q);
             ms.push(performance.now() - t);
-            if (collect) lists.push(window.bench.lastIds());
+            if (collect) lists.push(site ? { ids: window.bench.lastIds(), sections: await window.bench.lastSections() } : window.bench.lastIds());
           }
           return { ms, lists };
-        }, { warmup: input.warmup.slice(0, WARMUP), qs, collect }),
+        }, { warmup: input.warmup.slice(0, WARMUP), qs, collect, site: input.kind === 'site' }),
         600_000,
         `${engine} latency`,
       );
@@ -365,7 +413,9 @@ async function browserEngine(browser, server, engine, spec, input, out, idmap) {
     }
   }
   out.latency = { ...latencySummary(ms), session: SESSION, warmup: WARMUP, thinkMs: THINK_MS };
-  if (collect) {
+  if (collect && input.kind === 'site') {
+    Object.assign(out, await pagefindSiteQuality(input, new Map(input.latency.map((q, i) => [q, lists[i]])), idmap));
+  } else if (collect) {
     const byQuery = new Map(input.latency.map((q, i) => [q, lists[i]]));
     let unknown = 0;
     const rank = (q) =>
@@ -383,6 +433,35 @@ async function browserEngine(browser, server, engine, spec, input, out, idmap) {
     if (unknown) out.problems.push(`${unknown} Pagefind results without a known fragment`);
   }
   out.problems = [...new Set(out.problems)];
+}
+
+/**
+ * Pagefind on a site, judged on links like zh-search: pages in Pagefind's order (all results,
+ * page hashes mapped to URLs); sections = the top 10 pages' sub_results, each page's ordered by
+ * how many query words they hold (what Pagefind's UI picks to show), URL + #anchor as Pagefind
+ * links them (sub_results without anchor: the page's top).
+ */
+async function pagefindSiteQuality(input, byQuery, idmap) {
+  const toSection = sectionMapper(input.pages);
+  const got = (q) => {
+    const x = byQuery.get(q);
+    if (!x) throw new Error(`no Pagefind results recorded for ${q}`);
+    return x;
+  };
+  const rankPages = (q) => got(q).ids.map((h) => idmap.get(h) ?? `?${h}`);
+  // pagefind.js links pages relative to the folder above its bundle: /pf/<page> on the bench
+  // server, /<page> in the fragments.
+  const pageUrl = (u) => u.replace(/^\/pf\//, '/');
+  const ordered = (q) =>
+    got(q).sections.flatMap((p) => [...p.subs].sort((a, b) => b.n - a.n).map((s) => ({ url: pageUrl(s.url), anchor: s.anchor, text: s.text })));
+  const rankSections = (q) => ordered(q).map((s) => linkKey(s.url, s.anchor));
+  const rankMapped = (q) => ordered(q).map((s) => toSection(s.url, s.anchor, s.text));
+  const subs = [...byQuery.values()].flatMap((x) => x.sections.flatMap((p) => p.subs));
+  return {
+    subResults: { n: subs.length, anchored: subs.filter((x) => x.anchor).length },
+    known: await siteKnownItem(input.known, rankPages, rankSections),
+    judged: await siteJudged(input.pages, input.siteJudgments, rankMapped),
+  };
 }
 
 // Queries for `cargo bench` on the poems: the first-result queries, known-item fragments in both
@@ -475,8 +554,8 @@ async function main() {
         const { input, corpusDir } = prepared;
         corpusDirs[name] = corpusDir;
         const zhOk = await step('build zh-search', () => buildZh(corpusDir, dir, res));
-        await step('build Pagefind', () => buildPagefind(input.docs, dir, res));
-        await step('build FlexSearch', () => buildFlex(input.docs, dir, res));
+        await step('build Pagefind', () => buildPagefind(input, corpusDir, dir, res));
+        if (spec.kind !== 'site') await step('build FlexSearch', () => buildFlex(input.docs, dir, res));
         writePages(path.join(dir, 'site'));
         if (!zhOk) fs.rmSync(path.join(dir, 'site/zh'), { recursive: true, force: true });
         if (zhOk) await step('Node: zh-search', () => nodeEval('zh', dir, res));

@@ -21,6 +21,7 @@ const input = JSON.parse(fs.readFileSync(path.join(workdir, 'input.json'), 'utf8
 const { docs } = input;
 const out = { engine };
 
+let zhModule; // zh-search's glue, once initialised
 let rank; // q -> ranked doc ids (all it returns, deduplicated)
 let timed; // q -> top 10 rendered to data
 
@@ -30,6 +31,7 @@ if (engine === 'zh') {
   const bytes = fs.readFileSync(path.join(pkg, 'zh_search_bg.wasm'));
   const t0 = performance.now();
   zh.initSync({ module: bytes });
+  zhModule = zh;
   out.initMs = performance.now() - t0;
   out.stats = zh.stats();
   const toDoc = input.kind === 'poems' ? poemMapper(docs) : (hit) => hit.passage;
@@ -61,11 +63,36 @@ if (engine === 'zh') {
   timed = (q) => ix.search(q, { limit: 10 }).map((i) => flexDocs[i][1]).length;
 }
 
-const t1 = performance.now();
-if (input.judgments) out.judged = await judged(docs, input.judgments, rank);
-if (input.known) out.known = await knownItem(docs, input.known, rank, poemKey);
-out.substrings = await substringRecall(docs, input.substrings, rank);
-out.qualitySeconds = (performance.now() - t1) / 1000;
+if (engine === 'zh' && input.kind === 'site') {
+  // A site: judged on the links hits carry (URL + anchor), in the order returned.
+  const { siteKnownItem, siteJudged, sectionMapper, linkKey } = await import('./lib/site.mjs');
+  const toSection = sectionMapper(input.pages);
+  const hitsOf = new Map();
+  const hits = (q) => {
+    if (!hitsOf.has(q)) {
+      const all = [];
+      for (let offset = 0; offset < MAX_RESULTS; offset += 100) {
+        const r = zhModule.search(q, { limit: 100, offset });
+        all.push(...r.hits);
+        if (r.hits.length < 100 || offset + 100 >= r.total) break;
+      }
+      hitsOf.set(q, all);
+    }
+    return hitsOf.get(q);
+  };
+  const t = performance.now();
+  out.known = await siteKnownItem(input.known, (q) => hits(q).map((h) => h.url ?? h.source), (q) => hits(q).map((h) => linkKey(h.url ?? h.source, h.anchor)));
+  out.judged = await siteJudged(input.pages, input.siteJudgments, (q) => hits(q).map((h) => toSection(h.url ?? h.source, h.anchor, h.text)));
+  out.qualitySeconds = (performance.now() - t) / 1000;
+}
+
+if (input.kind !== 'site') {
+  const t1 = performance.now();
+  if (input.judgments) out.judged = await judged(docs, input.judgments, rank);
+  if (input.known) out.known = await knownItem(docs, input.known, rank, poemKey);
+  out.substrings = await substringRecall(docs, input.substrings, rank);
+  out.qualitySeconds = (performance.now() - t1) / 1000;
+}
 
 for (const q of input.warmup) timed(q);
 const ms = [];

@@ -114,16 +114,30 @@ function corpusSection(r) {
   const n = r.node ?? {};
   const q = r.queries ?? {};
   const lines = [];
-  lines.push(`### ${r.name}: ${c.docs ?? '?'} ${c.kind === 'poems' ? 'poems' : 'passages'}, ${c.chars ?? '?'} characters`);
+  const site = c.kind === 'site';
+  const what = site ? `pages (${c.sections ?? '?'} anchored sections)` : c.kind === 'poems' ? 'poems' : 'passages';
+  lines.push(`### ${r.name}: ${c.docs ?? '?'} ${what}, ${c.chars ?? '?'} characters`);
   lines.push('');
   const rows = [];
   // quality
   const quality = (e) => (e === 'pf' ? b.pf : n[e]);
-  if (q.judged) {
+  if (site) {
+    const k = (e, sub, m) => (sub ? quality(e)?.known?.[sub]?.[m] : quality(e)?.known?.[m]);
+    const kn = (sub, m) => ({ zh: k('zh', sub, m), pf: k('pf', sub, m) });
+    rows.push(row(`Known-item S@1, every title and heading (${q.known})`, kn(null, 's1'), pct));
+    rows.push(row('Known-item S@10', kn(null, 's10'), pct));
+    rows.push(row(`  S@1, page titles → that page (${q.knownTitles})`, kn('title', 's1'), pct));
+    rows.push(row(`  S@1, section headings → page#anchor (${q.knownHeadings})`, kn('heading', 's1'), pct));
+    rows.push(row('  S@10, section headings', kn('heading', 's10'), pct));
+    rows.push(row('  S@1, section headings → their page (anchor ignored)', kn('headingPage', 's1'), pct));
+    const j = (e, m) => quality(e)?.judged?.[m];
+    rows.push(row(`MRR@10, bench/debian-queries.tsv (${q.judged} queries)`, { zh: j('zh', 'mrr10'), pf: j('pf', 'mrr10') }, (x) => f(x, 3)));
+    rows.push(row('S@1, bench/debian-queries.tsv', { zh: j('zh', 's1'), pf: j('pf', 's1') }, pct));
+  } else if (q.judged) {
     rows.push(row(`MRR@10, tests/queries.tsv (${q.judged} queries)`, { zh: quality('zh')?.judged?.mrr10, pf: quality('pf')?.judged?.mrr10, flex: quality('flex')?.judged?.mrr10 }, (x) => f(x, 3)));
     rows.push(row('S@1, tests/queries.tsv', { zh: quality('zh')?.judged?.s1, pf: quality('pf')?.judged?.s1, flex: quality('flex')?.judged?.s1 }, pct));
   }
-  if (q.known) {
+  if (!site && q.known) {
     const k = (e, sub, m) => (sub ? quality(e)?.known?.[sub]?.[m] : quality(e)?.known?.[m]);
     const kn = (sub, m) => ({ zh: k('zh', sub, m), pf: k('pf', sub, m), flex: k('flex', sub, m) });
     const nTrad = q.known - q.knownSimplified;
@@ -137,8 +151,8 @@ function corpusSection(r) {
     }
   }
   const sub = (e, m) => quality(e)?.substrings?.[m];
-  rows.push(row(`Substring recall (${q.substrings ?? '?'} substrings, 2–6 chars)`, { zh: sub('zh', 'recall'), pf: sub('pf', 'recall'), flex: sub('flex', 'recall') }, pct));
-  rows.push(row('  substrings with every match found', { zh: sub('zh', 'complete'), pf: sub('pf', 'complete'), flex: sub('flex', 'complete') }, pct));
+  if (!site) rows.push(row(`Substring recall (${q.substrings ?? '?'} substrings, 2–6 chars)`, { zh: sub('zh', 'recall'), pf: sub('pf', 'recall'), flex: sub('flex', 'recall') }, pct));
+  if (!site) rows.push(row('  substrings with every match found', { zh: sub('zh', 'complete'), pf: sub('pf', 'complete'), flex: sub('flex', 'complete') }, pct));
   // cost
   const bd = r.build ?? {};
   // A failed build's partial figures are not comparable: the cell says "failed" (see the note).
@@ -178,6 +192,21 @@ function corpusSection(r) {
   if (n.zh?.stats) notes.push(`zh-search index: ${n.zh.stats.passages} passages, ${n.zh.stats.terms} terms, ${kb(n.zh.stats.index_bytes)}; initSync in Node ${ms(n.zh.initMs)} ms.`);
   if (bd.pf) notes.push(`Pagefind: ${bd.pf.pages} pages, ${bd.pf.words} words indexed${bd.pf.extended ? ' (extended binary)' : ''}.`);
   if (bd.flex) notes.push(`FlexSearch build = indexing the documents in Node (${sec(bd.flex.seconds)} s; the page does the same at load, in ${ms(b.flex?.indexMs)} ms); memory = that Node process's peak RSS.`);
+  if (site) notes.push('FlexSearch is not run on a site: it indexes strings, not HTML pages with anchors.');
+  const subs = b.pf?.subResults;
+  if (site && subs) notes.push(`Pagefind sub_results in the top 10 pages, over all queries: ${subs.n}, of which ${subs.anchored} link an anchor (the others link the page).`);
+  if (site) {
+    for (const e of ['zh', 'pf']) {
+      const m = quality(e)?.known;
+      if (!m?.misses?.length) continue;
+      const shown = m.misses.slice(0, 8).map((x) => `\`${x.query}\` (${x.kind}, ${x.rank ? `#${x.rank}` : 'not in top 10'})`);
+      notes.push(`${NAMES[e]} known-item misses: ${m.missCount} of ${m.n}; first ones: ${shown.join(', ')}.`);
+    }
+    for (const e of ['zh', 'pf']) {
+      const m = quality(e)?.judged?.misses;
+      if (m?.length) notes.push(`${NAMES[e]} judged queries not first: ${m.map((x) => `\`${x.query}\` (${x.rank ? `#${x.rank}` : '—'})`).join(', ')}.`);
+    }
+  }
   if (b.zh?.first?.length) {
     notes.push(`First result: median of ${b.zh.first.length} cold loads with ${b.zh.first.map((x) => `\`${x.query}\``).join(', ')}.`);
   }
@@ -239,6 +268,7 @@ export function report(env, results, native) {
 - **Documents.** seeds: the passages zh-search cuts \`seeds/*.txt\` into (dumped with \`cargo run --release --example search -- --passages --json\`); each peer gets one document per passage (title + text). Tang poems: npm \`chinese-poetry\`, \`dist/quantangshi/poet.tang.*.json\` (traditional script), the first 1,000 / 10,000 / all 57,607 in file order. zh-search indexes one Markdown file per JSON file (\`## title\`, the author, the lines; long poems become several passages); each peer gets one document per poem (title + author + lines). zh-search hits are mapped back to their poem.
 - **zh-search**: \`ZH_SEARCH_SEEDS=<corpus> cargo build --release --target wasm32-unknown-unknown\`, then the Makefile's wasm-bindgen + wasm-opt recipe (\`bench/build-zh.sh\`); the page uses the \`<zh-search>\` element. **Pagefind**: the npm package's \`pagefind_extended\` binary (Chinese segmentation) over one HTML page per document (\`lang="zh-cn"\`), searched through \`pagefind.js\` without UI: \`search(q)\`, then \`data()\` of the top 10. **FlexSearch**: \`new Index({ encoder: Charset.CJK, context: true })\` over title + text, built in the page from a \`docs.json\` that also supplies the result text.
 - **Quality.** MRR@10 / S@1 on \`tests/queries.tsv\` (a hit is relevant when its title + text, whitespace removed, lower-cased, contains a marker). Known-item: ${nKnown} poems picked with a fixed-seed PRNG, a 4–7 character CJK run of one of their lines as the query, one in three converted to simplified script with opencc-js (t → cn); the poem (or a copy with the same lines: the collection has the same hymn under several titles) must come first (S@1) / in the top 10 (S@10). Substring recall: random 2–6 character CJK runs from random documents; recall = share of the documents containing the run that the engine returns (all results, up to 5,000). Queries are given to each engine as typed.
+- **A real site (debian).** Debian's Chinese documentation: \`apt-get download debian-reference-zh-cn debian-faq-zh-cn maint-guide-zh-cn\`, \`dpkg -x\`, every HTML page under \`usr/share/\` (of the reference manual \`*.zh-cn.html\`), indexed as it stands by zh-search (\`ZH_SEARCH_SEEDS=<folder>\`) and by Pagefind (\`--site <folder> --force-language zh-cn\`). Known-item: one query per distinct page \`<title>\` and per distinct h1–h6 text, numbering removed (\`2.1.3. 软件包配置\` → \`软件包配置\`, \`第 2 章 …\` → \`…\`); right = that page (titles; any page with the same title) or that page#anchor (headings; any page#anchor with the same heading text). Links compared as the engines give them: zh-search hits' \`url\` + \`anchor\`; Pagefind's results (pages, in order) and, for sections, the top 10 pages' \`sub_results\` (\`url#anchor\`), each page's ordered by how many query words they hold (the ones Pagefind's UI shows). Judged: \`bench/debian-queries.tsv\`, 30 reader queries with the sections that answer them (a hit counts when it lies in a judged section or one of its subsections; hits are placed in a section by their anchor, else by their text).
 - **Cost.** Build: wall time and peak RSS from \`/usr/bin/time -v\` (zh-search: cargo build incl. build.rs's index + wasm-bindgen/wasm-opt, after the dependencies were compiled once; Pagefind: the CLI; FlexSearch: indexing in Node). Transfer: bytes the local server sent (gzip -9 where that is smaller, as a static host would serve them; Pagefind's chunks are already compressed) from navigation until the first result is in the DOM, cold cache, HTML page included. Latency: \`performance.now()\` around one search rendered to data (zh-search \`search(q, {limit: 10})\` with snippets; Pagefind \`search\` + 10 × \`data()\`, index chunks fetched from the local server as needed; FlexSearch \`search\` + the 10 documents), each query timed once, over the judged/known-item queries plus the substrings, in sessions of ${session} queries per page load, each session after ${think} ms of idle time once the engine is ready (the reader's pause before typing; zh-search's element warms up in it) and ${nWarm} warm-up queries (Pagefind's search slows down as a session loads more index chunks). Node: same queries, one process, after the warm-up.
 `);
   out.push('## Results per corpus');
@@ -278,7 +308,7 @@ export function report(env, results, native) {
 // Re-render from the last run.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = path.dirname(BENCH);
-  const order = ['seeds', 'poems-1k', 'poems-10k', 'poems-57k'];
+  const order = ['seeds', 'poems-1k', 'poems-10k', 'poems-57k', 'debian'];
   const results = order
     .map((n) => path.join(BENCH, 'work', n, 'results.json'))
     .filter((p) => fs.existsSync(p))

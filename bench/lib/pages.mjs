@@ -4,7 +4,8 @@
 //   flex/index.html  FlexSearch (Charset.CJK, context on) indexing docs.json in the page
 // With ?q=…, a page searches on load, renders the first results, sets window.__first
 // (performance.now(), i.e. ms since navigation started) and calls /__mark. Every page exposes
-// window.bench = { ready, timed(q), lastIds() } for the latency (and Pagefind's quality) runs.
+// window.bench = { ready, timed(q), lastIds() } for the latency (and Pagefind's quality) runs;
+// Pagefind's page adds lastSections() for sites.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -89,6 +90,21 @@ window.bench = {
   },
   // Every result of the last timed search (page hashes; the bench maps them to documents).
   lastIds: () => last.results.map((x) => x.id),
+  // On a site: the top 10 pages' sections as Pagefind links them (sub_results: URL, anchor id,
+  // how many query words each holds, its excerpt as text).
+  lastSections: () =>
+    Promise.all(
+      last.results.slice(0, 10).map(async (x) => {
+        const d = await x.data();
+        const subs = (d.sub_results ?? []).map((s) => ({
+          url: s.url,
+          anchor: s.anchor?.id ?? '',
+          n: s.locations?.length ?? 0,
+          text: (s.plain_excerpt ?? s.excerpt ?? '').replace(/<[^>]*>/g, '').replace(/\u200b/g, '').replace(/^…\s*|\s*…$/g, ''),
+        }));
+        return { url: d.url, subs };
+      }),
+    ),
 };
 if (Q) {
   const d = await top(Q);
