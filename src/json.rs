@@ -39,6 +39,14 @@ pub fn push_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// `"name":"value"` (the name needs no escaping).
+fn push_field(out: &mut String, name: &str, value: &str) {
+    out.push('"');
+    out.push_str(name);
+    out.push_str("\":");
+    push_string(out, value);
+}
+
 fn push_uint(out: &mut String, n: u64) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
@@ -177,13 +185,8 @@ pub fn search_results(results: &SearchResults) -> String {
 /// "score":…,"total":…,"hits":[…]}]}`: [`PageResults`] as serde would write it (pinned by the
 /// tests below).
 pub fn page_results(results: &PageResults) -> String {
-    let text_bytes: usize = results
-        .pages
-        .iter()
-        .flat_map(|p| &p.hits)
-        .map(hit_capacity)
-        .sum();
-    let mut out = String::with_capacity(96 + text_bytes + 128 * results.pages.len());
+    // Grows as it goes: the hits' text dominates, and reallocations are few next to it.
+    let mut out = String::new();
     out.push_str("{\"total\":");
     push_uint(&mut out, results.total as u64);
     out.push_str(",\"total_pages\":");
@@ -198,14 +201,14 @@ pub fn page_results(results: &PageResults) -> String {
         if i > 0 {
             out.push(',');
         }
-        out.push_str("{\"source\":");
-        push_string(&mut out, &page.source);
+        out.push('{');
+        push_field(&mut out, "source", &page.source);
         if let Some(url) = &page.url {
-            out.push_str(",\"url\":");
-            push_string(&mut out, url);
+            out.push(',');
+            push_field(&mut out, "url", url);
         }
-        out.push_str(",\"page_title\":");
-        push_string(&mut out, &page.page_title);
+        out.push(',');
+        push_field(&mut out, "page_title", &page.page_title);
         out.push_str(",\"score\":");
         push_score(&mut out, page.score);
         out.push_str(",\"total\":");

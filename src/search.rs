@@ -1047,39 +1047,40 @@ impl<'a> Engine<'a> {
             sort_top_by(scored, usize::MAX, by_rank);
             results.total = scored.len();
             results.partial = partial;
-            // (source, its passages listed, its total), in order of first appearance.
-            let mut pages: Vec<(u32, Vec<usize>, usize)> = Vec::new();
+            // Pages are numbered in order of first appearance; those in the window are listed.
+            let window = options.offset..options.offset.saturating_add(options.limit);
             let mut page_of = vec![u32::MAX; self.index.stats.sources as usize];
-            for (i, s) in scored.iter().enumerate() {
+            for s in scored.iter() {
                 let source = self.index.source_of(s.passage)?;
                 let slot = page_of
                     .get_mut(source as usize)
                     .ok_or(FormatError::OutOfBounds { what: "source id" })?;
                 if *slot == u32::MAX {
-                    *slot = pages.len() as u32;
-                    pages.push((source, Vec::new(), 0));
+                    *slot = results.total_pages as u32;
+                    if window.contains(&results.total_pages) {
+                        let url = self.index.source_url(source)?;
+                        results.pages.push(PageHits {
+                            source: self.index.source_name(source)?.to_string(),
+                            url: (!url.is_empty()).then(|| url.to_string()),
+                            page_title: self.index.source_page_title(source)?.to_string(),
+                            score: s.score,
+                            total: 0,
+                            hits: Vec::new(),
+                        });
+                    }
+                    results.total_pages += 1;
                 }
-                let page = &mut pages[*slot as usize];
-                page.2 += 1;
-                if page.1.len() < MAX_HITS_PER_PAGE {
-                    page.1.push(i);
+                let listed = (*slot as usize).checked_sub(window.start);
+                if let Some(page) = listed.and_then(|i| results.pages.get_mut(i)) {
+                    page.total += 1;
+                    if page.hits.len() < MAX_HITS_PER_PAGE {
+                        let hit = self.hit(s, highlight, cache)?;
+                        if page.hits.is_empty() {
+                            page.score = hit.score;
+                        }
+                        page.hits.push(hit);
+                    }
                 }
-            }
-            results.total_pages = pages.len();
-            for (source, listed, total) in pages.iter().skip(options.offset).take(options.limit) {
-                let mut hits = Vec::with_capacity(listed.len());
-                for &i in listed {
-                    hits.push(self.hit(&scored[i], highlight, cache)?);
-                }
-                let url = self.index.source_url(*source)?;
-                results.pages.push(PageHits {
-                    source: self.index.source_name(*source)?.to_string(),
-                    url: (!url.is_empty()).then(|| url.to_string()),
-                    page_title: self.index.source_page_title(*source)?.to_string(),
-                    score: hits.first().map_or(0.0, |h| h.score),
-                    total: *total,
-                    hits,
-                });
             }
             Ok(())
         })?;
