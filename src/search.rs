@@ -13,7 +13,9 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::format::{decode_word_refs, FormatError, IndexView, Posting, PostingsBlock};
-use crate::normalize::{find_all, fold_chars, fold_text, match_key, original_ranges, DenseFold};
+use crate::normalize::{
+    char_class, find_all, fold_chars, fold_text, match_key, original_ranges, CharClass, DenseFold,
+};
 use crate::pinyin::{best_runs, collect_runs, read_otherwise_entries, Pattern, Readings};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
@@ -535,6 +537,22 @@ impl<'a> Engine<'a> {
         sort_by(&mut found, |a, b| {
             b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
         });
+        // Latin (`ss`): the corpus's own words that start with the letters (ssh, sshd, ssl),
+        // then the vocabulary's; their pinyin readings (所示, 上述) only when there are none.
+        let mut latin = self.latin_words_starting_with(&key)?;
+        if !latin.is_empty() {
+            sort_by(&mut latin, |a, b| {
+                b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+            });
+            let mut out: Vec<String> = latin.into_iter().map(|f| f.2).collect();
+            for (_, _, word) in found {
+                if !out.contains(&word) {
+                    out.push(word);
+                }
+            }
+            out.truncate(limit);
+            return Ok(out);
+        }
         // Pinyin (`guangy`, `gyl`): the runs of corpus text the letters stand for, those that
         // are vocabulary words, ahead of the words that start with the letters themselves.
         let term = Term {
@@ -558,6 +576,70 @@ impl<'a> Engine<'a> {
         }
         out.truncate(limit);
         Ok(out)
+    }
+
+    /// The corpus's Latin words (maximal runs of letters and digits, as the tokenizer cuts
+    /// them: see [`crate::tokenize`]) that start with `prefix`, when `prefix` is such a run:
+    /// `(passages and titles containing the word, chars, word)`, at most [`MAX_SUGGEST_SCAN`].
+    /// The gram layout indexes these runs as whole grams, so they are the gram fst's keys that
+    /// start with the prefix; the scan layout finds them in its folded texts. Both count the
+    /// same texts and titles.
+    fn latin_words_starting_with(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(u64, usize, String)>, FormatError> {
+        if prefix.is_empty() || !prefix.chars().all(|c| char_class(c) == CharClass::Word) {
+            return Ok(Vec::new());
+        }
+        let words = if self.index.is_scan() {
+            let corpus = self.scan_keys()?;
+            let mut counts: HashMap<&str, u64> = HashMap::new();
+            for keys in [&corpus.texts, &corpus.titles] {
+                // The last entry each word was counted in: a text counts once per word.
+                let mut last: HashMap<&str, u32> = HashMap::new();
+                for (start, end) in keys.positions.find_all(&keys.keys, prefix) {
+                    let rest = &keys.keys[end..];
+                    let run = rest
+                        .char_indices()
+                        .find(|&(_, c)| char_class(c) != CharClass::Word)
+                        .map_or(rest.len(), |(i, _)| i);
+                    let word = &keys.keys[start..end + run];
+                    let entry = keys.entry_at(start);
+                    if last.insert(word, entry) != Some(entry) {
+                        *counts.entry(word).or_default() += 1;
+                    }
+                    if counts.len() >= MAX_SUGGEST_SCAN {
+                        break;
+                    }
+                }
+            }
+            counts
+                .into_iter()
+                .map(|(word, freq)| (freq, word.to_string()))
+                .collect::<Vec<_>>()
+        } else {
+            use fst::{IntoStreamer, Streamer};
+            let automaton = fst::automaton::Str::new(prefix);
+            let mut stream = self
+                .index
+                .grams
+                .search(fst::Automaton::starts_with(automaton))
+                .into_stream();
+            let mut found = Vec::new();
+            while let Some((gram, value)) = stream.next() {
+                if found.len() == MAX_SUGGEST_SCAN {
+                    break;
+                }
+                let block = self.index.gram_postings(value)?;
+                let freq = (block.text.len() + block.title.len()) as u64;
+                found.push((freq, String::from_utf8_lossy(gram).into_owned()));
+            }
+            found
+        };
+        Ok(words
+            .into_iter()
+            .map(|(freq, word)| (freq, word.chars().count(), word))
+            .collect())
     }
 
     fn gram_postings(&self, gram: &GramQuery) -> Result<PostingsBlock, FormatError> {
@@ -717,8 +799,29 @@ impl<'a> Engine<'a> {
         Ok(merge_by_passage(by_passage))
     }
 
+    /// Whether `term` occurs as typed in some passage text or title: exactly the Ctrl-F match
+    /// [`Self::term_matches`] makes (a term starting with a letter or digit matches at a word
+    /// start, so `ls` occurs in `ls -l` but not in `tools`), one pass over the scan keys or
+    /// the term's gram postings; both layouts answer the same.
+    fn occurs_literally(&self, term: &Term, cache: &mut KeyCache) -> Result<bool, FormatError> {
+        let needle = Needle {
+            text: &term.key,
+            pattern: None,
+        };
+        if self.index.is_scan() {
+            let corpus = self.scan_keys()?;
+            let found = |keys: &ScanKeys| !needle.find_in_scan(keys).is_empty();
+            return Ok(found(&corpus.texts) || found(&corpus.titles));
+        }
+        let (texts, titles) = self.gram_term_postings(term, needle, cache)?;
+        Ok(!texts.is_empty() || !titles.is_empty())
+    }
+
     /// The runs of corpus text a term with letters may stand for as pinyin (`gyl` → 光岳楼),
-    /// most frequent first; empty for other terms. See [`crate::pinyin`].
+    /// most frequent first; empty for other terms, and for a term that occurs as typed
+    /// ([`Self::occurs_literally`]): letters found in the corpus are searched as those letters
+    /// only (`ssh` is the command, not 所示/上述), so their pinyin readings, initials above all,
+    /// never bury the literal matches. See [`crate::pinyin`].
     fn pinyin_alternatives(
         &self,
         term: &Term,
@@ -730,6 +833,9 @@ impl<'a> Engine<'a> {
         let Some(pattern) = Pattern::new(&term.key, self.readings(), self.read_otherwise()) else {
             return Ok((Vec::new(), None));
         };
+        if self.occurs_literally(term, cache)? {
+            return Ok((Vec::new(), None));
+        }
         let mut runs = self.pinyin_runs(&pattern, cache)?;
         runs.retain(|run| *run != term.key);
         Ok((runs, Some(pattern)))
@@ -737,7 +843,8 @@ impl<'a> Engine<'a> {
 
     /// The alternatives of every term. Several terms of letters only (`guang yue lou`) are
     /// first read together as one run, and each term stands for its part of the runs found
-    /// (光, 岳, 楼 rather than every character read yue); otherwise each term on its own.
+    /// (光, 岳, 楼 rather than every character read yue), unless every one of them occurs as
+    /// typed (`ssh key`: Latin words, searched as such); otherwise each term on its own.
     fn term_alternatives(
         &self,
         terms: &[Term],
@@ -745,6 +852,16 @@ impl<'a> Engine<'a> {
     ) -> Result<Vec<Alternatives>, FormatError> {
         let letters = |t: &Term| !t.phrase && t.key.bytes().all(|b| b.is_ascii_lowercase());
         if terms.len() >= 2 && terms.iter().all(letters) {
+            let mut all_literal = true;
+            for term in terms {
+                if !self.occurs_literally(term, cache)? {
+                    all_literal = false;
+                    break;
+                }
+            }
+            if all_literal {
+                return Ok(vec![(Vec::new(), None); terms.len()]);
+            }
             let keys: Vec<&str> = terms.iter().map(|t| t.key.as_str()).collect();
             if let Some((pattern, counts)) =
                 Pattern::from_terms(&keys, self.readings(), self.read_otherwise())
