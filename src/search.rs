@@ -345,6 +345,12 @@ impl Vocabulary for IndexVocabulary<'_, '_> {
     }
 }
 
+/// Suggestion order of `(frequency, chars, word)`: most frequent, then shortest, then in
+/// code-point order (one function, so one instance of the sort for every list of suggestions).
+fn most_frequent_first(a: &(u64, usize, String), b: &(u64, usize, String)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+}
+
 /// Vocabulary words starting with `prefix`: `(frequency, chars, word)`, at most
 /// [`MAX_SUGGEST_SCAN`].
 fn words_starting_with(vocab: &IndexVocabulary<'_, '_>, prefix: &str) -> Vec<(u64, usize, String)> {
@@ -533,43 +539,29 @@ impl<'a> Engine<'a> {
             return Ok(Vec::new());
         }
         let vocab = self.vocabulary()?;
-        let mut found = words_starting_with(&vocab, &key);
-        sort_by(&mut found, |a, b| {
-            b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-        });
         // Latin (`ss`): the corpus's own words that start with the letters (ssh, sshd, ssl),
-        // then the vocabulary's; their pinyin readings (所示, 上述) only when there are none.
+        // ahead of the vocabulary's; their pinyin readings (所示, 上述) only when there are none.
         let mut latin = self.latin_words_starting_with(&key)?;
-        if !latin.is_empty() {
-            sort_by(&mut latin, |a, b| {
-                b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-            });
-            let mut out: Vec<String> = latin.into_iter().map(|f| f.2).collect();
-            for (_, _, word) in found {
-                if !out.contains(&word) {
-                    out.push(word);
-                }
-            }
-            out.truncate(limit);
-            return Ok(out);
-        }
+        sort_by(&mut latin, most_frequent_first);
+        let mut found = words_starting_with(&vocab, &key);
+        sort_by(&mut found, most_frequent_first);
         // Pinyin (`guangy`, `gyl`): the runs of corpus text the letters stand for, those that
-        // are vocabulary words, ahead of the words that start with the letters themselves.
-        let term = Term {
-            grams: term_grams(&key),
-            key,
-            phrase: false,
-        };
-        let mut out: Vec<String> = found.into_iter().map(|f| f.2).collect();
-        let runs = self.pinyin_alternatives(&term, &mut KeyCache::default())?.0;
+        // are vocabulary words, after the words that start with the letters themselves.
         let mut pinyin: Vec<(u64, usize, String)> = Vec::new();
-        for run in &runs {
-            pinyin.extend(words_starting_with(&vocab, run));
+        if latin.is_empty() {
+            let term = Term {
+                grams: term_grams(&key),
+                key,
+                phrase: false,
+            };
+            let runs = self.pinyin_alternatives(&term, &mut KeyCache::default())?.0;
+            for run in &runs {
+                pinyin.extend(words_starting_with(&vocab, run));
+            }
+            sort_by(&mut pinyin, most_frequent_first);
         }
-        sort_by(&mut pinyin, |a, b| {
-            b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-        });
-        for (_, _, word) in pinyin {
+        let mut out: Vec<String> = Vec::new();
+        for (_, _, word) in latin.into_iter().chain(found).chain(pinyin) {
             if !out.contains(&word) {
                 out.push(word);
             }
@@ -593,30 +585,43 @@ impl<'a> Engine<'a> {
         }
         let words = if self.index.is_scan() {
             let corpus = self.scan_keys()?;
-            let mut counts: HashMap<&str, u64> = HashMap::new();
+            let needle = Needle {
+                text: prefix,
+                pattern: None,
+            };
+            // (texts and titles counted, the last one counted, word), sorted by word:
+            // occurrences come in key order, so each text or title counts once per word. The
+            // middle field becomes the word's length in chars at the end.
+            let mut words: Vec<(u64, usize, String)> = Vec::new();
             for keys in [&corpus.texts, &corpus.titles] {
-                // The last entry each word was counted in: a text counts once per word.
-                let mut last: HashMap<&str, u32> = HashMap::new();
-                for (start, end) in keys.positions.find_all(&keys.keys, prefix) {
-                    let rest = &keys.keys[end..];
-                    let run = rest
-                        .char_indices()
-                        .find(|&(_, c)| char_class(c) != CharClass::Word)
-                        .map_or(rest.len(), |(i, _)| i);
-                    let word = &keys.keys[start..end + run];
-                    let entry = keys.entry_at(start);
-                    if last.insert(word, entry) != Some(entry) {
-                        *counts.entry(word).or_default() += 1;
+                words.iter_mut().for_each(|w| w.1 = usize::MAX);
+                for (start, end) in needle.find_in_scan(keys) {
+                    let mut word_end = end;
+                    for c in keys.keys[end..].chars() {
+                        if char_class(c) != CharClass::Word {
+                            break;
+                        }
+                        word_end += c.len_utf8();
                     }
-                    if counts.len() >= MAX_SUGGEST_SCAN {
-                        break;
+                    let word = &keys.keys[start..word_end];
+                    let entry = keys.entry_at(start) as usize;
+                    match words.binary_search_by(|w| w.2.as_str().cmp(word)) {
+                        Ok(i) if words[i].1 != entry => {
+                            words[i].0 += 1;
+                            words[i].1 = entry;
+                        }
+                        Ok(_) => {}
+                        Err(i) if words.len() < MAX_SUGGEST_SCAN => {
+                            words.insert(i, (1, entry, word.to_string()));
+                        }
+                        Err(_) => {}
                     }
                 }
             }
-            counts
-                .into_iter()
-                .map(|(word, freq)| (freq, word.to_string()))
-                .collect::<Vec<_>>()
+            for word in &mut words {
+                word.1 = word.2.chars().count();
+            }
+            words
         } else {
             use fst::{IntoStreamer, Streamer};
             let automaton = fst::automaton::Str::new(prefix);
@@ -632,14 +637,12 @@ impl<'a> Engine<'a> {
                 }
                 let block = self.index.gram_postings(value)?;
                 let freq = (block.text.len() + block.title.len()) as u64;
-                found.push((freq, String::from_utf8_lossy(gram).into_owned()));
+                let word = String::from_utf8_lossy(gram).into_owned();
+                found.push((freq, word.chars().count(), word));
             }
             found
         };
-        Ok(words
-            .into_iter()
-            .map(|(freq, word)| (freq, word.chars().count(), word))
-            .collect())
+        Ok(words)
     }
 
     fn gram_postings(&self, gram: &GramQuery) -> Result<PostingsBlock, FormatError> {
