@@ -6,6 +6,12 @@
 //! passage that contains the term, and only those. When no passage contains every term and the
 //! query has unquoted terms, the engine falls back to *partial* matching over the segmenter's
 //! words (`rank` explains the ordering) and says so in [`SearchResults::partial`].
+//!
+//! **Latin first.** A term with letters also stands for the corpus text its letters read as
+//! pinyin — unless the term occurs as typed (the same Ctrl-F match, in any text or title):
+//! then the reader typed a word of the corpus (`ssh`, `ls`), and its initials (所示, 类似) would
+//! only bury it. Suggestions follow the same rule with the corpus's Latin words. "Occurs" is
+//! the match itself, not a vocabulary lookup, so both index layouts decide it identically.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
