@@ -41,9 +41,13 @@ const MANUAL: &[(&str, &[&str])] = &[
 ];
 
 fn build(layout: Layout) -> Engine<'static> {
+    build_from(MANUAL, layout)
+}
+
+fn build_from(manual: &[(&str, &[&str])], layout: Layout) -> Engine<'static> {
     let docs = vec![SourceDoc {
         name: "manual.md".into(),
-        sections: MANUAL
+        sections: manual
             .iter()
             .map(|(heading, passages)| Section {
                 headings: vec![heading.to_string()],
@@ -267,6 +271,26 @@ fn snippets_mark_a_hyphenated_command_whole() {
         assert!(
             snippet.contains("<mark>apt-get</mark>"),
             "{layout:?}: {snippet}"
+        );
+    }
+}
+
+#[test]
+fn whole_latin_words_rank_above_words_they_only_start() {
+    // BM25 prefers the shorter CPU passage, where `cp` ends inside the word cpu: only the
+    // whole-word bonus, which a match ending inside a Latin word does not get, puts cp first.
+    let manual: &[(&str, &[&str])] = &[
+        ("硬件", &["cpu 的速度很快。"]),
+        ("命令", &["cp 命令把文件复制到目录。"]),
+    ];
+    for layout in [Layout::Scan, Layout::Grams] {
+        let engine = build_from(manual, layout);
+        let hits = engine.search("cp", SearchOptions::default()).unwrap().hits;
+        assert_eq!(hits.len(), 2, "{layout:?}");
+        assert!(
+            hits[0].text.contains("cp 命令"),
+            "{layout:?}: {:?}",
+            hits[0].text
         );
     }
 }
