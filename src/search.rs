@@ -6,6 +6,12 @@
 //! passage that contains the term, and only those. When no passage contains every term and the
 //! query has unquoted terms, the engine falls back to *partial* matching over the segmenter's
 //! words (`rank` explains the ordering) and says so in [`SearchResults::partial`].
+//!
+//! **Latin first.** A term with letters also stands for the corpus text its letters read as
+//! pinyin — unless the term occurs as typed (the same Ctrl-F match, in any text or title):
+//! then the reader typed a word of the corpus (`ssh`, `ls`), and its initials (所示, 类似) would
+//! only bury it. Suggestions follow the same rule with the corpus's Latin words. "Occurs" is
+//! the match itself, not a vocabulary lookup, so both index layouts decide it identically.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -13,7 +19,9 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::format::{decode_word_refs, FormatError, IndexView, Posting, PostingsBlock};
-use crate::normalize::{find_all, fold_chars, fold_text, match_key, original_ranges, DenseFold};
+use crate::normalize::{
+    char_class, find_all, fold_chars, fold_text, match_key, original_ranges, CharClass, DenseFold,
+};
 use crate::pinyin::{best_runs, collect_runs, read_otherwise_entries, Pattern, Readings};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::rank;
@@ -386,6 +394,12 @@ impl Vocabulary for IndexVocabulary<'_, '_> {
     }
 }
 
+/// Suggestion order of `(frequency, chars, word)`: most frequent, then shortest, then in
+/// code-point order (one function, so one instance of the sort for every list of suggestions).
+fn most_frequent_first(a: &(u64, usize, String), b: &(u64, usize, String)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+}
+
 /// Vocabulary words starting with `prefix`: `(frequency, chars, word)`, at most
 /// [`MAX_SUGGEST_SCAN`].
 fn words_starting_with(vocab: &IndexVocabulary<'_, '_>, prefix: &str) -> Vec<(u64, usize, String)> {
@@ -657,33 +671,110 @@ impl<'a> Engine<'a> {
             return Ok(Vec::new());
         }
         let vocab = self.vocabulary()?;
+        // Latin (`ss`): the corpus's own words that start with the letters (ssh, sshd, ssl),
+        // ahead of the vocabulary's; their pinyin readings (所示, 上述) only when there are none.
+        let mut latin = self.latin_words_starting_with(&key)?;
+        sort_by(&mut latin, most_frequent_first);
         let mut found = words_starting_with(&vocab, &key);
-        sort_by(&mut found, |a, b| {
-            b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-        });
+        sort_by(&mut found, most_frequent_first);
         // Pinyin (`guangy`, `gyl`): the runs of corpus text the letters stand for, those that
-        // are vocabulary words, ahead of the words that start with the letters themselves.
-        let term = Term {
-            grams: term_grams(&key),
-            key,
-            phrase: false,
-        };
-        let mut out: Vec<String> = found.into_iter().map(|f| f.2).collect();
-        let runs = self.pinyin_alternatives(&term, &mut KeyCache::default())?.0;
+        // are vocabulary words, after the words that start with the letters themselves.
         let mut pinyin: Vec<(u64, usize, String)> = Vec::new();
-        for run in &runs {
-            pinyin.extend(words_starting_with(&vocab, run));
+        if latin.is_empty() {
+            let term = Term {
+                grams: term_grams(&key),
+                key,
+                phrase: false,
+            };
+            let runs = self.pinyin_alternatives(&term, &mut KeyCache::default())?.0;
+            for run in &runs {
+                pinyin.extend(words_starting_with(&vocab, run));
+            }
+            sort_by(&mut pinyin, most_frequent_first);
         }
-        sort_by(&mut pinyin, |a, b| {
-            b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
-        });
-        for (_, _, word) in pinyin {
+        let mut out: Vec<String> = Vec::new();
+        for (_, _, word) in latin.into_iter().chain(found).chain(pinyin) {
             if !out.contains(&word) {
                 out.push(word);
             }
         }
         out.truncate(limit);
         Ok(out)
+    }
+
+    /// The corpus's Latin words (maximal runs of letters and digits, as the tokenizer cuts
+    /// them: see [`crate::tokenize`]) that start with `prefix`, when `prefix` is such a run:
+    /// `(passages and titles containing the word, chars, word)`, at most [`MAX_SUGGEST_SCAN`].
+    /// The gram layout indexes these runs as whole grams, so they are the gram fst's keys that
+    /// start with the prefix; the scan layout finds them in its folded texts. Both count the
+    /// same texts and titles.
+    fn latin_words_starting_with(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(u64, usize, String)>, FormatError> {
+        if prefix.is_empty() || !prefix.chars().all(|c| char_class(c) == CharClass::Word) {
+            return Ok(Vec::new());
+        }
+        let words = if self.index.is_scan() {
+            let corpus = self.scan_keys()?;
+            let needle = Needle {
+                text: prefix,
+                pattern: None,
+            };
+            // (texts and titles counted, the last one counted, word), sorted by word:
+            // occurrences come in key order, so each text or title counts once per word. The
+            // middle field becomes the word's length in chars at the end.
+            let mut words: Vec<(u64, usize, String)> = Vec::new();
+            for keys in [&corpus.texts, &corpus.titles] {
+                words.iter_mut().for_each(|w| w.1 = usize::MAX);
+                for (start, end) in needle.find_in_scan(keys) {
+                    let mut word_end = end;
+                    for c in keys.keys[end..].chars() {
+                        if char_class(c) != CharClass::Word {
+                            break;
+                        }
+                        word_end += c.len_utf8();
+                    }
+                    let word = &keys.keys[start..word_end];
+                    let entry = keys.entry_at(start) as usize;
+                    match words.binary_search_by(|w| w.2.as_str().cmp(word)) {
+                        Ok(i) if words[i].1 != entry => {
+                            words[i].0 += 1;
+                            words[i].1 = entry;
+                        }
+                        Ok(_) => {}
+                        Err(i) if words.len() < MAX_SUGGEST_SCAN => {
+                            words.insert(i, (1, entry, word.to_string()));
+                        }
+                        Err(_) => {}
+                    }
+                }
+            }
+            for word in &mut words {
+                word.1 = word.2.chars().count();
+            }
+            words
+        } else {
+            use fst::{IntoStreamer, Streamer};
+            let automaton = fst::automaton::Str::new(prefix);
+            let mut stream = self
+                .index
+                .grams
+                .search(fst::Automaton::starts_with(automaton))
+                .into_stream();
+            let mut found = Vec::new();
+            while let Some((gram, value)) = stream.next() {
+                if found.len() == MAX_SUGGEST_SCAN {
+                    break;
+                }
+                let block = self.index.gram_postings(value)?;
+                let freq = (block.text.len() + block.title.len()) as u64;
+                let word = String::from_utf8_lossy(gram).into_owned();
+                found.push((freq, word.chars().count(), word));
+            }
+            found
+        };
+        Ok(words)
     }
 
     fn gram_postings(&self, gram: &GramQuery) -> Result<PostingsBlock, FormatError> {
@@ -855,8 +946,29 @@ impl<'a> Engine<'a> {
         Ok(merge_by_passage(by_passage))
     }
 
+    /// Whether `term` occurs as typed in some passage text or title: exactly the Ctrl-F match
+    /// [`Self::term_matches`] makes (a term starting with a letter or digit matches at a word
+    /// start, so `ls` occurs in `ls -l` but not in `tools`), one pass over the scan keys or
+    /// the term's gram postings; both layouts answer the same.
+    fn occurs_literally(&self, term: &Term, cache: &mut KeyCache) -> Result<bool, FormatError> {
+        let needle = Needle {
+            text: &term.key,
+            pattern: None,
+        };
+        if self.index.is_scan() {
+            let corpus = self.scan_keys()?;
+            let found = |keys: &ScanKeys| !needle.find_in_scan(keys).is_empty();
+            return Ok(found(&corpus.texts) || found(&corpus.titles));
+        }
+        let (texts, titles) = self.gram_term_postings(term, needle, cache)?;
+        Ok(!texts.is_empty() || !titles.is_empty())
+    }
+
     /// The runs of corpus text a term with letters may stand for as pinyin (`gyl` → 光岳楼),
-    /// most frequent first; empty for other terms. See [`crate::pinyin`].
+    /// most frequent first; empty for other terms, and for a term that occurs as typed
+    /// ([`Self::occurs_literally`]): letters found in the corpus are searched as those letters
+    /// only (`ssh` is the command, not 所示/上述), so their pinyin readings, initials above all,
+    /// never bury the literal matches. See [`crate::pinyin`].
     fn pinyin_alternatives(
         &self,
         term: &Term,
@@ -868,6 +980,9 @@ impl<'a> Engine<'a> {
         let Some(pattern) = Pattern::new(&term.key, self.readings(), self.read_otherwise()) else {
             return Ok((Vec::new(), None));
         };
+        if self.occurs_literally(term, cache)? {
+            return Ok((Vec::new(), None));
+        }
         let mut runs = self.pinyin_runs(&pattern, cache)?;
         runs.retain(|run| *run != term.key);
         Ok((runs, Some(pattern)))
@@ -875,7 +990,8 @@ impl<'a> Engine<'a> {
 
     /// The alternatives of every term. Several terms of letters only (`guang yue lou`) are
     /// first read together as one run, and each term stands for its part of the runs found
-    /// (光, 岳, 楼 rather than every character read yue); otherwise each term on its own.
+    /// (光, 岳, 楼 rather than every character read yue), unless every one of them occurs as
+    /// typed (`ssh key`: Latin words, searched as such); otherwise each term on its own.
     fn term_alternatives(
         &self,
         terms: &[Term],
@@ -883,6 +999,16 @@ impl<'a> Engine<'a> {
     ) -> Result<Vec<Alternatives>, FormatError> {
         let letters = |t: &Term| !t.phrase && t.key.bytes().all(|b| b.is_ascii_lowercase());
         if terms.len() >= 2 && terms.iter().all(letters) {
+            let mut all_literal = true;
+            for term in terms {
+                if !self.occurs_literally(term, cache)? {
+                    all_literal = false;
+                    break;
+                }
+            }
+            if all_literal {
+                return Ok(vec![(Vec::new(), None); terms.len()]);
+            }
             let keys: Vec<&str> = terms.iter().map(|t| t.key.as_str()).collect();
             if let Some((pattern, counts)) =
                 Pattern::from_terms(&keys, self.readings(), self.read_otherwise())

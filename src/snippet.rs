@@ -6,6 +6,11 @@
 //! character is HTML-escaped, so `<mark>` is the only markup a snippet can ever contain, and
 //! the marks always sit on the original characters (a traditional-character query marks the
 //! simplified text it matched).
+//!
+//! **A mark never cuts a match.** Where a window edge falls strictly inside a match (or a group
+//! of overlapping matches), the window moves or changes size so that the match is wholly in or
+//! wholly out: the reader sees `<mark>apt-get</mark>`, never `<mark>apt-g</mark>…`. Each mark
+//! is then one match, or several that overlap or touch, always whole (see [`whole_matches`]).
 
 /// Target snippet length, in characters.
 pub const SNIPPET_CHARS: usize = 100;
@@ -73,7 +78,12 @@ pub fn snippet_html(text: &str, spans: &[Span]) -> String {
     let (from, to) = if n <= SNIPPET_CHARS {
         (0, n)
     } else {
-        best_window(spans, n, &char_at)
+        let window = best_window(spans, n, &char_at);
+        let in_chars: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|s| (char_at(s.start), char_at(s.end)))
+            .collect();
+        whole_matches(&in_chars, n, window)
     };
     let (byte_from, byte_to) = (boundaries[from], boundaries[to]);
     let mut out = String::with_capacity((byte_to - byte_from) + 64);
@@ -140,6 +150,59 @@ fn best_window(spans: &[Span], n: usize, char_at: &dyn Fn(usize) -> usize) -> (u
         }
     }
     best.3
+}
+
+/// Groups of overlapping spans (char ranges), sorted: a window edge may fall between two groups
+/// or where two spans touch, never strictly inside a group.
+fn overlapping_groups(spans: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut sorted: Vec<(usize, usize)> = spans.iter().copied().filter(|s| s.1 > s.0).collect();
+    crate::sort::sort_by(&mut sorted, |a, b| a.cmp(b));
+    let mut groups: Vec<(usize, usize)> = Vec::with_capacity(sorted.len());
+    for (start, end) in sorted {
+        match groups.last_mut() {
+            Some(last) if start < last.1 => last.1 = last.1.max(end),
+            _ => groups.push((start, end)),
+        }
+    }
+    groups
+}
+
+/// The window `(from, to)` (chars of `n`) adjusted so that no edge cuts a match.
+///
+/// * Left edge inside a group: the window slides right to start after the group when another
+///   match still starts in it ([`best_window`] counts only spans that *start* in the window, so
+///   the group was not what the window was chosen for); otherwise it slides left to start with
+///   the group, ending no earlier than the group does.
+/// * Right edge inside a group (a match the window was chosen for runs past its end): the
+///   window slides right by the overflow when the characters it gives up at the left hold no
+///   match (they are lead context), and otherwise grows to the group's end.
+///
+/// So the window holds at most [`SNIPPET_CHARS`] plus the part of one group that overflowed.
+fn whole_matches(
+    spans: &[(usize, usize)],
+    n: usize,
+    (mut from, mut to): (usize, usize),
+) -> (usize, usize) {
+    let groups = overlapping_groups(spans);
+    let straddling = |edge: usize| groups.iter().copied().find(|g| g.0 < edge && edge < g.1);
+    if let Some((start, end)) = straddling(from) {
+        if groups.iter().any(|g| end <= g.0 && g.0 < to) {
+            to = (to + (end - from)).min(n);
+            from = end;
+        } else {
+            to = to.saturating_sub(from - start).max(end);
+            from = start;
+        }
+    }
+    if let Some((start, end)) = straddling(to) {
+        let slid = from + (end - to);
+        let lead_is_plain = slid <= start && groups.iter().all(|g| g.1 <= from || g.0 >= slid);
+        if lead_is_plain {
+            from = slid;
+        }
+        to = end;
+    }
+    (from, to)
 }
 
 /// Escaped text with line breaks shown as spaces.
@@ -238,7 +301,10 @@ mod tests {
             let visible = plain.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
             let core = visible.trim_start_matches(ELLIPSIS).trim_end_matches(ELLIPSIS);
             proptest::prop_assert!(text.replace('\n', " ").contains(core));
-            proptest::prop_assert!(core.chars().count() <= SNIPPET_CHARS);
+            // The window grows past SNIPPET_CHARS only to show a match it would cut whole.
+            let ranges: Vec<(usize, usize)> = spans.iter().map(|s| (s.start, s.end)).collect();
+            let longest = naive_groups(&ranges).iter().map(|g| text[g.0..g.1].chars().count()).max().unwrap_or(0);
+            proptest::prop_assert!(core.chars().count() <= SNIPPET_CHARS + longest);
             // Marks never nest and each one covers text that a span covers.
             let mut rest = html.as_str();
             while let Some(open) = rest.find(MARK_OPEN) {
@@ -246,6 +312,110 @@ mod tests {
                 let close = after.find(MARK_CLOSE).unwrap();
                 proptest::prop_assert!(!after[..close].contains(MARK_OPEN));
                 rest = &after[close + MARK_CLOSE.len()..];
+            }
+        }
+    }
+
+    #[test]
+    fn a_match_at_the_window_end_is_marked_whole() {
+        // The window starts 20 chars before 碳 and, at 100 chars, would end inside apt-get.
+        let text = format!(
+            "{}碳{}apt-get{}",
+            "前".repeat(30),
+            "中".repeat(74),
+            "后".repeat(200)
+        );
+        let spans = vec![span(&text, "碳", 0), span(&text, "apt-get", 1)];
+        let html = snippet_html(&text, &spans);
+        assert!(html.contains("<mark>碳</mark>"), "{html}");
+        assert!(html.contains("<mark>apt-get</mark>"), "{html}");
+        let visible = html.replace(MARK_OPEN, "").replace(MARK_CLOSE, "");
+        assert_eq!(visible.chars().count(), SNIPPET_CHARS + 2, "{html}");
+    }
+
+    #[test]
+    fn a_match_longer_than_the_window_is_shown_whole() {
+        let long = "长".repeat(SNIPPET_CHARS + 30);
+        let text = format!("{}{long}{}", "前".repeat(200), "后".repeat(200));
+        let html = snippet_html(&text, &[span(&text, &long, 0)]);
+        assert!(html.contains(&format!("<mark>{long}</mark>")), "{html}");
+    }
+
+    /// The groups of overlapping char ranges (what one mark may join), computed naively.
+    fn naive_groups(ranges: &[(usize, usize)]) -> Vec<(usize, usize)> {
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        for &(a, b) in ranges {
+            let (mut lo, mut hi) = (a, b);
+            groups.retain(|&(c, d)| {
+                let overlaps = c < hi && lo < d;
+                if overlaps {
+                    (lo, hi) = (lo.min(c), hi.max(d));
+                }
+                !overlaps
+            });
+            groups.push((lo, hi));
+        }
+        groups
+    }
+
+    proptest::proptest! {
+        /// Every `<mark>` is a run of whole matches: it starts where a match starts, ends where
+        /// one ends, and no match crosses either end (texts of distinct characters, so each
+        /// visible character tells its position).
+        #[test]
+        fn marks_hold_whole_matches(
+            len in 0usize..400,
+            raw in proptest::collection::vec(
+                (0usize..400, proptest::prop_oneof![4 => 1usize..10, 1 => 1usize..160], 0usize..3),
+                0..16,
+            ),
+        ) {
+            const BASE: u32 = 0x4E00;
+            let text: String = (0..len as u32).map(|i| char::from_u32(BASE + i).unwrap()).collect();
+            let ranges: Vec<(usize, usize)> = raw
+                .iter()
+                .filter(|(at, n, _)| at + n <= len)
+                .map(|&(at, n, _)| (at, at + n))
+                .collect();
+            let byte = |c: usize| c * 3;
+            let spans: Vec<Span> = raw
+                .iter()
+                .filter(|(at, n, _)| at + n <= len)
+                .map(|&(at, n, term)| Span { start: byte(at), end: byte(at + n), term })
+                .collect();
+            let html = snippet_html(&text, &spans);
+            let position = |c: char| (c as u32 - BASE) as usize;
+            let mut rest = html.as_str();
+            while let Some(open) = rest.find(MARK_OPEN) {
+                let after = &rest[open + MARK_OPEN.len()..];
+                let close = after.find(MARK_CLOSE).unwrap();
+                let marked: Vec<usize> = after[..close].chars().map(position).collect();
+                let (a, b) = (marked[0], marked[marked.len() - 1] + 1);
+                proptest::prop_assert_eq!(marked.len(), b - a);
+                proptest::prop_assert!(ranges.iter().any(|r| r.0 == a), "mark {a}..{b} starts inside a match: {html}");
+                proptest::prop_assert!(ranges.iter().any(|r| r.1 == b), "mark {a}..{b} ends inside a match: {html}");
+                let cuts = |edge: usize, (s, e): (usize, usize)| s < edge && edge < e;
+                for &range in &ranges {
+                    proptest::prop_assert!(!cuts(a, range) && !cuts(b, range), "match {range:?} cut by mark {a}..{b}: {html}");
+                }
+                rest = &after[close + MARK_CLOSE.len()..];
+            }
+            // No match crosses the window's edges either (it would show partly unmarked), and
+            // the window grows past SNIPPET_CHARS by less than one group of matches.
+            let visible: Vec<usize> = html
+                .replace(MARK_OPEN, "")
+                .replace(MARK_CLOSE, "")
+                .chars()
+                .filter(|&c| c != ELLIPSIS)
+                .map(position)
+                .collect();
+            if let (Some(&first), Some(&last)) = (visible.first(), visible.last()) {
+                let cuts = |edge: usize, (s, e): (usize, usize)| s < edge && edge < e;
+                for &range in &ranges {
+                    proptest::prop_assert!(!cuts(first, range) && !cuts(last + 1, range), "match {range:?} cut by the window: {html}");
+                }
+                let longest = naive_groups(&ranges).iter().map(|g| g.1 - g.0).max().unwrap_or(0);
+                proptest::prop_assert!(visible.len() <= SNIPPET_CHARS + longest);
             }
         }
     }

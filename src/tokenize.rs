@@ -173,13 +173,22 @@ pub fn segment_run(run: &str, vocab: &dyn Vocabulary) -> Vec<Range<usize>> {
 }
 
 /// Whether the match `key[start..end]` is a whole word (or a run of whole words) under
-/// [`segment_run`]: each end is a word boundary, which is always true next to a non-CJK
-/// character and otherwise decided by segmenting the CJK text around the match (up to
-/// `MAX_WORD_CHARS` chars beyond each end) with `vocab`, once for both ends. Tells a whole-word
-/// match from an accidental overlap (`计量` in `碳计量中心` vs in `会计量`).
+/// [`segment_run`]: each end is a word boundary — never inside a run of letters and digits
+/// (`cp` in `cpu`), always elsewhere next to a non-CJK character, and otherwise decided by
+/// segmenting the CJK text around the match (up to `MAX_WORD_CHARS` chars beyond each end) with
+/// `vocab`, once for both ends. Tells a whole-word match from an accidental overlap (`计量` in
+/// `碳计量中心` vs in `会计量`).
 pub fn is_whole_word(key: &str, start: usize, end: usize, vocab: &dyn Vocabulary) -> bool {
     if start >= end || !key.is_char_boundary(start) || !key.is_char_boundary(end) || end > key.len()
     {
+        return false;
+    }
+    let is_latin_char = |c: char| char_class(c) == CharClass::Word;
+    let inside_latin = |pos: usize| {
+        key[..pos].chars().next_back().is_some_and(is_latin_char)
+            && key[pos..].chars().next().is_some_and(is_latin_char)
+    };
+    if inside_latin(start) || inside_latin(end) {
         return false;
     }
     let is_cjk_char = |c: char| char_class(c) == CharClass::Cjk;
@@ -358,6 +367,9 @@ mod tests {
         assert!(whole("碳计量"));
         assert!(whole("国家"));
         assert!(whole("中心nqi"), "ends next to Latin text are boundaries");
+        assert!(whole("nqi"));
+        assert!(!whole("nq"), "ends inside the Latin word nqi");
+        assert!(!whole("心nq"), "ends inside the Latin word nqi");
         assert!(!whole("家碳"), "starts inside 国家");
         assert!(!whole("计"), "ends inside 计量");
         assert!(!is_whole_word(key, 1, 6, &v), "not a char boundary");

@@ -1,0 +1,296 @@
+//! Latin is Latin first: shell commands amid Chinese text whose pinyin initials collide with
+//! them (`ssh` / 所示 上述 事实, `ls` / 类似 历史, `cp` / 磁盘, `dd` / 大的 等等) are searched and
+//! suggested as the corpus's own Latin words; pinyin joins only for letters the corpus does not
+//! hold. Both index layouts answer the same.
+
+mod common;
+
+use zh_search::builder::{build_index, Layout, SourceDoc};
+use zh_search::passage::Section;
+use zh_search::search::{Engine, SearchOptions, MAX_LIMIT};
+
+/// A small manual: (heading, passages) per section.
+const MANUAL: &[(&str, &[&str])] = &[
+    (
+        "远程登录",
+        &[
+            "使用 ssh 登录远程主机，如上述所示，ssh 会先检查主机密钥。",
+            "事实上，这些设施都归所属单位管理，上述规定仍然有效。",
+            "sshd 是 ssh 的服务端，配置文件在 /etc/ssh/sshd_config。",
+            "ssl 证书与 ssh 密钥不同：sshd 不读取 ssl 证书。",
+        ],
+    ),
+    (
+        "文件",
+        &[
+            "用 ls -l 列出文件，类似于历史上的 dir 命令。",
+            "历史上类似的问题很多，工具（tools）也很多。",
+            "cp 命令把文件复制到磁盘上的另一个目录，cp -a 保留属性。",
+            "磁盘空间不足时，请先清理磁盘。",
+            "scp 在两台主机之间复制文件。",
+        ],
+    ),
+    (
+        "dd 用法",
+        &[
+            "这个工具可以直接写入块设备。",
+            "大的文件、小的文件，等等，都可以处理。",
+            "等等，还有更大的问题。",
+        ],
+    ),
+];
+
+fn build(layout: Layout) -> Engine<'static> {
+    build_from(MANUAL, layout)
+}
+
+fn build_from(manual: &[(&str, &[&str])], layout: Layout) -> Engine<'static> {
+    let docs = vec![SourceDoc {
+        name: "manual.md".into(),
+        sections: manual
+            .iter()
+            .map(|(heading, passages)| Section {
+                headings: vec![heading.to_string()],
+                derived_title: None,
+                passages: passages.iter().map(|p| p.to_string()).collect(),
+                ..Section::default()
+            })
+            .collect(),
+        url: None,
+        page_title: String::new(),
+    }];
+    let bytes = build_index(
+        &docs,
+        &mut common::build_support::jieba_discoverer(),
+        &common::build_support::to_simplified,
+        &common::build_support::pinyin_reading,
+        layout,
+    );
+    Engine::open(Box::leak(bytes.into_boxed_slice())).unwrap()
+}
+
+fn engines() -> Vec<(&'static str, Engine<'static>)> {
+    vec![
+        ("scan", build(Layout::Scan)),
+        ("grams", build(Layout::Grams)),
+    ]
+}
+
+/// The UTF-16 ranges of `highlights` as strings of `text`.
+fn highlighted(text: &str, highlights: &[[u32; 2]]) -> Vec<String> {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    highlights
+        .iter()
+        .map(|[a, b]| String::from_utf16_lossy(&units[*a as usize..*b as usize]))
+        .collect()
+}
+
+/// Whether `word` starts a Latin word of `text` (case-folded): what a Latin term matches.
+fn starts_a_word(text: &str, word: &str) -> bool {
+    let text = text.to_lowercase();
+    text.match_indices(word).any(|(at, _)| {
+        text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric() || !c.is_ascii())
+    })
+}
+
+#[test]
+fn latin_terms_in_the_corpus_find_only_themselves() {
+    for (layout, engine) in engines() {
+        for (query, expected) in [("ssh", 3), ("ls", 1), ("cp", 1), ("dd", 3)] {
+            let results = common::all_hits(&engine, query);
+            assert_eq!(
+                results.total,
+                expected,
+                "{layout}: {query}: {:?}",
+                results.hits.iter().map(|h| &h.text).collect::<Vec<_>>()
+            );
+            for hit in &results.hits {
+                assert!(
+                    starts_a_word(&hit.text, query) || starts_a_word(&hit.title, query),
+                    "{layout}: {query} found {:?} / {:?}",
+                    hit.title,
+                    hit.text
+                );
+                for marked in highlighted(&hit.text, &hit.highlights) {
+                    assert_eq!(marked.to_lowercase(), query, "{layout}: {query}");
+                }
+            }
+        }
+        // `cp` is not a word start in `scp`, `ls` not in `tools`: those passages stay out.
+        assert!(common::all_hits(&engine, "cp")
+            .hits
+            .iter()
+            .all(|h| !h.text.starts_with("scp")));
+    }
+}
+
+#[test]
+fn a_term_found_only_in_a_heading_is_literal_too() {
+    for (layout, engine) in engines() {
+        let results = common::all_hits(&engine, "dd");
+        // The three passages under the heading `dd 用法`, none of 大的/等等 elsewhere.
+        assert!(
+            results.hits.iter().all(|h| h.title == "dd 用法"),
+            "{layout}: {:?}",
+            results.hits.iter().map(|h| &h.text).collect::<Vec<_>>()
+        );
+        for hit in &results.hits {
+            assert!(hit.highlights.is_empty(), "{layout}: {:?}", hit.text);
+            assert_eq!(highlighted(&hit.title, &hit.title_highlights), ["dd"]);
+        }
+    }
+}
+
+#[test]
+fn letters_the_corpus_lacks_still_read_as_pinyin() {
+    for (layout, engine) in engines() {
+        for (query, word) in [("cipan", "磁盘"), ("ci pan", "磁盘"), ("lishi", "历史")] {
+            let results = common::all_hits(&engine, query);
+            assert!(results.total > 0, "{layout}: {query} found nothing");
+            for hit in &results.hits {
+                assert!(hit.text.contains(word), "{layout}: {query}: {}", hit.text);
+            }
+        }
+        // Letters the corpus has only as Chinese: read as pinyin.
+        let alternatives = engine.pinyin_alternatives_of("suoshu").unwrap();
+        assert_eq!(alternatives, [vec!["所属".to_string()]], "{layout}");
+        // Letters that do occur have no pinyin alternatives, alone or together.
+        assert_eq!(
+            engine.pinyin_alternatives_of("ssh").unwrap(),
+            [Vec::<String>::new()]
+        );
+        assert_eq!(
+            engine.pinyin_alternatives_of("ssh ls").unwrap(),
+            [Vec::<String>::new(), Vec::new()]
+        );
+    }
+}
+
+#[test]
+fn both_layouts_find_the_same_passages() {
+    let engines = engines();
+    for query in [
+        "ssh", "ls", "cp", "dd", "ss", "d", "cipan", "suoshu", "ssh sshd", "l",
+    ] {
+        let ids: Vec<Vec<u32>> = engines
+            .iter()
+            .map(|(_, engine)| {
+                let mut ids: Vec<u32> = engine
+                    .search(
+                        query,
+                        SearchOptions {
+                            limit: MAX_LIMIT,
+                            offset: 0,
+                        },
+                    )
+                    .unwrap()
+                    .hits
+                    .iter()
+                    .map(|h| h.passage)
+                    .collect();
+                ids.sort();
+                ids
+            })
+            .collect();
+        assert_eq!(ids[0], ids[1], "{query}");
+        let suggestions: Vec<Vec<String>> = engines
+            .iter()
+            .map(|(_, engine)| engine.suggest(query, 8).unwrap())
+            .collect();
+        assert_eq!(suggestions[0], suggestions[1], "{query}");
+    }
+}
+
+#[test]
+fn latin_prefixes_suggest_the_corpus_words_most_frequent_first() {
+    for (layout, engine) in engines() {
+        // ssh: 3 passages, sshd: 2 (`sshd_config` is sshd, `_`, config), ssl: 1.
+        assert_eq!(
+            engine.suggest("ss", 8).unwrap(),
+            ["ssh", "sshd", "ssl"],
+            "{layout}"
+        );
+        assert_eq!(engine.suggest("SSH", 8).unwrap()[0], "ssh", "{layout}");
+        assert_eq!(
+            engine.suggest("ss", 2).unwrap(),
+            ["ssh", "sshd"],
+            "{layout}"
+        );
+        // A word only in a heading counts too.
+        assert_eq!(engine.suggest("d", 8).unwrap(), ["dd", "dir"], "{layout}");
+        // No Latin word starts with the letters: pinyin suggestions, as before.
+        let pinyin = engine.suggest("cip", 8).unwrap();
+        assert!(pinyin.contains(&"磁盘".to_string()), "{layout}: {pinyin:?}");
+        let lishi = engine.suggest("lis", 8).unwrap();
+        assert!(lishi.contains(&"历史".to_string()), "{layout}: {lishi:?}");
+    }
+}
+
+#[test]
+fn snippets_mark_a_hyphenated_command_whole() {
+    // apt-get starts 3 characters before the end of the 100-character window that starts at
+    // 说明 (the window with both terms).
+    let filler: String = "这是一段很长的文字，用来把命令推到摘要窗口的末尾。"
+        .chars()
+        .cycle()
+        .take(94)
+        .collect();
+    let text = format!("说明：{filler}apt-get install 之后{filler}{filler}");
+    let docs = vec![SourceDoc {
+        name: "apt.md".into(),
+        sections: vec![Section {
+            headings: vec!["软件包".to_string()],
+            derived_title: None,
+            passages: vec![text],
+            ..Section::default()
+        }],
+        url: None,
+        page_title: String::new(),
+    }];
+    for layout in [Layout::Scan, Layout::Grams] {
+        let bytes = build_index(
+            &docs,
+            &mut common::build_support::jieba_discoverer(),
+            &common::build_support::to_simplified,
+            &common::build_support::pinyin_reading,
+            layout,
+        );
+        let engine = Engine::open(&bytes).unwrap();
+        let hits = engine
+            .search("说明 apt-get", SearchOptions::default())
+            .unwrap()
+            .hits;
+        let snippet = &hits[0].snippet;
+        assert!(
+            snippet.contains("<mark>说明</mark>"),
+            "{layout:?}: {snippet}"
+        );
+        assert!(
+            snippet.contains("<mark>apt-get</mark>"),
+            "{layout:?}: {snippet}"
+        );
+    }
+}
+
+#[test]
+fn whole_latin_words_rank_above_words_they_only_start() {
+    // BM25 prefers the shorter CPU passage, where `cp` ends inside the word cpu: only the
+    // whole-word bonus, which a match ending inside a Latin word does not get, puts cp first.
+    let manual: &[(&str, &[&str])] = &[
+        ("硬件", &["cpu 的速度很快。"]),
+        ("命令", &["cp 命令把文件复制到目录。"]),
+    ];
+    for layout in [Layout::Scan, Layout::Grams] {
+        let engine = build_from(manual, layout);
+        let hits = engine.search("cp", SearchOptions::default()).unwrap().hits;
+        assert_eq!(hits.len(), 2, "{layout:?}");
+        assert!(
+            hits[0].text.contains("cp 命令"),
+            "{layout:?}: {:?}",
+            hits[0].text
+        );
+    }
+}
