@@ -26,6 +26,10 @@ export interface Hit {
   url?: string;
   /** HTML sources only: the `id` of the passage's heading on that page, when it has one. */
   anchor?: string;
+  /** The page's title (HTML `<title>`, else its first `<h1>`); empty for text files. */
+  page_title: string;
+  /** The headings above the passage, outermost first, then its section's own title. */
+  headings: string[];
 }
 
 /** A hit as the element shows it and passes in `zh-search:select`. */
@@ -45,11 +49,38 @@ export interface SearchResults {
   partial: boolean;
 }
 
+/** One page (a corpus file) of the grouped results. */
+export interface PageResult {
+  /** The corpus file, as in `Hit.source`. */
+  source: string;
+  /** HTML sources only: the page's URL path, as in `Hit.url`. */
+  url?: string;
+  /** As in `Hit.page_title`. */
+  page_title: string;
+  /** The score of the page's best hit. */
+  score: number;
+  /** Number of the page's passages that match. */
+  total: number;
+  /** The page's best passages, best first (at most 20). */
+  hits: Hit[];
+}
+
+export interface PageResults {
+  /** Number of matching passages (all pages). */
+  total: number;
+  /** Number of pages with a matching passage. */
+  total_pages: number;
+  /** No passage contained every term; the pages hold the best partial matches. */
+  partial: boolean;
+  /** Pages ordered by their best hit. */
+  pages: PageResult[];
+}
+
 /** Paging; missing or `null` values use the defaults. Negative, non-finite or non-numeric values throw. */
 export interface SearchOptions {
-  /** Hits per page, default 10, capped at 100. */
+  /** Hits per call (pages for `searchPages`), default 10, capped at 100. */
   limit?: number | null;
-  /** Hits to skip, default 0. */
+  /** Hits (pages for `searchPages`) to skip, default 0. */
   offset?: number | null;
 }
 
@@ -62,7 +93,10 @@ export interface IndexStats {
 
 /** The WebAssembly module's API (pkg/zh_search.js after initialisation). */
 export interface Engine {
+  /** The best passages, best first. */
   search(query: string, options?: SearchOptions | null): SearchResults;
+  /** The same matches grouped by page; `limit` and `offset` count pages. */
+  searchPages(query: string, options?: SearchOptions | null): PageResults;
   /** Index terms starting with `prefix`, most useful first; `limit` default 8, capped at 50. */
   suggest(prefix: string, limit?: number | null): string[];
   stats(): IndexStats;
@@ -104,8 +138,10 @@ export class ZhSearchElement extends HTMLElement {
   value: string;
   /** The `limit` attribute as a number. */
   readonly limit: number;
-  /** The hits shown. */
+  /** The hits shown, in the order of the list (a page's collapsed sections are not shown). */
   readonly hits: WidgetHit[];
+  /** The pages shown when results are grouped by page (sites of HTML pages); `null` for a flat list. */
+  readonly pages: PageResult[] | null;
   /** The suggestions shown. */
   readonly sugg: string[];
   /** Total number of matches for the current query. */

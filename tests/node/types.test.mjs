@@ -51,13 +51,27 @@ test('the declared result shapes are the real ones', async () => {
   assert.ok(results.hits.length > 0);
   for (const hit of results.hits) conforms(hit, 'Hit');
   assert.ok(!('url' in results.hits[0]), 'text sources have no url');
+  assert.equal(results.hits[0].page_title, '', 'text sources have no page title');
   conforms(seeds.stats(), 'IndexStats');
+  const grouped = seeds.searchPages('碳计量');
+  conforms(grouped, 'PageResults');
+  assert.equal(grouped.total, results.total, 'the grouped view counts the same matches');
+  assert.ok(grouped.pages.length > 0);
+  for (const page of grouped.pages) {
+    conforms(page, 'PageResult');
+    for (const hit of page.hits) conforms(hit, 'Hit');
+  }
 
   // HTML pages: hits carry url and anchor (make site-pkg builds the fixture site).
   const site = await engineAt(path.join(ROOT, 'target/site/pkg'));
   const page = site.search('开放时间').hits[0];
   conforms(page, 'Hit');
   assert.deepEqual([page.url, page.anchor], ['guide/%E5%85%89%E5%B2%B3%E6%A5%BC.html', 'tickets']);
+  assert.deepEqual([page.page_title, page.headings], ['光岳楼 - 聊城旅游指南', ['光岳楼', '门票与开放时间']]);
+  const pages = site.searchPages('开放时间');
+  conforms(pages, 'PageResults');
+  conforms(pages.pages[0], 'PageResult');
+  assert.equal(pages.pages[0].url, page.url);
 });
 
 test('the declared attributes are the ones the element reads', () => {
