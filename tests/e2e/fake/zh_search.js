@@ -32,9 +32,31 @@ const DOCS = [
     ['ssh', [], null, 'ssh 是安全的远程登录程序。apt-get install openssh-client 安装客户端。'],
   ]],
 ];
+// The fixture site tests/site/ as the engine of issue 16 should index it (so that
+// tests/e2e/pages.test.mjs can be tried with ZH_SEARCH_SITE_PKG pointing at this module).
+const GYL = 'guide/%E5%85%89%E5%B2%B3%E6%A5%BC.html';
+DOCS.push(
+  ['光岳楼 - 聊城旅游指南', GYL, [
+    ['光岳楼', [], null, '光岳楼位于聊城古城中央，是现存最古老、最高大的木构楼阁之一。'],
+    ['历史沿革', ['光岳楼'], 'history', '光岳楼始建于明洪武七年（1374 年），原名“余木楼”。'],
+    ['历史沿革', ['光岳楼'], 'history', '明弘治九年改称光岳楼，取“东岳泰山之光”之意。'],
+    ['门票与开放时间', ['光岳楼'], 'tickets', '门票<四十元>，学生半价&老人免票。\n开放时间：每天八点至十八点。'],
+    ['交通', ['光岳楼'], null, '从火车站乘坐公交车约二十分钟可到达古城。'],
+  ]],
+  ['聊城美食', 'guide/food.htm', [
+    ['聊城美食', [], null, '编辑部整理'],
+    ['沙镇呱嗒', ['聊城美食'], 'shaobing', '呱嗒是一种带馅的烤饼，外皮酥脆。'],
+    ['魏氏熏鸡', ['聊城美食'], 'tofu', '选用本地散养鸡\n果木熏制，色泽金黄'],
+  ]],
+  ['聊城旅游指南', 'index.html', [
+    ['欢迎来到聊城', [], null, '聊城是一座“江北水城”，古城、湖泊与运河交织在一起。'],
+    ['最新消息', ['欢迎来到聊城'], 'news', '东昌湖环湖步道已经全线贯通，市民可以沿湖骑行。'],
+    ['最新消息', ['欢迎来到聊城'], 'news', '运河博物馆推出夜间开放活动。'],
+  ]],
+);
 for (const [page, url, sections] of DOCS) {
   for (const [title, parents, anchor, text] of sections) {
-    PASSAGES.push({ source: url, url, ...(anchor ? { anchor } : {}), page_title: page, headings: [...parents, title], title, text });
+    PASSAGES.push({ source: decodeURIComponent(url), url, ...(anchor ? { anchor } : {}), page_title: page, headings: [...parents, title], title, text });
   }
 }
 for (let i = 0; i < 12; i++) {
