@@ -215,6 +215,8 @@ function crumbs(hit, withPage) {
 
 let uid = 0;
 let errLogged = false;
+/** The index holds web pages (one engine per page: every element shares it). */
+let siteOfPages = false;
 
 export class ZhSearchElement extends HTMLElement {
   static observedAttributes = ['placeholder', 'limit', 'lang'];
@@ -355,19 +357,23 @@ export class ZhSearchElement extends HTMLElement {
     let focus;
     try {
       // Sites of web pages get the grouped view (the engine's searchPages: "More results" pages
-      // pages); text corpora, and an engine without searchPages, the flat list of passages.
+      // pages); text corpora, and an engine without searchPages, the flat list of passages. A
+      // site is known by its first hit with a URL; until then each search is the flat one.
       if (!more) {
-        const grouped = typeof this.m.searchPages === 'function' && this.m.searchPages(q, { limit: this.limit });
-        this._grouped = !!grouped && grouped.pages.some((p) => p.url);
-        if (this._grouped) r = grouped;
+        if (!siteOfPages) {
+          r = this.m.search(q, { limit: this.limit });
+          siteOfPages = typeof this.m.searchPages === 'function' && r.hits.some((hit) => hit.url);
+          if (siteOfPages) r = undefined;
+        }
+        this._grouped = siteOfPages;
       }
       if (this._grouped) {
-        r ??= this.m.searchPages(q, { limit: this.limit, offset: this.pages.length });
+        r ??= this.m.searchPages(q, { limit: this.limit, offset: more ? this.pages.length : 0 });
         this.pages = more ? this.pages.concat(r.pages) : r.pages;
         this._hasMore = this.pages.length < r.total_pages;
         focus = more && r.pages[0]?.hits[0];
       } else {
-        r = this.m.search(q, { limit: this.limit, offset: more ? this._flat.length : 0 });
+        r ??= this.m.search(q, { limit: this.limit, offset: more ? this._flat.length : 0 });
         this.pages = null;
         this._flat = more ? this._flat.concat(r.hits) : r.hits;
         this._hasMore = this._flat.length < r.total;
