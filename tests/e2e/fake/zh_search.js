@@ -11,11 +11,11 @@ const PASSAGES = [
   { source: '000_995a90f47ebf7413.txt', title: '东昌府区新区小学开展心理健康教育',
     text: '为进一步加强学生心理健康教育，帮助学生认识情绪、管理情绪，东昌府区新区小学开展了心理健康教育主题活动。' },
 ];
-// Pages of a documentation site shaped like Debian's reference manual (long titles, numbered
-// sections, several sections per page), with the fields the engine of issue 16 returns:
-// page_title, headings (parents, then the section's own title), url, anchor.
+// Pages of a documentation site shaped like Debian's (long titles, numbered sections, several
+// sections per page), at the paths of tests/site-docbook/, with the fields the engine of issue 16
+// returns: page_title, headings (parents, then the section's own title), url, anchor.
 const DOCS = [
-  ['第 2 章 Debian 软件包管理', 'ch02.zh-cn.html', [
+  ['第 2 章 Debian 软件包管理', 'reference/ch02.zh-cn.html', [
     ['2.1. Debian 软件包管理的前提', [], 's-pre', '使用 apt-get 或 aptitude 管理软件包之前，请先了解 Debian 的软件包仓库结构与依赖关系。'],
     ['2.2. 基础软件包管理操作', [], 's-basic', 'Debian 提供 apt、apt-get、aptitude 三种基础软件包管理工具，它们都以 dpkg 为后端。'],
     ['2.2.1. apt 和 apt-get / apt-cache 和 aptitude 的对比', ['2.2. 基础软件包管理操作'], 's-compare', 'apt-get 和 apt-cache 是最基础的基于 APT 的软件包管理工具，适合在脚本中使用。'],
@@ -24,11 +24,11 @@ const DOCS = [
     ['2.3. aptitude 的高级使用', [], 's-aptitude', 'aptitude 在交互模式下提供全屏的软件包管理界面，也可以像 apt-get 一样在命令行中使用。'],
     ['2.4. 高级软件包管理操作', [], 's-advanced', '使用 apt-get -s 模拟安装，使用 apt-get source 获取源码包，使用 dpkg -l 列出已安装的软件包。'],
   ]],
-  ['第 9 章 系统技巧', 'ch09.zh-cn.html', [
+  ['第 9 章 使您的 Debian 系统保持最新状态', 'faq/uptodate.zh-cn.html', [
     ['9.1. 屏幕监视技巧', [], 's-screen', '在远程登录的终端里运行长时间任务时，可以使用 screen 程序避免任务因断线而中止，例如 apt-get upgrade。'],
     ['9.4. 监控、控制和启动程序活动', [], 's-monitor', '使用 top 观察进程，使用 nice 调整优先级。'],
   ]],
-  ['ssh', 'ch06.zh-cn.html', [
+  ['ssh', 'faq/pkgtools.zh-cn.html', [
     ['ssh', [], null, 'ssh 是安全的远程登录程序。apt-get install openssh-client 安装客户端。'],
   ]],
 ];
