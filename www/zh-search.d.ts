@@ -26,9 +26,12 @@ export interface Hit {
   url?: string;
   /** HTML sources only: the `id` of the passage's heading on that page, when it has one. */
   anchor?: string;
-  /** The page's title (HTML `<title>`, else its first `<h1>`); empty for text files. */
+  /** The title of the passage's page (HTML `<title>` or first `<h1>`); `""` when it has none. */
   page_title: string;
-  /** The headings above the passage, outermost first, then its section's own title. */
+  /**
+   * The headings above the passage, outermost first, ending with its own section's title
+   * (`h1 › h2 › h3`); empty when the passage is untitled.
+   */
   headings: string[];
 }
 
@@ -49,31 +52,31 @@ export interface SearchResults {
   partial: boolean;
 }
 
-/** One page (a corpus file) of the grouped results. */
-export interface PageResult {
-  /** The corpus file, as in `Hit.source`. */
+/** One page of grouped results: its best passages, best first. */
+export interface PageHits {
+  /** The corpus file, relative to the corpus folder, with `/` separators. */
   source: string;
-  /** HTML sources only: the page's URL path, as in `Hit.url`. */
+  /** HTML sources only: the page's URL path relative to the corpus folder (percent-encoded). */
   url?: string;
-  /** As in `Hit.page_title`. */
+  /** The page's title; `""` when it has none. */
   page_title: string;
-  /** The score of the page's best hit. */
+  /** The score of its best hit. */
   score: number;
-  /** Number of the page's passages that match. */
+  /** Number of matching passages on this page. */
   total: number;
-  /** The page's best passages, best first (at most 20). */
+  /** Its best passages, best first, at most 20. */
   hits: Hit[];
 }
 
+/** Results grouped by page, pages ordered by their best hit. */
 export interface PageResults {
   /** Number of matching passages (all pages). */
   total: number;
   /** Number of pages with a matching passage. */
   total_pages: number;
-  /** No passage contained every term; the pages hold the best partial matches. */
+  /** No passage contained every term; the hits are the best partial matches. */
   partial: boolean;
-  /** Pages ordered by their best hit. */
-  pages: PageResult[];
+  pages: PageHits[];
 }
 
 /** Paging; missing or `null` values use the defaults. Negative, non-finite or non-numeric values throw. */
@@ -93,9 +96,8 @@ export interface IndexStats {
 
 /** The WebAssembly module's API (pkg/zh_search.js after initialisation). */
 export interface Engine {
-  /** The best passages, best first. */
   search(query: string, options?: SearchOptions | null): SearchResults;
-  /** The same matches grouped by page; `limit` and `offset` count pages. */
+  /** Hits grouped by page; `limit` and `offset` count pages (default 10, capped at 100). */
   searchPages(query: string, options?: SearchOptions | null): PageResults;
   /** Index terms starting with `prefix`, most useful first; `limit` default 8, capped at 50. */
   suggest(prefix: string, limit?: number | null): string[];
@@ -141,7 +143,7 @@ export class ZhSearchElement extends HTMLElement {
   /** The hits shown, in the order of the list (a page's collapsed sections are not shown). */
   readonly hits: WidgetHit[];
   /** The pages shown when results are grouped by page (sites of HTML pages); `null` for a flat list. */
-  readonly pages: PageResult[] | null;
+  readonly pages: PageHits[] | null;
   /** The suggestions shown. */
   readonly sugg: string[];
   /** Total number of matches for the current query. */

@@ -58,7 +58,7 @@ test('the declared result shapes are the real ones', async () => {
   assert.equal(grouped.total, results.total, 'the grouped view counts the same matches');
   assert.ok(grouped.pages.length > 0);
   for (const page of grouped.pages) {
-    conforms(page, 'PageResult');
+    conforms(page, 'PageHits');
     for (const hit of page.hits) conforms(hit, 'Hit');
   }
 
@@ -70,7 +70,7 @@ test('the declared result shapes are the real ones', async () => {
   assert.deepEqual([page.page_title, page.headings], ['光岳楼 - 聊城旅游指南', ['光岳楼', '门票与开放时间']]);
   const pages = site.searchPages('开放时间');
   conforms(pages, 'PageResults');
-  conforms(pages.pages[0], 'PageResult');
+  conforms(pages.pages[0], 'PageHits');
   assert.equal(pages.pages[0].url, page.url);
 });
 

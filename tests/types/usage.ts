@@ -7,7 +7,7 @@ import ZhSearchElement, {
   snippetNodes,
   type Engine,
   type Hit,
-  type PageResult,
+  type PageHits,
   type PageResults,
   type SearchResults,
   type WidgetHit,
@@ -26,7 +26,7 @@ export async function useEngine(): Promise<string[]> {
   const link: string | undefined = first?.url && first.anchor ? `${first.url}#${first.anchor}` : first?.url;
   const where: string = first ? [first.page_title, ...first.headings].join(' › ') : '';
   const grouped: PageResults = engine.searchPages('碳计量', { limit: 5, offset: 5 });
-  const page: PageResult | undefined = grouped.pages[0];
+  const page: PageHits | undefined = grouped.pages[0];
   const passages: number = grouped.total + grouped.total_pages + (page?.total ?? 0) + (page?.hits.length ?? 0);
   const pageLink: string = page?.url ?? page?.source ?? '';
   // @ts-expect-error a page has no snippet of its own
