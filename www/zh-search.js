@@ -203,13 +203,16 @@ function crumbs(hit, withPage) {
   if (heads.length && fold(heads.at(-1)) === fold(hit.title)) heads.pop();
   const above = heads.filter((x, i) => fold(x) && fold(x) !== page && !(i === 0 && page.includes(fold(x))));
   const own = fold(hit.title);
-  const samePage = own === page;
-  const showOwn = own && !samePage && !(heads.length === 0 && page.includes(own));
-  const titled = () => markedNodes(hit.title, hit.title_highlights);
+  const showOwn = own && own !== page && !(heads.length === 0 && page.includes(own));
+  // A section title said by the page title keeps its highlights there.
+  const at = showOwn ? -1 : hit.page_title.indexOf(hit.title);
+  const shift = (rs) => (Array.isArray(rs) ? rs : []).map(([a, b]) => [a + at, b + at]);
   const out = [];
-  if (withPage || (!showOwn && !above.length)) out.push(h('span', { className: 'cr' }, ...(samePage ? titled() : [hit.page_title])));
+  if (withPage || (!showOwn && !above.length)) {
+    out.push(h('span', { className: 'cr' }, ...(at >= 0 ? markedNodes(hit.page_title, shift(hit.title_highlights)) : [hit.page_title])));
+  }
   above.forEach((x, i) => out.push(h('span', { className: i < above.length - 1 || showOwn ? 'cr mid' : 'cr' }, x)));
-  if (showOwn) out.push(h('span', { className: 'cr' }, ...titled()));
+  if (showOwn) out.push(h('span', { className: 'cr' }, ...markedNodes(hit.title, hit.title_highlights)));
   return out;
 }
 

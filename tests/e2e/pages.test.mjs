@@ -189,8 +189,9 @@ test('site: the heading path, each part said once', async (t) => {
   const cases = [
     ['洪武', ['光岳楼 - 聊城旅游指南', '历史沿革'], []],
     ['开放时间', ['光岳楼 - 聊城旅游指南', '门票与开放时间'], ['开放时间']],
-    // The page's own <h1> section: the page title (which holds the <h1>) once.
+    // The page's own <h1> section: the page title (which holds the <h1>) once, marked there.
     ['木构楼阁', ['光岳楼 - 聊城旅游指南'], []],
+    ['光岳楼', ['光岳楼 - 聊城旅游指南'], ['光岳楼']],
     ['呱嗒', ['聊城美食', '沙镇呱嗒'], ['呱嗒']],
     // An <h1> the page title does not hold stays in the path.
     ['运河博物馆', ['聊城旅游指南', '欢迎来到聊城', '最新消息'], []],
