@@ -49,7 +49,7 @@ EVIL_DIR   := target/evil
 TEST_LOAD_SYNTHETIC_QUERIES ?= 200
 
 .PHONY: build wasm wasm-evil serve test lint fmt-check clippy cargo-test check-size \
-        check-corpus-errors test-node test-e2e load fuzz bench clean dist site-pkg
+        check-corpus-errors test-node test-e2e load fuzz bench clean dist site-pkg site-docbook-pkg
 
 build:
 	scripts/ensure-tools.sh build
@@ -85,6 +85,11 @@ SITE_PKG := target/site/pkg
 site-pkg:
 	ZH_SEARCH_SEEDS=tests/site $(MAKE) wasm PKG=$(SITE_PKG) PKG_TMP=target/site/pkg.tmp
 
+# The trimmed DocBook fixture site (tests/site-docbook/), likewise, for the browser test of
+# results grouped by page (tests/e2e/pages.test.mjs).
+site-docbook-pkg:
+	ZH_SEARCH_SEEDS=tests/site-docbook $(MAKE) wasm PKG=target/site-docbook/pkg PKG_TMP=target/site-docbook/pkg.tmp
+
 test:
 	scripts/ensure-tools.sh test
 	$(MAKE) lint
@@ -92,6 +97,7 @@ test:
 	$(MAKE) wasm
 	$(MAKE) check-size
 	$(MAKE) site-pkg
+	$(MAKE) site-docbook-pkg
 	$(MAKE) wasm-evil
 	$(MAKE) check-corpus-errors
 	$(MAKE) test-node
@@ -145,6 +151,6 @@ bench:
 	node bench/bench.mjs $(BENCH_CORPORA)
 
 clean:
-	rm -rf $(PKG) $(PKG_TMP) target/size.txt target/e2e target/site dist
+	rm -rf $(PKG) $(PKG_TMP) target/size.txt target/e2e target/site target/site-docbook dist
 	cargo clean
 	rm -rf fuzz/target

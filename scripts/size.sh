@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Print the shipped-size table (raw and gzip -9 bytes) and write it to target/size.txt.
-# The last line is machine-readable: "gzip-total-bytes: N" (read by scripts/check-size.sh).
+# Print the shipped-size table (raw and gzip -9 bytes) of what a page downloads: the wasm module,
+# its glue and the element.
+#
+#   scripts/size.sh          the build in www/ (make build); also written to target/size.txt, whose
+#                            last line "gzip-total-bytes: N" scripts/check-size.sh reads
+#   scripts/size.sh DIR      the files under DIR as shipped (scripts/dist.sh: the minified dist/)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-files=(www/pkg/zh_search_bg.wasm www/pkg/zh_search.js www/zh-search.js)
+dir="${1:-www}"
+files=("$dir/pkg/zh_search_bg.wasm" "$dir/pkg/zh_search.js" "$dir/zh-search.js")
+report=target/size.txt
+[[ $# -eq 0 ]] || report=$(mktemp)
 mkdir -p target
 {
   printf '%-28s %10s %10s\n' file raw gzip-9
@@ -25,6 +32,7 @@ mkdir -p target
   awk -v r="$raw_total" -v g="$gz_total" \
     'BEGIN { printf "total: %.1f KB raw, %.1f KB gzip -9 (1 KB = 1024 bytes)\n", r / 1024, g / 1024 }'
   echo "gzip-total-bytes: $gz_total"
-} >target/size.txt.tmp
-mv target/size.txt.tmp target/size.txt
-cat target/size.txt
+} >"$report.tmp"
+mv "$report.tmp" "$report"
+cat "$report"
+[[ $# -eq 0 ]] || rm -f "$report"

@@ -81,9 +81,9 @@ export interface PageResults {
 
 /** Paging; missing or `null` values use the defaults. Negative, non-finite or non-numeric values throw. */
 export interface SearchOptions {
-  /** Hits per page, default 10, capped at 100. */
+  /** Hits per call (pages for `searchPages`), default 10, capped at 100. */
   limit?: number | null;
-  /** Hits to skip, default 0. */
+  /** Hits (pages for `searchPages`) to skip, default 0. */
   offset?: number | null;
 }
 
@@ -140,8 +140,10 @@ export class ZhSearchElement extends HTMLElement {
   value: string;
   /** The `limit` attribute as a number. */
   readonly limit: number;
-  /** The hits shown. */
+  /** The hits shown, in the order of the list (a page's collapsed sections are not shown). */
   readonly hits: WidgetHit[];
+  /** The pages shown when results are grouped by page (sites of HTML pages); `null` for a flat list. */
+  readonly pages: PageHits[] | null;
   /** The suggestions shown. */
   readonly sugg: string[];
   /** Total number of matches for the current query. */

@@ -58,12 +58,14 @@ const L = {
     partial: '没有完全匹配的结果，以下为部分匹配', none: (q) => `没有找到与“${q}”相关的结果`,
     loading: '正在加载索引…', error: '索引加载失败（load error）', close: '关闭', more: '显示更多结果',
     hint: '↑↓ 选择 · Enter 打开 · Esc 关闭', sg: (w) => `搜索建议：${w}`,
+    moreIn: (n) => `本页另有 ${n} 条结果`, shownIn: (n, p) => `已展开“${p}”的另外 ${n} 条结果`,
   },
   en: {
     label: 'Search', ph: 'Search…', list: 'Search results', found: (n) => `${n} result${n === 1 ? '' : 's'}`,
     partial: 'No exact matches; showing partial matches', none: (q) => `No results found for “${q}”`,
     loading: 'Loading index…', error: 'Search index failed to load (load error)', close: 'Close',
     more: 'Show more results', hint: '↑↓ to select · Enter to open · Esc to close', sg: (w) => `Suggestion: ${w}`,
+    moreIn: (n) => `${n} more on this page`, shownIn: (n, p) => `Showing ${n} more from “${p}”`,
   },
 };
 
@@ -87,14 +89,22 @@ input:focus-visible{outline:0}input::placeholder{color:var(--mu);opacity:.85}
 .w:focus-within{border-color:color-mix(in srgb,var(--a) 55%,var(--bd));box-shadow:var(--sh),0 0 0 3px color-mix(in srgb,var(--a) 18%,transparent)}
 .s{display:flex;justify-content:space-between;gap:12px;padding:7px 16px;border-top:1px solid var(--bd);
 color:var(--mu);font-size:13px}.s:empty{padding:0;border:0}.s .p{color:var(--a)}@media (max-width:520px){.k{display:none}}
-ul{list-style:none;margin:0;padding:6px;max-height:min(70vh,560px);overflow:auto;border-top:1px solid var(--bd)}
-li{padding:10px 12px;border-radius:calc(var(--r) - 4px);cursor:pointer;border-left:3px solid transparent}
-li+li{margin-top:2px}li:hover{background:var(--hv)}
+[role=listbox]{margin:0;padding:6px;max-height:min(70vh,560px);overflow:auto;border-top:1px solid var(--bd)}
+[role=option]{padding:10px 12px;border-radius:calc(var(--r) - 4px);cursor:pointer;border-left:3px solid transparent}
+[role=listbox]>*+*,[role=group]>*+*{margin-top:2px}[role=option]:hover{background:var(--hv)}
 .sg{display:flex;align-items:center;gap:10px;padding:5px 12px;color:var(--mu)}.sg span{color:var(--fg)}
-.sg svg{width:15px;height:15px}.sg+[data-i]{margin-top:6px}
-li[aria-selected=true]{background:var(--hv);border-left-color:var(--a)}
-.t{font-weight:600;font-size:15.5px;line-height:1.45}.m{color:var(--mu);font-size:12px;margin:1px 0 3px;
-font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+.sg svg{width:15px;height:15px}.sg+:not(.sg){margin-top:6px}
+/* A page's further sections hang off a rule, Pagefind-like. */
+.sub{margin-left:22px;padding:7px 12px;border-left-color:var(--bd);border-radius:0 calc(var(--r) - 4px) calc(var(--r) - 4px) 0}
+[aria-selected=true]{background:var(--hv);border-left-color:var(--a)}
+.t{font-weight:600;font-size:15.5px;line-height:1.45;overflow-wrap:anywhere}.m{color:var(--mu);font-size:12px;margin:1px 0 3px;
+font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;overflow-wrap:anywhere}
+.cr+.cr::before{content:"›";margin:0 .4em;color:var(--mu);font-weight:400}.mid{font-weight:500}
+.sub .t{font-size:14.5px}
+.mo{padding:5px 12px;color:var(--a);font-size:13.5px}
+[role=group]+*{margin-top:8px}
+@media (max-width:520px){.sub{margin-left:12px}.mid{display:inline-block;max-width:7em;overflow:hidden;
+text-overflow:ellipsis;white-space:nowrap;vertical-align:bottom}}
 .x{font-size:14px;color:var(--fg);opacity:.88;display:-webkit-box;-webkit-line-clamp:3;-webkit-box-orient:vertical;overflow:hidden}
 mark{background:var(--mk);color:var(--mf);border-radius:3px;padding:0 1px}
 button{font:inherit;color:inherit;cursor:pointer}
@@ -176,8 +186,40 @@ const ICON = () => {
   return svg;
 };
 
+/** A page's sections shown before its "N more on this page" option. */
+const SECTIONS_SHOWN = 2;
+
+const fold = (x) => String(x ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * The heading path of a hit on a page, as crumbs: the page title (left out of a page's
+ * sub-results), the headings above the section, the section's own title (highlighted). Whatever
+ * only repeats the page title is said once: a section titled like the page, and the outermost
+ * heading when the page title holds it (`<title>光岳楼 - 指南</title>` over `<h1>光岳楼</h1>`).
+ */
+function crumbs(hit, withPage) {
+  const page = fold(hit.page_title);
+  const heads = (Array.isArray(hit.headings) ? hit.headings : []).map(String);
+  if (heads.length && fold(heads.at(-1)) === fold(hit.title)) heads.pop();
+  const above = heads.filter((x, i) => fold(x) && fold(x) !== page && !(i === 0 && page.includes(fold(x))));
+  const own = fold(hit.title);
+  const showOwn = own && own !== page && !(heads.length === 0 && page.includes(own));
+  // A section title said by the page title keeps its highlights there.
+  const at = showOwn ? -1 : hit.page_title.indexOf(hit.title);
+  const shift = (rs) => (Array.isArray(rs) ? rs : []).map(([a, b]) => [a + at, b + at]);
+  const out = [];
+  if (withPage || (!showOwn && !above.length)) {
+    out.push(h('span', { className: 'cr' }, ...(at >= 0 ? markedNodes(hit.page_title, shift(hit.title_highlights)) : [hit.page_title])));
+  }
+  above.forEach((x, i) => out.push(h('span', { className: i < above.length - 1 || showOwn ? 'cr mid' : 'cr' }, x)));
+  if (showOwn) out.push(h('span', { className: 'cr' }, ...markedNodes(hit.title, hit.title_highlights)));
+  return out;
+}
+
 let uid = 0;
 let errLogged = false;
+/** The index holds web pages (one engine per page: every element shares it). */
+let siteOfPages = false;
 
 export class ZhSearchElement extends HTMLElement {
   static observedAttributes = ['placeholder', 'limit', 'lang'];
@@ -193,6 +235,10 @@ export class ZhSearchElement extends HTMLElement {
     const id = `zs${++uid}`;
     this._id = id;
     this.hits = [];
+    this.pages = null;
+    this._flat = [];
+    this._open = new Set();
+    this._opts = [];
     this.sugg = [];
     this.total = 0;
     this.active = -1;
@@ -202,7 +248,7 @@ export class ZhSearchElement extends HTMLElement {
       'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': `${id}-l`,
     });
     this._st = h('div', { className: 's', role: 'status', 'aria-live': 'polite' });
-    this._ul = h('ul', { id: `${id}-l`, role: 'listbox', hidden: true, tabIndex: -1 });
+    this._ul = h('div', { id: `${id}-l`, role: 'listbox', hidden: true, tabIndex: -1 });
     this._more = h('button', { className: 'more', type: 'button', hidden: true });
     this._h = h('h2', { id: `${id}-h` });
     this._meta = h('div', { className: 'm' });
@@ -220,7 +266,7 @@ export class ZhSearchElement extends HTMLElement {
     this._in.addEventListener('compositionend', () => ((this._ime = false), this._schedule()));
     this._in.addEventListener('keydown', (e) => this._key(e));
     this._in.addEventListener('focus', () => this._ul.children.length && this._expand(true));
-    const at = (e) => [...this._ul.children].indexOf(e.target.closest?.('li'));
+    const at = (e) => this._opts.indexOf(e.target.closest?.('[role=option]'));
     this._ul.addEventListener('click', (e) => this._pick(at(e), e));
     this._ul.addEventListener('mousemove', (e) => {
       const i = at(e);
@@ -304,12 +350,38 @@ export class ZhSearchElement extends HTMLElement {
     if (!q.trim()) {
       this._q = '';
       this.sugg = [];
-      this._show([], 0, false);
+      this.pages = null;
+      this._flat = [];
+      this._hasMore = false;
+      this._render();
       return this._say('');
     }
     let r;
+    let focus;
     try {
-      r = this.m.search(q, { limit: this.limit, offset: more ? this.hits.length : 0 });
+      // Sites of web pages get the grouped view (the engine's searchPages: "More results" pages
+      // pages); text corpora, and an engine without searchPages, the flat list of passages. A
+      // site is known by its first hit with a URL; until then each search is the flat one.
+      if (!more) {
+        if (!siteOfPages) {
+          r = this.m.search(q, { limit: this.limit });
+          siteOfPages = typeof this.m.searchPages === 'function' && r.hits.some((hit) => hit.url);
+          if (siteOfPages) r = undefined;
+        }
+        this._grouped = siteOfPages;
+      }
+      if (this._grouped) {
+        r ??= this.m.searchPages(q, { limit: this.limit, offset: more ? this.pages.length : 0 });
+        this.pages = more ? this.pages.concat(r.pages) : r.pages;
+        this._hasMore = this.pages.length < r.total_pages;
+        focus = more && r.pages[0]?.hits[0];
+      } else {
+        r ??= this.m.search(q, { limit: this.limit, offset: more ? this._flat.length : 0 });
+        this.pages = null;
+        this._flat = more ? this._flat.concat(r.hits) : r.hits;
+        this._hasMore = this._flat.length < r.total;
+        focus = more && r.hits[0];
+      }
       // Completions of the last term (not inside quotes), the term itself left out.
       const last = /\S*$/.exec(q)[0];
       if (!more) this.sugg = /["“”「」]/.test(last) ? [] : this.m.suggest(last, ZhSearchElement.suggestions + 1)
@@ -318,44 +390,91 @@ export class ZhSearchElement extends HTMLElement {
       console.error('zh-search: search failed', err);
       r = { total: 0, hits: [], partial: false };
       this.sugg = [];
+      this.pages = null;
+      this._flat = [];
+      this._hasMore = false;
     }
     this._q = q;
-    const hits = more ? this.hits.concat(r.hits) : r.hits;
-    this._show(hits, r.total, r.partial, more ? this.hits.length : -1);
-    const t = this.t;
-    r.total ? this._say(t.found(r.total), r.partial && t.partial, t.hint) : this._say(t.none(q.trim()));
+    if (!more) this._open = new Set();
+    this.total = r.total;
+    this.partial = r.partial;
+    this._render(focus);
+    this._status();
   }
 
-  _show(hits, total, partial, keep = -1) {
+  /** The status line: the count (and `extra`, announced with it), partial matches, the key hint. */
+  _status(extra) {
+    const t = this.t;
+    const q = this._q.trim();
+    if (!this.total) return this._say(q && t.none(q));
+    this._say(extra ? `${t.found(this.total)} · ${extra}` : t.found(this.total), this.partial && t.partial, t.hint);
+  }
+
+  /**
+   * Rebuild the list: suggestions, then the hits, flat or grouped by page (a page's best
+   * SECTIONS_SHOWN, indented under the first, then "N more on this page" until expanded).
+   * `focus` (a hit) becomes the active option.
+   */
+  _render(focus) {
+    const t = this.t;
+    const hits = [];
+    const option = (hit, sub) => {
+      const i = hits.push(hit) - 1;
+      return h('div', { id: `${this._id}-o${i}`, role: 'option', 'aria-selected': 'false', 'data-i': i, className: sub ? 'sub' : '' },
+        h('div', { className: 't' }, ...(hit.page_title ? crumbs(hit, !sub) : markedNodes(hit.title, hit.title_highlights))),
+        ...(sub ? [] : [h('div', { className: 'm' }, hit.source)]),
+        h('div', { className: 'x' }, ...snippetNodes(hit.snippet)));
+    };
+    const items = this.sugg.map((w, i) =>
+      h('div', { id: `${this._id}-s${i}`, role: 'option', 'aria-selected': 'false', className: 'sg', 'data-s': w,
+        'aria-label': t.sg(w) }, ICON(), h('span', {}, w)));
+    if (this.pages) {
+      this.pages.forEach((page, p) => {
+        const shown = this._open.has(p) ? page.hits : page.hits.slice(0, SECTIONS_SHOWN);
+        const rest = page.hits.length - shown.length;
+        items.push(h('div', { role: 'group', 'aria-label': page.page_title || page.source },
+          ...shown.map((hit, k) => option(hit, k > 0)),
+          ...(rest > 0 ? [h('div', { id: `${this._id}-p${p}`, role: 'option', 'aria-selected': 'false', className: 'sub mo',
+            'data-x': p }, t.moreIn(rest))] : [])));
+      });
+    } else {
+      items.push(...this._flat.map((hit) => option(hit, false)));
+    }
     this.hits = hits;
-    this.total = total;
-    this.partial = partial;
-    const sugg = this.sugg.map((w, i) =>
-      h('li', { id: `${this._id}-s${i}`, role: 'option', 'aria-selected': 'false', className: 'sg', 'data-s': w,
-        'aria-label': this.t.sg(w) }, ICON(), h('span', {}, w)));
-    const opts = hits.map((hit, i) =>
-      h('li', { id: `${this._id}-o${i}`, role: 'option', 'aria-selected': 'false', 'data-i': i },
-        h('div', { className: 't' }, ...markedNodes(hit.title, hit.title_highlights)),
-        h('div', { className: 'm' }, hit.source),
-        h('div', { className: 'x' }, ...snippetNodes(hit.snippet))));
-    this._ul.replaceChildren(...sugg, ...opts);
+    this._ul.replaceChildren(...items);
+    this._opts = [...this._ul.querySelectorAll('[role=option]')];
     this.active = -1;
     this._in.removeAttribute('aria-activedescendant');
-    this._expand(sugg.length + hits.length > 0);
-    if (keep >= 0 && keep < hits.length) this._activate(keep + sugg.length);
+    this._expand(this._opts.length > 0);
+    if (focus) this._activate(this._optionOf(hits.indexOf(focus)));
+  }
+
+  /** Index among the options of hit i (-1 when it is not shown). */
+  _optionOf(i) {
+    return this._opts.findIndex((o) => o.dataset.i === String(i));
+  }
+
+  /** Show the rest of page p's hits in place, the first of them active, and say so. */
+  _reveal(p) {
+    const page = this.pages?.[p];
+    if (!page || this._open.has(p)) return;
+    this._open.add(p);
+    this._render(page.hits[SECTIONS_SHOWN]);
+    this._status(this.t.shownIn(page.hits.length - SECTIONS_SHOWN, page.page_title || page.source));
+    this._in.focus();
   }
 
   _expand(on) {
     this._ul.hidden = !on;
-    this._more.hidden = !on || this.hits.length >= this.total;
+    this._more.hidden = !on || !this._hasMore;
     this._in.setAttribute('aria-expanded', String(on));
     if (!on) this._activate(-1);
   }
 
   _activate(i, scroll = true) {
-    this._ul.children[this.active]?.setAttribute('aria-selected', 'false');
+    this._opts[this.active]?.setAttribute('aria-selected', 'false');
     this.active = i;
-    const li = this._ul.children[i];
+    const li = this._opts[i];
     if (!li) return this._in.removeAttribute('aria-activedescendant');
     li.setAttribute('aria-selected', 'true');
     this._in.setAttribute('aria-activedescendant', li.id);
@@ -364,7 +483,7 @@ export class ZhSearchElement extends HTMLElement {
 
   _key(e) {
     if (e.isComposing || e.keyCode === 229 || this._ime) return;
-    const n = this._ul.children.length;
+    const n = this._opts.length;
     const open = !this._ul.hidden;
     const move = (i) => {
       e.preventDefault();
@@ -384,6 +503,9 @@ export class ZhSearchElement extends HTMLElement {
         if (open && a >= 0) e.preventDefault(), this._pick(a, e);
         else if (this._in.value.trim()) e.preventDefault(), this._run();
         return;
+      case ' ': // Space expands an active "N more on this page"; elsewhere it types a space.
+        if (open && this._opts[a]?.dataset.x !== undefined) e.preventDefault(), this._pick(a, e);
+        return;
       case 'Escape':
         e.preventDefault();
         if (open) this._expand(false);
@@ -391,10 +513,13 @@ export class ZhSearchElement extends HTMLElement {
     }
   }
 
-  /** Option i of the list: a suggestion becomes the query's last term; a hit opens. */
+  /** Option i of the list: a suggestion becomes the query's last term; "N more" expands; a hit opens. */
   _pick(i, e) {
-    const w = this._ul.children[i]?.dataset.s;
-    if (w === undefined) return this.open(i - this.sugg.length, e);
+    const d = this._opts[i]?.dataset;
+    if (!d) return;
+    if (d.x !== undefined) return this._reveal(Number(d.x));
+    const w = d.s;
+    if (w === undefined) return this.open(Number(d.i), e);
     this._in.value = this._in.value.replace(/\S*$/, w);
     this._run();
     this._in.focus();
@@ -407,7 +532,7 @@ export class ZhSearchElement extends HTMLElement {
   open(i, e) {
     const hit = this.hits[i];
     if (!hit) return;
-    this._activate(i + this.sugg.length);
+    this._activate(this._optionOf(i));
     if (hit.url) {
       const u = new URL(hit.url, new URL(this.getAttribute('base') || '/', document.baseURI));
       if (hit.anchor) u.hash = hit.anchor;

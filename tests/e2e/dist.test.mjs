@@ -42,7 +42,8 @@ function htmlSnippet(markdown) {
 
 test('dist/ holds exactly the files a site needs, identical to the build (scripts minified)', () => {
   assert.deepEqual(files(dist), [
-    'README.md', 'index.html', 'pkg/zh_search.js', 'pkg/zh_search_bg.wasm', 'zh-search.d.ts', 'zh-search.js',
+    'README.md', 'favicon.svg', 'index.css', 'index.html', 'pkg/zh_search.js', 'pkg/zh_search_bg.wasm', 'zh-search.d.ts',
+    'zh-search.js',
   ]);
   for (const [from, to] of [
     ['www/zh-search.d.ts', 'zh-search.d.ts'], ['www/pkg/zh_search_bg.wasm', 'pkg/zh_search_bg.wasm'],
@@ -80,8 +81,28 @@ test("the README's snippet, pasted into a page, works with dist/ copied to /sear
 });
 
 test("dist/index.html, the folder's own example, works served as is", async (t) => {
-  const { page, checkClean } = await openPage(browser, t, { root: dist, pathname: '/' });
+  const { page, requests, checkClean } = await openPage(browser, t, { root: dist, pathname: '/' });
   await searchFor(page, '光岳楼');
   assert.ok((await widgetState(page)).hits > 0);
+  // Its stylesheet and icon are files of the folder (the CSP blocks inline styles and data: URLs):
+  // the stylesheet applies, the icon is declared, so no browser asks for a missing /favicon.ico.
+  const looks = await page.evaluate(async () => {
+    const icon = document.querySelector('link[rel=icon]');
+    const main = getComputedStyle(document.querySelector('main'));
+    return { icon: icon && new URL(icon.href).pathname, iconStatus: icon && (await fetch(icon.href)).status,
+      maxWidth: main.maxWidth, sheets: document.styleSheets.length };
+  });
+  assert.deepEqual(looks, { icon: '/favicon.svg', iconStatus: 200, maxWidth: '760px', sheets: 1 });
+  assert.ok(requests.some((u) => new URL(u).pathname === '/index.css'), 'the stylesheet was fetched');
   await checkClean();
+});
+
+test('make dist prints the size table of the minified files it ships', () => {
+  const out = execFileSync(path.join(ROOT, 'scripts/dist.sh'), [path.join(tmp, 'again')], { encoding: 'utf8' });
+  for (const f of ['pkg/zh_search_bg.wasm', 'pkg/zh_search.js', 'zh-search.js']) {
+    const shipped = path.join(tmp, 'again', f);
+    const row = out.split('\n').find((l) => l.startsWith(`${shipped} `));
+    assert.ok(row, `a row for ${shipped} in:\n${out}`);
+    assert.equal(Number(row.trim().split(/\s+/)[1]), fs.statSync(shipped).size, `${f}: the raw size of the shipped file`);
+  }
 });

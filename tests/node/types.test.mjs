@@ -51,9 +51,11 @@ test('the declared result shapes are the real ones', async () => {
   assert.ok(results.hits.length > 0);
   for (const hit of results.hits) conforms(hit, 'Hit');
   assert.ok(!('url' in results.hits[0]), 'text sources have no url');
+  assert.equal(results.hits[0].page_title, '', 'text sources have no page title');
   conforms(seeds.stats(), 'IndexStats');
-  const grouped = seeds.searchPages('碳计量', { limit: 3 });
+  const grouped = seeds.searchPages('碳计量');
   conforms(grouped, 'PageResults');
+  assert.equal(grouped.total, results.total, 'the grouped view counts the same matches');
   assert.ok(grouped.pages.length > 0);
   for (const page of grouped.pages) {
     conforms(page, 'PageHits');
@@ -66,6 +68,11 @@ test('the declared result shapes are the real ones', async () => {
   conforms(page, 'Hit');
   conforms(site.searchPages('开放时间').pages[0], 'PageHits');
   assert.deepEqual([page.url, page.anchor], ['guide/%E5%85%89%E5%B2%B3%E6%A5%BC.html', 'tickets']);
+  assert.deepEqual([page.page_title, page.headings], ['光岳楼 - 聊城旅游指南', ['光岳楼', '门票与开放时间']]);
+  const pages = site.searchPages('开放时间');
+  conforms(pages, 'PageResults');
+  conforms(pages.pages[0], 'PageHits');
+  assert.equal(pages.pages[0].url, page.url);
 });
 
 test('the declared attributes are the ones the element reads', () => {

@@ -7,6 +7,7 @@ import ZhSearchElement, {
   snippetNodes,
   type Engine,
   type Hit,
+  type PageHits,
   type PageResults,
   type SearchResults,
   type WidgetHit,
@@ -23,11 +24,15 @@ export async function useEngine(): Promise<string[]> {
   const words: string[] = engine.suggest('聊', 8);
   const n: number = results.total + engine.stats().passages + (first?.highlights[0]?.[1] ?? 0);
   const link: string | undefined = first?.url && first.anchor ? `${first.url}#${first.anchor}` : first?.url;
-  const grouped: PageResults = engine.searchPages('碳计量', { limit: 5 });
-  const path: string = [grouped.pages[0]?.page_title ?? '', ...(first?.headings ?? [])].join(' › ');
-  const more: number = (grouped.pages[0]?.total ?? 0) - (grouped.pages[0]?.hits.length ?? 0) + grouped.total_pages;
+  const where: string = first ? [first.page_title, ...first.headings].join(' › ') : '';
+  const grouped: PageResults = engine.searchPages('碳计量', { limit: 5, offset: 5 });
+  const page: PageHits | undefined = grouped.pages[0];
+  const passages: number = grouped.total + grouped.total_pages + (page?.total ?? 0) + (page?.hits.length ?? 0);
+  const pageLink: string = page?.url ?? page?.source ?? '';
+  // @ts-expect-error a page has no snippet of its own
+  grouped.pages[0].snippet;
   // @ts-expect-error headings are strings
-  const wrong: number[] = first.headings;
+  const level: number = first?.headings[0];
   // @ts-expect-error the query is a string
   engine.search(42);
   // @ts-expect-error limit is a number
@@ -36,7 +41,7 @@ export async function useEngine(): Promise<string[]> {
   results.hits[0].page;
   // @ts-expect-error partial is a boolean
   const p: string = results.partial;
-  return [...words, String(n), link ?? '', p, path, String(more), String(wrong)];
+  return [...words, String(n), link ?? '', p, where, String(passages), pageLink, String(level)];
 }
 
 export function useElement(): void {
@@ -45,6 +50,9 @@ export function useElement(): void {
   const typed: ZhSearchElement = el; // the tag name maps to the element's type
   typed.value = '光岳楼';
   const hits: WidgetHit[] = typed.hits;
+  const shownPages: number = typed.pages?.length ?? 0;
+  // @ts-expect-error pages are read-only
+  typed.pages = null;
   typed.open(0);
   ZhSearchElement.suggestions = 3;
   // @ts-expect-error value is a string
@@ -57,7 +65,7 @@ export function useElement(): void {
     // @ts-expect-error detail is a hit
     e.detail.toFixed();
   });
-  document.addEventListener('zh-search:select', (e: ZhSearchSelectEvent) => console.log(e.detail.title, hits.length));
+  document.addEventListener('zh-search:select', (e: ZhSearchSelectEvent) => console.log(e.detail.title, hits.length, shownPages));
   const attrs: ZhSearchAttributes = { placeholder: '搜索本站…', limit: '10', lang: 'en', base: '/docs/' };
   // @ts-expect-error limit is a number or a numeric string
   const bad: ZhSearchAttributes = { limit: 'ten' };
