@@ -29,6 +29,9 @@ pub struct Term {
     pub phrase: bool,
     /// The grams whose postings locate candidate passages.
     pub grams: Vec<GramQuery>,
+    /// Matches whole words only (a Latin word the corpus has, see `search`): `cp` finds the
+    /// command, not the start of `cpu`. The parser never sets it; the engine does.
+    pub whole_word: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -83,7 +86,12 @@ pub fn parse_query(query: &str, fold: &FoldTable<'_>) -> ParsedQuery {
         if grams.is_empty() || terms.iter().any(|t| t.key == key) {
             continue;
         }
-        terms.push(Term { key, phrase, grams });
+        terms.push(Term {
+            key,
+            phrase,
+            grams,
+            whole_word: false,
+        });
         if terms.len() == MAX_TERMS {
             break;
         }

@@ -208,30 +208,61 @@ pub struct IndexStats {
 /// What results are matched and highlighted on: a query term as typed, or one of its pinyin
 /// alternatives, which only counts where the term's pinyin pattern matches (so the run 行 found
 /// for `xing` does not count inside 银行, where 行 reads hang).
+/// A `whole_word` needle (a Latin word the corpus has, [`Term::whole_word`]) also counts only
+/// where it ends a word: `cp` in `cp -a`, not in `cpu`.
 #[derive(Clone, Copy)]
 struct Needle<'n> {
     text: &'n str,
     pattern: Option<&'n Pattern>,
+    whole_word: bool,
 }
 
-impl Needle<'_> {
+impl<'n> Needle<'n> {
+    /// The needle for a term as typed.
+    fn of(term: &'n Term) -> Needle<'n> {
+        Needle {
+            text: &term.key,
+            pattern: None,
+            whole_word: term.whole_word,
+        }
+    }
+
     /// Its occurrences in a match key, as byte ranges.
     fn find_in(&self, key: &str) -> Vec<(usize, usize)> {
         let mut found = find_all(key, self.text);
-        if let Some(pattern) = self.pattern {
-            found.retain(|&(start, end)| pattern.match_at(key, start) == Some(end));
-        }
+        self.keep_matching(key, &mut found);
         found
     }
 
     /// [`Needle::find_in`] a scan layout's whole key string, through its character positions.
     fn find_in_scan(&self, keys: &ScanKeys) -> Vec<(usize, usize)> {
         let mut found = keys.positions.find_all(&keys.keys, self.text);
-        if let Some(pattern) = self.pattern {
-            found.retain(|&(start, end)| pattern.match_at(&keys.keys, start) == Some(end));
-        }
+        self.keep_matching(&keys.keys, &mut found);
         found
     }
+
+    /// Drops the occurrences its pattern or its word end rule refuses.
+    fn keep_matching(&self, key: &str, found: &mut Vec<(usize, usize)>) {
+        if let Some(pattern) = self.pattern {
+            found.retain(|&(start, end)| pattern.match_at(key, start) == Some(end));
+        }
+        if self.whole_word {
+            found.retain(|&(_, end)| ends_word(key, end));
+        }
+    }
+}
+
+/// Whether the byte offset `end` of `key` is not followed by another letter or digit.
+fn ends_word(key: &str, end: usize) -> bool {
+    key.get(end..)
+        .and_then(|rest| rest.chars().next())
+        .is_none_or(|c| char_class(c) != CharClass::Word)
+}
+
+/// A term of Latin letters only (`ssh`, `cp`), which [`Engine::search`] searches as a word when
+/// the corpus has it as one. Digits are left to Ctrl-F: `20` must still find `2023年`.
+fn is_latin_word(term: &Term) -> bool {
+    !term.phrase && !term.key.is_empty() && term.key.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 /// A term's alternatives and the pattern they must match (see [`Needle`]).
@@ -685,6 +716,7 @@ impl<'a> Engine<'a> {
                 grams: term_grams(&key),
                 key,
                 phrase: false,
+                whole_word: false,
             };
             let runs = self.pinyin_alternatives(&term, &mut KeyCache::default())?.0;
             for run in &runs {
@@ -720,6 +752,7 @@ impl<'a> Engine<'a> {
             let needle = Needle {
                 text: prefix,
                 pattern: None,
+                whole_word: false,
             };
             // (texts and titles counted, the last one counted, word), sorted by word:
             // occurrences come in key order, so each text or title counts once per word. The
@@ -907,6 +940,7 @@ impl<'a> Engine<'a> {
         let needle = Needle {
             text: &term.key,
             pattern,
+            whole_word: term.whole_word,
         };
         let (texts, titles) = if self.index.is_scan() {
             self.scan_postings(needle)?
@@ -946,15 +980,37 @@ impl<'a> Engine<'a> {
         Ok(merge_by_passage(by_passage))
     }
 
+    /// Latin is Latin first: a term of letters only that the corpus has as a whole word is
+    /// searched as that word ([`Term::whole_word`]: `cp` finds `cp -a`, not `cpu`). Letters that
+    /// are no word of the corpus (`nq` for `NQI`, `ss` on the way to `ssh`) still match the
+    /// start of words, and letters found nowhere may be pinyin ([`Self::pinyin_alternatives`]).
+    fn mark_whole_words(
+        &self,
+        terms: &mut [Term],
+        cache: &mut KeyCache,
+    ) -> Result<(), FormatError> {
+        for term in terms.iter_mut().filter(|t| is_latin_word(t)) {
+            let word = Term {
+                key: term.key.clone(),
+                phrase: false,
+                // A run of letters is one gram (tokenize::index_grams): its exact gram is
+                // exactly the whole word.
+                grams: vec![GramQuery::Exact(term.key.clone())],
+                whole_word: true,
+            };
+            if self.occurs_literally(&word, cache)? {
+                *term = word;
+            }
+        }
+        Ok(())
+    }
+
     /// Whether `term` occurs as typed in some passage text or title: exactly the Ctrl-F match
     /// [`Self::term_matches`] makes (a term starting with a letter or digit matches at a word
     /// start, so `ls` occurs in `ls -l` but not in `tools`), one pass over the scan keys or
     /// the term's gram postings; both layouts answer the same.
     fn occurs_literally(&self, term: &Term, cache: &mut KeyCache) -> Result<bool, FormatError> {
-        let needle = Needle {
-            text: &term.key,
-            pattern: None,
-        };
+        let needle = Needle::of(term);
         if self.index.is_scan() {
             let corpus = self.scan_keys()?;
             let found = |keys: &ScanKeys| !needle.find_in_scan(keys).is_empty();
@@ -1125,6 +1181,7 @@ impl<'a> Engine<'a> {
                 key: alternative.clone(),
                 phrase: false,
                 grams: term_grams(alternative),
+                whole_word: false,
             };
             all.extend(
                 self.term_matches(&alt, pattern.as_ref(), cache)?
@@ -1217,11 +1274,12 @@ impl<'a> Engine<'a> {
     /// (unsorted), whether they are partial matches, and the needles to highlight. Does not
     /// call `finish` for an empty query.
     fn ranked(&self, query: &str, finish: &mut FinishRanking<'_>) -> Result<(), FormatError> {
-        let parsed = self.parse(query);
+        let mut parsed = self.parse(query);
         if parsed.is_empty() {
             return Ok(());
         }
         let mut cache = KeyCache::default();
+        self.mark_whole_words(&mut parsed.terms, &mut cache)?;
 
         let mut per_term = Vec::with_capacity(parsed.terms.len());
         let alternatives = self.term_alternatives(&parsed.terms, &mut cache)?;
@@ -1233,13 +1291,11 @@ impl<'a> Engine<'a> {
             .iter()
             .zip(&alternatives)
             .map(|(term, (texts, pattern))| {
-                let exact = Needle {
-                    text: &term.key,
-                    pattern: None,
-                };
+                let exact = Needle::of(term);
                 let pinyin = texts.iter().map(|text| Needle {
                     text,
                     pattern: pattern.as_ref(),
+                    whole_word: false,
                 });
                 [exact].into_iter().chain(pinyin).collect()
             })
@@ -1318,6 +1374,7 @@ impl<'a> Engine<'a> {
                 .map(|text| Needle {
                     text,
                     pattern: None,
+                    whole_word: false,
                 })
                 .collect()
         } else {
@@ -1363,6 +1420,7 @@ impl<'a> Engine<'a> {
                     key: word.clone(),
                     phrase: false,
                     grams,
+                    whole_word: false,
                 },
                 None,
                 cache,

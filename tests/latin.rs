@@ -276,21 +276,36 @@ fn snippets_mark_a_hyphenated_command_whole() {
 }
 
 #[test]
-fn whole_latin_words_rank_above_words_they_only_start() {
-    // BM25 prefers the shorter CPU passage, where `cp` ends inside the word cpu: only the
-    // whole-word bonus, which a match ending inside a Latin word does not get, puts cp first.
+fn a_latin_word_the_corpus_has_is_searched_as_that_word() {
+    // `cp` is a word of this corpus: it finds the command, not the start of cpu or cp932.
+    // Letters that are no word of the corpus (`cpu` here is one, `cpi` is not) still match the
+    // start of words, so typing on towards a longer word keeps finding it.
     let manual: &[(&str, &[&str])] = &[
         ("硬件", &["cpu 的速度很快。"]),
         ("命令", &["cp 命令把文件复制到目录。"]),
+        ("编码", &["日文编码 cp932 与 cpio 归档。"]),
     ];
     for layout in [Layout::Scan, Layout::Grams] {
         let engine = build_from(manual, layout);
-        let hits = engine.search("cp", SearchOptions::default()).unwrap().hits;
-        assert_eq!(hits.len(), 2, "{layout:?}");
-        assert!(
-            hits[0].text.contains("cp 命令"),
-            "{layout:?}: {:?}",
-            hits[0].text
+        let texts = |query: &str| -> Vec<String> {
+            let results = engine.search(query, SearchOptions::default()).unwrap();
+            results.hits.into_iter().map(|h| h.text).collect()
+        };
+        assert_eq!(texts("cp"), ["cp 命令把文件复制到目录。"], "{layout:?}");
+        assert_eq!(texts("CP"), ["cp 命令把文件复制到目录。"], "{layout:?}");
+        assert_eq!(texts("cpu"), ["cpu 的速度很快。"], "{layout:?}");
+        assert_eq!(
+            texts("cpi"),
+            ["日文编码 cp932 与 cpio 归档。"],
+            "{layout:?}"
         );
+        // Quoted, the letters are matched as typed (Ctrl-F from the start of a word).
+        assert_eq!(texts("\"cp\"").len(), 3, "{layout:?}");
+        // The suggestions still offer the longer words.
+        let words = engine.suggest("cp", 8).unwrap();
+        assert_eq!(words[0], "cp", "{layout:?}: {words:?}");
+        for longer in ["cpu", "cpio", "cp932"] {
+            assert!(words.iter().any(|w| w == longer), "{layout:?}: {words:?}");
+        }
     }
 }
