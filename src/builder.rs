@@ -15,7 +15,7 @@ use crate::format::{
     PostingsBlock, Stats, WordRef, FLAG_SCAN, KEY_SEPARATOR, WORD_REF_MAX_CHARS,
 };
 use crate::normalize::{fold_case, fold_width, is_cjk, is_han, match_key};
-use crate::passage::{cut_document, Section, TextKind};
+use crate::passage::{cut_document, markdown_title, Section, TextKind};
 use crate::tokenize::{index_grams, MAX_WORD_CHARS};
 
 /// Corpus files larger than this are refused (the whole index ships inside the wasm module).
@@ -232,10 +232,21 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        let (sections, url) = match extension.as_str() {
-            "html" | "htm" => (crate::html::extract(&text), Some(url_path(&name))),
-            "md" => (cut_document(&text, TextKind::Markdown), None),
-            _ => (cut_document(&text, TextKind::Plain), None),
+        let (sections, url, page_title) = match extension.as_str() {
+            "html" | "htm" => {
+                let page = crate::html::read_page(&text);
+                (
+                    crate::html::sections(&page),
+                    Some(url_path(&name)),
+                    page.title.unwrap_or_default(),
+                )
+            }
+            "md" => (
+                cut_document(&text, TextKind::Markdown),
+                None,
+                markdown_title(&text).unwrap_or_default(),
+            ),
+            _ => (cut_document(&text, TextKind::Plain), None, String::new()),
         };
         if sections.is_empty() {
             corpus
@@ -246,7 +257,7 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
                 name,
                 sections,
                 url,
-                page_title: String::new(),
+                page_title,
             });
         }
         corpus.files.push(path);

@@ -29,7 +29,9 @@
 //! flattened (so the work stays linear in the size of the page).
 
 use crate::normalize::is_cjk;
-use crate::passage::{section_from_paragraphs, Section};
+use crate::passage::{
+    enter_heading, section_from_paragraphs, visible_chars, LinkedParagraph, Section,
+};
 
 /// Open elements tracked at most; deeper start tags are read as inline (browsers flatten too).
 pub const MAX_DEPTH: usize = 512;
@@ -538,7 +540,8 @@ pub enum Block {
         text: String,
         anchor: Option<String>,
     },
-    Paragraph(String),
+    /// A paragraph and how many of its visible characters are inside `<a href>`.
+    Paragraph { text: String, link_chars: usize },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -556,6 +559,8 @@ struct Open {
     skip: bool,
     /// Counted in `Walker::root_depth`.
     root: bool,
+    /// An `<a href>`: counted in `Walker::link_depth`.
+    link: bool,
 }
 
 #[derive(Default)]
@@ -622,6 +627,10 @@ struct Walker {
     /// Open svg/math elements (where `/>` closes an element).
     foreign: usize,
     saw_root: bool,
+    /// Open `<a href>` elements.
+    link_depth: usize,
+    /// Visible characters of link text in the paragraph being read.
+    paragraph_links: usize,
     lines: Vec<String>,
     heading: Option<HeadingDraft>,
     blocks: Vec<Block>,
@@ -640,6 +649,8 @@ impl Walker {
             sectioning: 0,
             foreign: 0,
             saw_root: false,
+            link_depth: 0,
+            paragraph_links: 0,
             lines: vec![String::new()],
             heading: None,
             blocks: Vec::new(),
@@ -667,8 +678,12 @@ impl Walker {
         }
         let text = join_lines(&self.lines);
         self.lines = vec![String::new()];
+        let link_chars = std::mem::take(&mut self.paragraph_links);
         if !text.is_empty() {
-            self.blocks.push(Block::Paragraph(text));
+            self.blocks.push(Block::Paragraph {
+                link_chars: link_chars.min(visible_chars(&text)),
+                text,
+            });
         }
     }
 
@@ -686,6 +701,9 @@ impl Walker {
         }
         if !self.reading() {
             return;
+        }
+        if self.link_depth > 0 && self.heading.is_none() {
+            self.paragraph_links += visible_chars(text);
         }
         let lines = match &mut self.heading {
             Some(h) => &mut h.lines,
@@ -718,6 +736,9 @@ impl Walker {
         }
         if open.root {
             self.root_depth -= 1;
+        }
+        if open.link {
+            self.link_depth -= 1;
         }
         match open.name.as_str() {
             "article" | "main" | "section" => self.sectioning -= 1,
@@ -883,12 +904,17 @@ impl Walker {
         if skip {
             self.skip_depth += 1;
         }
+        let link = name == "a" && token.attr("href").is_some();
+        if link {
+            self.link_depth += 1;
+        }
         self.stack.push(Open {
             name: name.to_string(),
             id,
             headings: 0,
             skip,
             root,
+            link,
         });
     }
 
@@ -953,43 +979,96 @@ pub fn page_blocks(html: &str) -> (Vec<Block>, Option<String>) {
     (Vec::new(), title)
 }
 
-/// A page's sections: one per heading (titled by it, with its anchor), preceded by the text
-/// before the first heading (titled by the page's first `h1`, else its `<title>`).
-pub fn extract(html: &str) -> Vec<Section> {
-    let (blocks, title) = page_blocks(html);
-    let first_h1 = blocks.iter().find_map(|b| match b {
-        Block::Heading { level: 1, text, .. } => Some(text.clone()),
-        _ => None,
-    });
-    let page_title = first_h1.or(title);
+/// A page as read: its title (`<title>`, else the first `h1`, whitespace collapsed) and its
+/// readable blocks in order. The builder sees pages in this shape so that it can drop
+/// boilerplate blocks across pages before passages are cut ([`sections`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Page {
+    pub title: Option<String>,
+    /// The `<title>` alone (the leading untitled text prefers the first `h1`).
+    pub title_tag: Option<String>,
+    pub blocks: Vec<Block>,
+}
+
+impl Page {
+    /// The first `h1`'s text.
+    pub fn first_h1(&self) -> Option<&str> {
+        self.blocks.iter().find_map(|b| match b {
+            Block::Heading { level: 1, text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+    }
+}
+
+/// Reads a page ([`page_blocks`]) into a [`Page`].
+pub fn read_page(html: &str) -> Page {
+    let (blocks, title_tag) = page_blocks(html);
+    let mut page = Page {
+        title: None,
+        title_tag,
+        blocks,
+    };
+    page.title = page
+        .title_tag
+        .clone()
+        .or_else(|| page.first_h1().map(str::to_string));
+    page
+}
+
+/// A page's sections: one per heading (titled by it, with its anchor and the headings above it
+/// as `parents`), preceded by the text before the first heading (titled by the page's first
+/// `h1`, else its `<title>`).
+pub fn sections(page: &Page) -> Vec<Section> {
+    let lead_title = page
+        .first_h1()
+        .map(str::to_string)
+        .or_else(|| page.title_tag.clone());
     let mut sections = Vec::new();
-    let mut heading: Option<(String, Option<String>)> = None;
-    let mut paragraphs: Vec<String> = Vec::new();
-    let mut close = |heading: Option<(String, Option<String>)>, paragraphs: &mut Vec<String>| {
-        let (headings, anchor) = match heading {
-            Some((text, anchor)) => (vec![text], anchor),
-            None => (page_title.iter().cloned().collect(), None),
+    // The open headings (level, text) above the current one.
+    let mut open: Vec<(usize, String)> = Vec::new();
+    let mut heading: Option<(String, Option<String>, Vec<String>)> = None;
+    let mut paragraphs: Vec<LinkedParagraph> = Vec::new();
+    let mut close = |heading: Option<(String, Option<String>, Vec<String>)>,
+                     paragraphs: &mut Vec<LinkedParagraph>| {
+        let (headings, anchor, parents) = match heading {
+            Some((text, anchor, parents)) => (vec![text], anchor, parents),
+            None => (lead_title.iter().cloned().collect(), None, Vec::new()),
         };
-        sections.extend(section_from_paragraphs(headings, anchor, paragraphs));
+        sections.extend(section_from_paragraphs(
+            headings, parents, anchor, paragraphs,
+        ));
         paragraphs.clear();
     };
     let mut started = false;
-    for block in blocks {
+    for block in &page.blocks {
         match block {
-            Block::Heading { text, anchor, .. } => {
+            Block::Heading {
+                level,
+                text,
+                anchor,
+            } => {
                 if started || !paragraphs.is_empty() {
                     close(heading.take(), &mut paragraphs);
                 }
-                heading = Some((text, anchor));
+                let parents = enter_heading(&mut open, usize::from(*level), text);
+                heading = Some((text.clone(), anchor.clone(), parents));
                 started = true;
             }
-            Block::Paragraph(text) => paragraphs.push(text),
+            Block::Paragraph { text, link_chars } => paragraphs.push(LinkedParagraph {
+                text: text.clone(),
+                link_chars: *link_chars,
+            }),
         }
     }
     if started || !paragraphs.is_empty() {
         close(heading, &mut paragraphs);
     }
     sections
+}
+
+/// A page's sections ([`read_page`], then [`sections`]).
+pub fn extract(html: &str) -> Vec<Section> {
+    sections(&read_page(html))
 }
 
 #[cfg(test)]
@@ -1001,7 +1080,10 @@ mod tests {
     }
 
     fn para(s: &str) -> Block {
-        Block::Paragraph(s.to_string())
+        Block::Paragraph {
+            text: s.to_string(),
+            link_chars: 0,
+        }
     }
 
     fn heading(level: u8, text: &str, anchor: Option<&str>) -> Block {
@@ -1214,6 +1296,90 @@ mod tests {
         );
     }
 
+    #[test]
+    fn page_title_is_the_title_tag_else_the_first_h1() {
+        let table = [
+            (
+                "<title>  Debian \n\t FAQ 手册 </title><h1>大标题</h1>",
+                Some("Debian FAQ 手册"),
+            ),
+            (
+                "<h2>小</h2><h1>大 <b>标题</b></h1><h1>第二</h1>",
+                Some("大 标题"),
+            ),
+            ("<title> </title><h1>大标题</h1>", Some("大标题")),
+            ("<p>没有标题</p>", None),
+        ];
+        for (html, want) in table {
+            assert_eq!(read_page(html).title.as_deref(), want, "{html}");
+        }
+    }
+
+    #[test]
+    fn parents_are_the_heading_path_above_each_section() {
+        let html = "<h1>书</h1><p>序。</p><h2>第一章</h2><h3>一节</h3><p>甲</p><h4>细目</h4>\
+                    <h3>二节</h3><h2>第二章</h2><p>乙</p><h4>跳级</h4><h1>附录</h1>";
+        let got: Vec<(String, Vec<String>)> = extract(html)
+            .into_iter()
+            .map(|s| (s.title(), s.parents))
+            .collect();
+        let path = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            got,
+            vec![
+                ("书".into(), path(&[])),
+                ("第一章".into(), path(&["书"])),
+                ("一节".into(), path(&["书", "第一章"])),
+                ("细目".into(), path(&["书", "第一章", "一节"])),
+                ("二节".into(), path(&["书", "第一章"])),
+                ("第二章".into(), path(&["书"])),
+                ("跳级".into(), path(&["书", "第二章"])),
+                ("附录".into(), path(&[])),
+            ]
+        );
+        // Text before any heading has no parents.
+        assert!(extract("<p>前言</p><h2>甲</h2>")[0].parents.is_empty());
+    }
+
+    #[test]
+    fn link_percent_is_the_share_of_link_text_per_passage() {
+        let long_text = "正文".repeat(40);
+        let table: Vec<(String, Vec<u8>)> = vec![
+            // A table of contents: all link text.
+            (
+                "<h2>目录</h2><ul><li><a href=a.html>第一章 安装</a><li><a href=b.html>第二章 配置</a></ul>"
+                    .into(),
+                vec![100],
+            ),
+            // Plain prose.
+            ("<h2>甲</h2><p>没有链接的段落。</p>".into(), vec![0]),
+            // Half of the visible characters are link text (spaces do not count).
+            ("<h2>甲</h2><p>请 看一 <a href=x>这一节</a></p>".into(), vec![50]),
+            // An anchor without href is not a link.
+            ("<h2>甲</h2><p><a name=x>锚点文字</a></p>".into(), vec![0]),
+            // A heading link does not count for the passage.
+            ("<h2><a href=#a>甲</a></h2><p>正文</p>".into(), vec![0]),
+            // A long paragraph next to a short link line: merged into one passage, shared.
+            (
+                format!("<h2>甲</h2><p>{long_text}</p><p><a href=n.html>下一页</a></p>"),
+                vec![4],
+            ),
+            // A heading without text has one empty passage with share 0.
+            ("<h2>甲</h2>".into(), vec![0]),
+        ];
+        for (html, want) in table {
+            let sections = extract(&html);
+            let got: Vec<u8> = sections
+                .iter()
+                .flat_map(|s| s.link_percent.clone())
+                .collect();
+            assert_eq!(got, want, "{html}");
+            for s in &sections {
+                assert_eq!(s.link_percent.len(), s.passages.len(), "{html}");
+            }
+        }
+    }
+
     proptest::proptest! {
         /// Any soup of markup characters reads without panicking.
         #[test]
@@ -1286,7 +1452,7 @@ mod tests {
         );
         assert!(
             got.iter()
-                .any(|b| matches!(b, Block::Paragraph(t) if t.contains('底'))),
+                .any(|b| matches!(b, Block::Paragraph { text, .. } if text.contains('底'))),
             "{got:?}"
         );
     }
