@@ -114,6 +114,11 @@ pub const OPTION_ENV_VARS: [&str; 4] = [
 /// A paragraph found verbatim (after whitespace folding) on at least this many pages is
 /// navigation or boilerplate: indexed once, on the first page that has it.
 pub const REPEATED_BLOCK_MIN_PAGES: usize = 3;
+/// Only paragraphs of at least this many visible characters, or mostly link text outside
+/// table cells, count as repeated boilerplate: short repeats are data (table cells such as
+/// `yes`, `1.2`, a linked package name; labels such as `注意`), which the page needs to be
+/// found by.
+pub const REPEATED_BLOCK_MIN_CHARS: usize = 16;
 /// Skipped files named in the one summary warning (the rest are counted).
 pub const SKIPPED_NAMES_SHOWN: usize = 5;
 
@@ -550,10 +555,21 @@ fn fold_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Drops navigation look-alikes from HTML pages, before passages are cut: paragraphs whose
-/// whole text is a page's title (this page's or another's), and paragraphs repeated verbatim
-/// on [`REPEATED_BLOCK_MIN_PAGES`] pages or more (all but the first). Returns
-/// (repeated blocks dropped, title echoes dropped).
+/// Whether a paragraph is mostly link text (at least half of its visible characters).
+fn mostly_links(text: &str, link_chars: usize) -> bool {
+    link_chars * 2 >= crate::passage::visible_chars(text).max(1)
+}
+
+/// Drops navigation look-alikes from HTML pages, before passages are cut:
+/// * **title echoes**: paragraphs whose whole text is a page's title (this page's or another
+///   page's: previous/next links, DocBook's navigation header and footer cells), or, when the
+///   paragraph is mostly link text, a heading of any page (table-of-contents entries);
+/// * **repeats**: paragraphs found verbatim on [`REPEATED_BLOCK_MIN_PAGES`] pages or more
+///   (all but the first), when they are at least [`REPEATED_BLOCK_MIN_CHARS`] long (footers,
+///   notices) or, outside table cells, mostly link text (link bars).
+///
+/// Text is compared after whitespace folding. `other_titles` are titles of the corpus's other
+/// files (Markdown). Returns (repeated blocks dropped, title echoes dropped).
 pub fn drop_boilerplate(
     pages: &mut [&mut crate::html::Page],
     other_titles: &[String],
@@ -567,24 +583,46 @@ pub fn drop_boilerplate(
         .map(fold_whitespace)
         .filter(|t| !t.is_empty())
         .collect();
+    let headings: HashSet<String> = pages
+        .iter()
+        .flat_map(|p| p.blocks.iter())
+        .filter_map(|b| match b {
+            Block::Heading { text, .. } => Some(fold_whitespace(text)),
+            Block::Paragraph { .. } => None,
+        })
+        .collect();
     let mut echoes = 0;
     for page in pages.iter_mut() {
         let before = page.blocks.len();
         page.blocks.retain(|b| match b {
-            Block::Paragraph { text, .. } => !titles.contains(&fold_whitespace(text)),
+            Block::Paragraph {
+                text, link_chars, ..
+            } => {
+                let key = fold_whitespace(text);
+                !(titles.contains(&key)
+                    || (mostly_links(text, *link_chars) && headings.contains(&key)))
+            }
             Block::Heading { .. } => true,
         });
         echoes += before - page.blocks.len();
     }
-    // Pages each paragraph text is on.
+    let candidate = |text: &str, link_chars: usize, in_cell: bool| {
+        (!in_cell && mostly_links(text, link_chars))
+            || crate::passage::visible_chars(text) >= REPEATED_BLOCK_MIN_CHARS
+    };
+    // Pages each candidate paragraph is on.
     let mut pages_with: HashMap<String, usize> = HashMap::new();
     for page in pages.iter() {
         let distinct: HashSet<String> = page
             .blocks
             .iter()
             .filter_map(|b| match b {
-                Block::Paragraph { text, .. } => Some(fold_whitespace(text)),
-                Block::Heading { .. } => None,
+                Block::Paragraph {
+                    text,
+                    link_chars,
+                    in_cell,
+                } if candidate(text, *link_chars, *in_cell) => Some(fold_whitespace(text)),
+                _ => None,
             })
             .collect();
         for key in distinct {

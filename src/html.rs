@@ -453,8 +453,13 @@ pub enum Block {
         text: String,
         anchor: Option<String>,
     },
-    /// A paragraph and how many of its visible characters are inside `<a href>`.
-    Paragraph { text: String, link_chars: usize },
+    /// A paragraph, how many of its visible characters are inside `<a href>`, and whether its
+    /// text is in a table cell (`td`/`th`: often data, which boilerplate detection spares).
+    Paragraph {
+        text: String,
+        link_chars: usize,
+        in_cell: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -544,6 +549,10 @@ struct Walker {
     link_depth: usize,
     /// Visible characters of link text in the paragraph being read.
     paragraph_links: usize,
+    /// Open `td`/`th` elements.
+    cell_depth: usize,
+    /// Whether text of the paragraph being read was in a table cell.
+    paragraph_in_cell: bool,
     lines: Vec<String>,
     heading: Option<HeadingDraft>,
     blocks: Vec<Block>,
@@ -564,6 +573,8 @@ impl Walker {
             saw_root: false,
             link_depth: 0,
             paragraph_links: 0,
+            cell_depth: 0,
+            paragraph_in_cell: false,
             lines: vec![String::new()],
             heading: None,
             blocks: Vec::new(),
@@ -592,9 +603,11 @@ impl Walker {
         let text = join_lines(&self.lines);
         self.lines = vec![String::new()];
         let link_chars = std::mem::take(&mut self.paragraph_links);
+        let in_cell = std::mem::take(&mut self.paragraph_in_cell);
         if !text.is_empty() {
             self.blocks.push(Block::Paragraph {
                 link_chars: link_chars.min(visible_chars(&text)),
+                in_cell,
                 text,
             });
         }
@@ -615,8 +628,13 @@ impl Walker {
         if !self.reading() {
             return;
         }
-        if self.link_depth > 0 && self.heading.is_none() {
-            self.paragraph_links += visible_chars(text);
+        if self.heading.is_none() {
+            if self.link_depth > 0 {
+                self.paragraph_links += visible_chars(text);
+            }
+            if self.cell_depth > 0 && !text.trim().is_empty() {
+                self.paragraph_in_cell = true;
+            }
         }
         let lines = match &mut self.heading {
             Some(h) => &mut h.lines,
@@ -652,6 +670,9 @@ impl Walker {
         }
         if open.link {
             self.link_depth -= 1;
+        }
+        if matches!(open.name.as_str(), "td" | "th") {
+            self.cell_depth -= 1;
         }
         match open.name.as_str() {
             "article" | "main" | "section" => self.sectioning -= 1,
@@ -821,6 +842,9 @@ impl Walker {
         if link {
             self.link_depth += 1;
         }
+        if matches!(name, "td" | "th") {
+            self.cell_depth += 1;
+        }
         self.stack.push(Open {
             name: name.to_string(),
             id,
@@ -977,7 +1001,9 @@ pub fn sections(page: &Page) -> Vec<Section> {
                 heading = Some((text.clone(), anchor.clone(), parents));
                 started = true;
             }
-            Block::Paragraph { text, link_chars } => paragraphs.push(LinkedParagraph {
+            Block::Paragraph {
+                text, link_chars, ..
+            } => paragraphs.push(LinkedParagraph {
                 text: text.clone(),
                 link_chars: *link_chars,
             }),
@@ -1006,6 +1032,7 @@ mod tests {
         Block::Paragraph {
             text: s.to_string(),
             link_chars: 0,
+            in_cell: false,
         }
     }
 
