@@ -337,8 +337,10 @@ pub fn parse_document(html: &str) -> scraper::Html {
 /// Parses `html` with html5ever (every character reference decoded, malformed markup repaired
 /// as a browser repairs it) and returns the page as the tokens of its DOM, in document order,
 /// without the subtrees the filter, [`IGNORE_ATTRIBUTE`] or [`BODY_ATTRIBUTE`] leave out.
-/// Comments, doctypes and processing instructions are dropped.
-pub fn dom_tokens(html: &str, filter: &PageFilter) -> Vec<Token> {
+/// Comments, doctypes and processing instructions are dropped. The flag says whether the page
+/// marks its body ([`BODY_ATTRIBUTE`]): then the marked elements are what is read, not
+/// `<main>` or the `<article>`s.
+pub fn dom_tokens(html: &str, filter: &PageFilter) -> (Vec<Token>, bool) {
     use ego_tree::iter::Edge;
     use std::collections::HashSet;
 
@@ -439,7 +441,7 @@ pub fn dom_tokens(html: &str, filter: &PageFilter) -> Vec<Token> {
             }
         }
     }
-    out
+    (out, body_mode)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -909,9 +911,14 @@ pub fn page_blocks(html: &str) -> (Vec<Block>, Option<String>) {
 
 /// [`page_blocks`] with the site owner's exclusions.
 pub fn page_blocks_filtered(html: &str, filter: &PageFilter) -> (Vec<Block>, Option<String>) {
-    let tokens = dom_tokens(html, filter);
+    let (tokens, marked_body) = dom_tokens(html, filter);
     let mut title = None;
-    for root in [Root::Main, Root::Article, Root::Body] {
+    let roots: &[Root] = if marked_body {
+        &[Root::Body]
+    } else {
+        &[Root::Main, Root::Article, Root::Body]
+    };
+    for &root in roots {
         let (blocks, page_title, saw_root) = walk(&tokens, root);
         title = title.or(page_title);
         if root == Root::Body || (saw_root && !blocks.is_empty()) {
@@ -1047,6 +1054,7 @@ mod tests {
     /// The text tokens of a page's DOM, concatenated.
     fn dom_text(html: &str) -> String {
         dom_tokens(html, &PageFilter::default())
+            .0
             .into_iter()
             .filter_map(|t| match t {
                 Token::Text(t) => Some(t),
@@ -1058,6 +1066,7 @@ mod tests {
     /// The start tags named `name` in a page's DOM.
     fn starts(html: &str, name: &str) -> Vec<Token> {
         dom_tokens(html, &PageFilter::default())
+            .0
             .into_iter()
             .filter(|t| matches!(t, Token::Start { name: n, .. } if n == name))
             .collect()
