@@ -500,7 +500,9 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Turns a file's bytes into text: a BOM wins; then UTF-8; then, for HTML pages, the encoding
-/// the page declares ([`declared_encoding`]); anything else is [`Decoded::Undeclared`].
+/// the page declares ([`declared_encoding`]; a page declaring UTF-8 whose bytes are not quite
+/// UTF-8 is decoded with U+FFFD for the bad bytes, as a browser shows it); anything else is
+/// [`Decoded::Undeclared`].
 pub fn decode(bytes: Vec<u8>, is_html: bool) -> Decoded {
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
         if encoding == encoding_rs::UTF_8 {
@@ -520,7 +522,8 @@ pub fn decode(bytes: Vec<u8>, is_html: bool) -> Decoded {
         Err(e) => e.valid_up_to(),
     };
     match declared_encoding(&bytes).filter(|_| is_html) {
-        Some(encoding) if encoding != encoding_rs::UTF_8 => {
+        // A page that declares UTF-8 but has a few bad bytes reads as a browser shows it.
+        Some(encoding) => {
             let (text, replaced) = encoding.decode_without_bom_handling(&bytes);
             Decoded::Declared {
                 text: text.into_owned(),
@@ -528,7 +531,7 @@ pub fn decode(bytes: Vec<u8>, is_html: bool) -> Decoded {
                 replaced,
             }
         }
-        _ => Decoded::Undeclared {
+        None => Decoded::Undeclared {
             line: first_bad_line(&bytes, valid_up_to),
         },
     }

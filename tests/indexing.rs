@@ -518,6 +518,11 @@ fn declared_encodings_are_decoded_and_undeclared_files_skipped() {
         &format!("<!-- {} --><meta charset=gbk>{body}", "x".repeat(1100)),
         encoding_rs::GBK,
     );
+    // A page declaring UTF-8 with a stray byte: read as a browser shows it, with a warning.
+    let mut bad_utf8 = "<meta charset=utf-8><p>几乎是 UTF-8 的页面"
+        .as_bytes()
+        .to_vec();
+    bad_utf8.extend([0xB5, b'.']);
     // A declaration in a text file means nothing.
     let txt_with_meta = encode("<meta charset=gbk>文本。", encoding_rs::GBK);
     let files: Vec<(&str, &[u8])> = vec![
@@ -527,6 +532,7 @@ fn declared_encodings_are_decoded_and_undeclared_files_skipped() {
         ("gb2312.htm", &gb2312_http_equiv),
         ("gbk.html", &gbk_meta),
         ("late.html", &late),
+        ("mostly-utf8.html", &bad_utf8),
         ("txt-meta.txt", &txt_with_meta),
         ("undeclared.html", &undeclared_html),
         ("undeclared.txt", &undeclared_txt),
@@ -542,9 +548,11 @@ fn declared_encodings_are_decoded_and_undeclared_files_skipped() {
             "gb18030.html",
             "gb2312.htm",
             "gbk.html",
+            "mostly-utf8.html",
             "utf16.html"
         ]
     );
+    assert!(text_of(&corpus, "mostly-utf8.html").contains("几乎是 UTF-8 的页面\u{FFFD}."));
     assert!(text_of(&corpus, "gbk.html").contains("简体中文页面，编码声明。"));
     assert_eq!(corpus.docs[4].page_title, "国标");
     assert!(text_of(&corpus, "gb2312.htm").contains("简体中文页面"));
@@ -552,10 +560,16 @@ fn declared_encodings_are_decoded_and_undeclared_files_skipped() {
     assert!(text_of(&corpus, "big5.html").contains("繁體中文頁面。"));
     assert!(text_of(&corpus, "utf16.html").contains("带字节序标记的页面。"));
     assert!(text_of(&corpus, "bom-wins.html").contains("UTF-8 字节序标记优先。"));
-    // One warning for all the skipped files, naming them.
-    assert_eq!(corpus.warnings.len(), 1, "{:?}", corpus.warnings);
+    // One warning for the replaced bytes, one for all the skipped files, naming them.
+    assert_eq!(corpus.warnings.len(), 2, "{:?}", corpus.warnings);
+    assert!(
+        corpus.warnings[0]
+            .ends_with("mostly-utf8.html: bytes that are not valid UTF-8 were replaced by U+FFFD"),
+        "{:?}",
+        corpus.warnings
+    );
     assert_eq!(
-        corpus.warnings[0],
+        corpus.warnings[1],
         "4 files not UTF-8 and declaring no encoding (convert them, declare <meta charset> in HTML, \
          or set strict_encoding = true to stop instead), skipped: late.html, txt-meta.txt, \
          undeclared.html, undeclared.txt"
@@ -570,7 +584,7 @@ fn declared_encodings_are_decoded_and_undeclared_files_skipped() {
     );
     // The environment can turn it off again.
     let corpus = read_with_env(&dir, &[(ENV_STRICT_ENCODING, "0")]).unwrap();
-    assert_eq!(corpus.docs.len(), 6);
+    assert_eq!(corpus.docs.len(), 7);
     assert!(CorpusOptions::load(&dir, &no_env).unwrap().strict_encoding);
 }
 
