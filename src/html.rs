@@ -1356,10 +1356,10 @@ mod tests {
     /// own anchor, not the previous heading's.
     #[test]
     fn xhtml_self_closed_anchors_keep_each_heading_its_own_id() {
-        let html = "<body><div class=chapter><h1 class=title><a id=\"ch\"/>第 1 章</h1>\
-                    <div class=section><h2 class=title><a id=\"s1\"/>1.1 甲</h2><p>一</p></div>\
-                    <div class=section><h2 class=title><a id=\"s2\"/>1.2 乙</h2><p>二</p>\
-                    <div class=section><h3><a id=\"s21\"/>1.2.1 丙</h3><p>三</p></div></div></div></body>";
+        let html = "<body><div class=chapter><h1 class=title><a id=\"ch\"/>第 1 章</h1>\n \
+                    <div class=section>\n <h2 class=title><a id=\"s1\"/>1.1 甲</h2>\n <p>一</p></div>\n \
+                    <div class=section>\n <h2 class=title><a id=\"s2\"/>1.2 乙</h2>\n <p>二</p>\n \
+                    <div class=section>\n <h3><a id=\"s21\"/>1.2.1 丙</h3>\n <p>三</p></div></div></div></body>";
         assert_eq!(
             blocks(html),
             vec![
