@@ -3,7 +3,10 @@
 //!
 //! The corpus folder is `ZH_SEARCH_SEEDS` (relative paths are taken from the crate root),
 //! default `seeds/`. `ZH_SEARCH_DICT` optionally names a jieba user dictionary loaded before
-//! segmentation. jieba runs here only: the wasm module never contains its dictionary.
+//! segmentation. What is indexed from the folder follows its `zh-search.toml` and the
+//! `ZH_SEARCH_EXCLUDE_SELECTORS` / `ZH_SEARCH_INCLUDE` / `ZH_SEARCH_EXCLUDE` /
+//! `ZH_SEARCH_STRICT_ENCODING` variables (`builder::CorpusOptions`); one warning line sums up
+//! what was indexed and dropped. jieba runs here only: the wasm module never contains its dictionary.
 //! The layout, normaliser, passage cutter and tokenizer are the crate's own modules, included
 //! by path so that build and runtime cannot drift apart.
 
@@ -63,7 +66,16 @@ fn main() {
     };
     println!("cargo:rerun-if-changed={}", corpus_dir.display());
 
-    let corpus = match builder::read_corpus(&corpus_dir) {
+    for var in builder::OPTION_ENV_VARS {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
+    println!(
+        "cargo:rerun-if-changed={}",
+        corpus_dir.join(builder::CONFIG_FILE).display()
+    );
+    let corpus = match builder::CorpusOptions::load(&corpus_dir, &|var| std::env::var(var).ok())
+        .and_then(|options| builder::read_corpus_with(&corpus_dir, &options))
+    {
         Ok(corpus) => corpus,
         Err(error) => {
             eprintln!("error: zh-search: {error}");
@@ -76,6 +88,7 @@ fn main() {
     for warning in &corpus.warnings {
         println!("cargo:warning=zh-search: {warning}");
     }
+    println!("cargo:warning=zh-search: {}", corpus.summary);
 
     let layout =
         match builder::Layout::from_env_value(std::env::var("ZH_SEARCH_LAYOUT").ok().as_deref()) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real build script (build.rs) must stop the build with a message naming the file (and
-# line) for each bad corpus under tests/fixtures/corpora/, an over-size file and a missing
-# ZH_SEARCH_SEEDS folder. Runs the build script binary cargo compiled for the evil-corpus build
+# line) for each bad corpus under tests/fixtures/corpora/, an over-size file, a missing
+# ZH_SEARCH_SEEDS folder, a non-UTF-8 file without declared encoding when strict, and bad
+# options (selector, glob, config file). Runs the build script binary cargo compiled for the evil-corpus build
 # ($CARGO_TARGET_DIR, default target) directly, with the environment cargo gives it:
 # a second or less per case, and cargo's own fingerprints are left alone (running cargo with
 # another ZH_SEARCH_SEEDS would rebuild the crate next time). Builds that binary if missing.
@@ -23,20 +24,29 @@ rm -rf "$big" && mkdir -p "$big"
 echo '正文。' >"$big/ok.txt"
 truncate -s $((64 * 1024 * 1024 + 1)) "$big/huge file.txt" # sparse: no disk used
 
-# case | ZH_SEARCH_SEEDS | text the error must contain
+badconfig="target/corpus-errors/bad-config"
+rm -rf "$badconfig" && mkdir -p "$badconfig"
+echo '<p>正文</p>' >"$badconfig/a.html"
+printf 'exclude_selectors = [".toc"\n' >"$badconfig/zh-search.toml"
+
+# case | ZH_SEARCH_SEEDS | extra environment (VAR=value, or -) | text the error must contain
 cases=(
-  "not UTF-8|tests/fixtures/corpora/not-utf8|not-utf8/新闻 gbk.txt:3: file is not UTF-8"
-  "no .txt/.md|tests/fixtures/corpora/no-text|has no non-empty .txt, .md or .html file"
-  "only empty files|tests/fixtures/corpora/blank|has no non-empty .txt, .md or .html file"
-  "missing folder|tests/fixtures/corpora/does-not-exist|corpus folder $PWD/tests/fixtures/corpora/does-not-exist does not exist"
-  "file too big|$big|huge file.txt: 67108865 bytes is over the 67108864-byte limit"
+  "not UTF-8, strict|tests/fixtures/corpora/not-utf8|ZH_SEARCH_STRICT_ENCODING=1|not-utf8/新闻 gbk.txt:3: file is not UTF-8"
+  "bad selector|tests/fixtures/corpora/odd|ZH_SEARCH_EXCLUDE_SELECTORS=.nav,div[|ZH_SEARCH_EXCLUDE_SELECTORS: exclude selector \"div[\" is not a valid CSS selector"
+  "bad glob|tests/fixtures/corpora/odd|ZH_SEARCH_EXCLUDE=a[b|ZH_SEARCH_EXCLUDE: file pattern \"a[b\" is not a valid glob"
+  "bad config file|$badconfig|-|bad-config/zh-search.toml: "
+  "no .txt/.md|tests/fixtures/corpora/no-text|-|has no non-empty .txt, .md or .html file"
+  "only empty files|tests/fixtures/corpora/blank|-|has no non-empty .txt, .md or .html file"
+  "missing folder|tests/fixtures/corpora/does-not-exist|-|corpus folder $PWD/tests/fixtures/corpora/does-not-exist does not exist"
+  "file too big|$big|-|huge file.txt: 67108865 bytes is over the 67108864-byte limit"
 )
 failed=0
 for case in "${cases[@]}"; do
-  IFS='|' read -r what seeds expected <<<"$case"
+  IFS='|' read -r what seeds extra expected <<<"$case"
+  [[ "$extra" == - ]] && extra=ZH_SEARCH_UNUSED=
   slug="${what//[^a-zA-Z0-9]/-}"
   log="target/corpus-errors/$slug.log"
-  if CARGO_MANIFEST_DIR="$PWD" OUT_DIR="$PWD/$out" ZH_SEARCH_SEEDS="$seeds" "$script" >"$log" 2>&1; then
+  if env CARGO_MANIFEST_DIR="$PWD" OUT_DIR="$PWD/$out" ZH_SEARCH_SEEDS="$seeds" "$extra" "$script" >"$log" 2>&1; then
     echo "corpus errors: $what: the build succeeded on $seeds" >&2
     failed=1
   elif ! grep -qF -- "error: zh-search: " "$log" || ! grep -qF -- "$expected" "$log"; then
@@ -47,14 +57,20 @@ for case in "${cases[@]}"; do
     echo "corpus errors: $what: $(grep -F -- 'error: zh-search: ' "$log" | head -n1 | sed 's/^ *//')"
   fi
 done
-# And a corpus that builds: the empty file is skipped with a cargo warning naming it.
-log=target/corpus-errors/odd.log
-if CARGO_MANIFEST_DIR="$PWD" OUT_DIR="$PWD/$out" ZH_SEARCH_SEEDS=tests/fixtures/corpora/odd "$script" >"$log" 2>&1 &&
-  grep -qF 'cargo:warning=zh-search: ' "$log" && grep -F 'cargo:warning=' "$log" | grep -qF '空文件.md: no text, skipped'; then
-  echo "corpus errors: odd corpus builds; $(grep -F 'cargo:warning=' "$log")"
-else
-  echo "corpus errors: the odd corpus did not build with a warning for its empty file:" >&2
-  tail -n 20 "$log" >&2 || true
-  failed=1
-fi
+# And corpora that build: the empty file is skipped with a cargo warning naming it, and so is
+# (not strict) the undeclared non-UTF-8 file; the summary line counts them.
+for case in "odd|1 file with no text, skipped: 空文件.md" \
+  "not-utf8|1 file not UTF-8 and declaring no encoding (convert them, declare <meta charset> in HTML, or set strict_encoding = true to stop instead), skipped: 新闻 gbk.txt"; do
+  IFS='|' read -r corpus expected <<<"$case"
+  log="target/corpus-errors/$corpus.log"
+  if CARGO_MANIFEST_DIR="$PWD" OUT_DIR="$PWD/$out" ZH_SEARCH_SEEDS="tests/fixtures/corpora/$corpus" "$script" >"$log" 2>&1 &&
+    grep -F 'cargo:warning=' "$log" | grep -qF "zh-search: $expected" &&
+    grep -F 'cargo:warning=' "$log" | grep -qF 'skipped 1 files'; then
+    echo "corpus errors: $corpus corpus builds; $(grep -F 'cargo:warning=' "$log" | tr '\n' ' ')"
+  else
+    echo "corpus errors: the $corpus corpus did not build with a warning for its skipped file:" >&2
+    tail -n 20 "$log" >&2 || true
+    failed=1
+  fi
+done
 exit "$failed"

@@ -16,7 +16,7 @@ use crate::format::{
     FLAG_SCAN, KEY_SEPARATOR, WORD_REF_MAX_CHARS,
 };
 use crate::normalize::{fold_case, fold_width, is_cjk, is_han, match_key};
-use crate::passage::{cut_document, Section, TextKind};
+use crate::passage::{cut_document, markdown_title, Section, TextKind};
 use crate::tokenize::{index_grams, MAX_WORD_CHARS};
 
 /// Corpus files larger than this are refused (the whole index ships inside the wasm module).
@@ -97,6 +97,32 @@ pub fn url_path(name: &str) -> String {
     out
 }
 
+/// The site owner's configuration file, read from the corpus folder when present.
+pub const CONFIG_FILE: &str = "zh-search.toml";
+/// Environment variables read by `build.rs` (comma-separated lists; they add to the file).
+pub const ENV_EXCLUDE_SELECTORS: &str = "ZH_SEARCH_EXCLUDE_SELECTORS";
+pub const ENV_INCLUDE: &str = "ZH_SEARCH_INCLUDE";
+pub const ENV_EXCLUDE: &str = "ZH_SEARCH_EXCLUDE";
+/// `1`/`true` stops the build on a file that is not UTF-8 and declares no encoding.
+pub const ENV_STRICT_ENCODING: &str = "ZH_SEARCH_STRICT_ENCODING";
+/// Every environment variable [`CorpusOptions::load`] reads (for `cargo:rerun-if-env-changed`).
+pub const OPTION_ENV_VARS: [&str; 4] = [
+    ENV_EXCLUDE_SELECTORS,
+    ENV_INCLUDE,
+    ENV_EXCLUDE,
+    ENV_STRICT_ENCODING,
+];
+/// A paragraph found verbatim (after whitespace folding) on at least this many pages is
+/// navigation or boilerplate: indexed once, on the first page that has it.
+pub const REPEATED_BLOCK_MIN_PAGES: usize = 3;
+/// Only paragraphs of at least this many visible characters, or mostly link text outside
+/// table cells, count as repeated boilerplate: short repeats are data (table cells such as
+/// `yes`, `1.2`, a linked package name; labels such as `注意`), which the page needs to be
+/// found by.
+pub const REPEATED_BLOCK_MIN_CHARS: usize = 16;
+/// Skipped files named in the one summary warning (the rest are counted).
+pub const SKIPPED_NAMES_SHOWN: usize = 5;
+
 /// Why a corpus could not be read.
 #[derive(Debug)]
 pub enum CorpusError {
@@ -104,13 +130,35 @@ pub enum CorpusError {
     MissingFolder(PathBuf),
     /// The folder has no `.txt`/`.md`/`.html` file with any text.
     Empty(PathBuf),
-    /// A file is not UTF-8; `line` is the first line with invalid bytes.
+    /// A file is not UTF-8 and declares no encoding, and the build is strict about encodings
+    /// (`strict_encoding`); `line` is the first line with invalid bytes.
     NotUtf8 { path: PathBuf, line: usize },
     /// A file exceeds [`MAX_FILE_BYTES`].
     TooLarge { path: PathBuf, bytes: u64 },
     Io {
         path: PathBuf,
         error: std::io::Error,
+    },
+    /// The configuration file is not valid TOML or has a key or value it does not take.
+    Config { path: PathBuf, reason: String },
+    /// A CSS selector (from `origin`: the config file or an environment variable) does not
+    /// parse.
+    BadSelector {
+        origin: String,
+        selector: String,
+        reason: String,
+    },
+    /// A file glob does not parse.
+    BadGlob {
+        origin: String,
+        pattern: String,
+        reason: String,
+    },
+    /// An environment variable has a value it does not take.
+    BadEnv {
+        var: &'static str,
+        value: String,
+        expected: &'static str,
     },
 }
 
@@ -127,7 +175,7 @@ impl fmt::Display for CorpusError {
             }
             CorpusError::NotUtf8 { path, line } => write!(
                 f,
-                "{}:{line}: file is not UTF-8; convert it first (e.g. `iconv -f GB18030 -t UTF-8`)",
+                "{}:{line}: file is not UTF-8 and declares no encoding; convert it first (e.g. `iconv -f GB18030 -t UTF-8`), or declare it in the page (<meta charset=\"gbk\">), or turn off strict_encoding to skip such files with a warning",
                 path.display()
             ),
             CorpusError::TooLarge { path, bytes } => write!(
@@ -136,18 +184,219 @@ impl fmt::Display for CorpusError {
                 path.display()
             ),
             CorpusError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            CorpusError::Config { path, reason } => write!(
+                f,
+                "{}: {reason} (keys: exclude_selectors, include, exclude: lists of strings; strict_encoding: true or false)",
+                path.display()
+            ),
+            CorpusError::BadSelector {
+                origin,
+                selector,
+                reason,
+            } => write!(
+                f,
+                "{origin}: exclude selector {selector:?} is not a valid CSS selector: {reason}"
+            ),
+            CorpusError::BadGlob {
+                origin,
+                pattern,
+                reason,
+            } => write!(f, "{origin}: file pattern {pattern:?} is not a valid glob: {reason}"),
+            CorpusError::BadEnv {
+                var,
+                value,
+                expected,
+            } => write!(f, "{var}={value:?}: expected {expected}"),
         }
     }
 }
 
 impl std::error::Error for CorpusError {}
 
+/// The keys of [`CONFIG_FILE`].
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    exclude_selectors: Vec<String>,
+    #[serde(default)]
+    include: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    strict_encoding: Option<bool>,
+}
+
+/// What a site owner chose to index: from [`CONFIG_FILE`] in the corpus folder and the
+/// environment ([`OPTION_ENV_VARS`], which add to the file).
+#[derive(Clone, Debug, Default)]
+pub struct CorpusOptions {
+    /// Elements left out of every HTML page (with `data-zh-search-ignore`, `data-zh-search-body`).
+    pub page_filter: crate::html::PageFilter,
+    /// When not empty, only files whose corpus-relative path matches one of these are read.
+    pub include: Vec<String>,
+    /// Files whose corpus-relative path matches one of these are not read.
+    pub exclude: Vec<String>,
+    include_set: Option<globset::GlobSet>,
+    exclude_set: Option<globset::GlobSet>,
+    /// Stop on a file that is not UTF-8 and declares no encoding (else: skip it, with a warning).
+    pub strict_encoding: bool,
+}
+
+/// Comma-separated items of an environment value, trimmed, empty ones dropped.
+fn env_list(value: Option<String>) -> Vec<String> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn glob_set(patterns: &[(String, String)]) -> Result<Option<globset::GlobSet>, CorpusError> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for (origin, pattern) in patterns {
+        let glob = globset::GlobBuilder::new(pattern)
+            .literal_separator(false)
+            .build()
+            .map_err(|e| CorpusError::BadGlob {
+                origin: origin.clone(),
+                pattern: pattern.clone(),
+                reason: e.kind().to_string(),
+            })?;
+        builder.add(glob);
+    }
+    builder.build().map(Some).map_err(|e| CorpusError::BadGlob {
+        origin: "file patterns".to_string(),
+        pattern: String::new(),
+        reason: e.to_string(),
+    })
+}
+
+impl CorpusOptions {
+    /// Options from `dir`'s [`CONFIG_FILE`] (if any) and the environment as `env` reads it
+    /// (`|name| std::env::var(name).ok()` in `build.rs`; tests pass their own).
+    pub fn load(
+        dir: &Path,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<CorpusOptions, CorpusError> {
+        let path = dir.join(CONFIG_FILE);
+        let file: ConfigFile = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let text = String::from_utf8(bytes).map_err(|_| CorpusError::Config {
+                    path: path.clone(),
+                    reason: "not UTF-8".to_string(),
+                })?;
+                toml::from_str(&text).map_err(|e| CorpusError::Config {
+                    path: path.clone(),
+                    reason: e.to_string().trim_end().replace('\n', " "),
+                })?
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ConfigFile::default(),
+            Err(error) => return Err(CorpusError::Io { path, error }),
+        };
+        let from_file = path.display().to_string();
+        let tagged = |list: Vec<String>, var: &str| {
+            let mut all: Vec<(String, String)> = Vec::new();
+            all.extend(list.into_iter().map(|v| (from_file.clone(), v)));
+            all.extend(env_list(env(var)).into_iter().map(|v| (var.to_string(), v)));
+            all
+        };
+        let selectors = tagged(file.exclude_selectors, ENV_EXCLUDE_SELECTORS);
+        let include = tagged(file.include, ENV_INCLUDE);
+        let exclude = tagged(file.exclude, ENV_EXCLUDE);
+        let mut options = CorpusOptions {
+            strict_encoding: file.strict_encoding.unwrap_or(false),
+            ..CorpusOptions::default()
+        };
+        for (origin, selector) in selectors {
+            let parsed = crate::html::ExcludeSelector::parse(&selector).map_err(|reason| {
+                CorpusError::BadSelector {
+                    origin,
+                    selector: selector.clone(),
+                    reason,
+                }
+            })?;
+            options.page_filter.exclude.push(parsed);
+        }
+        options.include_set = glob_set(&include)?;
+        options.exclude_set = glob_set(&exclude)?;
+        options.include = include.into_iter().map(|(_, p)| p).collect();
+        options.exclude = exclude.into_iter().map(|(_, p)| p).collect();
+        match env(ENV_STRICT_ENCODING).as_deref().map(str::trim) {
+            None | Some("") => {}
+            Some("1" | "true") => options.strict_encoding = true,
+            Some("0" | "false") => options.strict_encoding = false,
+            Some(other) => {
+                return Err(CorpusError::BadEnv {
+                    var: ENV_STRICT_ENCODING,
+                    value: other.to_string(),
+                    expected: "1, true, 0 or false",
+                })
+            }
+        }
+        Ok(options)
+    }
+
+    /// Whether the file at corpus-relative `name` is read.
+    pub fn selects(&self, name: &str) -> bool {
+        self.include_set
+            .as_ref()
+            .is_none_or(|set| set.is_match(name))
+            && !self
+                .exclude_set
+                .as_ref()
+                .is_some_and(|set| set.is_match(name))
+    }
+}
+
+/// What the build did with the corpus, for the one summary line the site owner sees.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CorpusSummary {
+    /// Files indexed.
+    pub pages: usize,
+    pub passages: usize,
+    /// Paragraphs dropped because the same text is on at least [`REPEATED_BLOCK_MIN_PAGES`]
+    /// pages (the first is kept).
+    pub repeated_blocks_dropped: usize,
+    /// Paragraphs dropped because their whole text is a page's title (previous/next links,
+    /// navigation headers and footers).
+    pub title_echoes_dropped: usize,
+    /// Files skipped: no text, or not UTF-8 without a declared encoding.
+    pub files_skipped: usize,
+    /// Files left out by the include/exclude patterns.
+    pub files_excluded: usize,
+}
+
+impl fmt::Display for CorpusSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "indexed {} pages, {} passages; dropped {} repeated blocks and {} title echoes; skipped {} files",
+            self.pages,
+            self.passages,
+            self.repeated_blocks_dropped,
+            self.title_echoes_dropped,
+            self.files_skipped
+        )?;
+        if self.files_excluded > 0 {
+            write!(f, "; {} files excluded by pattern", self.files_excluded)?;
+        }
+        Ok(())
+    }
+}
+
 /// What reading a corpus produced: the documents and warnings worth printing.
 #[derive(Debug, Default)]
 pub struct Corpus {
     pub docs: Vec<SourceDoc>,
+    /// Every file read (for cargo's `rerun-if-changed`), skipped ones included.
     pub files: Vec<PathBuf>,
     pub warnings: Vec<String>,
+    pub summary: CorpusSummary,
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> {
@@ -176,13 +425,8 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> 
 }
 
 /// The line (from 1) of the first bytes that are not UTF-8.
-fn first_bad_line(error: &std::string::FromUtf8Error) -> usize {
-    let valid = error.utf8_error().valid_up_to();
-    error.as_bytes()[..valid]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+fn first_bad_line(bytes: &[u8], valid_up_to: usize) -> usize {
+    bytes[..valid_up_to].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// A character folded as the corpus is (width, case, traditional → simplified) before the
@@ -192,15 +436,259 @@ fn fold_char_for_build(c: char, to_simplified: &dyn Fn(char) -> Option<char>) ->
     to_simplified(c).unwrap_or(c)
 }
 
-/// Reads every `.txt`/`.md`/`.html`/`.htm` file under `dir` (recursively, in path order).
+/// How a file's bytes became text.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Decoded {
+    /// UTF-8 (a UTF-8 BOM dropped).
+    Utf8(String),
+    /// Decoded from the encoding a BOM or the page declares (`encoding` is its name);
+    /// `replaced` counts malformed sequences turned into U+FFFD.
+    Declared {
+        text: String,
+        encoding: &'static str,
+        replaced: bool,
+    },
+    /// Not UTF-8, and no encoding declared: `line` is the first line with invalid bytes.
+    Undeclared { line: usize },
+}
+
+/// The encoding an HTML page declares in its first 1024 bytes, as a browser's prescan finds
+/// it: `<meta charset="…">` or `<meta http-equiv="Content-Type" content="…; charset=…">`.
+pub fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let lower: Vec<u8> = head.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(at) = find(&lower[from..], b"<meta").map(|i| from + i) {
+        let end = lower[at..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(lower.len(), |i| at + i);
+        let tag = &lower[at + 5..end];
+        from = end;
+        let Some(c) = find(tag, b"charset") else {
+            continue;
+        };
+        // `charset=` directly (attribute) or inside `content` (after `charset=`).
+        let rest = &tag[c + 7..];
+        let rest = rest.trim_ascii_start();
+        let Some(rest) = rest.strip_prefix(b"=") else {
+            continue;
+        };
+        let rest = rest.trim_ascii_start();
+        let rest = rest
+            .strip_prefix(b"\"")
+            .or_else(|| rest.strip_prefix(b"'"))
+            .unwrap_or(rest);
+        let label_len = rest
+            .iter()
+            .position(|&b| {
+                b == b'"' || b == b'\'' || b == b';' || b == b'/' || b.is_ascii_whitespace()
+            })
+            .unwrap_or(rest.len());
+        if let Some(encoding) = encoding_rs::Encoding::for_label(&rest[..label_len]) {
+            // A page cannot declare UTF-16 in a meta (it would not be readable as ASCII).
+            if encoding == encoding_rs::UTF_16LE || encoding == encoding_rs::UTF_16BE {
+                return Some(encoding_rs::UTF_8);
+            }
+            return Some(encoding);
+        }
+    }
+    None
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Turns a file's bytes into text: a BOM wins; then UTF-8; then, for HTML pages, the encoding
+/// the page declares ([`declared_encoding`]; a page declaring UTF-8 whose bytes are not quite
+/// UTF-8 is decoded with U+FFFD for the bad bytes, as a browser shows it); anything else is
+/// [`Decoded::Undeclared`].
+pub fn decode(bytes: Vec<u8>, is_html: bool) -> Decoded {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(&bytes) {
+        if encoding == encoding_rs::UTF_8 {
+            if let Ok(text) = std::str::from_utf8(&bytes[bom..]) {
+                return Decoded::Utf8(text.to_string());
+            }
+        }
+        let (text, replaced) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return Decoded::Declared {
+            text: text.into_owned(),
+            encoding: encoding.name(),
+            replaced,
+        };
+    }
+    let valid_up_to = match std::str::from_utf8(&bytes) {
+        Ok(_) => return Decoded::Utf8(String::from_utf8(bytes).unwrap_or_default()),
+        Err(e) => e.valid_up_to(),
+    };
+    match declared_encoding(&bytes).filter(|_| is_html) {
+        // A page that declares UTF-8 but has a few bad bytes reads as a browser shows it.
+        Some(encoding) => {
+            let (text, replaced) = encoding.decode_without_bom_handling(&bytes);
+            Decoded::Declared {
+                text: text.into_owned(),
+                encoding: encoding.name(),
+                replaced,
+            }
+        }
+        None => Decoded::Undeclared {
+            line: first_bad_line(&bytes, valid_up_to),
+        },
+    }
+}
+
+/// Reads every `.txt`/`.md`/`.html`/`.htm` file under `dir` (recursively, in path order), with
+/// the options of the folder's own [`CONFIG_FILE`] (the environment is not read here).
 pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
+    if !dir.is_dir() {
+        return Err(CorpusError::MissingFolder(dir.to_path_buf()));
+    }
+    let options = CorpusOptions::load(dir, &|_| None)?;
+    read_corpus_with(dir, &options)
+}
+
+/// A file read, before pages are filtered against each other.
+enum Content {
+    Page(crate::html::Page),
+    Cut(Vec<Section>, String),
+}
+
+/// Whitespace folded to single spaces: the key that finds verbatim repeats.
+fn fold_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a paragraph is mostly link text (at least half of its visible characters).
+fn mostly_links(text: &str, link_chars: usize) -> bool {
+    link_chars * 2 >= crate::passage::visible_chars(text).max(1)
+}
+
+/// Drops navigation look-alikes from HTML pages, before passages are cut:
+/// * **title echoes**: paragraphs whose whole text is a page's title (this page's or another
+///   page's: previous/next links, DocBook's navigation header and footer cells), or, when the
+///   paragraph is mostly link text, a heading of any page (table-of-contents entries);
+/// * **repeats**: paragraphs found verbatim on [`REPEATED_BLOCK_MIN_PAGES`] pages or more
+///   (all but the first), when they are at least [`REPEATED_BLOCK_MIN_CHARS`] long (footers,
+///   notices) or, outside table cells, mostly link text (link bars).
+///
+/// Text is compared after whitespace folding. `other_titles` are titles of the corpus's other
+/// files (Markdown). Returns (repeated blocks dropped, title echoes dropped).
+pub fn drop_boilerplate(
+    pages: &mut [&mut crate::html::Page],
+    other_titles: &[String],
+) -> (usize, usize) {
+    use crate::html::Block;
+    use std::collections::HashMap;
+    let titles: HashSet<String> = pages
+        .iter()
+        .filter_map(|p| p.title.as_deref())
+        .chain(other_titles.iter().map(String::as_str))
+        .map(fold_whitespace)
+        .filter(|t| !t.is_empty())
+        .collect();
+    let headings: HashSet<String> = pages
+        .iter()
+        .flat_map(|p| p.blocks.iter())
+        .filter_map(|b| match b {
+            Block::Heading { text, .. } => Some(fold_whitespace(text)),
+            Block::Paragraph { .. } => None,
+        })
+        .collect();
+    let mut echoes = 0;
+    for page in pages.iter_mut() {
+        let before = page.blocks.len();
+        page.blocks.retain(|b| match b {
+            Block::Paragraph {
+                text, link_chars, ..
+            } => {
+                let key = fold_whitespace(text);
+                !(titles.contains(&key)
+                    || (mostly_links(text, *link_chars) && headings.contains(&key)))
+            }
+            Block::Heading { .. } => true,
+        });
+        echoes += before - page.blocks.len();
+    }
+    let candidate = |text: &str, link_chars: usize, in_cell: bool| {
+        (!in_cell && mostly_links(text, link_chars))
+            || crate::passage::visible_chars(text) >= REPEATED_BLOCK_MIN_CHARS
+    };
+    // Pages each candidate paragraph is on.
+    let mut pages_with: HashMap<String, usize> = HashMap::new();
+    for page in pages.iter() {
+        let distinct: HashSet<String> = page
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph {
+                    text,
+                    link_chars,
+                    in_cell,
+                } if candidate(text, *link_chars, *in_cell) => Some(fold_whitespace(text)),
+                _ => None,
+            })
+            .collect();
+        for key in distinct {
+            *pages_with.entry(key).or_default() += 1;
+        }
+    }
+    let mut kept: HashSet<String> = HashSet::new();
+    let mut repeated = 0;
+    for page in pages.iter_mut() {
+        let before = page.blocks.len();
+        page.blocks.retain(|b| match b {
+            Block::Paragraph { text, .. } => {
+                let key = fold_whitespace(text);
+                pages_with.get(&key).copied().unwrap_or(0) < REPEATED_BLOCK_MIN_PAGES
+                    || kept.insert(key)
+            }
+            Block::Heading { .. } => true,
+        });
+        repeated += before - page.blocks.len();
+    }
+    (repeated, echoes)
+}
+
+/// One warning for a group of skipped files: the count and the first few names.
+fn skipped_warning(what: &str, names: &[String]) -> Option<String> {
+    let (first, rest) = names.split_at(names.len().min(SKIPPED_NAMES_SHOWN));
+    let (&[_, ..], count) = (first, names.len()) else {
+        return None;
+    };
+    let mut line = format!(
+        "{count} file{} {what}, skipped: {}",
+        if count == 1 { "" } else { "s" },
+        first.join(", ")
+    );
+    if !rest.is_empty() {
+        line.push_str(&format!(" and {} more", rest.len()));
+    }
+    Some(line)
+}
+
+/// [`read_corpus`] with explicit options (`build.rs` passes the file's and the environment's).
+pub fn read_corpus_with(dir: &Path, options: &CorpusOptions) -> Result<Corpus, CorpusError> {
     if !dir.is_dir() {
         return Err(CorpusError::MissingFolder(dir.to_path_buf()));
     }
     let mut files = Vec::new();
     collect_files(dir, &mut files)?;
     let mut corpus = Corpus::default();
+    let mut read: Vec<(String, Option<String>, Content)> = Vec::new();
+    let mut undeclared: Vec<String> = Vec::new();
     for path in files {
+        let name = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        if !options.selects(&name) {
+            corpus.summary.files_excluded += 1;
+            continue;
+        }
         let meta = std::fs::metadata(&path).map_err(|error| CorpusError::Io {
             path: path.clone(),
             error,
@@ -215,43 +703,92 @@ pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
             path: path.clone(),
             error,
         })?;
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let line = first_bad_line(&e);
-                return Err(CorpusError::NotUtf8 { path, line });
-            }
-        };
-        let name = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
         let extension = path
             .extension()
             .map(|e| e.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        let (sections, url) = match extension.as_str() {
-            "html" | "htm" => (crate::html::extract(&text), Some(url_path(&name))),
-            "md" => (cut_document(&text, TextKind::Markdown), None),
-            _ => (cut_document(&text, TextKind::Plain), None),
+        let is_html = matches!(extension.as_str(), "html" | "htm");
+        corpus.files.push(path.clone());
+        let text = match decode(bytes, is_html) {
+            Decoded::Utf8(text) => text,
+            Decoded::Declared {
+                text,
+                encoding,
+                replaced,
+            } => {
+                if replaced {
+                    corpus.warnings.push(format!(
+                        "{}: bytes that are not valid {encoding} were replaced by U+FFFD",
+                        path.display()
+                    ));
+                }
+                text
+            }
+            Decoded::Undeclared { line } => {
+                if options.strict_encoding {
+                    return Err(CorpusError::NotUtf8 { path, line });
+                }
+                undeclared.push(name);
+                continue;
+            }
+        };
+        let content = match extension.as_str() {
+            "html" | "htm" => {
+                Content::Page(crate::html::read_page_filtered(&text, &options.page_filter))
+            }
+            "md" => Content::Cut(
+                cut_document(&text, TextKind::Markdown),
+                markdown_title(&text).unwrap_or_default(),
+            ),
+            _ => Content::Cut(cut_document(&text, TextKind::Plain), String::new()),
+        };
+        let url = is_html.then(|| url_path(&name));
+        read.push((name, url, content));
+    }
+    let other_titles: Vec<String> = read
+        .iter()
+        .filter_map(|(_, _, c)| match c {
+            Content::Cut(_, title) if !title.is_empty() => Some(title.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut pages: Vec<&mut crate::html::Page> = read
+        .iter_mut()
+        .filter_map(|(_, _, c)| match c {
+            Content::Page(page) => Some(page),
+            Content::Cut(..) => None,
+        })
+        .collect();
+    let (repeated, echoes) = drop_boilerplate(&mut pages, &other_titles);
+    corpus.summary.repeated_blocks_dropped = repeated;
+    corpus.summary.title_echoes_dropped = echoes;
+    let mut no_text: Vec<String> = Vec::new();
+    for (name, url, content) in read {
+        let (sections, page_title) = match content {
+            Content::Page(page) => (crate::html::sections(&page), page.title.unwrap_or_default()),
+            Content::Cut(sections, title) => (sections, title),
         };
         if sections.is_empty() {
-            corpus
-                .warnings
-                .push(format!("{}: no text, skipped", path.display()));
-        } else {
-            corpus.docs.push(SourceDoc {
-                name,
-                sections,
-                url,
-                page_title: String::new(),
-            });
+            no_text.push(name);
+            continue;
         }
-        corpus.files.push(path);
+        corpus.summary.passages += sections.iter().map(|s| s.passages.len()).sum::<usize>();
+        corpus.docs.push(SourceDoc {
+            name,
+            sections,
+            url,
+            page_title,
+        });
     }
+    corpus.summary.pages = corpus.docs.len();
+    corpus.summary.files_skipped = no_text.len() + undeclared.len();
+    corpus
+        .warnings
+        .extend(skipped_warning("with no text", &no_text));
+    corpus.warnings.extend(skipped_warning(
+        "not UTF-8 and declaring no encoding (convert them, declare <meta charset> in HTML, or set strict_encoding = true to stop instead)",
+        &undeclared,
+    ));
     if corpus.docs.is_empty() {
         return Err(CorpusError::Empty(dir.to_path_buf()));
     }
@@ -373,7 +910,7 @@ pub fn read_user_dict(
     })?;
     let text = String::from_utf8(bytes).map_err(|e| DictError::Line {
         path: path.to_path_buf(),
-        line: first_bad_line(&e),
+        line: first_bad_line(e.as_bytes(), e.utf8_error().valid_up_to()),
         reason: "not UTF-8".to_string(),
     })?;
     parse_user_dict(&text, to_simplified).map_err(|(line, reason)| DictError::Line {

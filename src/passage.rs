@@ -85,6 +85,8 @@ enum BlockKind {
 struct Block {
     kind: BlockKind,
     text: String,
+    /// Markdown headings: the number of `#`.
+    level: usize,
 }
 
 /// Characters after which a blank line is a paragraph break.
@@ -130,6 +132,11 @@ fn push_joined(text: &mut String, next: &str) {
 }
 
 fn markdown_heading(line: &str) -> Option<&str> {
+    markdown_heading_with_level(line).map(|(text, _)| text)
+}
+
+/// A Markdown ATX heading's text and level (the number of `#`).
+fn markdown_heading_with_level(line: &str) -> Option<(&str, usize)> {
     let hashes = line.bytes().take_while(|&b| b == b'#').count();
     if !(1..=6).contains(&hashes) {
         return None;
@@ -146,7 +153,7 @@ fn markdown_heading(line: &str) -> Option<&str> {
     } else {
         text
     };
-    (!text.is_empty()).then_some(text)
+    (!text.is_empty()).then_some((text, hashes))
 }
 
 fn is_byline(text: &str) -> bool {
@@ -267,8 +274,10 @@ fn blocks(content: &str, text_kind: TextKind) -> Vec<Block> {
         for line in run {
             push_joined(&mut text, line);
         }
-        let kind = if let Some(heading) = markdown_heading(run[0]) {
+        let mut level = 0;
+        let kind = if let Some((heading, hashes)) = markdown_heading_with_level(run[0]) {
             text = heading.to_string();
+            level = hashes;
             BlockKind::Markdown
         } else if is_byline(&text) {
             BlockKind::Byline
@@ -288,7 +297,7 @@ fn blocks(content: &str, text_kind: TextKind) -> Vec<Block> {
                 push_joined(&mut previous.text, &text);
                 previous.text = repair_number_gaps(&previous.text);
             }
-            _ => out.push(Block { kind, text }),
+            _ => out.push(Block { kind, text, level }),
         }
     }
     out
@@ -334,19 +343,41 @@ fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
-/// Appends `piece` to the passages of a section, merging short pieces.
-fn add_piece(passages: &mut Vec<String>, piece: String, separator: &str) {
-    if let Some(last) = passages.last_mut() {
+/// Appends `piece` (with `piece_links` characters of link text) to the passages of a section,
+/// merging short pieces; `links` runs parallel to `passages`.
+fn add_piece(
+    passages: &mut Vec<String>,
+    links: &mut Vec<usize>,
+    piece: String,
+    piece_links: usize,
+    separator: &str,
+) {
+    if let (Some(last), Some(last_links)) = (passages.last_mut(), links.last_mut()) {
         let (a, b) = (char_len(last), char_len(&piece));
         if (a < MIN_PASSAGE_CHARS || b < MIN_PASSAGE_CHARS)
             && a + b <= MAX_PASSAGE_CHARS + MIN_PASSAGE_CHARS
         {
             last.push_str(separator);
             last.push_str(&piece);
+            *last_links += piece_links;
             return;
         }
     }
     passages.push(piece);
+    links.push(piece_links);
+}
+
+/// Characters that count for link shares: everything but whitespace (markup spacing and
+/// joins must not move the share).
+pub fn visible_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// `links` of `total` visible characters, in percent (0–100, rounded).
+fn percent(links: usize, total: usize) -> u8 {
+    (links.min(total) * 100 + total / 2)
+        .checked_div(total)
+        .map_or(0, |p| p as u8)
 }
 
 fn derive_title(text: &str) -> String {
@@ -375,6 +406,10 @@ fn derive_title(text: &str) -> String {
 #[derive(Default)]
 struct SectionDraft {
     section: Section,
+    /// Link characters per passage (parallel to `section.passages`).
+    links: Vec<usize>,
+    /// Whether the source marks links (HTML): `finish` fills `link_percent`.
+    track_links: bool,
     /// Byline seen before any body text: prefixed to the first passage.
     pending_prefix: Vec<String>,
     /// A byline after body text ended the story.
@@ -387,8 +422,34 @@ impl SectionDraft {
     }
 
     fn add_paragraph(&mut self, text: &str) {
-        let mut pieces = split_paragraph(text).into_iter();
-        let Some(first) = pieces.next() else { return };
+        self.add_linked_paragraph(text, 0);
+    }
+
+    /// A paragraph with `link_chars` visible characters of link text. When it is split, each
+    /// piece gets its proportional share (where inside the paragraph the links sit is not
+    /// kept; long paragraphs are rarely link lists).
+    fn add_linked_paragraph(&mut self, text: &str, link_chars: usize) {
+        let pieces = split_paragraph(text);
+        let total = visible_chars(text).max(1);
+        let mut links_left = link_chars;
+        let piece_count = pieces.len();
+        let shares: Vec<usize> = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, piece)| {
+                let share = if i + 1 == piece_count {
+                    links_left
+                } else {
+                    (link_chars * visible_chars(piece) / total).min(links_left)
+                };
+                links_left -= share;
+                share
+            })
+            .collect();
+        let mut pieces = pieces.into_iter().zip(shares);
+        let Some((first, first_links)) = pieces.next() else {
+            return;
+        };
         let first = if self.pending_prefix.is_empty() {
             first
         } else {
@@ -398,15 +459,28 @@ impl SectionDraft {
             prefixed.push_str(&first);
             prefixed
         };
-        add_piece(&mut self.section.passages, first, "\n");
-        for piece in pieces {
-            add_piece(&mut self.section.passages, piece, "");
+        add_piece(
+            &mut self.section.passages,
+            &mut self.links,
+            first,
+            first_links,
+            "\n",
+        );
+        for (piece, piece_links) in pieces {
+            add_piece(
+                &mut self.section.passages,
+                &mut self.links,
+                piece,
+                piece_links,
+                "",
+            );
         }
     }
 
     fn finish(mut self) -> Option<Section> {
         if !self.pending_prefix.is_empty() {
             self.section.passages.push(self.pending_prefix.join("\n"));
+            self.links.push(0);
         }
         if self.section.passages.is_empty() && self.section.headings.is_empty() {
             return None;
@@ -414,6 +488,16 @@ impl SectionDraft {
         if self.section.passages.is_empty() {
             // A heading with nothing under it still titles one (empty) passage: never lost.
             self.section.passages.push(String::new());
+            self.links.push(0);
+        }
+        if self.track_links {
+            self.section.link_percent = self
+                .section
+                .passages
+                .iter()
+                .zip(&self.links)
+                .map(|(passage, &links)| percent(links, visible_chars(passage)))
+                .collect();
         }
         if self.section.headings.is_empty() {
             self.section.derived_title = Some(derive_title(&self.section.passages[0]));
@@ -422,21 +506,56 @@ impl SectionDraft {
     }
 }
 
+/// A paragraph of an HTML page: its text and how many of its visible characters
+/// ([`visible_chars`]) are link text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkedParagraph {
+    pub text: String,
+    pub link_chars: usize,
+}
+
 /// A section of already separated `paragraphs` under `headings` (HTML pages, see `html`): the
-/// paragraphs are split and merged into passages exactly like those of text files. `None` when
-/// there is neither a heading nor text; a heading without text titles one empty passage.
+/// paragraphs are split and merged into passages exactly like those of text files, and each
+/// passage gets its link share (`Section::link_percent`). `None` when there is neither a
+/// heading nor text; a heading without text titles one empty passage.
 pub fn section_from_paragraphs(
     headings: Vec<String>,
+    parents: Vec<String>,
     anchor: Option<String>,
-    paragraphs: &[String],
+    paragraphs: &[LinkedParagraph],
 ) -> Option<Section> {
-    let mut draft = SectionDraft::default();
+    let mut draft = SectionDraft {
+        track_links: true,
+        ..SectionDraft::default()
+    };
     draft.section.headings = headings;
+    draft.section.parents = parents;
     draft.section.anchor = anchor;
     for paragraph in paragraphs {
-        draft.add_paragraph(paragraph);
+        draft.add_linked_paragraph(&paragraph.text, paragraph.link_chars);
     }
     draft.finish()
+}
+
+/// The path of headings above a new heading of `level`: pops the open headings at `level` or
+/// deeper from `open` (level, text), returns the rest outermost first and pushes the new one.
+pub fn enter_heading(open: &mut Vec<(usize, String)>, level: usize, text: &str) -> Vec<String> {
+    while open.last().is_some_and(|(l, _)| *l >= level) {
+        open.pop();
+    }
+    let parents = open.iter().map(|(_, t)| t.clone()).collect();
+    open.push((level, text.to_string()));
+    parents
+}
+
+/// A Markdown file's page title: its first level-1 `#` heading, if any.
+pub fn markdown_title(content: &str) -> Option<String> {
+    let content = content.strip_prefix('\u{FEFF}').unwrap_or(content);
+    content
+        .lines()
+        .filter_map(|l| markdown_heading_with_level(l.trim()))
+        .find(|&(_, level)| level == 1)
+        .map(|(text, _)| text.to_string())
 }
 
 /// Cuts one file's content into sections of passages.
@@ -447,10 +566,16 @@ pub fn cut_document(content: &str, kind: TextKind) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     let mut draft = SectionDraft::default();
     let block_count = blocks.len();
+    // Markdown files: the open `#` headings (level, text), for `Section::parents`.
+    let mut open_headings: Vec<(usize, String)> = Vec::new();
     for (i, block) in blocks.into_iter().enumerate() {
         match block.kind {
             BlockKind::Markdown => {
+                let parents = enter_heading(&mut open_headings, block.level, &block.text);
                 sections.extend(std::mem::take(&mut draft).finish());
+                if kind == TextKind::Markdown {
+                    draft.section.parents = parents;
+                }
                 draft.section.headings.push(block.text);
             }
             BlockKind::HeadingLike => {
@@ -621,5 +746,34 @@ mod tests {
         let got = cut_document("# 只有标题\n", TextKind::Markdown);
         assert_eq!(got[0].headings, vec!["只有标题".to_string()]);
         assert_eq!(got[0].passages, vec![String::new()]);
+    }
+
+    #[test]
+    fn markdown_parents_and_page_title() {
+        let doc =
+            "前言\n\n# 书名\n\n## 第一章\n\n正文一\n\n### 一节\n\n正文二\n\n## 第二章\n\n# 附录\n";
+        let got: Vec<(String, Vec<String>)> = cut_document(doc, TextKind::Markdown)
+            .into_iter()
+            .map(|s| (s.title(), s.parents))
+            .collect();
+        let path = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            got,
+            vec![
+                ("前言".into(), path(&[])),
+                ("书名".into(), path(&[])),
+                ("第一章".into(), path(&["书名"])),
+                ("一节".into(), path(&["书名", "第一章"])),
+                ("第二章".into(), path(&["书名"])),
+                ("附录".into(), path(&[])),
+            ]
+        );
+        assert_eq!(markdown_title(doc).as_deref(), Some("书名"));
+        assert_eq!(markdown_title("## 只有二级\n正文"), None);
+        assert_eq!(markdown_title("\u{FEFF}# 标题 #\n"), Some("标题".into()));
+        // Plain text: no parents, no link shares.
+        for s in cut_document("# 甲\n\n## 乙\n\n正文。", TextKind::Plain) {
+            assert!(s.parents.is_empty() && s.link_percent.is_empty());
+        }
     }
 }
