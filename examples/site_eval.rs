@@ -4,7 +4,7 @@
 //! the top 10 (S@10). Optionally also scores judged queries (MRR@10).
 //!
 //! ```text
-//! cargo run --release --example site_eval -- <site dir> [--queries FILE.tsv] [--misses N]
+//! cargo run --release --example site_eval -- <site dir> [--queries FILE.tsv] [--misses N] [--show QUERY]…
 //! ```
 //!
 //! The known items are read from the HTML source with a deliberately plain reader (`<title>`
@@ -67,6 +67,40 @@ fn main() {
         }),
     );
     let engine = Engine::open(&bytes).expect("the builder writes valid indexes");
+
+    // `--show QUERY` (repeatable): the top 10 for a query, to see why it ranks as it does.
+    for (i, arg) in args.iter().enumerate() {
+        if arg != "--show" {
+            continue;
+        }
+        let query = args.get(i + 1).map_or("", String::as_str);
+        let results = engine
+            .search(
+                query,
+                SearchOptions {
+                    limit: 10,
+                    offset: 0,
+                },
+            )
+            .expect("search");
+        println!(
+            "{query:?}: {} matches{}",
+            results.total,
+            if results.partial { " (partial)" } else { "" }
+        );
+        for (rank, h) in results.hits.iter().enumerate() {
+            println!(
+                "  {:>2}. {:>7.3} {}#{} 【{} › {}】 {:.50}",
+                rank + 1,
+                h.score,
+                h.url.as_deref().unwrap_or(&h.source),
+                h.anchor.as_deref().unwrap_or(""),
+                h.page_title,
+                h.headings.join(" › "),
+                h.text.replace('\n', " ")
+            );
+        }
+    }
 
     let items = known_items(&dir);
     let mut at1 = 0;
