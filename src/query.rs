@@ -99,9 +99,95 @@ pub fn parse_query(query: &str, fold: &FoldTable<'_>) -> ParsedQuery {
     ParsedQuery { terms }
 }
 
+/// Question words a reader puts around what they ask (`如何`制作 Debian 软件包, 防火墙`是什么`),
+/// longest first. At the start or end of an unquoted term they name no topic, and the passage
+/// that answers the question rarely repeats them.
+const QUESTION_WORDS: [&str; 14] = [
+    "是什么",
+    "怎么样",
+    "为什么",
+    "怎么",
+    "怎样",
+    "如何",
+    "为何",
+    "什么",
+    "哪些",
+    "哪个",
+    "是否",
+    "能否",
+    "吗",
+    "呢",
+];
+
+/// The terms of a question without the question words at their edges ([`QUESTION_WORDS`]):
+/// `如何制作` → `制作`. What is left is two characters at least; quoted phrases stay as
+/// they are. Every passage that holds the term as typed still holds what is left of it, so
+/// this only widens the matches (the engine keeps the typed terms for its heading tiers).
+pub fn without_question_words(terms: &[Term]) -> Vec<Term> {
+    terms
+        .iter()
+        .map(|term| {
+            if term.phrase {
+                return term.clone();
+            }
+            let mut key = term.key.as_str();
+            loop {
+                let before = key;
+                // What is left must still be a topic of two characters or more: `为什么`
+                // is not `为` + `什么`.
+                let topic = |rest: &&str| rest.chars().nth(1).is_some();
+                for word in QUESTION_WORDS {
+                    if let Some(rest) = key.strip_prefix(word).filter(topic) {
+                        key = rest;
+                    }
+                    if let Some(rest) = key.strip_suffix(word).filter(topic) {
+                        key = rest;
+                    }
+                }
+                if key == before {
+                    break;
+                }
+            }
+            let grams = term_grams(key);
+            if key == term.key || grams.is_empty() {
+                return term.clone();
+            }
+            Term {
+                key: key.to_string(),
+                grams,
+                ..term.clone()
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn question_words_at_term_edges_are_dropped() {
+        let term = |key: &str, phrase: bool| Term {
+            key: key.to_string(),
+            phrase,
+            grams: term_grams(key),
+            whole_word: false,
+        };
+        for (typed, phrase, left) in [
+            ("如何制作", false, "制作"),
+            ("怎样编译内核", false, "编译内核"),
+            ("防火墙是什么", false, "防火墙"),
+            ("为什么", false, "为什么"),
+            ("如何制作", true, "如何制作"),
+            ("debian", false, "debian"),
+            ("哪些软件包吗", false, "软件包"),
+            ("制作如何使用", false, "制作如何使用"),
+        ] {
+            let out = without_question_words(&[term(typed, phrase)]);
+            assert_eq!(out[0].key, left, "{typed}");
+            assert_eq!(out[0].grams, term_grams(left), "{typed}");
+        }
+    }
 
     fn keys(q: &str) -> Vec<(String, bool)> {
         let fold_bytes = FoldTable::encode(&[('國', '国'), ('質', '质'), ('檢', '检')]);

@@ -17,7 +17,9 @@
 //!   segmenter (`tokenize::is_word_boundary`), a whole-word bonus ([`WORD_WEIGHT`]): `计量` as
 //!   a word beats the accidental `会计量`;
 //! * a proximity bonus when several terms sit close together, and a small lead bonus for the
-//!   first passages of a section (news put the key facts first).
+//!   first passages of a section (news put the key facts first);
+//! * a section-support bonus from the term's occurrences in the rest of the passage's section
+//!   ([`section_support`]): results open sections, so the whole section's evidence counts.
 //!
 //! Above the score sits a **structure tier** ([`Structure`]): the passage that opens a section
 //! (or a page) whose heading (or page title) *is* the query — after folding, and after dropping
@@ -44,11 +46,16 @@ pub const HEADING_WEIGHT: f32 = 1.5;
 pub const PAGE_TITLE_WEIGHT: f32 = 2.0;
 /// Weight of body text that is all links (navigation, link lists), relative to plain text.
 pub const MIN_LINK_BODY_WEIGHT: f32 = 0.15;
+/// Share of link text above which body text counts less ([`body_weight`]).
+pub const LINK_MAJORITY: f32 = 0.5;
 /// "Tightly": the terms' window in a heading is at least this close (see [`proximity`]), and
 /// the query covers at least [`TIGHT_MIN_COVERAGE`] of the heading's letters.
 pub const TIGHT_MIN_CLOSENESS: f32 = 0.75;
 /// See [`TIGHT_MIN_CLOSENESS`].
 pub const TIGHT_MIN_COVERAGE: f32 = 0.5;
+/// Weight of the term's occurrences in the passage's whole section (× idf, saturating; see
+/// [`section_support`]).
+pub const SECTION_SUPPORT_WEIGHT: f32 = 1.0;
 /// Weight of the word layer relative to literal terms.
 pub const WORD_WEIGHT: f32 = 0.5;
 /// Weight of the proximity bonus (× sum of term idfs).
@@ -88,10 +95,25 @@ pub fn page_title_score(tf: u32, title_len: f32, avg_heading_len: f32) -> f32 {
     PAGE_TITLE_WEIGHT * bm25_tf(tf, title_len, avg_heading_len)
 }
 
+/// The bonus (× idf) a passage holding the term gets from the rest of its section, where the
+/// term occurs `others` more times. A hit opens its section, so the section is what the reader
+/// gets: one that keeps coming back to the term (a table of firewall tools) is about it, more
+/// than one that mentions it once in passing. The passage's own occurrences already count in
+/// its BM25; saturates like BM25's term frequency.
+pub fn section_support(others: u32) -> f32 {
+    let tf = others as f32;
+    SECTION_SUPPORT_WEIGHT * tf / (tf + K1)
+}
+
 /// How much a passage's body text counts, from the share of it that is link text (0–100).
+/// Text that is *mostly* links (navigation, tables of contents, "related topics") counts
+/// little; prose or a table with a linked name per row is still text, so the weight only falls
+/// once links are the majority ([`LINK_MAJORITY`]), down to [`MIN_LINK_BODY_WEIGHT`] for
+/// nothing but links.
 pub fn body_weight(link_percent: u8) -> f32 {
     let share = f32::from(link_percent.min(100)) / 100.0;
-    1.0 - (1.0 - MIN_LINK_BODY_WEIGHT) * share
+    let over = ((share - LINK_MAJORITY) / (1.0 - LINK_MAJORITY)).max(0.0);
+    1.0 - (1.0 - MIN_LINK_BODY_WEIGHT) * over
 }
 
 /// How a heading or page title relates to the query (ordered: better is greater).

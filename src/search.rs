@@ -23,7 +23,7 @@ use crate::normalize::{
     char_class, find_all, fold_chars, fold_text, match_key, original_ranges, CharClass, DenseFold,
 };
 use crate::pinyin::{best_runs, collect_runs, read_otherwise_entries, Pattern, Readings};
-use crate::query::{parse_query, ParsedQuery, Term};
+use crate::query::{parse_query, without_question_words, ParsedQuery, Term};
 use crate::rank;
 use crate::scan::{KeyWriter, ScanKeys, ScanVocabulary, WordList, WordPrefixes};
 use crate::snippet::{snippet_html, utf16_ranges, Span};
@@ -209,7 +209,8 @@ pub struct IndexStats {
 /// alternatives, which only counts where the term's pinyin pattern matches (so the run 行 found
 /// for `xing` does not count inside 银行, where 行 reads hang).
 /// A `whole_word` needle (a Latin word the corpus has, [`Term::whole_word`]) also counts only
-/// where it ends a word: `cp` in `cp -a`, not in `cpu`.
+/// where it is a whole word: `cp` in `cp -a`, not in `cpu`; `tar` in `tar -x`, not in
+/// `orig.tar.gz` ([`ends_word`], [`starts_word`]).
 #[derive(Clone, Copy)]
 struct Needle<'n> {
     text: &'n str,
@@ -247,22 +248,71 @@ impl<'n> Needle<'n> {
             found.retain(|&(start, end)| pattern.match_at(key, start) == Some(end));
         }
         if self.whole_word {
-            found.retain(|&(_, end)| ends_word(key, end));
+            let word_start = self.text.chars().next().is_some_and(is_word_char);
+            found.retain(|&(start, end)| {
+                ends_word(key, end) && (!word_start || starts_word(key, start))
+            });
         }
     }
 }
 
-/// Whether the byte offset `end` of `key` is not followed by another letter or digit.
-fn ends_word(key: &str, end: usize) -> bool {
-    key.get(end..)
-        .and_then(|rest| rest.chars().next())
-        .is_none_or(|c| char_class(c) != CharClass::Word)
+/// Whether `mid` between the characters `a` and `b` keeps them one word, as Unicode's word
+/// boundaries (UAX #29) have it: `.` and `'` join two letters or two digits (`orig.tar.gz`,
+/// `don't`, `3.14`) but not a digit and a letter (`1.2.shell`, a heading number whose space
+/// folding dropped); `_` joins any two (`file_name`, `foo_2`).
+fn joins_word(a: char, mid: char, b: char) -> bool {
+    let same_kind = (a.is_alphabetic() && b.is_alphabetic()) || (a.is_numeric() && b.is_numeric());
+    match mid {
+        '.' | '\'' | '’' => same_kind,
+        '_' => is_word_char(a) && is_word_char(b),
+        _ => false,
+    }
 }
 
-/// A term of Latin letters only (`ssh`, `cp`), which [`Engine::search`] searches as a word when
-/// the corpus has it as one. Digits are left to Ctrl-F: `20` must still find `2023年`.
+fn is_word_char(c: char) -> bool {
+    char_class(c) == CharClass::Word
+}
+
+/// Whether a word ends at byte offset `end` of `key`: no letter or digit follows, nor a
+/// joiner that carries the word on ([`joins_word`]).
+fn ends_word(key: &str, end: usize) -> bool {
+    let Some(last) = key.get(..end).and_then(|s| s.chars().next_back()) else {
+        return true;
+    };
+    let mut next = key.get(end..).unwrap_or("").chars();
+    match (next.next(), next.next()) {
+        (None, _) => true,
+        (Some(c), _) if is_word_char(c) => false,
+        (Some(mid), Some(b)) => !joins_word(last, mid, b),
+        (Some(_), None) => true,
+    }
+}
+
+/// Whether a word starts at byte offset `start` of `key` (the mirror of [`ends_word`]).
+fn starts_word(key: &str, start: usize) -> bool {
+    let Some(first) = key.get(start..).and_then(|s| s.chars().next()) else {
+        return true;
+    };
+    let mut before = key.get(..start).unwrap_or("").chars().rev();
+    match (before.next(), before.next()) {
+        (None, _) => true,
+        (Some(c), _) if is_word_char(c) => false,
+        (Some(mid), Some(a)) => !joins_word(a, mid, first),
+        (Some(_), None) => true,
+    }
+}
+
+/// A term that [`Engine::search`] searches as a whole word when the corpus has it as one: Latin
+/// text ending in a letter (`ssh`, `cp`, `apt-get`, the option `-s`). Terms ending in a digit are
+/// left to Ctrl-F (`20` must still find `2023年`), and so are quoted phrases.
 fn is_latin_word(term: &Term) -> bool {
-    !term.phrase && !term.key.is_empty() && term.key.bytes().all(|b| b.is_ascii_lowercase())
+    !term.phrase
+        && term.key.bytes().all(|b| b.is_ascii_graphic())
+        && term
+            .key
+            .bytes()
+            .last()
+            .is_some_and(|b| b.is_ascii_lowercase())
 }
 
 /// A term's alternatives and the pattern they must match (see [`Needle`]).
@@ -909,7 +959,8 @@ impl<'a> Engine<'a> {
             texts = intersect(&texts, &block.text);
             titles = intersect(&titles, &block.title);
         }
-        if needle.pattern.is_some() || !(term.grams.len() == 1 && term_is_single_gram(&term.key)) {
+        let single_gram = term.grams.len() == 1 && term_is_single_gram(&term.key);
+        if needle.pattern.is_some() || needle.whole_word || !single_gram {
             let mut verified = Vec::with_capacity(texts.len());
             for p in texts {
                 let tf = needle.find_in(self.text_key(cache, p.doc)?).len() as u32;
@@ -990,12 +1041,17 @@ impl<'a> Engine<'a> {
         cache: &mut KeyCache,
     ) -> Result<(), FormatError> {
         for term in terms.iter_mut().filter(|t| is_latin_word(t)) {
+            let mut grams = term.grams.clone();
+            // The last run of letters is a whole gram now, not the prefix of longer ones.
+            if let Some(last) = grams.last_mut() {
+                if let GramQuery::Prefix(run) = last {
+                    *last = GramQuery::Exact(std::mem::take(run));
+                }
+            }
             let word = Term {
                 key: term.key.clone(),
                 phrase: false,
-                // A run of letters is one gram (tokenize::index_grams): its exact gram is
-                // exactly the whole word.
-                grams: vec![GramQuery::Exact(term.key.clone())],
+                grams,
                 whole_word: true,
             };
             if self.occurs_literally(&word, cache)? {
@@ -1279,6 +1335,10 @@ impl<'a> Engine<'a> {
             return Ok(());
         }
         let mut cache = KeyCache::default();
+        // The heading tiers compare headings with the query as typed (`如何报告缺陷` is a
+        // heading); matching uses the terms without question words.
+        let typed_keys: Vec<String> = parsed.terms.iter().map(|t| t.key.clone()).collect();
+        parsed.terms = without_question_words(&parsed.terms);
         self.mark_whole_words(&mut parsed.terms, &mut cache)?;
 
         let mut per_term = Vec::with_capacity(parsed.terms.len());
@@ -1318,9 +1378,14 @@ impl<'a> Engine<'a> {
             self.index.stats.avg_title_chars,
         );
         let term_keys: Vec<&str> = parsed.terms.iter().map(|t| t.key.as_str()).collect();
+        let typed: Vec<&str> = typed_keys.iter().map(String::as_str).collect();
         let mut partial_words: Vec<String> = Vec::new();
         let (mut scored, partial) = if !matched.is_empty() {
             let idfs: Vec<f32> = per_term.iter().map(|l| rank::idf(n, l.len())).collect();
+            let supports = per_term
+                .iter()
+                .map(|list| self.section_support(list))
+                .collect::<Result<Vec<_>, _>>()?;
             let mut scored = Vec::with_capacity(matched.len());
             let mut cursors = vec![0usize; per_term.len()];
             for &p in &matched {
@@ -1336,11 +1401,17 @@ impl<'a> Engine<'a> {
                     in_heading &= m.tf_title > 0;
                     in_page &= m.tf_page > 0;
                     score += idfs[t] * fields.term_score(&m, avg, avg_heading);
+                    if m.passage == p && m.tf_text > 0 {
+                        let section_tf = supports[t].get(cursors[t]).copied().unwrap_or(0);
+                        let others = section_tf.saturating_sub(m.tf_text);
+                        score += idfs[t] * fields.body * rank::section_support(others);
+                    }
                 }
                 let mut structure = rank::Structure::None;
                 if exact && in_page {
                     if let Some(key) = self.page_key_of(p)? {
-                        structure = rank::structure(key, &term_keys, true);
+                        structure = rank::structure(key, &term_keys, true)
+                            .max(rank::structure(key, &typed, true));
                     }
                 }
                 if exact && in_heading && fields.position == 0 {
@@ -1348,7 +1419,8 @@ impl<'a> Engine<'a> {
                     let numbering = self.index.title_numbering(title)?;
                     let key = self.title_key(&mut cache, title)?;
                     let key = key.get(numbering..).unwrap_or(key);
-                    let heading = rank::structure(key, &term_keys, false);
+                    let heading = rank::structure(key, &term_keys, false)
+                        .max(rank::structure(key, &typed, false));
                     structure = structure.max(heading);
                 }
                 scored.push(Scored {
@@ -1381,6 +1453,28 @@ impl<'a> Engine<'a> {
             needles.concat()
         };
         finish(&mut scored, partial, &highlight, &mut cache)
+    }
+
+    /// For each match of a term (sorted by passage), how often the term occurs in the text of
+    /// its whole section (see [`rank::section_support`]). Sections are contiguous runs of
+    /// passages, so one walk does.
+    fn section_support(&self, matches: &[TermMatch]) -> Result<Vec<u32>, FormatError> {
+        let mut counts = vec![0u32; matches.len()];
+        let mut start = 0;
+        while start < matches.len() {
+            let title = self.index.title_of(matches[start].passage)?;
+            let (_, end) = self.index.title_passages(title)?;
+            let mut stop = start;
+            while stop < matches.len() && matches[stop].passage < end {
+                stop += 1;
+            }
+            let section_tf = matches[start..stop]
+                .iter()
+                .fold(0u32, |sum, m| sum.saturating_add(m.tf_text));
+            counts[start..stop].fill(section_tf);
+            start = stop.max(start + 1);
+        }
+        Ok(counts)
     }
 
     /// Partial matching, when no passage has every term: the unquoted terms are cut into words

@@ -309,3 +309,40 @@ fn a_latin_word_the_corpus_has_is_searched_as_that_word() {
         }
     }
 }
+
+#[test]
+fn whole_words_follow_unicode_word_boundaries() {
+    // A dot or underscore between letters keeps one word (UAX #29): `tar` is the command in
+    // `tar -x`, not a piece of the file name `orig.tar.gz`. An option is a word too: `dpkg -S`
+    // finds `dpkg -S`, not `dpkg-statoverride`, whose `-s` goes on as a word.
+    let manual: &[(&str, &[&str])] = &[
+        ("归档", &["用 tar -x 解开归档。"]),
+        ("上传", &["上传时包含 orig.tar.gz 文件。"]),
+        ("搜索", &["用 dpkg -S 搜索文件属于哪个软件包。"]),
+        ("覆盖", &["dpkg-statoverride 命令修改状态。"]),
+    ];
+    for layout in [Layout::Scan, Layout::Grams] {
+        let engine = build_from(manual, layout);
+        let texts = |query: &str| -> Vec<String> {
+            let results = engine.search(query, SearchOptions::default()).unwrap();
+            results.hits.into_iter().map(|h| h.text).collect()
+        };
+        assert_eq!(texts("tar"), ["用 tar -x 解开归档。"], "{layout:?}");
+        assert_eq!(
+            texts("tar.gz"),
+            ["上传时包含 orig.tar.gz 文件。"],
+            "{layout:?}"
+        );
+        assert_eq!(
+            texts("dpkg -S"),
+            ["用 dpkg -S 搜索文件属于哪个软件包。"],
+            "{layout:?}"
+        );
+        // Letters that are no whole word of the corpus still find the words they start.
+        assert_eq!(
+            texts("statover"),
+            ["dpkg-statoverride 命令修改状态。"],
+            "{layout:?}"
+        );
+    }
+}
