@@ -145,7 +145,7 @@ fuzz:
 
 # Installs the peers into bench/node_modules (never the root's), builds every engine per corpus
 # under bench/work/, writes bench/RESULTS.md. BENCH_CORPORA picks a subset.
-BENCH_CORPORA ?= seeds poems-1k poems-10k poems-57k
+BENCH_CORPORA ?= seeds poems-1k poems-10k poems-57k debian
 bench:
 	scripts/ensure-tools.sh test
 	bench/setup.sh
