@@ -273,9 +273,12 @@ export class ZhSearchElement extends HTMLElement {
       if (i >= 0 && i !== this.active) this._activate(i, false);
     });
     this._more.addEventListener('click', () => (this._run(true), this._in.focus()));
-    this._x.addEventListener('click', () => this._dlg.close());
+    // The dialog's close event comes a task later: closing by the button or the backdrop puts
+    // focus back at once; Esc (the browser closes the dialog itself) does it on the event.
+    const closeDetail = () => (this._dlg.close(), this._in.focus());
+    this._x.addEventListener('click', closeDetail);
     this._dlg.addEventListener('close', () => this._in.focus());
-    this._dlg.addEventListener('click', (e) => e.target === this._dlg && this._dlg.close());
+    this._dlg.addEventListener('click', (e) => e.target === this._dlg && closeDetail());
     this._labels();
   }
 
