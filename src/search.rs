@@ -1092,7 +1092,8 @@ impl<'a> Engine<'a> {
         let Some(pattern) = Pattern::new(&term.key, self.readings(), self.read_otherwise()) else {
             return Ok((Vec::new(), None));
         };
-        if self.occurs_literally(term, cache)? {
+        // A whole-word term was found literally by mark_whole_words already: no second scan.
+        if term.whole_word || self.occurs_literally(term, cache)? {
             return Ok((Vec::new(), None));
         }
         let mut runs = self.pinyin_runs(&pattern, cache)?;
@@ -1113,7 +1114,7 @@ impl<'a> Engine<'a> {
         if terms.len() >= 2 && terms.iter().all(letters) {
             let mut all_literal = true;
             for term in terms {
-                if !self.occurs_literally(term, cache)? {
+                if !(term.whole_word || self.occurs_literally(term, cache)?) {
                     all_literal = false;
                     break;
                 }
