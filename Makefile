@@ -108,15 +108,15 @@ test:
 lint: fmt-check clippy
 
 fmt-check:
-	cargo fmt --check
+	cargo fmt --all --check
 	cargo fmt --check --manifest-path fuzz/Cargo.toml
 
 clippy:
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
 
 cargo-test:
-	cargo test
+	cargo test --workspace
 
 check-size:
 	scripts/check-size.sh $(SIZE_BUDGET_KB)

@@ -18,12 +18,10 @@
 //! Judged queries use the format of `tests/queries.tsv` (`query \t markers \t kind`; a hit is
 //! relevant when its title + text, whitespace removed and lower-cased, contains a marker).
 
-#[path = "../src/build_support.rs"]
-mod build_support;
-
 use std::path::{Path, PathBuf};
 
 use zh_search::search::{Engine, Hit, SearchOptions};
+use zh_search_index::{build_folder, Options};
 
 /// One known item: the query, and where the reader expects to land.
 struct Item {
@@ -49,23 +47,13 @@ fn main() {
     };
     let misses: usize = flag("--misses").and_then(|n| n.parse().ok()).unwrap_or(20);
 
-    let corpus = zh_search::builder::read_corpus(&dir).unwrap_or_else(|e| {
-        eprintln!("error: {e}");
-        std::process::exit(1)
-    });
-    let bytes = zh_search::builder::build_index(
-        &corpus.docs,
-        &mut build_support::jieba_discoverer(),
-        &build_support::to_simplified,
-        &build_support::pinyin_reading,
-        zh_search::builder::Layout::from_env_value(
-            std::env::var("ZH_SEARCH_LAYOUT").ok().as_deref(),
-        )
-        .unwrap_or_else(|e| {
-            eprintln!("error: {e}");
-            std::process::exit(2)
-        }),
-    );
+    let bytes = Options::load(&dir, Path::new("."), &|var| std::env::var(var).ok())
+        .and_then(|options| build_folder(&dir, &options))
+        .unwrap_or_else(|error| {
+            eprintln!("error: {error}");
+            std::process::exit(1)
+        })
+        .bytes;
     let engine = Engine::open(&bytes).expect("the builder writes valid indexes");
 
     // `--show QUERY` (repeatable): the top 10 for a query, to see why it ranks as it does.
@@ -200,7 +188,7 @@ fn known_items(dir: &Path) -> Vec<Item> {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/");
-        let url = zh_search::builder::url_path(&name);
+        let url = zh_search_index::url_path(&name);
         let lower = html.to_ascii_lowercase();
         if let Some(title) = element_text(&html, &lower, "title", 0).map(|(t, _, _)| t) {
             let query = strip_numbering(&title).to_string();

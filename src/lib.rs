@@ -1,41 +1,31 @@
-//! zh-search: Chinese full-text search that runs entirely in the browser.
+//! zh-search: Chinese full-text search that runs entirely in the browser. This crate is the
+//! engine the wasm module is made of.
 //!
-//! `build.rs` turns a corpus folder into one index (`format`) that is embedded in the module;
-//! the runtime opens it without copying (`format::IndexView`) and answers queries
-//! (`search::Engine`). Indexing and querying share one normaliser (`normalize`) and one
-//! tokenizer (`tokenize`), so a query is always cut the way the text was.
+//! `build.rs` builds an index with the indexer (`zh-search-index`) and embeds it; the engine
+//! opens it without copying (`format::IndexView`) and answers queries (`search::Engine`).
+//! Indexing and querying share one format, one normaliser and one tokenizer
+//! (`zh-search-core`, re-exported here as `format`, `normalize`, `tokenize`, `sort`), so a query
+//! is always cut the way the text was.
 //!
 //! Modules by concept:
-//! * `normalize`: folding (width, case, traditional → simplified), match keys, OCR number gaps;
-//! * `passage`: cutting OCR'd/Markdown files into titled passages (build time);
-//! * `html`: HTML pages → titled passages with heading anchors (build time);
-//! * `tokenize`: grams (Ctrl-F recall) and vocabulary words (ranking), for both sides;
-//! * `pinyin`: pinyin terms → runs of corpus characters, over the index's reading table;
-//! * `format`: the versioned binary layout, writer and zero-copy reader;
-//! * `builder`: corpus folder → index bytes (build time);
-//! * `scan`: the scan layout's folded corpus and character positions (built at first search);
-//! * `query`, `rank`, `snippet`, `search`: the query side (`sort`: a compact heapsort);
+//! * `query`: a query → terms (quoted phrases, question words, Latin words);
+//! * `search`: matching, paging and hits over an opened index (`scan`: the scan layout's
+//!   folded corpus and character positions, built at first search; `pinyin`: pinyin terms →
+//!   runs of corpus characters, over the index's reading table);
+//! * `rank`: the scoring formula and the structure tiers;
+//! * `snippet`: the highlighted window of a hit;
 //! * `json`: results as one JSON text (one `JSON.parse` instead of an object per field);
 //! * `wasm`: the thin `#[wasm_bindgen]` facade.
 
-pub mod format;
+pub use zh_search_core::{format, normalize, sort, tokenize};
+
 pub mod json;
-pub mod normalize;
 pub mod pinyin;
 pub mod query;
 pub mod rank;
 pub mod scan;
 pub mod search;
 pub mod snippet;
-pub mod sort;
-pub mod tokenize;
-
-#[cfg(not(target_arch = "wasm32"))]
-pub mod builder;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod html;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod passage;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

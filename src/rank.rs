@@ -23,7 +23,7 @@
 //!
 //! Above the score sits a **structure tier** ([`Structure`]): the passage that opens a section
 //! (or a page) whose heading (or page title) *is* the query — after folding, and after dropping
-//! section numbering such as `2.1.3.`, `第 2 章`, `A.1`, `一、`, `（一）` ([`strip_numbering`]) —
+//! section numbering such as `2.1.3.`, `第 2 章`, `A.1`, `一、`, `（一）` (stripped by the indexer) —
 //! comes before everything else, then those whose heading holds the whole query tightly (the
 //! terms close together, covering most of the heading). A reader who types a heading names
 //! that section; no amount of body text that merely repeats its words should outrank it.
@@ -131,143 +131,8 @@ pub enum Structure {
     PageTitleIs,
 }
 
-/// A heading's match key without its leading section numbering: `2.1.3.`, `2.1`, `3)`, `第2章`,
-/// `第二节`, `a.1`, `附录a`, `一、`, `(一)`, `(3)`, `iv.` and the separators after them. A bare
-/// number followed by a letter or a CJK character (`2020年`, `3d`) is not numbering. Returns
-/// the heading unchanged when nothing but numbering would remain.
-pub fn strip_numbering(key: &str) -> &str {
-    let mut rest = key;
-    // Several levels may stack up (`附录 A. A.1 …`).
-    for _ in 0..3 {
-        let n = numbering_len(rest);
-        if n == 0 {
-            break;
-        }
-        let after = rest[n..].trim_start_matches(is_numbering_separator);
-        if after.is_empty() {
-            break;
-        }
-        rest = after;
-    }
-    rest
-}
-
-fn is_numbering_separator(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '.' | '、' | ':' | '-' | '。' | '．' | '：' | '—' | '_' | '·'
-    )
-}
-
-fn is_chinese_numeral(c: char) -> bool {
-    matches!(
-        c,
-        '零' | '〇'
-            | '一'
-            | '二'
-            | '三'
-            | '四'
-            | '五'
-            | '六'
-            | '七'
-            | '八'
-            | '九'
-            | '十'
-            | '百'
-            | '千'
-            | '两'
-    )
-}
-
-/// The byte length of one level of numbering at the start of `key` (0: none).
-fn numbering_len(key: &str) -> usize {
-    let chars: Vec<(usize, char)> = key.char_indices().take(24).collect();
-    let at = |i: usize| chars.get(i).map(|c| c.1);
-    let end = |i: usize| chars.get(i).map_or(key.len(), |c| c.0);
-    let run = |from: usize, class: fn(char) -> bool| {
-        let mut i = from;
-        while at(i).is_some_and(class) {
-            i += 1;
-        }
-        i
-    };
-    let digit = |c: char| c.is_ascii_digit();
-    let numeral = |c: char| c.is_ascii_digit() || is_chinese_numeral(c);
-    match at(0) {
-        // 第 2 章, 第二节, 第 3 部分.
-        Some('第') => {
-            let from = run(1, |c| c == ' ');
-            let digits_end = run(from, numeral);
-            let i = run(digits_end, |c| c == ' ');
-            match at(i) {
-                _ if digits_end == from => 0,
-                Some('部') if at(i + 1) == Some('分') => end(i + 2),
-                Some('章' | '节' | '篇' | '部' | '条' | '课' | '卷' | '回' | '册' | '讲') => {
-                    end(i + 1)
-                }
-                _ => 0,
-            }
-        }
-        // 附录 A, 附录a.
-        Some('附') if at(1) == Some('录') => {
-            end(if at(2).is_some_and(|c| c.is_ascii_alphanumeric()) {
-                3
-            } else {
-                2
-            })
-        }
-        // (一), (3), （二）, [2], 【三】.
-        Some('(' | '（' | '[' | '【') => {
-            let i = run(1, numeral);
-            if i > 1 && matches!(at(i), Some(')' | '）' | ']' | '】')) {
-                end(i + 1)
-            } else {
-                0
-            }
-        }
-        // 一、 二. 十一：
-        Some(c) if is_chinese_numeral(c) => {
-            let i = run(0, is_chinese_numeral);
-            if matches!(at(i), Some('、' | '.' | '．' | ':' | '：')) {
-                end(i + 1)
-            } else {
-                0
-            }
-        }
-        // 2.1.3. / 2.1 / 3) / 3、 / 12 (then a space or a dot) / a.1 / iv.
-        _ => {
-            let roman = run(0, |c| matches!(c, 'i' | 'v' | 'x'));
-            if (1..=4).contains(&roman) && at(roman) == Some('.') {
-                return end(roman + 1);
-            }
-            let lettered = at(0).is_some_and(|c| c.is_ascii_lowercase())
-                && at(1) == Some('.')
-                && at(2).is_some_and(digit);
-            let start = if lettered { 2 } else { 0 };
-            let mut i = run(start, digit);
-            if i == start {
-                return 0;
-            }
-            let mut levels = 1;
-            while at(i) == Some('.') && at(i + 1).is_some_and(digit) {
-                i = run(i + 1, digit);
-                levels += 1;
-            }
-            let closed = matches!(at(i), Some(')' | '）'));
-            if closed {
-                end(i + 1)
-            } else if levels > 1 || lettered || matches!(at(i), Some('.' | '、' | ' ' | ':' | '．'))
-            {
-                end(i)
-            } else {
-                0
-            }
-        }
-    }
-}
-
-/// How a heading's (or page title's) match key, its numbering stripped ([`strip_numbering`],
-/// done at build time), relates to the query whose terms' keys are `terms` (as typed; a heading
+/// How a heading's (or page title's) match key, its numbering stripped (done at build
+/// time by the indexer), relates to the query whose terms' keys are `terms` (as typed; a heading
 /// is known to contain each of them). `is_page` picks the page-title tiers. Equality compares
 /// letters, digits and CJK characters only: `apt-get` and `apt get` name the same heading.
 pub fn structure(heading: &str, terms: &[&str], is_page: bool) -> Structure {
@@ -366,6 +231,7 @@ pub fn proximity(occurrences: &[Vec<(usize, usize)>]) -> Option<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use zh_search_index::strip_numbering;
 
     #[test]
     fn idf_decreases_with_df() {
@@ -378,42 +244,6 @@ mod tests {
         assert!(bm25_tf(2, 100.0, 100.0) > bm25_tf(1, 100.0, 100.0));
         assert!(bm25_tf(1, 50.0, 100.0) > bm25_tf(1, 200.0, 100.0));
         assert_eq!(bm25_tf(0, 50.0, 100.0), 0.0);
-    }
-
-    #[test]
-    fn numbering_is_stripped_in_its_common_forms() {
-        for (key, want) in [
-            ("2.1.3.软件包", "软件包"),
-            ("2.1 apt-get", "apt-get"),
-            ("2.debian 软件包管理", "debian 软件包管理"),
-            ("12 introduction", "introduction"),
-            ("3)配置", "配置"),
-            ("第2章debian 软件包管理", "debian 软件包管理"),
-            ("第二节 概述", "概述"),
-            ("第 10 部分附录", "附录"),
-            ("a.1.安装", "安装"),
-            ("附录a.词汇表", "词汇表"),
-            ("一、总则", "总则"),
-            ("十二.总则", "总则"),
-            ("(一)范围", "范围"),
-            ("（三）范围", "范围"),
-            ("(3)范围", "范围"),
-            ("iv.usage", "usage"),
-            // Not numbering.
-            ("2020年工作", "2020年工作"),
-            ("3d 打印", "3d 打印"),
-            ("一个例子", "一个例子"),
-            ("第一印象", "第一印象"),
-            ("apt-get", "apt-get"),
-            ("ls", "ls"),
-            ("x11", "x11"),
-            ("vim", "vim"),
-            // Nothing but numbering: kept.
-            ("2.1.", "2.1."),
-            ("第3章", "第3章"),
-        ] {
-            assert_eq!(strip_numbering(key), want, "{key}");
-        }
     }
 
     #[test]

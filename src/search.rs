@@ -32,6 +32,21 @@ use crate::tokenize::{
     is_whole_word, search_words, term_grams, term_is_single_gram, GramQuery, Vocabulary,
 };
 
+/// In the wasm module: whether the index it embeds is a scan-layout one (`build.rs` sets the
+/// `zh_search_embedded_layout` cfg from the index it wrote). The module opens no other index,
+/// so the engine answers `is_scan` from this constant and the compiler leaves the other
+/// layout's query code out of the module (measured with `make build`). `None` (native builds:
+/// tests, tools) decides per index.
+pub const EMBEDDED_LAYOUT_IS_SCAN: Option<bool> = if cfg!(not(target_arch = "wasm32")) {
+    None
+} else if cfg!(zh_search_embedded_layout = "scan") {
+    Some(true)
+} else if cfg!(zh_search_embedded_layout = "grams") {
+    Some(false)
+} else {
+    None
+};
+
 /// Hits per page when the caller does not say.
 pub const DEFAULT_LIMIT: usize = 10;
 /// Largest page size; larger limits are clamped to it.
@@ -567,13 +582,22 @@ impl PassageFields {
 
 impl<'a> Engine<'a> {
     pub fn open(bytes: &'a [u8]) -> Result<Engine<'a>, FormatError> {
+        let index = IndexView::open(bytes)?;
+        index.require_layout(EMBEDDED_LAYOUT_IS_SCAN)?;
         Ok(Engine {
-            index: IndexView::open(bytes)?,
+            index,
             scan_keys: OnceLock::new(),
             word_prefixes_max_key_bytes: WORD_PREFIXES_MAX_KEY_BYTES,
             read_otherwise: OnceLock::new(),
             page_keys: OnceLock::new(),
         })
+    }
+
+    /// Whether queries scan the texts instead of a gram index. A constant in the wasm module
+    /// ([`EMBEDDED_LAYOUT_IS_SCAN`]; `open` refused the other layout), so the compiler leaves
+    /// the other layout's query code out.
+    fn is_scan(&self) -> bool {
+        EMBEDDED_LAYOUT_IS_SCAN.unwrap_or_else(|| self.index.is_scan())
     }
 
     /// The same engine with another limit for listing word prefixes up front (scan layout;
@@ -722,7 +746,7 @@ impl<'a> Engine<'a> {
 
     /// The index's vocabulary (in the scan layout, spelled out by the first search).
     pub fn vocabulary(&self) -> Result<IndexVocabulary<'_, 'a>, FormatError> {
-        Ok(if self.index.is_scan() {
+        Ok(if self.is_scan() {
             IndexVocabulary::Listed(&self.scan_keys()?.words)
         } else {
             IndexVocabulary::Fst(&self.index)
@@ -797,7 +821,7 @@ impl<'a> Engine<'a> {
         if prefix.is_empty() || !prefix.chars().all(|c| char_class(c) == CharClass::Word) {
             return Ok(Vec::new());
         }
-        let words = if self.index.is_scan() {
+        let words = if self.is_scan() {
             let corpus = self.scan_keys()?;
             let needle = Needle {
                 text: prefix,
@@ -894,7 +918,7 @@ impl<'a> Engine<'a> {
         cache: &'c mut KeyCache,
         passage: u32,
     ) -> Result<&'c str, FormatError> {
-        if self.index.is_scan() {
+        if self.is_scan() {
             return Ok(self.scan_keys()?.texts.key(passage));
         }
         self.cached_key(&mut cache.texts, passage, self.index.passage_text(passage))
@@ -906,7 +930,7 @@ impl<'a> Engine<'a> {
         cache: &'c mut KeyCache,
         title: u32,
     ) -> Result<&'c str, FormatError> {
-        if self.index.is_scan() {
+        if self.is_scan() {
             return Ok(self.scan_keys()?.titles.key(title));
         }
         self.cached_key(&mut cache.titles, title, self.index.title_text(title))
@@ -993,7 +1017,7 @@ impl<'a> Engine<'a> {
             pattern,
             whole_word: term.whole_word,
         };
-        let (texts, titles) = if self.index.is_scan() {
+        let (texts, titles) = if self.is_scan() {
             self.scan_postings(needle)?
         } else {
             self.gram_term_postings(term, needle, cache)?
@@ -1067,7 +1091,7 @@ impl<'a> Engine<'a> {
     /// the term's gram postings; both layouts answer the same.
     fn occurs_literally(&self, term: &Term, cache: &mut KeyCache) -> Result<bool, FormatError> {
         let needle = Needle::of(term);
-        if self.index.is_scan() {
+        if self.is_scan() {
             let corpus = self.scan_keys()?;
             let found = |keys: &ScanKeys| !needle.find_in_scan(keys).is_empty();
             return Ok(found(&corpus.texts) || found(&corpus.titles));
@@ -1155,7 +1179,7 @@ impl<'a> Engine<'a> {
         pattern: &Pattern,
         cache: &mut KeyCache,
     ) -> Result<Vec<String>, FormatError> {
-        if self.index.is_scan() {
+        if self.is_scan() {
             let corpus = self.scan_keys()?;
             let mut found = Vec::new();
             for keys in [&corpus.texts, &corpus.titles] {
@@ -1568,7 +1592,7 @@ impl<'a> Engine<'a> {
         sort_top_by(scored, rank::RERANK_DEPTH, by_rank);
         let index_vocab = self.vocabulary()?;
         let scan_vocab;
-        let corpus = if self.index.is_scan() {
+        let corpus = if self.is_scan() {
             Some(self.scan_keys()?)
         } else {
             None

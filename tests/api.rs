@@ -3,8 +3,7 @@
 
 mod common;
 
-#[path = "../fuzz/src/harness.rs"]
-mod harness;
+use zh_search_harness as harness;
 
 use common::squash;
 use zh_search::search::{

@@ -3,14 +3,11 @@
 //! golden file byte for byte (a layout change must bump `format::VERSION` and re-bless with
 //! `ZH_SEARCH_BLESS=1 cargo test --test format`), and decoding must give back what went in.
 
-#[path = "../src/build_support.rs"]
-mod build_support;
-
 use std::path::Path;
 
-use zh_search::builder::{build_index, read_corpus, Layout};
 use zh_search::format::{FormatError, IndexView, MAGIC, VERSION};
 use zh_search::search::{Engine, SearchOptions};
+use zh_search_index::{build_folder, read_corpus, Layout, Options};
 
 const FIXTURE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiny");
 /// Golden files: the fixture in each layout.
@@ -36,14 +33,10 @@ fn build_fixture() -> Vec<u8> {
 }
 
 fn build_fixture_in(layout: Layout) -> Vec<u8> {
-    let corpus = read_corpus(Path::new(FIXTURE_DIR)).unwrap();
-    build_index(
-        &corpus.docs,
-        &mut build_support::jieba_discoverer(),
-        &build_support::to_simplified,
-        &build_support::pinyin_reading,
-        layout,
-    )
+    let dir = Path::new(FIXTURE_DIR);
+    build_folder(dir, &Options::of_folder(dir, layout).unwrap())
+        .unwrap()
+        .bytes
 }
 
 #[test]
@@ -357,9 +350,9 @@ fn every_truncation_of_a_real_index_is_refused_at_open() {
 
 /// A two-page site with page titles, a heading hierarchy and link-heavy passages, as the HTML
 /// reader describes pages (`SourceDoc::page_title`, `Section::parents`, `Section::link_percent`).
-fn structured_site() -> Vec<zh_search::builder::SourceDoc> {
-    use zh_search::builder::SourceDoc;
-    use zh_search::passage::Section;
+fn structured_site() -> Vec<zh_search_index::SourceDoc> {
+    use zh_search_index::passage::Section;
+    use zh_search_index::SourceDoc;
     let section = |heading: &str, parents: &[&str], passages: &[&str], links: &[u8]| Section {
         headings: vec![heading.to_string()],
         passages: passages.iter().map(|p| p.to_string()).collect(),
@@ -414,20 +407,22 @@ fn structured_site() -> Vec<zh_search::builder::SourceDoc> {
     ]
 }
 
-fn build_docs(docs: &[zh_search::builder::SourceDoc], layout: Layout) -> Vec<u8> {
-    build_index(
+fn docs_index(docs: &[zh_search_index::SourceDoc], layout: Layout) -> Vec<u8> {
+    zh_search_index::build_docs(
         docs,
-        &mut build_support::jieba_discoverer(),
-        &build_support::to_simplified,
-        &build_support::pinyin_reading,
-        layout,
+        &Options {
+            layout,
+            ..Options::default()
+        },
     )
+    .unwrap()
+    .bytes
 }
 
 #[test]
 fn page_titles_heading_paths_and_link_shares_round_trip() {
     for layout in [Layout::Grams, Layout::Scan] {
-        let bytes = build_docs(&structured_site(), layout);
+        let bytes = docs_index(&structured_site(), layout);
         let view = IndexView::open(&bytes).unwrap();
         assert_eq!(
             view.source_page_title(0).unwrap(),
@@ -488,7 +483,7 @@ fn page_titles_heading_paths_and_link_shares_round_trip() {
         assert_eq!(text.headings, ["apt-get 是常用的命令"]);
     }
     // A text corpus pays nothing for the new sections.
-    let plain = build_docs(&structured_site()[1..], Layout::Scan);
+    let plain = docs_index(&structured_site()[1..], Layout::Scan);
     let section_len = |bytes: &[u8], kind: u32| {
         let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
         (0..u32_at(12) as usize)
@@ -524,7 +519,7 @@ fn with_section(bytes: &[u8], kind: u32, content: &[u8]) -> Vec<u8> {
 
 #[test]
 fn wrong_page_structure_is_refused() {
-    let bytes = build_docs(&structured_site(), Layout::Scan);
+    let bytes = docs_index(&structured_site(), Layout::Scan);
     let view = IndexView::open(&bytes).unwrap();
     let (titles, passages) = (view.stats.titles as usize, view.passage_count() as usize);
     let parents =
@@ -563,7 +558,7 @@ fn wrong_page_structure_is_refused() {
 #[test]
 fn grouped_and_flat_results_agree() {
     for layout in [Layout::Grams, Layout::Scan] {
-        let bytes = build_docs(&structured_site(), layout);
+        let bytes = docs_index(&structured_site(), layout);
         let engine = Engine::open(&bytes).unwrap();
         for query in [
             "apt-get",
@@ -645,7 +640,7 @@ fn agree(engine: &Engine<'_>, query: &str) -> bool {
 fn headings_and_page_titles_that_are_the_query_come_first() {
     for layout in [Layout::Grams, Layout::Scan] {
         let docs = structured_site();
-        let bytes = build_docs(&docs, layout);
+        let bytes = docs_index(&docs, layout);
         let engine = Engine::open(&bytes).unwrap();
         let first = |query: &str| {
             let results = engine.search(query, SearchOptions::default()).unwrap();
@@ -678,7 +673,7 @@ fn headings_and_page_titles_that_are_the_query_come_first() {
         for section in &mut unlinked[0].sections {
             section.link_percent.clear();
         }
-        let (damped, plain) = (nav(&bytes), nav(&build_docs(&unlinked, layout)));
+        let (damped, plain) = (nav(&bytes), nav(&docs_index(&unlinked, layout)));
         assert!(damped < plain / 2.0, "{damped} vs {plain}");
     }
 }

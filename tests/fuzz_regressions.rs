@@ -5,8 +5,7 @@
 
 mod common;
 
-#[path = "../fuzz/src/harness.rs"]
-mod harness;
+use zh_search_harness as harness;
 
 use std::path::{Path, PathBuf};
 

@@ -4,26 +4,21 @@
 
 mod common;
 
-#[path = "../fuzz/src/harness.rs"]
-mod harness;
+use zh_search_harness as harness;
 
 use std::path::Path;
 use std::time::Instant;
 
-use zh_search::builder::{build_index, read_corpus, Layout};
 use zh_search::query::MAX_QUERY_CHARS;
 use zh_search::search::{Engine, SearchOptions, SearchResults};
+use zh_search_index::{build_folder, Layout, Options};
 
 fn unicode_index(layout: Layout) -> Vec<u8> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpora/unicode");
-    let corpus = read_corpus(&dir).unwrap();
-    build_index(
-        &corpus.docs,
-        &mut common::build_support::jieba_discoverer(),
-        &common::build_support::to_simplified,
-        &common::build_support::pinyin_reading,
-        layout,
-    )
+    let dir = &dir;
+    build_folder(dir, &Options::of_folder(dir, layout).unwrap())
+        .unwrap()
+        .bytes
 }
 
 fn search(engine: &Engine<'_>, q: &str) -> SearchResults {

@@ -5,9 +5,9 @@
 
 mod common;
 
-use zh_search::builder::{build_index, Layout, SourceDoc};
-use zh_search::passage::Section;
 use zh_search::search::{Engine, SearchOptions, MAX_LIMIT};
+use zh_search_index::passage::Section;
+use zh_search_index::{build_docs, Layout, Options, SourceDoc};
 
 /// A small manual: (heading, passages) per section.
 const MANUAL: &[(&str, &[&str])] = &[
@@ -59,13 +59,15 @@ fn build_from(manual: &[(&str, &[&str])], layout: Layout) -> Engine<'static> {
         url: None,
         page_title: String::new(),
     }];
-    let bytes = build_index(
+    let bytes = build_docs(
         &docs,
-        &mut common::build_support::jieba_discoverer(),
-        &common::build_support::to_simplified,
-        &common::build_support::pinyin_reading,
-        layout,
-    );
+        &Options {
+            layout,
+            ..Options::default()
+        },
+    )
+    .unwrap()
+    .bytes;
     Engine::open(Box::leak(bytes.into_boxed_slice())).unwrap()
 }
 
@@ -251,13 +253,15 @@ fn snippets_mark_a_hyphenated_command_whole() {
         page_title: String::new(),
     }];
     for layout in [Layout::Scan, Layout::Grams] {
-        let bytes = build_index(
+        let bytes = build_docs(
             &docs,
-            &mut common::build_support::jieba_discoverer(),
-            &common::build_support::to_simplified,
-            &common::build_support::pinyin_reading,
-            layout,
-        );
+            &Options {
+                layout,
+                ..Options::default()
+            },
+        )
+        .unwrap()
+        .bytes;
         let engine = Engine::open(&bytes).unwrap();
         let hits = engine
             .search("说明 apt-get", SearchOptions::default())

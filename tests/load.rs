@@ -13,16 +13,15 @@
 
 mod common;
 
-#[path = "../fuzz/src/harness.rs"]
-mod harness;
+use zh_search_harness as harness;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use common::Rng;
-use zh_search::builder::{build_index, read_corpus, Layout};
 use zh_search::search::{Engine, SearchOptions};
+use zh_search_index::{build_docs, read_corpus, Layout, Options};
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -341,13 +340,17 @@ fn a_synthetic_50_mb_corpus_builds_and_answers() {
     let index = match std::fs::read(&cached) {
         // LOAD_REUSE_INDEX=1: skip the build when iterating on the query side.
         Ok(index) if std::env::var_os("LOAD_REUSE_INDEX").is_some() => index,
-        _ => build_index(
-            &corpus.docs,
-            &mut common::build_support::jieba_discoverer(),
-            &common::build_support::to_simplified,
-            &common::build_support::pinyin_reading,
-            Layout::Auto,
-        ),
+        _ => {
+            build_docs(
+                &corpus.docs,
+                &Options {
+                    layout: Layout::Auto,
+                    ..Options::default()
+                },
+            )
+            .unwrap()
+            .bytes
+        }
     };
     let built = started.elapsed();
     std::fs::write(&cached, &index).unwrap();

@@ -15,9 +15,9 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use zh_search::builder::{build_index, read_corpus, Layout, SourceDoc};
 use zh_search::format::IndexView;
-use zh_search::passage::{cut_document, TextKind, TITLE_SEPARATOR};
+use zh_search_index::passage::{cut_document, TextKind, TITLE_SEPARATOR};
+use zh_search_index::{build_folder, build_index, Layout, Options, SourceDoc};
 
 fn squash(s: &str) -> Vec<char> {
     s.chars().filter(|c| !c.is_whitespace()).collect()
@@ -209,14 +209,9 @@ fn raw_files(dir: &Path) -> BTreeMap<String, String> {
 }
 
 fn build(dir: &Path, layout: Layout) -> Vec<u8> {
-    let corpus = read_corpus(dir).unwrap();
-    build_index(
-        &corpus.docs,
-        &mut common::build_support::jieba_discoverer(),
-        &common::build_support::to_simplified,
-        &common::build_support::pinyin_reading,
-        layout,
-    )
+    build_folder(dir, &Options::of_folder(dir, layout).unwrap())
+        .unwrap()
+        .bytes
 }
 
 #[test]

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use common::squash;
-use zh_search::builder::read_corpus;
-use zh_search::passage::{cut_document, TextKind};
+use zh_search_index::passage::{cut_document, TextKind};
+use zh_search_index::read_corpus;
 
 const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds");
 
@@ -158,10 +158,10 @@ fn queries_are_segmented_with_exactly_the_vocabulary_jieba_built() {
     // exactly what the build computed, so query-side cuts equal build-side cuts.
     let engine = zh_search::embedded_engine().unwrap();
     let corpus = read_corpus(Path::new(SEEDS)).unwrap();
-    let built = zh_search::builder::build_vocabulary(
+    let built = zh_search_index::build_vocabulary(
         &corpus.docs,
-        &mut common::build_support::jieba_discoverer(),
-        &common::build_support::to_simplified,
+        &mut zh_search_index::lexicon::jieba_discoverer(),
+        &zh_search_index::lexicon::to_simplified,
     );
     let stored: BTreeMap<String, u64> =
         engine.vocabulary().unwrap().entries().into_iter().collect();

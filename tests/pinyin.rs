@@ -3,9 +3,9 @@
 
 mod common;
 
-use zh_search::builder::{build_index, Layout, SourceDoc};
-use zh_search::passage::Section;
 use zh_search::search::{Engine, SearchOptions};
+use zh_search_index::passage::Section;
+use zh_search_index::{build_docs, Layout, Options, SourceDoc};
 
 /// The UTF-16 ranges of `highlights` as strings of `text`.
 fn highlighted(text: &str, highlights: &[[u32; 2]]) -> Vec<String> {
@@ -95,13 +95,15 @@ fn fixture(texts: &[&str]) -> Engine<'static> {
         url: None,
         page_title: String::new(),
     }];
-    let bytes = build_index(
+    let bytes = build_docs(
         &docs,
-        &mut common::build_support::jieba_discoverer(),
-        &common::build_support::to_simplified,
-        &common::build_support::pinyin_reading,
-        Layout::Auto,
-    );
+        &Options {
+            layout: Layout::Auto,
+            ..Options::default()
+        },
+    )
+    .unwrap()
+    .bytes;
     Engine::open(Box::leak(bytes.into_boxed_slice())).unwrap()
 }
 

@@ -8,8 +8,7 @@
 //!   `<mark>`s, its text is a piece of the passage, and every `<mark>` covers text that really
 //!   matches a query term (folded like the engine folds it).
 
-#[path = "../fuzz/src/harness.rs"]
-mod harness;
+use zh_search_harness as harness;
 
 use proptest::prelude::*;
 use zh_search::format::FoldTable;

@@ -3,13 +3,10 @@
 //! natively. The browser test (`tests/e2e/site.test.mjs`) builds the same site into wasm and
 //! clicks through to the pages.
 
-#[path = "../src/build_support.rs"]
-mod build_support;
-
 use std::path::Path;
 
-use zh_search::builder::{build_index, read_corpus, url_path, Layout};
 use zh_search::search::{Engine, SearchOptions};
+use zh_search_index::{build_docs, read_corpus, url_path, Layout, Options};
 
 const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/site");
 
@@ -135,13 +132,15 @@ fn pages_are_cut_into_anchored_passages() {
 fn hits_carry_the_page_url_and_heading_anchor() {
     let corpus = read_corpus(Path::new(SITE)).unwrap();
     for layout in [Layout::Scan, Layout::Grams] {
-        let bytes = build_index(
+        let bytes = build_docs(
             &corpus.docs,
-            &mut build_support::jieba_discoverer(),
-            &build_support::to_simplified,
-            &build_support::pinyin_reading,
-            layout,
-        );
+            &Options {
+                layout,
+                ..Options::default()
+            },
+        )
+        .unwrap()
+        .bytes;
         let engine = Engine::open(&bytes).unwrap();
         let top = |q: &str| {
             let hit = engine.search(q, SearchOptions::default()).unwrap().hits[0].clone();

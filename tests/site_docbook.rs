@@ -7,9 +7,9 @@ mod common;
 
 use std::path::Path;
 
-use zh_search::builder::{build_index, read_corpus, Corpus, Layout};
 use zh_search::normalize::fold_text;
 use zh_search::search::{Engine, SearchOptions};
+use zh_search_index::{build_docs, read_corpus, Corpus, Layout, Options};
 
 const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/site-docbook");
 
@@ -18,13 +18,15 @@ fn corpus() -> Corpus {
 }
 
 fn engine(layout: Layout) -> Engine<'static> {
-    let bytes = build_index(
+    let bytes = build_docs(
         &corpus().docs,
-        &mut common::build_support::jieba_discoverer(),
-        &common::build_support::to_simplified,
-        &common::build_support::pinyin_reading,
-        layout,
-    );
+        &Options {
+            layout,
+            ..Options::default()
+        },
+    )
+    .unwrap()
+    .bytes;
     Engine::open(Box::leak(bytes.into_boxed_slice())).unwrap()
 }
 
@@ -71,7 +73,7 @@ fn every_heading_and_page_title_finds_its_own_section_first() {
         for title in 0..index.stats.titles {
             let heading = index.title_text(title).unwrap();
             let key = fold_text(heading, &index.fold);
-            let query = zh_search::rank::strip_numbering(&key);
+            let query = zh_search_index::strip_numbering(&key);
             if query.chars().count() < 2 {
                 continue;
             }

@@ -4,17 +4,14 @@
 //! brand name 八一双鹿 as 八 / 一双 / 鹿, and a dictionary that names it (in traditional
 //! characters, folded like the corpus).
 
-#[path = "../src/build_support.rs"]
-mod build_support;
-
 use std::ops::Range;
 use std::path::Path;
 
-use zh_search::builder::{
-    build_index, parse_user_dict, read_corpus, read_user_dict, DictError, Layout, UserWord,
-};
 use zh_search::search::{Engine, SearchOptions};
 use zh_search::tokenize::{segment_run, Vocabulary};
+use zh_search_index::{
+    build_index, parse_user_dict, read_corpus, read_user_dict, DictError, Layout, UserWord,
+};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dict");
 
@@ -22,9 +19,9 @@ fn build(words: &[UserWord]) -> Vec<u8> {
     let corpus = read_corpus(&Path::new(DIR).join("corpus")).unwrap();
     build_index(
         &corpus.docs,
-        &mut build_support::jieba_discoverer_with(words),
-        &build_support::to_simplified,
-        &build_support::pinyin_reading,
+        &mut zh_search_index::lexicon::jieba_discoverer_with(words),
+        &zh_search_index::lexicon::to_simplified,
+        &zh_search_index::lexicon::pinyin_reading,
         Layout::Auto,
     )
 }
@@ -32,7 +29,7 @@ fn build(words: &[UserWord]) -> Vec<u8> {
 fn dict() -> Vec<UserWord> {
     read_user_dict(
         &Path::new(DIR).join("user.dict"),
-        &build_support::to_simplified,
+        &zh_search_index::lexicon::to_simplified,
     )
     .unwrap()
     .words
@@ -53,7 +50,7 @@ fn the_dictionary_is_parsed_and_folded() {
     );
     let parsed = parse_user_dict(
         "\u{FEFF}云计算 5\n\n李小福 2 nr\n创新办\t3\ti\nＮＱＩ平台\n凯特琳 nz\n",
-        &build_support::to_simplified,
+        &zh_search_index::lexicon::to_simplified,
     )
     .unwrap();
     assert_eq!(
@@ -67,7 +64,11 @@ fn the_dictionary_is_parsed_and_folded() {
         ]
     );
     assert!(parsed.warnings.is_empty());
-    let long = parse_user_dict("山东省计量科学研究院\n", &build_support::to_simplified).unwrap();
+    let long = parse_user_dict(
+        "山东省计量科学研究院\n",
+        &zh_search_index::lexicon::to_simplified,
+    )
+    .unwrap();
     assert_eq!(long.words.len(), 1);
     assert!(
         long.warnings[0].starts_with("line 1:"),
@@ -86,7 +87,7 @@ fn malformed_lines_and_missing_files_name_the_file_and_line() {
         ("a b c d\n", 1, "4 fields"),
     ];
     for (text, line, reason) in bad {
-        let error = parse_user_dict(text, &build_support::to_simplified).unwrap_err();
+        let error = parse_user_dict(text, &zh_search_index::lexicon::to_simplified).unwrap_err();
         assert_eq!(error.0, line, "{text:?}");
         assert!(error.1.contains(reason), "{text:?}: {}", error.1);
     }
@@ -95,16 +96,16 @@ fn malformed_lines_and_missing_files_name_the_file_and_line() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("my words.dict");
     std::fs::write(&file, "好词 3\n坏 行 x y\n").unwrap();
-    let message = read_user_dict(&file, &build_support::to_simplified)
+    let message = read_user_dict(&file, &zh_search_index::lexicon::to_simplified)
         .unwrap_err()
         .to_string();
     assert!(message.contains("my words.dict:2:"), "{message}");
     std::fs::write(&file, b"ok 1\n\xB0\xCB\n").unwrap();
-    let error = read_user_dict(&file, &build_support::to_simplified).unwrap_err();
+    let error = read_user_dict(&file, &zh_search_index::lexicon::to_simplified).unwrap_err();
     assert!(matches!(error, DictError::Line { line: 2, .. }), "{error}");
     assert!(error.to_string().contains("not UTF-8"));
     let missing = dir.join("missing.dict");
-    let message = read_user_dict(&missing, &build_support::to_simplified)
+    let message = read_user_dict(&missing, &zh_search_index::lexicon::to_simplified)
         .unwrap_err()
         .to_string();
     assert!(

@@ -1,15 +1,13 @@
 //! The fuzz targets' shared state: the engines and fixtures they run against, built once per
-//! process. The checks themselves are in `harness.rs` (also replayed by `cargo test`).
+//! process. The checks themselves are in `crates/harness` (also replayed by `cargo test`).
 
 use std::sync::OnceLock;
 
-use zh_search::builder::{build_index, read_corpus, Layout};
 use zh_search::format::FoldTable;
 use zh_search::search::Engine;
+use zh_search_index::{build_folder, Layout, Options};
 
-#[path = "../../src/build_support.rs"]
-mod build_support;
-pub mod harness;
+pub use zh_search_harness as harness;
 
 pub use harness::DecodeFixture;
 
@@ -24,15 +22,9 @@ fn seeds_in_other_layout() -> Vec<u8> {
     } else {
         Layout::Scan
     };
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds");
-    let corpus = read_corpus(std::path::Path::new(dir)).expect("seeds");
-    build_index(
-        &corpus.docs,
-        &mut build_support::jieba_discoverer(),
-        &build_support::to_simplified,
-        &build_support::pinyin_reading,
-        layout,
-    )
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds"));
+    let options = Options::of_folder(dir, layout).expect("seeds options");
+    build_folder(dir, &options).expect("seeds").bytes
 }
 
 /// The embedded seed index, the seeds in the other layout, and the tiny fixture in both.

@@ -3,11 +3,8 @@
 
 use std::sync::OnceLock;
 
-use zh_search::builder::{build_index, read_corpus, Layout};
 use zh_search::search::{Engine, SearchOptions, SearchResults, MAX_LIMIT};
-
-#[path = "../../src/build_support.rs"]
-pub mod build_support;
+use zh_search_index::{build_folder, Layout, Options};
 
 /// The seeds built natively in `layout` (built once per test binary).
 pub fn seeds_engine(layout: Layout) -> Engine<'static> {
@@ -18,18 +15,10 @@ pub fn seeds_engine(layout: Layout) -> Engine<'static> {
         _ => &SCAN,
     };
     let bytes = cell.get_or_init(|| {
-        let corpus = read_corpus(std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/seeds"
-        )))
-        .unwrap();
-        build_index(
-            &corpus.docs,
-            &mut build_support::jieba_discoverer(),
-            &build_support::to_simplified,
-            &build_support::pinyin_reading,
-            layout,
-        )
+        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"));
+        build_folder(dir, &Options::of_folder(dir, layout).unwrap())
+            .unwrap()
+            .bytes
     });
     Engine::open(bytes).unwrap()
 }

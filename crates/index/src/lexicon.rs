@@ -1,8 +1,9 @@
-//! The two external data sources of index building, wired up for `build.rs` and for tests that
-//! build fixture indexes natively (`#[path]`-included by both; not part of the library, so the
-//! wasm module never links jieba or the conversion table).
-// Each includer uses a different subset of these helpers.
-#![allow(dead_code)]
+//! The external data the indexer builds with: jieba's dictionary and segmenter (the
+//! vocabulary), OpenCC's traditional → simplified table (fast2s) and pinyin-converter's
+//! readings. The index stores what the engine needs of them (the vocabulary, the fold table of
+//! the corpus's traditional characters, the readings of its characters), so none of them is in
+//! the wasm module. [`crate::build_docs`] wires them up; tests pass their own stand-ins to
+//! [`crate::build_index`].
 
 /// Word discovery with jieba in search mode: `(word, known)` pairs, HMM on for names and new
 /// words (not `known`: the builder keeps only those that recur).

@@ -22,9 +22,10 @@ use crate::tokenize::{index_grams, MAX_WORD_CHARS};
 /// Corpus files larger than this are refused (the whole index ships inside the wasm module).
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 /// How matching finds candidate passages.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Layout {
     /// [`Layout::Scan`] up to [`SCAN_MODE_MAX_KEY_BYTES`] of match keys, [`Layout::Grams`] above.
+    #[default]
     Auto,
     /// No gram index: queries scan the texts (`format::FLAG_SCAN`).
     Scan,
@@ -32,16 +33,34 @@ pub enum Layout {
     Grams,
 }
 
+/// A layout name the indexer does not know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayoutError {
+    pub value: String,
+}
+
+impl fmt::Display for LayoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ZH_SEARCH_LAYOUT={:?}: expected auto, scan or grams",
+            self.value
+        )
+    }
+}
+
+impl std::error::Error for LayoutError {}
+
 impl Layout {
     /// Reads `ZH_SEARCH_LAYOUT` (`auto`, `scan` or `grams`; unset means `auto`).
-    pub fn from_env_value(value: Option<&str>) -> Result<Layout, String> {
+    pub fn from_env_value(value: Option<&str>) -> Result<Layout, LayoutError> {
         match value.map(str::trim) {
             None | Some("") | Some("auto") => Ok(Layout::Auto),
             Some("scan") => Ok(Layout::Scan),
             Some("grams") => Ok(Layout::Grams),
-            Some(other) => Err(format!(
-                "ZH_SEARCH_LAYOUT={other:?}: expected auto, scan or grams"
-            )),
+            Some(other) => Err(LayoutError {
+                value: other.to_string(),
+            }),
         }
     }
 }
@@ -1015,7 +1034,7 @@ fn prepare(docs: &[SourceDoc], to_simplified: &dyn Fn(char) -> Option<char>) -> 
         .iter()
         .map(|t| match_key(&t.0, &table).text)
         .collect();
-    let numbering_len = |key: &str| key.len() - crate::rank::strip_numbering(key).len();
+    let numbering_len = |key: &str| key.len() - crate::numbering::strip_numbering(key).len();
     let numbering = encode_numbering(
         &title_keys
             .iter()

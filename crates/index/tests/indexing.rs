@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use zh_search::builder::{
+use zh_search_index::{
     read_corpus, read_corpus_with, Corpus, CorpusError, CorpusOptions, ENV_EXCLUDE,
     ENV_EXCLUDE_SELECTORS, ENV_INCLUDE, ENV_STRICT_ENCODING,
 };

@@ -1,12 +1,10 @@
 //! What the fuzz targets check, for every input: shared by `fuzz/fuzz_targets/*.rs` (through
 //! `fuzz/src/lib.rs`) and by `tests/fuzz_regressions.rs`, which replays the kept inputs under
-//! `fuzz/seeds/` and `fuzz/regressions/` on every `cargo test` (`#[path]`-included there).
+//! `fuzz/seeds/` and `fuzz/regressions/` on every `cargo test`.
 //!
 //! Each `*_input` function takes the raw bytes libFuzzer made, runs one part of zh-search on
 //! them and panics when a property that must hold for every input does not: a panic anywhere
 //! (zh-search's or the check's) is a crash for libFuzzer and a failure for the test.
-
-#![allow(dead_code)]
 
 use zh_search::format::{FoldTable, IndexView};
 use zh_search::normalize::{find_all, fold_text, match_key, repair_number_gaps};

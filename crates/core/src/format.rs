@@ -68,21 +68,6 @@ fn check_layout(compiled: Option<bool>, flags: u32) -> Result<()> {
     }
 }
 
-/// In the wasm module: whether the index it embeds is a scan-layout one (`build.rs` sets the
-/// `zh_search_embedded_layout` cfg from the index it wrote). The module opens no other index,
-/// so [`IndexView::is_scan`] answers from this constant and the compiler leaves the other
-/// layout's query code out of the module (6.5 KB gzip for the seeds' scan layout, measured with
-/// `make build`). `None` (native builds: tests, tools) decides per index.
-pub const EMBEDDED_LAYOUT_IS_SCAN: Option<bool> = if cfg!(not(target_arch = "wasm32")) {
-    None
-} else if cfg!(zh_search_embedded_layout = "scan") {
-    Some(true)
-} else if cfg!(zh_search_embedded_layout = "grams") {
-    Some(false)
-} else {
-    None
-};
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum SectionKind {
@@ -134,8 +119,8 @@ pub enum FormatError {
     BadChecksum(SectionKind),
     /// The embedded fst could not be opened.
     BadFst(SectionKind),
-    /// A module compiled for its embedded index's layout ([`EMBEDDED_LAYOUT_IS_SCAN`]) was
-    /// given an index of the other layout.
+    /// A module compiled for its embedded index's layout (the engine's
+    /// `EMBEDDED_LAYOUT_IS_SCAN`) was given an index of the other layout.
     WrongLayout { scan: bool },
 }
 
@@ -957,7 +942,6 @@ impl<'a> IndexView<'a> {
             fst::Map::new(section(kind)?).map_err(|_| FormatError::BadFst(kind))
         };
         let stats = Stats::decode(section(SectionKind::Stats)?)?;
-        check_layout(EMBEDDED_LAYOUT_IS_SCAN, stats.flags)?;
         let view = IndexView {
             bytes,
             stats,
@@ -1062,11 +1046,13 @@ impl<'a> IndexView<'a> {
 
     /// Whether queries scan the texts instead of a gram index (see [`FLAG_SCAN`]).
     pub fn is_scan(&self) -> bool {
-        match EMBEDDED_LAYOUT_IS_SCAN {
-            // `open` refused any index of the other layout.
-            Some(scan) => scan,
-            None => self.stats.flags & FLAG_SCAN != 0,
-        }
+        self.stats.flags & FLAG_SCAN != 0
+    }
+
+    /// Refuses this index unless its layout is `compiled` (`Some(true)`: scan; `None`: any),
+    /// for a module that has compiled the other layout's query code out.
+    pub fn require_layout(&self, compiled: Option<bool>) -> Result<()> {
+        check_layout(compiled, self.stats.flags)
     }
 
     /// The title id of a passage.
@@ -1271,8 +1257,6 @@ mod tests {
         assert!(FormatError::WrongLayout { scan: true }
             .to_string()
             .contains("compiled for gram-layout indexes only"));
-        // Native builds (tests, tools) open either layout.
-        assert_eq!(EMBEDDED_LAYOUT_IS_SCAN, None);
     }
 
     #[test]

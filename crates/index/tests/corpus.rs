@@ -6,13 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
-use zh_search::builder::{
+use zh_search_index::{
     read_corpus, read_corpus_with, CorpusError, CorpusOptions, ENV_STRICT_ENCODING, MAX_FILE_BYTES,
 };
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/corpora")
+        .join("../../tests/fixtures/corpora")
         .join(name)
 }
 
@@ -26,7 +26,7 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-fn passages_of(corpus: &zh_search::builder::Corpus, name: &str) -> Vec<String> {
+fn passages_of(corpus: &zh_search_index::Corpus, name: &str) -> Vec<String> {
     corpus
         .docs
         .iter()
@@ -169,7 +169,7 @@ fn very_long_lines_become_passages_without_losing_anything() {
     assert!(passages.len() > 50, "{} passages", passages.len());
     assert!(passages
         .iter()
-        .all(|p| p.chars().count() <= zh_search::passage::MAX_PASSAGE_CHARS));
+        .all(|p| p.chars().count() <= zh_search_index::passage::MAX_PASSAGE_CHARS));
     assert_eq!(passages.concat(), line, "nothing lost or reordered");
 }
 
