@@ -9,26 +9,24 @@
 //!
 //! Modules by concept:
 //! * `query`: a query → terms (quoted phrases, question words, Latin words);
-//! * `search`: matching, paging and hits over an opened index (`scan`: the scan layout's
-//!   folded corpus and character positions, built at first search; `pinyin`: pinyin terms →
-//!   runs of corpus characters, over the index's reading table);
+//! * `search`: matching, scoring, paging and hits over an opened index, split along the
+//!   layout seam (`search::layout`: what the gram and the scan layout do their own way, chosen
+//!   once when the engine opens; `search::pinyin`: pinyin terms → runs of corpus characters,
+//!   over the index's reading table);
 //! * `rank`: the scoring formula and the structure tiers;
 //! * `snippet`: the highlighted window of a hit;
 //! * `json`: results as one JSON text (one `JSON.parse` instead of an object per field);
-//! * `wasm`: the thin `#[wasm_bindgen]` facade.
+//! * `wasm`: the JavaScript edge: the thin `#[wasm_bindgen]` facade (wasm32 only) and the
+//!   parsing of the options JavaScript passes (`wasm::options`).
 
 pub use zh_search_core::{format, normalize, sort, tokenize};
 
 pub mod json;
-pub mod pinyin;
 pub mod query;
 pub mod rank;
-pub mod scan;
 pub mod search;
 pub mod snippet;
-
-#[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 /// The index built from the corpus by `build.rs` (`ZH_SEARCH_SEEDS`, default `seeds/`).
 pub static INDEX_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/index.bin"));

@@ -6,10 +6,9 @@ mod common;
 use zh_search_harness as harness;
 
 use common::squash;
-use zh_search::search::{
-    suggest_limit, OptionsError, RawOption, SearchOptions, DEFAULT_LIMIT, MAX_LIMIT,
-};
+use zh_search::search::{SearchOptions, DEFAULT_LIMIT, MAX_LIMIT};
 use zh_search::snippet::{MARK_CLOSE, MARK_OPEN};
+use zh_search::wasm::options::{search_options, suggest_limit, OptionsError, RawOption};
 
 fn search(query: &str) -> zh_search::search::SearchResults {
     zh_search::embedded_engine()
@@ -166,7 +165,7 @@ fn paging_and_totals() {
 #[test]
 fn options_are_validated() {
     use RawOption::*;
-    let ok = |l, o| SearchOptions::from_raw(l, o).unwrap();
+    let ok = |l, o| search_options(l, o).unwrap();
     assert_eq!(
         ok(Missing, Missing),
         SearchOptions {
@@ -184,19 +183,19 @@ fn options_are_validated() {
     assert_eq!(ok(Number(1e12), Missing).limit, MAX_LIMIT);
     assert_eq!(ok(Number(0.0), Missing).limit, 0);
     assert!(matches!(
-        SearchOptions::from_raw(Number(-1.0), Missing),
+        search_options(Number(-1.0), Missing),
         Err(OptionsError::Negative { .. })
     ));
     assert!(matches!(
-        SearchOptions::from_raw(Number(f64::NAN), Missing),
+        search_options(Number(f64::NAN), Missing),
         Err(OptionsError::NotFinite { .. })
     ));
     assert!(matches!(
-        SearchOptions::from_raw(Missing, Number(f64::INFINITY)),
+        search_options(Missing, Number(f64::INFINITY)),
         Err(OptionsError::NotFinite { .. })
     ));
     assert!(matches!(
-        SearchOptions::from_raw(Other, Missing),
+        search_options(Other, Missing),
         Err(OptionsError::WrongType { .. })
     ));
     assert_eq!(suggest_limit(Missing).unwrap(), 8);

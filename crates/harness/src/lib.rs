@@ -9,12 +9,11 @@
 use zh_search::format::{FoldTable, IndexView};
 use zh_search::normalize::{find_all, fold_text, match_key, repair_number_gaps};
 use zh_search::query::MAX_TERMS;
-use zh_search::search::{
-    suggest_limit, Engine, RawOption, SearchOptions, SearchResults, MAX_LIMIT, MAX_SUGGESTIONS,
-};
+use zh_search::search::{Engine, SearchOptions, SearchResults, MAX_LIMIT, MAX_SUGGESTIONS};
 use zh_search::snippet::{
     snippet_html, utf16_ranges, Span, ELLIPSIS, MARK_CLOSE, MARK_OPEN, SNIPPET_CHARS,
 };
+use zh_search::wasm::options::{search_options, suggest_limit, RawOption};
 
 /// The five escapes of `snippet::push_escaped`, decoded in one pass (so `&amp;lt;` stays `&lt;`).
 const ENTITIES: [(&str, char); 5] = [
@@ -347,7 +346,7 @@ pub fn search_input(engines: &[&Engine<'_>], data: &[u8]) {
     };
     if let Some(bytes) = data.get(..8) {
         let raw = f64::from_le_bytes(bytes.try_into().expect("8 bytes"));
-        let options = SearchOptions::from_raw(RawOption::Number(raw), RawOption::Number(-raw));
+        let options = search_options(RawOption::Number(raw), RawOption::Number(-raw));
         if let Ok(o) = options {
             assert!(o.limit <= MAX_LIMIT && raw.is_finite() && raw == 0.0);
         }

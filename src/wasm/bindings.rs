@@ -1,4 +1,5 @@
 //! The JavaScript API: a thin `#[wasm_bindgen]` facade over [`crate::search::Engine`].
+//! Options are checked here ([`super::options`]), before the engine sees them.
 //!
 //! Values cross as plain JS objects/arrays: search results as one JSON text handed to
 //! `JSON.parse` (see `json`: one crossing instead of one per field), suggestions and stats through
@@ -12,7 +13,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::format::FormatError;
 use crate::query::MAX_QUERY_CHARS;
-use crate::search::{suggest_limit, Engine, RawOption, SearchOptions};
+use crate::search::{Engine, SearchOptions};
+
+use super::options::{search_options, suggest_limit, RawOption};
 
 fn engine() -> Result<&'static Engine<'static>, JsError> {
     static ENGINE: OnceLock<Result<Engine<'static>, FormatError>> = OnceLock::new();
@@ -81,7 +84,7 @@ fn query_and_options(
     options: &JsValue,
 ) -> Result<(String, SearchOptions), JsError> {
     let query = string_arg(query, "query")?;
-    let options = SearchOptions::from_raw(
+    let options = search_options(
         option_field(options, "limit")?,
         option_field(options, "offset")?,
     )

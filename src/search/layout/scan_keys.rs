@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use crate::format::{FormatError, Posting, WordRef};
 use crate::normalize::{char_class, CharClass};
-use crate::pinyin::Pattern;
+use crate::search::pinyin::Pattern;
 use crate::sort::{radix_sort_by_key, sort_by};
 use crate::tokenize::{Vocabulary, MAX_WORD_CHARS};
 
@@ -88,7 +88,9 @@ fn scatter(text: &str, range: Range<usize>, skip: char, slots: &mut [u32], posit
 }
 
 impl CharPositions {
-    /// Indexes every character of `text` except `skip` (the key separator).
+    /// Indexes every character of `text` except `skip` (the key separator): the plain way,
+    /// which the tests check [`CharPositions::from_counts`] against.
+    #[cfg(test)]
     pub fn new(text: &str, skip: char) -> CharPositions {
         let mut counts = CharCounts::new();
         for (at, c) in text.char_indices() {
@@ -99,7 +101,7 @@ impl CharPositions {
         CharPositions::from_counts(text, skip, counts)
     }
 
-    /// [`CharPositions::new`] when `counts` already holds every character of `text` but `skip`.
+    /// Indexes every character of `text` except `skip`, when `counts` already holds every character of `text` but `skip`.
     /// A counting sort: the counts give each character its range of `positions`, and one pass
     /// places every offset in its character's range, so a corpus of millions of characters is
     /// indexed in linear time (a comparison sort of (character, offset) pairs took a second
@@ -311,7 +313,7 @@ impl ScanKeys {
 }
 
 impl ScanKeys {
-    /// Every run of the keys matching a pinyin `pattern`, like [`crate::pinyin::collect_runs`]
+    /// Every run of the keys matching a pinyin `pattern`, like [`crate::search::pinyin::collect_runs`]
     /// over [`ScanKeys::keys`], but tried only where a character it may start with occurs.
     pub fn pinyin_runs<'k>(&'k self, pattern: &Pattern, found: &mut Vec<&'k str>) {
         for c in pattern.start_chars() {

@@ -1,0 +1,149 @@
+//! Results: the flat page of hits ([`Engine::search`]), hits grouped by page
+//! ([`Engine::search_pages`]), and one hit with its snippet and highlights.
+
+use crate::format::FormatError;
+use crate::normalize::original_ranges;
+use crate::snippet::{merge_spans, snippet_html, utf16_ranges, Span};
+use crate::sort::sort_top_by;
+
+use super::layout::KeyCache;
+use super::needle::Needle;
+use super::score::{by_rank, Scored};
+use super::{Engine, Hit, PageHits, PageResults, SearchOptions, SearchResults, MAX_HITS_PER_PAGE};
+
+impl Engine<'_> {
+    /// Searches. Errors only when the index itself is damaged.
+    pub fn search(
+        &self,
+        query: &str,
+        options: SearchOptions,
+    ) -> Result<SearchResults, FormatError> {
+        let mut results = SearchResults::default();
+        let shown = options.offset.saturating_add(options.limit);
+        self.ranked(query, &mut |scored, partial, highlight, cache| {
+            sort_top_by(scored, shown, by_rank);
+            results.total = scored.len();
+            results.partial = partial;
+            for s in scored.iter().skip(options.offset).take(options.limit) {
+                results.hits.push(self.hit(s, highlight, cache)?);
+            }
+            Ok(())
+        })?;
+        Ok(results)
+    }
+
+    /// Searches, grouping the hits by page: pages in the order of their best hit, each with
+    /// its number of matching passages and its best [`MAX_HITS_PER_PAGE`] hits, best first.
+    /// `options` count pages. The passages and their order are [`Self::search`]'s: a page's
+    /// hits are the flat results of that page, in the flat order.
+    pub fn search_pages(
+        &self,
+        query: &str,
+        options: SearchOptions,
+    ) -> Result<PageResults, FormatError> {
+        let mut results = PageResults::default();
+        self.ranked(query, &mut |scored, partial, highlight, cache| {
+            sort_top_by(scored, usize::MAX, by_rank);
+            results.total = scored.len();
+            results.partial = partial;
+            // Pages are numbered in order of first appearance; those in the window are listed.
+            let window = options.offset..options.offset.saturating_add(options.limit);
+            let mut page_of = vec![u32::MAX; self.index.stats.sources as usize];
+            for s in scored.iter() {
+                let source = self.index.source_of(s.passage)?;
+                let slot = page_of
+                    .get_mut(source as usize)
+                    .ok_or(FormatError::OutOfBounds { what: "source id" })?;
+                if *slot == u32::MAX {
+                    *slot = results.total_pages as u32;
+                    if window.contains(&results.total_pages) {
+                        let url = self.index.source_url(source)?;
+                        results.pages.push(PageHits {
+                            source: self.index.source_name(source)?.to_string(),
+                            url: (!url.is_empty()).then(|| url.to_string()),
+                            page_title: self.index.source_page_title(source)?.to_string(),
+                            score: s.score,
+                            total: 0,
+                            hits: Vec::new(),
+                        });
+                    }
+                    results.total_pages += 1;
+                }
+                let listed = (*slot as usize).checked_sub(window.start);
+                if let Some(page) = listed.and_then(|i| results.pages.get_mut(i)) {
+                    page.total += 1;
+                    if page.hits.len() < MAX_HITS_PER_PAGE {
+                        let hit = self.hit(s, highlight, cache)?;
+                        if page.hits.is_empty() {
+                            page.score = hit.score;
+                        }
+                        page.hits.push(hit);
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        Ok(results)
+    }
+
+    fn hit(
+        &self,
+        scored: &Scored,
+        needles: &[Needle<'_>],
+        cache: &mut KeyCache,
+    ) -> Result<Hit, FormatError> {
+        let p = scored.passage;
+        let text = self.index.passage_text(p)?;
+        let title_id = self.index.title_of(p)?;
+        let title = self.index.title_text(title_id)?;
+        let source_id = self.index.source_of(p)?;
+        let source = self.index.source_name(source_id)?;
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let url = some(self.index.source_url(source_id)?);
+        let anchor = some(self.index.title_anchor(title_id)?);
+        let page_title = self.index.source_page_title(source_id)?.to_string();
+        let mut headings = Vec::new();
+        let mut heading = Some(title_id);
+        while let Some(t) = heading {
+            let text = self.index.title_text(t)?;
+            if !text.is_empty() {
+                headings.push(text.to_string());
+            }
+            heading = self.index.title_parent(t)?;
+        }
+        headings.reverse();
+        let spans_in = |original: &str, key: &str| -> Vec<Span> {
+            let mut found: Vec<(usize, usize)> = Vec::new();
+            let mut terms = Vec::new();
+            for (term, needle) in needles.iter().enumerate() {
+                for range in needle.find_in(key) {
+                    found.push(range);
+                    terms.push(term);
+                }
+            }
+            original_ranges(original, key, &found)
+                .into_iter()
+                .zip(terms)
+                .map(|((start, end), term)| Span { start, end, term })
+                .collect()
+        };
+        let text_spans = spans_in(text, self.text_key(cache, p)?);
+        let title_spans = spans_in(title, self.title_key(cache, title_id)?);
+        let merged_text = merge_spans(text_spans.clone());
+        let merged_title = merge_spans(title_spans);
+        Ok(Hit {
+            source: source.to_string(),
+            title: title.to_string(),
+            text: text.to_string(),
+            snippet: snippet_html(text, &text_spans),
+            score: (scored.score * 1000.0).round() / 1000.0,
+            passage: p,
+            highlights: utf16_ranges(text, &merged_text),
+            title_highlights: utf16_ranges(title, &merged_title),
+            url,
+            anchor,
+            page_title,
+            headings,
+        })
+    }
+}

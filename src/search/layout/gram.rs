@@ -1,0 +1,258 @@
+//! The gram layout: a term's candidates are the intersection of its grams' postings, verified
+//! against the candidates' folded texts (folded once per search into a [`KeyCache`]) unless the
+//! term is a single gram; pinyin runs are looked for in the passages that hold one of the
+//! bigrams a pattern can start with.
+
+use std::collections::HashMap;
+
+use fst::{IntoStreamer, Streamer};
+
+use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
+use crate::normalize::fold_text;
+use crate::query::Term;
+use crate::sort::{sort_by, sort_by_key};
+use crate::tokenize::{term_is_single_gram, GramQuery, Vocabulary};
+
+use super::super::needle::Needle;
+use super::super::pinyin::{best_runs, collect_runs, Pattern};
+use super::super::postings::{intersect, union};
+use super::super::vocabulary::IndexVocabulary;
+use super::super::{MAX_PINYIN_CANDIDATES, MAX_PINYIN_GRAMS, MAX_SUGGEST_SCAN};
+use super::{KeyCache, Layout};
+
+/// The gram layout's way (it keeps nothing of its own: the index has it all).
+pub(crate) struct GramLayout;
+
+impl GramLayout {
+    /// The postings of one gram, or of every gram starting with a prefix (united).
+    fn gram_postings(
+        &self,
+        index: &IndexView<'_>,
+        gram: &GramQuery,
+    ) -> Result<PostingsBlock, FormatError> {
+        match gram {
+            GramQuery::Exact(g) => match index.grams.get(g) {
+                Some(value) => index.gram_postings(value),
+                None => Ok(PostingsBlock::default()),
+            },
+            GramQuery::Prefix(p) => {
+                let automaton = fst::automaton::Str::new(p);
+                let mut stream = index
+                    .grams
+                    .search(fst::Automaton::starts_with(automaton))
+                    .into_stream();
+                let (mut texts, mut titles) = (Vec::new(), Vec::new());
+                while let Some((_, value)) = stream.next() {
+                    let block = index.gram_postings(value)?;
+                    texts.push(block.text);
+                    titles.push(block.title);
+                }
+                Ok(PostingsBlock {
+                    text: union(texts),
+                    title: union(titles),
+                })
+            }
+        }
+    }
+
+    /// `original` folded once into `cache` under `id`.
+    fn cached_key<'c>(
+        &self,
+        index: &IndexView<'_>,
+        cache: &'c mut HashMap<u32, String>,
+        id: u32,
+        original: Result<&str, FormatError>,
+    ) -> Result<&'c str, FormatError> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(id) {
+            slot.insert(fold_text(original?, &index.fold));
+        }
+        Ok(cache.get(&id).map_or("", String::as_str))
+    }
+
+    /// The passages and titles that may hold a run of `pattern`, from the postings of the
+    /// bigrams its first two slots can form (or of its first characters).
+    fn pinyin_candidates(
+        &self,
+        index: &IndexView<'_>,
+        pattern: &Pattern,
+    ) -> Result<(Vec<u32>, Vec<u32>), FormatError> {
+        let mut grams: Vec<GramQuery> = Vec::new();
+        let first = pattern.slots.first().map_or(&[][..], |s| s.chars());
+        match pattern.slots.get(1) {
+            Some(second) => {
+                for &a in first {
+                    for &b in second.chars() {
+                        grams.push(GramQuery::Exact([a, b].iter().collect()));
+                        if grams.len() >= MAX_PINYIN_GRAMS {
+                            break;
+                        }
+                    }
+                }
+                for (_, word) in pattern.words.iter().filter(|w| w.0 == 0) {
+                    grams.push(GramQuery::Exact(word.iter().take(2).collect()));
+                }
+            }
+            None => grams.extend(first.iter().map(|c| GramQuery::Prefix(c.to_string()))),
+        }
+        let (mut passages, mut titles) = (Vec::new(), Vec::new());
+        for gram in grams.iter().take(MAX_PINYIN_GRAMS) {
+            let block = self.gram_postings(index, gram)?;
+            passages.extend(block.text.iter().map(|p| p.doc));
+            titles.extend(block.title.iter().map(|p| p.doc));
+            if passages.len() + titles.len() > MAX_PINYIN_CANDIDATES {
+                break;
+            }
+        }
+        for list in [&mut passages, &mut titles] {
+            sort_by(list, |a, b| a.cmp(b));
+            list.dedup();
+            list.truncate(MAX_PINYIN_CANDIDATES);
+        }
+        Ok((passages, titles))
+    }
+}
+
+impl Layout for GramLayout {
+    fn vocabulary<'e, 'a>(
+        &'e self,
+        index: &'e IndexView<'a>,
+    ) -> Result<IndexVocabulary<'e, 'a>, FormatError> {
+        Ok(IndexVocabulary::Fst(index))
+    }
+
+    fn with_word_vocabulary(
+        &self,
+        index: &IndexView<'_>,
+        check: &mut dyn FnMut(&dyn Vocabulary) -> Result<(), FormatError>,
+    ) -> Result<(), FormatError> {
+        check(&IndexVocabulary::Fst(index))
+    }
+
+    fn latin_words_starting_with(
+        &self,
+        index: &IndexView<'_>,
+        prefix: &str,
+    ) -> Result<Vec<(u64, usize, String)>, FormatError> {
+        let automaton = fst::automaton::Str::new(prefix);
+        let mut stream = index
+            .grams
+            .search(fst::Automaton::starts_with(automaton))
+            .into_stream();
+        let mut found = Vec::new();
+        while let Some((gram, value)) = stream.next() {
+            if found.len() == MAX_SUGGEST_SCAN {
+                break;
+            }
+            let block = index.gram_postings(value)?;
+            let freq = (block.text.len() + block.title.len()) as u64;
+            let word = String::from_utf8_lossy(gram).into_owned();
+            found.push((freq, word.chars().count(), word));
+        }
+        Ok(found)
+    }
+
+    fn text_key<'c>(
+        &'c self,
+        index: &'c IndexView<'_>,
+        cache: &'c mut KeyCache,
+        passage: u32,
+    ) -> Result<&'c str, FormatError> {
+        self.cached_key(
+            index,
+            &mut cache.texts,
+            passage,
+            index.passage_text(passage),
+        )
+    }
+
+    fn title_key<'c>(
+        &'c self,
+        index: &'c IndexView<'_>,
+        cache: &'c mut KeyCache,
+        title: u32,
+    ) -> Result<&'c str, FormatError> {
+        self.cached_key(index, &mut cache.titles, title, index.title_text(title))
+    }
+
+    /// The term's texts and titles from its grams' postings, verified against the folded text
+    /// unless the term is a single gram (and not a pinyin alternative).
+    fn term_postings(
+        &self,
+        index: &IndexView<'_>,
+        term: &Term,
+        needle: Needle<'_>,
+        cache: &mut KeyCache,
+    ) -> Result<(Vec<Posting>, Vec<Posting>), FormatError> {
+        let mut blocks = Vec::with_capacity(term.grams.len());
+        for gram in &term.grams {
+            let block = self.gram_postings(index, gram)?;
+            if block.text.is_empty() && block.title.is_empty() {
+                return Ok((Vec::new(), Vec::new()));
+            }
+            blocks.push(block);
+        }
+        // Intersect the rarest lists first.
+        sort_by_key(&mut blocks, |b| b.text.len() + b.title.len());
+        let mut texts = blocks[0].text.clone();
+        let mut titles = blocks[0].title.clone();
+        for block in &blocks[1..] {
+            texts = intersect(&texts, &block.text);
+            titles = intersect(&titles, &block.title);
+        }
+        let single_gram = term.grams.len() == 1 && term_is_single_gram(&term.key);
+        if needle.pattern.is_some() || needle.whole_word || !single_gram {
+            let mut verified = Vec::with_capacity(texts.len());
+            for p in texts {
+                let tf = needle.find_in(self.text_key(index, cache, p.doc)?).len() as u32;
+                if tf > 0 {
+                    verified.push(Posting { doc: p.doc, tf });
+                }
+            }
+            texts = verified;
+            let mut verified = Vec::with_capacity(titles.len());
+            for t in titles {
+                let tf = needle.find_in(self.title_key(index, cache, t.doc)?).len() as u32;
+                if tf > 0 {
+                    verified.push(Posting { doc: t.doc, tf });
+                }
+            }
+            titles = verified;
+        }
+        Ok((texts, titles))
+    }
+
+    fn occurs_literally(
+        &self,
+        index: &IndexView<'_>,
+        term: &Term,
+        cache: &mut KeyCache,
+    ) -> Result<bool, FormatError> {
+        let (texts, titles) = self.term_postings(index, term, Needle::of(term), cache)?;
+        Ok(!texts.is_empty() || !titles.is_empty())
+    }
+
+    fn pinyin_runs(
+        &self,
+        index: &IndexView<'_>,
+        pattern: &Pattern,
+        cache: &mut KeyCache,
+    ) -> Result<Vec<String>, FormatError> {
+        let (passages, titles) = self.pinyin_candidates(index, pattern)?;
+        let mut owned: Vec<String> = Vec::new();
+        let mut collect = |key: &str| {
+            let mut found = Vec::new();
+            collect_runs(pattern, key, &mut found);
+            owned.extend(found.into_iter().map(str::to_string));
+        };
+        for p in passages {
+            collect(self.text_key(index, cache, p)?);
+        }
+        for t in titles {
+            collect(self.title_key(index, cache, t)?);
+        }
+        Ok(best_runs(
+            pattern,
+            owned.iter().map(String::as_str).collect(),
+        ))
+    }
+}

@@ -1,0 +1,310 @@
+//! Scoring: the fields of a passage, the one scoring loop every match goes through (all terms
+//! matched, or the partial fallback's words), the structure tiers, the order of results, and
+//! the second pass that reads the best passages' texts (whole words, proximity). The formula
+//! itself is `rank`'s.
+
+use crate::format::FormatError;
+use crate::query::{ParsedQuery, Term};
+use crate::rank;
+use crate::sort::{sort_by, sort_by_key, sort_top_by};
+use crate::tokenize::{is_whole_word, search_words, term_grams};
+
+use super::layout::KeyCache;
+use super::needle::Needle;
+use super::postings::TermMatch;
+use super::Engine;
+
+/// A scored passage.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scored {
+    pub(crate) passage: u32,
+    pub(crate) score: f32,
+    /// Every term occurs as typed: such passages rank above pinyin-only matches.
+    pub(crate) exact: bool,
+    /// Whether it opens a section or page whose heading or title is (or tightly holds) the
+    /// query: above any score (see `rank`).
+    pub(crate) structure: rank::Structure,
+}
+
+/// Best first: exact matches, then by structure tier, then by score, then in corpus order.
+pub(crate) fn by_rank(a: &Scored, b: &Scored) -> std::cmp::Ordering {
+    b.exact
+        .cmp(&a.exact)
+        .then(b.structure.cmp(&a.structure))
+        .then(b.score.total_cmp(&a.score))
+        .then(a.passage.cmp(&b.passage))
+}
+
+/// One term's part in a passage's score.
+#[derive(Clone, Copy)]
+struct TermScore {
+    /// The term's match in the passage.
+    found: TermMatch,
+    idf: f32,
+    /// When the passage's text holds the term: how often it occurs in the rest of its section
+    /// (see [`rank::section_support`]).
+    section_others: Option<u32>,
+}
+
+/// What the fields of one passage weigh (see `rank`).
+struct PassageFields {
+    /// Body length in characters.
+    len: f32,
+    /// Position in its section (0 = first).
+    position: u32,
+    heading_len: f32,
+    /// The page title's length when the passage is its page's first, else 0.
+    page_len: f32,
+    body: f32,
+}
+
+impl PassageFields {
+    /// The score of a passage from its terms' matches: the lead bonus, and per term its idf ×
+    /// the BM25 of its text, heading and page title counts, plus its section's support.
+    fn score(&self, terms: &[TermScore], avg_text: f32, avg_heading: f32) -> f32 {
+        let mut score = self.body * rank::lead_bonus(self.position);
+        for term in terms {
+            let m = &term.found;
+            score += term.idf
+                * (self.body * rank::bm25_tf(m.tf_text, self.len, avg_text)
+                    + rank::heading_score(
+                        m.tf_title,
+                        self.heading_len,
+                        avg_heading,
+                        self.position,
+                    )
+                    + rank::page_title_score(m.tf_page, self.page_len, avg_heading));
+            if let Some(others) = term.section_others {
+                score += term.idf * self.body * rank::section_support(others);
+            }
+        }
+        score
+    }
+}
+
+impl Engine<'_> {
+    /// The fields of a passage (see [`PassageFields`]).
+    fn passage_fields(&self, passage: u32) -> Result<PassageFields, FormatError> {
+        let title = self.index.title_of(passage)?;
+        let position = passage.saturating_sub(self.index.title_passages(title)?.0);
+        let page_len = self
+            .page_key_of(passage)?
+            .map_or(0.0, |k| k.chars().count() as f32);
+        Ok(PassageFields {
+            len: self.passage_len(passage)?,
+            position,
+            heading_len: self.index.title_text(title)?.chars().count() as f32,
+            page_len,
+            body: rank::body_weight(self.index.passage_link_percent(passage)?),
+        })
+    }
+
+    /// Scores the passages in `matched`, which every term's list in `per_term` (sorted by
+    /// passage) has a match in. `term_keys`: the terms matched; `typed`: the query's terms as
+    /// typed (the structure tiers compare headings with both). Then reranks the best.
+    pub(crate) fn score_all_terms(
+        &self,
+        matched: &[u32],
+        per_term: &[Vec<TermMatch>],
+        needles: &[Vec<Needle<'_>>],
+        term_keys: &[&str],
+        typed: &[&str],
+        cache: &mut KeyCache,
+    ) -> Result<Vec<Scored>, FormatError> {
+        let stats = &self.index.stats;
+        let (n, avg, avg_heading) = (stats.passages, stats.avg_text_chars, stats.avg_title_chars);
+        let idfs: Vec<f32> = per_term.iter().map(|l| rank::idf(n, l.len())).collect();
+        let supports = per_term
+            .iter()
+            .map(|list| self.section_support(list))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut scored = Vec::with_capacity(matched.len());
+        let mut cursors = vec![0usize; per_term.len()];
+        let mut terms: Vec<TermScore> = Vec::with_capacity(per_term.len());
+        for &p in matched {
+            let fields = self.passage_fields(p)?;
+            let (mut exact, mut in_heading, mut in_page) = (true, true, true);
+            terms.clear();
+            for (t, list) in per_term.iter().enumerate() {
+                while list.get(cursors[t]).is_some_and(|m| m.passage < p) {
+                    cursors[t] += 1;
+                }
+                let m = list.get(cursors[t]).copied().unwrap_or_default();
+                exact &= m.exact;
+                in_heading &= m.tf_title > 0;
+                in_page &= m.tf_page > 0;
+                let section_others = (m.passage == p && m.tf_text > 0).then(|| {
+                    let section_tf = supports[t].get(cursors[t]).copied().unwrap_or(0);
+                    section_tf.saturating_sub(m.tf_text)
+                });
+                terms.push(TermScore {
+                    found: m,
+                    idf: idfs[t],
+                    section_others,
+                });
+            }
+            let score = fields.score(&terms, avg, avg_heading);
+            let mut structure = rank::Structure::None;
+            if exact && in_page {
+                if let Some(key) = self.page_key_of(p)? {
+                    structure = rank::structure(key, term_keys, true)
+                        .max(rank::structure(key, typed, true));
+                }
+            }
+            if exact && in_heading && fields.position == 0 {
+                let title = self.index.title_of(p)?;
+                let numbering = self.index.title_numbering(title)?;
+                let key = self.title_key(cache, title)?;
+                let key = key.get(numbering..).unwrap_or(key);
+                let heading =
+                    rank::structure(key, term_keys, false).max(rank::structure(key, typed, false));
+                structure = structure.max(heading);
+            }
+            scored.push(Scored {
+                passage: p,
+                score,
+                exact,
+                structure,
+            });
+        }
+        self.rerank(&mut scored, needles, &idfs, cache)?;
+        Ok(scored)
+    }
+
+    /// For each match of a term (sorted by passage), how often the term occurs in the text of
+    /// its whole section (see [`rank::section_support`]). Sections are contiguous runs of
+    /// passages, so one walk does.
+    fn section_support(&self, matches: &[TermMatch]) -> Result<Vec<u32>, FormatError> {
+        let mut counts = vec![0u32; matches.len()];
+        let mut start = 0;
+        while start < matches.len() {
+            let title = self.index.title_of(matches[start].passage)?;
+            let (_, end) = self.index.title_passages(title)?;
+            let mut stop = start;
+            while stop < matches.len() && matches[stop].passage < end {
+                stop += 1;
+            }
+            let section_tf = matches[start..stop]
+                .iter()
+                .fold(0u32, |sum, m| sum.saturating_add(m.tf_text));
+            counts[start..stop].fill(section_tf);
+            start = stop.max(start + 1);
+        }
+        Ok(counts)
+    }
+
+    /// Partial matching, when no passage has every term: the unquoted terms are cut into words
+    /// by the shared segmenter, every word is matched like a term (Ctrl-F on the gram index),
+    /// and passages are ranked by BM25 over the words they contain times the square of the
+    /// share of the query's word weight they cover. Returns the scored passages and the words
+    /// that matched (for highlighting).
+    pub(crate) fn partial_matches(
+        &self,
+        parsed: &ParsedQuery,
+        cache: &mut KeyCache,
+    ) -> Result<(Vec<Scored>, Vec<String>), FormatError> {
+        let vocab = self.vocabulary()?;
+        let stats = &self.index.stats;
+        let (n, avg, avg_heading) = (stats.passages, stats.avg_text_chars, stats.avg_title_chars);
+        let mut words: Vec<String> = Vec::new();
+        for term in parsed.terms.iter().filter(|t| !t.phrase) {
+            for word in search_words(&term.key, &vocab) {
+                if !words.contains(&word) {
+                    words.push(word);
+                }
+            }
+        }
+        let mut matched_words = Vec::new();
+        let mut entries: Vec<TermScore> = Vec::new();
+        let mut total_weight = 0.0;
+        for word in words {
+            let grams = term_grams(&word);
+            if grams.is_empty() {
+                continue;
+            }
+            let matches = self.term_matches(
+                &Term {
+                    key: word.clone(),
+                    phrase: false,
+                    grams,
+                    whole_word: false,
+                },
+                None,
+                cache,
+            )?;
+            if matches.is_empty() {
+                continue;
+            }
+            let idf = rank::idf(n, matches.len());
+            total_weight += idf;
+            // A word in most passages (的, 是) barely counts and is not worth highlighting.
+            if matches.len() * 2 <= n as usize {
+                matched_words.push(word);
+            }
+            entries.extend(matches.into_iter().map(|found| TermScore {
+                found,
+                idf,
+                section_others: None,
+            }));
+        }
+        sort_by_key(&mut entries, |e| e.found.passage);
+        let mut scored: Vec<Scored> = Vec::new();
+        for words in entries.chunk_by(|a, b| a.found.passage == b.found.passage) {
+            let passage = words[0].found.passage;
+            let score = self.passage_fields(passage)?.score(words, avg, avg_heading);
+            let covered = words.iter().fold(0.0, |sum: f32, w| sum + w.idf);
+            let coverage = covered / total_weight.max(f32::EPSILON);
+            scored.push(Scored {
+                passage,
+                score: coverage * coverage * score,
+                exact: true,
+                structure: rank::Structure::None,
+            });
+        }
+        Ok((scored, matched_words))
+    }
+
+    /// Second pass over the best [`rank::RERANK_DEPTH`] passages, reading their text: adds the
+    /// whole-word bonus (matches whose both ends are word boundaries under the shared
+    /// segmenter) and, for several terms, the proximity bonus.
+    fn rerank(
+        &self,
+        scored: &mut [Scored],
+        needles: &[Vec<Needle<'_>>],
+        idfs: &[f32],
+        cache: &mut KeyCache,
+    ) -> Result<(), FormatError> {
+        sort_top_by(scored, rank::RERANK_DEPTH, by_rank);
+        let idf_sum: f32 = idfs.iter().sum();
+        let avg = self.index.stats.avg_text_chars;
+        self.layout.with_word_vocabulary(&self.index, &mut |vocab| {
+            for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
+                let len = self.passage_len(s.passage)?;
+                let key = self.text_key(cache, s.passage)?;
+                let occurrences: Vec<Vec<(usize, usize)>> = needles
+                    .iter()
+                    .map(|term| {
+                        let mut all: Vec<(usize, usize)> =
+                            term.iter().flat_map(|n| n.find_in(key)).collect();
+                        sort_by(&mut all, |a, b| a.cmp(b));
+                        all
+                    })
+                    .collect();
+                for (t, occ) in occurrences.iter().enumerate() {
+                    // BM25 saturates long before: checking the first few occurrences is
+                    // enough, and bounds the work for a term found all over a long passage.
+                    let whole_words = occ
+                        .iter()
+                        .take(rank::MAX_WORD_CHECKS)
+                        .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
+                        .count() as u32;
+                    s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
+                }
+                if let Some(closeness) = rank::proximity(&occurrences) {
+                    s.score += rank::PROXIMITY_WEIGHT * idf_sum * closeness;
+                }
+            }
+            Ok(())
+        })
+    }
+}
