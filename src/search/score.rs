@@ -7,8 +7,9 @@ use crate::format::FormatError;
 use crate::query::{ParsedQuery, Term};
 use crate::rank;
 use crate::sort::{sort_by, sort_by_key, sort_top_by};
-use crate::tokenize::{is_whole_word, search_words, term_grams};
+use crate::tokenize::{is_whole_word, search_words, term_grams, Vocabulary};
 
+use super::layout::scan_keys::ScanVocabulary;
 use super::layout::KeyCache;
 use super::needle::Needle;
 use super::postings::TermMatch;
@@ -249,8 +250,15 @@ impl Engine<'_> {
         }
         sort_by_key(&mut entries, |e| e.found.passage);
         let mut scored: Vec<Scored> = Vec::new();
-        for words in entries.chunk_by(|a, b| a.found.passage == b.found.passage) {
-            let passage = words[0].found.passage;
+        let mut i = 0;
+        while i < entries.len() {
+            let passage = entries[i].found.passage;
+            let mut end = i + 1;
+            while end < entries.len() && entries[end].found.passage == passage {
+                end += 1;
+            }
+            let words = &entries[i..end];
+            i = end;
             let score = self.passage_fields(passage)?.score(words, avg, avg_heading);
             let covered = words.iter().fold(0.0, |sum: f32, w| sum + w.idf);
             let coverage = covered / total_weight.max(f32::EPSILON);
@@ -277,34 +285,45 @@ impl Engine<'_> {
         sort_top_by(scored, rank::RERANK_DEPTH, by_rank);
         let idf_sum: f32 = idfs.iter().sum();
         let avg = self.index.stats.avg_text_chars;
-        self.layout.with_word_vocabulary(&self.index, &mut |vocab| {
-            for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
-                let len = self.passage_len(s.passage)?;
-                let key = self.text_key(cache, s.passage)?;
-                let occurrences: Vec<Vec<(usize, usize)>> = needles
-                    .iter()
-                    .map(|term| {
-                        let mut all: Vec<(usize, usize)> =
-                            term.iter().flat_map(|n| n.find_in(key)).collect();
-                        sort_by(&mut all, |a, b| a.cmp(b));
-                        all
-                    })
-                    .collect();
-                for (t, occ) in occurrences.iter().enumerate() {
-                    // BM25 saturates long before: checking the first few occurrences is
-                    // enough, and bounds the work for a term found all over a long passage.
-                    let whole_words = occ
-                        .iter()
-                        .take(rank::MAX_WORD_CHECKS)
-                        .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
-                        .count() as u32;
-                    s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
-                }
-                if let Some(closeness) = rank::proximity(&occurrences) {
-                    s.score += rank::PROXIMITY_WEIGHT * idf_sum * closeness;
-                }
+        let index_vocab = self.vocabulary()?;
+        let scan_vocab;
+        let vocab: &dyn Vocabulary = match self.layout.text_word_prefixes(&self.index)? {
+            Some((keys, prefixes)) => {
+                scan_vocab = ScanVocabulary {
+                    keys,
+                    prefixes,
+                    fallback: &index_vocab,
+                };
+                &scan_vocab
             }
-            Ok(())
-        })
+            None => &index_vocab,
+        };
+        for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
+            let len = self.passage_len(s.passage)?;
+            let key = self.text_key(cache, s.passage)?;
+            let occurrences: Vec<Vec<(usize, usize)>> = needles
+                .iter()
+                .map(|term| {
+                    let mut all: Vec<(usize, usize)> =
+                        term.iter().flat_map(|n| n.find_in(key)).collect();
+                    sort_by(&mut all, |a, b| a.cmp(b));
+                    all
+                })
+                .collect();
+            for (t, occ) in occurrences.iter().enumerate() {
+                // BM25 saturates long before: checking the first few occurrences is enough,
+                // and bounds the work for a term found all over a long passage.
+                let whole_words = occ
+                    .iter()
+                    .take(rank::MAX_WORD_CHECKS)
+                    .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
+                    .count() as u32;
+                s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
+            }
+            if let Some(closeness) = rank::proximity(&occurrences) {
+                s.score += rank::PROXIMITY_WEIGHT * idf_sum * closeness;
+            }
+        }
+        Ok(())
     }
 }

@@ -6,7 +6,7 @@ use crate::format::IndexView;
 use crate::tokenize::Vocabulary;
 
 use super::layout::scan_keys::WordList;
-use super::MAX_SUGGEST_SCAN;
+use super::{EMBEDDED_LAYOUT_IS_SCAN, MAX_SUGGEST_SCAN};
 
 /// The index's vocabulary, as the shared segmenter and the suggestions read it: the word fst
 /// (gram layout), or the word list the scan layout spells out from its word references.
@@ -16,35 +16,53 @@ pub enum IndexVocabulary<'e, 'a> {
     Listed(&'e WordList),
 }
 
-impl IndexVocabulary<'_, '_> {
+impl<'e, 'a> IndexVocabulary<'e, 'a> {
+    /// The word list (scan layout). The wasm module makes only its embedded layout's
+    /// vocabulary ([`EMBEDDED_LAYOUT_IS_SCAN`]), so there the other layout's is `None` and the
+    /// compiler drops the code that reads it.
+    fn listed(&self) -> Option<&'e WordList> {
+        match *self {
+            IndexVocabulary::Listed(list) if EMBEDDED_LAYOUT_IS_SCAN != Some(false) => Some(list),
+            _ => None,
+        }
+    }
+
+    /// The index whose word fst this is (gram layout), like [`Self::listed`].
+    fn fst(&self) -> Option<&'e IndexView<'a>> {
+        match *self {
+            IndexVocabulary::Fst(index) if EMBEDDED_LAYOUT_IS_SCAN != Some(true) => Some(index),
+            _ => None,
+        }
+    }
+
     /// Up to `limit` words starting with `prefix` with their frequencies, in byte order.
     pub fn starting_with(&self, prefix: &str, limit: usize) -> Vec<(String, u64)> {
-        match self {
-            IndexVocabulary::Fst(index) => {
-                use fst::{IntoStreamer, Streamer};
-                let automaton = fst::automaton::Str::new(prefix);
-                let mut stream = index
-                    .words
-                    .search(fst::Automaton::starts_with(automaton))
-                    .into_stream();
-                let mut found = Vec::new();
-                while let Some((word, freq)) = stream.next() {
-                    if found.len() == limit {
-                        break;
-                    }
-                    found.push((String::from_utf8_lossy(word).into_owned(), freq));
-                }
-                found
-            }
-            IndexVocabulary::Listed(list) => list
+        if let Some(list) = self.listed() {
+            return list
                 .starting_with(prefix)
                 .take(limit)
                 .map(|i| {
                     let (word, freq) = list.entry(i);
                     (word.to_string(), freq)
                 })
-                .collect(),
+                .collect();
         }
+        let mut found = Vec::new();
+        if let Some(index) = self.fst() {
+            use fst::{IntoStreamer, Streamer};
+            let automaton = fst::automaton::Str::new(prefix);
+            let mut stream = index
+                .words
+                .search(fst::Automaton::starts_with(automaton))
+                .into_stream();
+            while let Some((word, freq)) = stream.next() {
+                if found.len() == limit {
+                    break;
+                }
+                found.push((String::from_utf8_lossy(word).into_owned(), freq));
+            }
+        }
+        found
     }
 
     /// Every word with its frequency, in byte order (for tests and tools).
@@ -55,9 +73,11 @@ impl IndexVocabulary<'_, '_> {
 
 impl Vocabulary for IndexVocabulary<'_, '_> {
     fn prefixes(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
-        let index = match self {
-            IndexVocabulary::Fst(index) => index,
-            IndexVocabulary::Listed(list) => return list.prefixes(text, found),
+        if let Some(list) = self.listed() {
+            return list.prefixes(text, found);
+        }
+        let Some(index) = self.fst() else {
+            return;
         };
         let fst = index.words.as_fst();
         let mut node = fst.root();
@@ -76,16 +96,17 @@ impl Vocabulary for IndexVocabulary<'_, '_> {
     }
 
     fn freq(&self, word: &str) -> Option<u64> {
-        match self {
-            IndexVocabulary::Fst(index) => index.words.get(word).filter(|&f| f > 0),
-            IndexVocabulary::Listed(list) => list.freq(word),
+        if let Some(list) = self.listed() {
+            return list.freq(word);
         }
+        self.fst()?.words.get(word).filter(|&f| f > 0)
     }
+
     fn total_freq(&self) -> u64 {
-        match self {
-            IndexVocabulary::Fst(index) => index.stats.word_freq_total,
-            IndexVocabulary::Listed(list) => list.total_freq(),
+        if let Some(list) = self.listed() {
+            return list.total_freq();
         }
+        self.fst().map_or(0, |index| index.stats.word_freq_total)
     }
 }
 

@@ -11,13 +11,14 @@ use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
 use crate::normalize::fold_text;
 use crate::query::Term;
 use crate::sort::{sort_by, sort_by_key};
-use crate::tokenize::{term_is_single_gram, GramQuery, Vocabulary};
+use crate::tokenize::{term_is_single_gram, GramQuery};
 
 use super::super::needle::Needle;
 use super::super::pinyin::{best_runs, collect_runs, Pattern};
 use super::super::postings::{intersect, union};
 use super::super::vocabulary::IndexVocabulary;
 use super::super::{MAX_PINYIN_CANDIDATES, MAX_PINYIN_GRAMS, MAX_SUGGEST_SCAN};
+use super::scan_keys::WordPrefixes;
 use super::{KeyCache, Layout};
 
 /// The gram layout's way (it keeps nothing of its own: the index has it all).
@@ -120,12 +121,11 @@ impl Layout for GramLayout {
         Ok(IndexVocabulary::Fst(index))
     }
 
-    fn with_word_vocabulary(
-        &self,
-        index: &IndexView<'_>,
-        check: &mut dyn FnMut(&dyn Vocabulary) -> Result<(), FormatError>,
-    ) -> Result<(), FormatError> {
-        check(&IndexVocabulary::Fst(index))
+    fn text_word_prefixes<'e>(
+        &'e self,
+        _: &IndexView<'_>,
+    ) -> Result<Option<(&'e str, &'e WordPrefixes)>, FormatError> {
+        Ok(None)
     }
 
     fn latin_words_starting_with(

@@ -18,12 +18,12 @@ use std::collections::HashMap;
 
 use crate::format::{FormatError, IndexView, Posting};
 use crate::query::Term;
-use crate::tokenize::Vocabulary;
 
 use super::needle::Needle;
 use super::pinyin::Pattern;
 use super::vocabulary::IndexVocabulary;
 use super::EMBEDDED_LAYOUT_IS_SCAN;
+use scan_keys::WordPrefixes;
 
 /// The layout of `index`, ready for its first search (the scan layout folds its texts then).
 /// `word_prefixes_max_key_bytes`: see [`super::WORD_PREFIXES_MAX_KEY_BYTES`].
@@ -56,13 +56,13 @@ pub(crate) trait Layout {
         index: &'e IndexView<'a>,
     ) -> Result<IndexVocabulary<'e, 'a>, FormatError>;
 
-    /// Calls `check` with the vocabulary the whole-word checks of reranking read: the index's,
-    /// or (scan layout, small corpora) the words listed at every text position up front.
-    fn with_word_vocabulary(
-        &self,
+    /// Scan layout, small corpora: the text keys and the vocabulary words listed at every
+    /// position of them up front ([`scan_keys::WordPrefixes`]), which the whole-word checks of
+    /// reranking read instead of looking words up in the vocabulary; `None` otherwise.
+    fn text_word_prefixes<'e>(
+        &'e self,
         index: &IndexView<'_>,
-        check: &mut dyn FnMut(&dyn Vocabulary) -> Result<(), FormatError>,
-    ) -> Result<(), FormatError>;
+    ) -> Result<Option<(&'e str, &'e WordPrefixes)>, FormatError>;
 
     /// The corpus's Latin words (maximal runs of letters and digits, as the tokenizer cuts
     /// them: see [`crate::tokenize`]) that start with `prefix`, itself such a run:

@@ -8,13 +8,12 @@ use std::sync::OnceLock;
 use crate::format::{decode_word_refs, FormatError, IndexView, Posting};
 use crate::normalize::{char_class, fold_chars, CharClass, DenseFold};
 use crate::query::Term;
-use crate::tokenize::Vocabulary;
 
 use super::super::needle::Needle;
 use super::super::pinyin::{best_runs, Pattern};
 use super::super::vocabulary::IndexVocabulary;
 use super::super::MAX_SUGGEST_SCAN;
-use super::scan_keys::{KeyWriter, ScanKeys, ScanVocabulary, WordList, WordPrefixes};
+use super::scan_keys::{KeyWriter, ScanKeys, WordList, WordPrefixes};
 use super::{KeyCache, Layout};
 
 /// The folded passage texts and titles (see [`super::scan_keys`]).
@@ -98,21 +97,15 @@ impl Layout for ScanLayout {
         Ok(IndexVocabulary::Listed(&self.corpus(index)?.words))
     }
 
-    fn with_word_vocabulary(
-        &self,
+    fn text_word_prefixes<'e>(
+        &'e self,
         index: &IndexView<'_>,
-        check: &mut dyn FnMut(&dyn Vocabulary) -> Result<(), FormatError>,
-    ) -> Result<(), FormatError> {
+    ) -> Result<Option<(&'e str, &'e WordPrefixes)>, FormatError> {
         let corpus = self.corpus(index)?;
-        let words = IndexVocabulary::Listed(&corpus.words);
-        match &corpus.text_words {
-            Some(prefixes) => check(&ScanVocabulary {
-                keys: &corpus.texts.keys,
-                prefixes,
-                fallback: &words,
-            }),
-            None => check(&words),
-        }
+        Ok(corpus
+            .text_words
+            .as_ref()
+            .map(|prefixes| (corpus.texts.keys.as_str(), prefixes)))
     }
 
     fn latin_words_starting_with(
