@@ -3,12 +3,13 @@
 //! A *gram* index finds a term's passages from its grams' postings and verifies them against
 //! the few candidates' folded texts ([`gram::GramLayout`]); a *scan* index ships no postings
 //! and searches every passage text and title, folded into one string each at the first search
-//! ([`scan::ScanLayout`]). Everything else (matching rules, scoring, hits) is the same code for
-//! both, so both answer every query identically.
+//! ([`scan::ScanLayout`], over the structures of [`scan_keys`]). Everything else (matching
+//! rules, scoring, hits) is the same code for both, so both answer every query identically.
 //!
 //! The layout is chosen once, when the engine opens ([`for_index`]). In the wasm module that
 //! choice is a constant ([`super::EMBEDDED_LAYOUT_IS_SCAN`]), so the other layout is never
-//! constructed and the compiler leaves its code out of the module.
+//! constructed and the compiler leaves its code out of the module (the one value both layouts
+//! hand out, [`IndexVocabulary`], reads its variant through the same constant for that reason).
 
 mod gram;
 mod scan;
