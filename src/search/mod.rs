@@ -26,7 +26,7 @@ mod hits;
 mod layout;
 mod matching;
 mod needle;
-pub(crate) mod pinyin;
+mod pinyin;
 mod postings;
 mod score;
 mod vocabulary;

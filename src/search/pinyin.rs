@@ -21,19 +21,19 @@ use crate::format::decode_char_list;
 const SYLLABLES: &str = "a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de den deng di dian diao die ding diu dong dou du duan dui dun duo e ei en eng er fa fan fang fei fen feng fiao fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng hm hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lun luo lv lve ma mai man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang niao nie nin ning niu nong nou nu nuan nun nuo nv nve o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai zhan zhang zhao zhe zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui zun zuo";
 
 /// Letters of one run considered as pinyin (longer runs are not pinyin: no work is spent).
-pub const MAX_PINYIN_LETTERS: usize = 40;
+pub(crate) const MAX_PINYIN_LETTERS: usize = 40;
 /// A single letter is searched as typed only: as an initial it would stand for hundreds of
 /// characters while the reader has barely started typing.
-pub const MIN_PINYIN_LETTERS: usize = 2;
+pub(crate) const MIN_PINYIN_LETTERS: usize = 2;
 /// Characters one token may stand for (an initial such as `s` in a large corpus).
-pub const MAX_CHARS_PER_TOKEN: usize = 600;
+pub(crate) const MAX_CHARS_PER_TOKEN: usize = 600;
 /// Words read unusually that one token may start.
-pub const MAX_OVERRIDES_PER_TOKEN: usize = 200;
+pub(crate) const MAX_OVERRIDES_PER_TOKEN: usize = 200;
 /// Different character runs a pinyin term may turn into (the most frequent ones are kept).
-pub const MAX_ALTERNATIVES: usize = 16;
+pub(crate) const MAX_ALTERNATIVES: usize = 16;
 /// The same for a single syllable (`shi`), which dozens of characters are read as: the most
 /// frequent few are what a reader still typing means; more only add noise and work.
-pub const MAX_SINGLE_SYLLABLE_ALTERNATIVES: usize = 4;
+pub(crate) const MAX_SINGLE_SYLLABLE_ALTERNATIVES: usize = 4;
 
 /// [`SYLLABLES`] as a sorted slice (split once).
 fn syllables() -> &'static [&'static str] {
@@ -53,18 +53,18 @@ fn starts_a_syllable(s: &str) -> bool {
 
 /// The index's reading table: `format`'s PinyinFst and the PinyinChars lists it points into.
 #[derive(Clone, Copy)]
-pub struct Readings<'t> {
-    pub map: &'t fst::Map<&'t [u8]>,
-    pub chars: &'t [u8],
+pub(crate) struct Readings<'t> {
+    pub(crate) map: &'t fst::Map<&'t [u8]>,
+    pub(crate) chars: &'t [u8],
 }
 
 /// One syllable of a pinyin run, as typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
-    pub text: String,
+pub(crate) struct Token {
+    pub(crate) text: String,
     /// `true`: any syllable starting with `text` (an initial such as `g` in `gyl`, or the last
     /// syllable, still being typed); `false`: exactly the syllable `text`.
-    pub prefix: bool,
+    pub(crate) prefix: bool,
 }
 
 impl Token {
@@ -80,7 +80,7 @@ impl Token {
 /// Cuts a run of lower-case letters into syllable tokens, preferring whole syllables
 /// (`xian` is one syllable, not `xi an`), then as few initials as possible; the last token
 /// also matches longer syllables (as-you-type). `None` when the letters are not pinyin.
-pub fn tokens(letters: &str) -> Option<Vec<Token>> {
+pub(crate) fn tokens(letters: &str) -> Option<Vec<Token>> {
     if letters.len() < MIN_PINYIN_LETTERS
         || letters.len() > MAX_PINYIN_LETTERS
         || !letters.bytes().all(|b| b.is_ascii_lowercase())
@@ -128,7 +128,7 @@ pub fn tokens(letters: &str) -> Option<Vec<Token>> {
 
 /// One position of a [`Pattern`].
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Slot {
+pub(crate) enum Slot {
     /// A character typed as such (`聊` in `聊cheng`).
     Char(char),
     /// Any of these characters (sorted): the corpus characters read as the token.
@@ -137,7 +137,7 @@ pub enum Slot {
 
 impl Slot {
     /// The characters this slot accepts.
-    pub fn chars(&self) -> &[char] {
+    pub(crate) fn chars(&self) -> &[char] {
         match self {
             Slot::Char(c) => std::slice::from_ref(c),
             Slot::AnyOf(set) => set,
@@ -155,21 +155,21 @@ impl Slot {
 /// What a term with letters may stand for in the corpus: one slot per character, and the
 /// words read unusually that may stand for several slots at once.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Pattern {
-    pub slots: Vec<Slot>,
+pub(crate) struct Pattern {
+    pub(crate) slots: Vec<Slot>,
     /// `(first slot, word)`: `word` (one char per slot) may fill the slots from `first`.
-    pub words: Vec<(usize, Vec<char>)>,
+    pub(crate) words: Vec<(usize, Vec<char>)>,
     /// `(character, word)`: inside `word`, `character` has another reading than its usual one,
     /// so a slot does not accept it there (`xing` does not match the 行 of 银行).
-    pub read_otherwise: Vec<(char, Vec<char>)>,
+    pub(crate) read_otherwise: Vec<(char, Vec<char>)>,
 }
 
 /// Exceptions kept per pattern (see [`Pattern::read_otherwise`]).
-pub const MAX_EXCEPTIONS: usize = 4_000;
+pub(crate) const MAX_EXCEPTIONS: usize = 4_000;
 
 /// Every `(character, word)` of the table where the word reads the character otherwise than
 /// usual (`^行\0银行`). Read once per engine: [`Pattern::new`] takes them.
-pub fn read_otherwise_entries(table: Readings<'_>) -> Vec<(char, Vec<char>)> {
+pub(crate) fn read_otherwise_entries(table: Readings<'_>) -> Vec<(char, Vec<char>)> {
     let mut out = Vec::new();
     let mut stream = table
         .map
@@ -189,7 +189,7 @@ impl Pattern {
     /// Builds the pattern of a folded term (`聊cheng`, `gyl`) from the index's pinyin table.
     /// `None` when the term has no letters, has characters other than Han and letters, or its
     /// letters are not pinyin, or some token stands for no corpus character and no word.
-    pub fn new(
+    pub(crate) fn new(
         term: &str,
         table: Readings<'_>,
         exceptions: &[(char, Vec<char>)],
@@ -224,7 +224,7 @@ impl Pattern {
 
     /// The pattern of several terms typed as separate syllables or words (`guang yue lou`),
     /// read as one run, and how many slots each term has. `None` unless every term is letters.
-    pub fn from_terms(
+    pub(crate) fn from_terms(
         terms: &[&str],
         table: Readings<'_>,
         exceptions: &[(char, Vec<char>)],
@@ -345,7 +345,7 @@ impl Pattern {
 
     /// Every character a match may start with ([`Pattern::may_start_with`] as a list): the first
     /// slot's characters and the first characters of words filling it; sorted, no repeats.
-    pub fn start_chars(&self) -> Vec<char> {
+    pub(crate) fn start_chars(&self) -> Vec<char> {
         let mut chars: Vec<char> = self
             .slots
             .first()
@@ -362,7 +362,7 @@ impl Pattern {
     }
 
     /// Could a match start with `c`?
-    pub fn may_start_with(&self, c: char) -> bool {
+    pub(crate) fn may_start_with(&self, c: char) -> bool {
         self.slots.first().is_some_and(|s| s.accepts(c))
             || self
                 .words
@@ -371,7 +371,7 @@ impl Pattern {
     }
 
     /// The end (byte offset in `text`) of a match of the pattern starting at byte `at`.
-    pub fn match_at(&self, text: &str, at: usize) -> Option<usize> {
+    pub(crate) fn match_at(&self, text: &str, at: usize) -> Option<usize> {
         self.match_from(text, at, 0)
     }
 
@@ -417,7 +417,7 @@ fn split_entry(entry: &[u8]) -> Option<(&str, &str)> {
 }
 
 /// Every run of `text` matching `pattern`, appended to `found` (one entry per occurrence).
-pub fn collect_runs<'t>(pattern: &Pattern, text: &'t str, found: &mut Vec<&'t str>) {
+pub(crate) fn collect_runs<'t>(pattern: &Pattern, text: &'t str, found: &mut Vec<&'t str>) {
     for (at, c) in text.char_indices() {
         if !pattern.may_start_with(c) {
             continue;
@@ -430,7 +430,7 @@ pub fn collect_runs<'t>(pattern: &Pattern, text: &'t str, found: &mut Vec<&'t st
 
 /// The most frequent runs (then in code-point order): [`MAX_ALTERNATIVES`], or
 /// [`MAX_SINGLE_SYLLABLE_ALTERNATIVES`] for a one-slot pattern.
-pub fn best_runs(pattern: &Pattern, mut found: Vec<&str>) -> Vec<String> {
+pub(crate) fn best_runs(pattern: &Pattern, mut found: Vec<&str>) -> Vec<String> {
     let limit = if pattern.slots.len() == 1 {
         MAX_SINGLE_SYLLABLE_ALTERNATIVES
     } else {

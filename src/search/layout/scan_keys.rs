@@ -22,7 +22,7 @@ use crate::tokenize::{Vocabulary, MAX_WORD_CHARS};
 
 /// Where each character occurs in a string: distinct characters sorted, and per character the
 /// byte offsets of its occurrences, ascending (two flat vectors, no per-character allocation).
-pub struct CharPositions {
+pub(crate) struct CharPositions {
     chars: Vec<char>,
     /// `starts[i]..starts[i + 1]` is the range of `positions` that belongs to `chars[i]`.
     starts: Vec<u32>,
@@ -31,7 +31,7 @@ pub struct CharPositions {
 
 /// How often each character occurs in a string, counted while the string is written (so that
 /// [`CharPositions::from_counts`] walks it once more, not twice).
-pub struct CharCounts {
+pub(crate) struct CharCounts {
     /// Occurrences of each Basic Multilingual Plane character, by code point.
     dense: Vec<u32>,
     /// The rare characters beyond it, as (character, byte offset) pairs.
@@ -41,7 +41,7 @@ pub struct CharCounts {
 impl CharCounts {
     const DENSE: usize = 0x10000;
 
-    pub fn new() -> CharCounts {
+    pub(crate) fn new() -> CharCounts {
         CharCounts {
             dense: vec![0; Self::DENSE],
             astral: Vec::new(),
@@ -50,7 +50,7 @@ impl CharCounts {
 
     /// Counts `c`, written at byte offset `at`.
     #[inline(always)]
-    pub fn add(&mut self, c: char, at: usize) {
+    pub(crate) fn add(&mut self, c: char, at: usize) {
         match self.dense.get_mut(c as usize) {
             Some(count) => *count += 1,
             None => self.astral.push((c, at as u32)),
@@ -91,7 +91,7 @@ impl CharPositions {
     /// Indexes every character of `text` except `skip` (the key separator): the plain way,
     /// which the tests check [`CharPositions::from_counts`] against.
     #[cfg(test)]
-    pub fn new(text: &str, skip: char) -> CharPositions {
+    pub(crate) fn new(text: &str, skip: char) -> CharPositions {
         let mut counts = CharCounts::new();
         for (at, c) in text.char_indices() {
             if c != skip {
@@ -106,7 +106,7 @@ impl CharPositions {
     /// places every offset in its character's range, so a corpus of millions of characters is
     /// indexed in linear time (a comparison sort of (character, offset) pairs took a second
     /// for the 57k Tang poems).
-    pub fn from_counts(text: &str, skip: char, counts: CharCounts) -> CharPositions {
+    pub(crate) fn from_counts(text: &str, skip: char, counts: CharCounts) -> CharPositions {
         let CharCounts {
             dense: mut counts,
             mut astral,
@@ -158,7 +158,7 @@ impl CharPositions {
     }
 
     /// Byte offsets of `c`, ascending (empty when it does not occur).
-    pub fn of(&self, c: char) -> &[u32] {
+    pub(crate) fn of(&self, c: char) -> &[u32] {
         match self.chars.binary_search(&c) {
             Ok(i) => &self.positions[self.starts[i] as usize..self.starts[i + 1] as usize],
             Err(_) => &[],
@@ -169,7 +169,7 @@ impl CharPositions {
     /// positions were built from: every non-overlapping occurrence, a needle starting with a
     /// letter/digit only at a word start. Needles never hold the separator these positions skip
     /// (query keys have no whitespace).
-    pub fn find_all(&self, text: &str, needle: &str) -> Vec<(usize, usize)> {
+    pub(crate) fn find_all(&self, text: &str, needle: &str) -> Vec<(usize, usize)> {
         let mut found = Vec::new();
         // The needle's rarest character, and its byte offset in the needle.
         let mut rarest: Option<(usize, &[u32])> = None;
@@ -211,21 +211,21 @@ impl CharPositions {
 
 /// Match keys of all passages (or all titles), each followed by [`SEPARATOR`], with their
 /// character positions.
-pub struct ScanKeys {
-    pub keys: String,
+pub(crate) struct ScanKeys {
+    pub(crate) keys: String,
     /// Where each key starts in `keys`, plus `keys.len()` at the end.
     starts: Vec<u32>,
-    pub positions: CharPositions,
+    pub(crate) positions: CharPositions,
 }
 
 /// Ends every key. Match keys and query terms never contain whitespace (folding drops it), so
 /// no match spans two keys, and it is a word boundary for Latin word-start matching. The index
 /// format owns it: its word references point into these strings.
-pub const SEPARATOR: char = crate::format::KEY_SEPARATOR;
+pub(crate) const SEPARATOR: char = crate::format::KEY_SEPARATOR;
 
 /// Where [`ScanKeys::build`] has each key written: appends characters to the keys and counts
 /// them for the character positions in the same step.
-pub struct KeyWriter {
+pub(crate) struct KeyWriter {
     keys: String,
     counts: CharCounts,
 }
@@ -233,14 +233,14 @@ pub struct KeyWriter {
 impl KeyWriter {
     /// Called per character of a corpus: always inlined into the folding walk.
     #[inline(always)]
-    pub fn push(&mut self, c: char) {
+    pub(crate) fn push(&mut self, c: char) {
         self.counts.add(c, self.keys.len());
         self.keys.push(c);
     }
 
     /// Tests write whole strings; the corpus fold pushes its characters one by one.
     #[cfg(test)]
-    pub fn push_str(&mut self, s: &str) {
+    pub(crate) fn push_str(&mut self, s: &str) {
         s.chars().for_each(|c| self.push(c));
     }
 }
@@ -255,7 +255,7 @@ impl ScanKeys {
     /// only between calls, so the corpus-sized loop here, called once, would run unoptimised
     /// throughout, where `write_key` is optimised after its first few entries.
     #[inline(never)]
-    pub fn build(
+    pub(crate) fn build(
         count: u32,
         capacity: usize,
         write_key: &dyn Fn(u32, &mut KeyWriter) -> Result<(), FormatError>,
@@ -281,25 +281,25 @@ impl ScanKeys {
     }
 
     /// Byte range of entry `id`'s key in [`ScanKeys::keys`] (without its separator).
-    pub fn range(&self, id: u32) -> Range<usize> {
+    pub(crate) fn range(&self, id: u32) -> Range<usize> {
         let start = self.starts[id as usize] as usize;
         let end = self.starts[id as usize + 1] as usize;
         start..end - SEPARATOR.len_utf8()
     }
 
     /// The match key of entry `id`.
-    pub fn key(&self, id: u32) -> &str {
+    pub(crate) fn key(&self, id: u32) -> &str {
         &self.keys[self.range(id)]
     }
 
     /// The entry a byte offset of [`ScanKeys::keys`] belongs to.
-    pub fn entry_at(&self, at: usize) -> u32 {
+    pub(crate) fn entry_at(&self, at: usize) -> u32 {
         self.starts.partition_point(|&s| s as usize <= at) as u32 - 1
     }
 
     /// Occurrences per entry, `(id, count)` sorted by id, of the ranges `found` in `keys`
     /// (sorted by start).
-    pub fn count(&self, found: &[(usize, usize)]) -> Vec<Posting> {
+    pub(crate) fn count(&self, found: &[(usize, usize)]) -> Vec<Posting> {
         let mut out: Vec<Posting> = Vec::new();
         for &(at, _) in found {
             let id = self.entry_at(at);
@@ -315,7 +315,7 @@ impl ScanKeys {
 impl ScanKeys {
     /// Every run of the keys matching a pinyin `pattern`, like [`crate::search::pinyin::collect_runs`]
     /// over [`ScanKeys::keys`], but tried only where a character it may start with occurs.
-    pub fn pinyin_runs<'k>(&'k self, pattern: &Pattern, found: &mut Vec<&'k str>) {
+    pub(crate) fn pinyin_runs<'k>(&'k self, pattern: &Pattern, found: &mut Vec<&'k str>) {
         for c in pattern.start_chars() {
             for &at in self.positions.of(c) {
                 if let Some(end) = pattern.match_at(&self.keys, at as usize) {
@@ -329,7 +329,7 @@ impl ScanKeys {
 /// Every vocabulary word that starts at each character of a key string and spans at most
 /// [`MAX_WORD_CHARS`] characters: the segmenter's inner loop (one dictionary walk per
 /// character), done once for the whole corpus instead of again for every whole-word check.
-pub struct WordPrefixes {
+pub(crate) struct WordPrefixes {
     /// `at[b]..at[b + 1]` is the range of `words` starting at byte `b` (empty inside a char).
     at: Vec<u32>,
     /// `(length in bytes, frequency)`, shortest first per position.
@@ -337,7 +337,7 @@ pub struct WordPrefixes {
 }
 
 impl WordPrefixes {
-    pub fn new(keys: &str, vocab: &dyn Vocabulary) -> WordPrefixes {
+    pub(crate) fn new(keys: &str, vocab: &dyn Vocabulary) -> WordPrefixes {
         let mut at = Vec::with_capacity(keys.len() + 1);
         let mut words = Vec::new();
         for byte in 0..keys.len() {
@@ -358,10 +358,10 @@ impl WordPrefixes {
 
 /// The index vocabulary, answering for texts inside the scan keys from their [`WordPrefixes`]
 /// (the same answers, without walking the dictionary) and for anything else from `fallback`.
-pub struct ScanVocabulary<'v> {
-    pub keys: &'v str,
-    pub prefixes: &'v WordPrefixes,
-    pub fallback: &'v dyn Vocabulary,
+pub(crate) struct ScanVocabulary<'v> {
+    pub(crate) keys: &'v str,
+    pub(crate) prefixes: &'v WordPrefixes,
+    pub(crate) fallback: &'v dyn Vocabulary,
 }
 
 impl Vocabulary for ScanVocabulary<'_> {
@@ -399,6 +399,9 @@ impl Vocabulary for ScanVocabulary<'_> {
 /// that start at a position ([`Vocabulary::prefixes`]) many times per query. A binary search over
 /// all 130k words of the Tang poems is ~17 string comparisons before the first character is even
 /// matched; the range of the first character (a search over plain `char`s) leaves a handful.
+///
+/// `pub` (where the rest of this module is `pub(crate)`): the public
+/// [`IndexVocabulary`](crate::search::IndexVocabulary) holds one.
 pub struct WordList {
     /// The words, concatenated in sorted order.
     text: String,
@@ -440,7 +443,7 @@ impl WordList {
     /// The words `refs` point to in `texts` (the passages' keys) followed by `titles` (the
     /// titles' keys), both as [`ScanKeys::keys`] holds them. A reference that does not name
     /// whole characters of one key is an error (a damaged or mismatched index).
-    pub fn new(
+    pub(crate) fn new(
         refs: &[WordRef],
         texts: &str,
         titles: &str,
@@ -487,12 +490,8 @@ impl WordList {
         Ok(list)
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
     }
 
     /// Where word `i` is in `text`.
@@ -502,7 +501,7 @@ impl WordList {
     }
 
     /// Word `i` and its frequency.
-    pub fn entry(&self, i: usize) -> (&str, u64) {
+    pub(crate) fn entry(&self, i: usize) -> (&str, u64) {
         (&self.text[self.span(i)], self.freqs[i])
     }
 
@@ -544,7 +543,7 @@ impl WordList {
     }
 
     /// The range of words that start with `prefix`.
-    pub fn starting_with(&self, prefix: &str) -> Range<usize> {
+    pub(crate) fn starting_with(&self, prefix: &str) -> Range<usize> {
         let mut chars = prefix.char_indices();
         let Some((_, first)) = chars.next() else {
             return 0..self.len();
