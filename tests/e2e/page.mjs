@@ -94,7 +94,7 @@ export async function searchFor(page, q) {
     (q) => {
       const root = document.querySelector('zh-search').shadowRoot;
       const status = root.querySelector('[role=status]').textContent;
-      return root.querySelector('input').value === q && /\d|没有找到|No results/.test(status) && root.host._q === q;
+      return root.querySelector('input').value === q && /\d|没有找到|No results/.test(status) && root.host.query === q;
     },
     q,
     { timeout: 10_000 },
@@ -123,7 +123,7 @@ export async function axeViolations(page) {
 export const overflow = (page) =>
   page.evaluate(() => {
     const doc = document.scrollingElement;
-    const box = document.querySelector('zh-search').shadowRoot.querySelector('.w').getBoundingClientRect();
+    const box = document.querySelector('zh-search').shadowRoot.querySelector('.box').getBoundingClientRect();
     return {
       page: Math.max(0, doc.scrollWidth - doc.clientWidth),
       widget: Math.max(0, Math.ceil(box.right) - doc.clientWidth, -Math.floor(box.left)),

@@ -116,12 +116,12 @@ const groups = (page) =>
       options: [...g.querySelectorAll('[role=option]')].map((o) => ({
         id: o.id,
         more: o.dataset.x !== undefined,
-        sub: o.classList.contains('sub'),
+        sub: o.classList.contains('nested'),
         text: o.textContent,
-        crumbs: [...o.querySelectorAll('.t .cr')].map((c) => c.textContent),
-        titleMarks: [...o.querySelectorAll('.t mark')].map((m) => m.textContent),
-        meta: o.querySelector('.m')?.textContent ?? null,
-        snippet: o.querySelector('.x')?.textContent ?? null,
+        crumbs: [...o.querySelectorAll('.title .crumb')].map((c) => c.textContent),
+        titleMarks: [...o.querySelectorAll('.title mark')].map((m) => m.textContent),
+        meta: o.querySelector('.source')?.textContent ?? null,
+        snippet: o.querySelector('.snippet')?.textContent ?? null,
         passage: o.dataset.i === undefined ? null : host.hits[Number(o.dataset.i)].passage,
       })),
     })));
@@ -345,7 +345,7 @@ test('docbook: axe-core clean and narrow layouts hold with grouped results', asy
     assert.deepEqual(await overflow(page), { page: 0, widget: 0 }, `${name}: no horizontal overflow`);
     const clipped = await page.locator('zh-search').evaluate((el) => {
       const list = el.shadowRoot.querySelector('[role=listbox]').getBoundingClientRect();
-      return [...el.shadowRoot.querySelectorAll('[role=option] .t, [role=option] .x')]
+      return [...el.shadowRoot.querySelectorAll('[role=option] .title, [role=option] .snippet')]
         .map((e) => e.getBoundingClientRect())
         .filter((b) => b.left < list.left - 0.5 || b.right > list.right + 0.5).length;
     });

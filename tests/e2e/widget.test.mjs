@@ -187,8 +187,8 @@ test('search, keyboard navigation and the detail view on the demo page', async (
   assert.equal(hit.target, 'zh-search');
   assert.ok(texts[1].includes(hit.source), 'the event carries the active hit');
   const detail = await dialog.evaluate((d) => ({
-    text: d.querySelector('.d').textContent,
-    marks: [...d.querySelectorAll('.d mark')].map((x) => x.textContent),
+    text: d.querySelector('.passage').textContent,
+    marks: [...d.querySelectorAll('.passage mark')].map((x) => x.textContent),
     all: d.textContent,
     label: d.getAttribute('aria-labelledby') && d.getRootNode().getElementById(d.getAttribute('aria-labelledby'))?.textContent,
   }));

@@ -76,7 +76,8 @@ test('the declared result shapes are the real ones', async () => {
 });
 
 test('the declared attributes are the ones the element reads', () => {
-  const js = fs.readFileSync(path.join(ROOT, 'www/zh-search.js'), 'utf8');
+  const src = path.join(ROOT, 'www/src');
+  const js = fs.readdirSync(src).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(src, f), 'utf8')).join('\n');
   const read = new Set([...js.matchAll(/getAttribute\('([a-z-]+)'\)/g)].map((m) => m[1]));
   assert.deepEqual([...read].sort(), [...members('ZhSearchAttributes').keys()].sort());
 });
