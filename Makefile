@@ -132,7 +132,7 @@ check-size:
 test-node:
 	node --test tests/node/
 
-test-e2e:
+test-e2e: element
 	node --test --test-concurrency=1 tests/e2e/
 
 # build.rs must stop on bad corpora with a message naming the file (runs the build script of

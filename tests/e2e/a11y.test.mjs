@@ -4,16 +4,12 @@
 // page works on a 360 px wide phone and at 200% zoom (screenshots in target/e2e/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { launch } from './browser.mjs';
-import { WWW, SHOTS, openPage, widgetState, searchFor, axeViolations, overflow } from './page.mjs';
+import { SHOTS, launchOnBuild, openPage, widgetState, searchFor, axeViolations, overflow } from './page.mjs';
 
 let browser;
 before(async () => {
-  assert.ok(fs.existsSync(path.join(WWW, 'pkg/zh_search_bg.wasm')), `missing ${WWW}/pkg: run make build`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launch();
+  browser = await launchOnBuild();
 });
 after(async () => {
   await browser?.close();

@@ -3,15 +3,11 @@
 // protocol), its attributes, and the cancelable select event. Build first (make build).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { launch } from './browser.mjs';
-import { WWW, openPage, widgetState, searchFor } from './page.mjs';
+import { launchOnBuild, openPage, widgetState, searchFor } from './page.mjs';
 
 let browser;
 before(async () => {
-  assert.ok(fs.existsSync(path.join(WWW, 'pkg/zh_search_bg.wasm')), `missing ${WWW}/pkg: run make build`);
-  browser = await launch();
+  browser = await launchOnBuild();
 });
 after(async () => {
   await browser?.close();
