@@ -77,6 +77,14 @@ struct Prepared {
     title_keys: Vec<String>,
 }
 
+impl Prepared {
+    /// Every match key in the order the vocabulary and the scan layout number them: the
+    /// texts', then the titles'.
+    fn all_keys(&self) -> Vec<&String> {
+        self.text_keys.iter().chain(&self.title_keys).collect()
+    }
+}
+
 fn prepare(docs: &[SourceDoc], to_simplified: &dyn Fn(char) -> Option<char>) -> Prepared {
     // Flatten: titles (one per section) and passages, in order.
     let mut titles: Vec<(String, u32)> = Vec::new();
@@ -232,17 +240,10 @@ pub fn build_vocabulary(
     to_simplified: &dyn Fn(char) -> Option<char>,
 ) -> BTreeMap<String, u64> {
     let prepared = prepare(docs, to_simplified);
-    vocabulary(
-        &prepared
-            .text_keys
-            .iter()
-            .chain(&prepared.title_keys)
-            .collect::<Vec<_>>(),
-        discover_words,
-    )
-    .into_iter()
-    .map(|(word, entry)| (word, entry.count))
-    .collect()
+    vocabulary(&prepared.all_keys(), discover_words)
+        .into_iter()
+        .map(|(word, entry)| (word, entry.count))
+        .collect()
 }
 
 /// Builds the index bytes for `docs`.
@@ -259,19 +260,8 @@ pub fn build_index(
     reading: &dyn Fn(&str) -> Option<String>,
     layout: Layout,
 ) -> Vec<u8> {
-    let Prepared {
-        fold,
-        titles,
-        links,
-        title_parents,
-        passage_links,
-        numbering,
-        passages,
-        sources,
-        text_keys,
-        title_keys,
-    } = prepare(docs, to_simplified);
-    let all_keys: Vec<&String> = text_keys.iter().chain(&title_keys).collect();
+    let prepared = prepare(docs, to_simplified);
+    let all_keys = prepared.all_keys();
     let vocab = vocabulary(&all_keys, discover_words);
 
     let pinyin = pinyin_entries(&all_keys, vocab.keys().map(String::as_str), reading);
@@ -281,9 +271,98 @@ pub fn build_index(
         Layout::Scan => true,
         Layout::Grams => false,
     };
+    let grams = if scan_mode {
+        GramIndex::default()
+    } else {
+        gram_index(&prepared.text_keys, &prepared.title_keys)
+    };
+    // The scan layout names its words by where they occur in the keys it folds anyway (2–3
+    // bytes a word); the gram layout, which never folds the corpus, spells them out in an fst.
+    let mut word_fst = fst::MapBuilder::memory();
+    let word_refs = if scan_mode {
+        encode_word_refs(&word_refs(&vocab, &all_keys))
+    } else {
+        for (word, entry) in &vocab {
+            word_fst
+                .insert(word, entry.count)
+                .expect("keys are sorted and unique (BTreeMap)");
+        }
+        Vec::new()
+    };
+
+    let Prepared {
+        fold,
+        titles,
+        links,
+        title_parents,
+        passage_links,
+        numbering,
+        passages,
+        sources,
+        ..
+    } = prepared;
+    let mut blob = Vec::new();
+    let passage_offsets = push_strings(&mut blob, passages.iter().map(String::as_str));
+    let title_offsets = push_strings(&mut blob, titles.iter().map(|t| t.0.as_str()));
+    let source_offsets = push_strings(&mut blob, sources.iter().map(|s| s.0.as_str()));
+
+    let stats = Stats {
+        passages: passages.len() as u32,
+        titles: titles.len() as u32,
+        sources: sources.len() as u32,
+        grams: grams.count,
+        words: vocab.len() as u32,
+        avg_text_chars: mean_chars(passages.iter().map(String::as_str)),
+        avg_title_chars: mean_chars(titles.iter().map(|t| t.0.as_str())),
+        word_freq_total: vocab.values().map(|entry| entry.count).sum::<u64>().max(1),
+        max_word_chars: MAX_WORD_CHARS as u32,
+        flags: if scan_mode { FLAG_SCAN } else { 0 },
+    };
+    encode_index(&IndexParts {
+        stats,
+        blob,
+        passage_offsets,
+        title_first: titles.iter().map(|t| t.1).collect(),
+        title_offsets,
+        source_first: sources.iter().map(|s| s.1).collect(),
+        source_offsets,
+        gram_fst: grams.fst,
+        postings: grams.postings,
+        word_fst: word_fst
+            .into_inner()
+            .expect("writing to memory cannot fail"),
+        word_refs,
+        fold,
+        pinyin_fst: fst::Map::from_iter(pinyin.entries)
+            .expect("keys are sorted and unique (BTreeMap)")
+            .into_fst()
+            .into_inner(),
+        pinyin_chars: pinyin.chars,
+        links,
+        title_parents,
+        passage_links,
+        numbering,
+    })
+}
+
+/// The gram layout's index: every gram of the texts' and titles' match keys with its postings.
+struct GramIndex {
+    /// The grams, each mapped to its [`PostingsBlock`] in `postings`.
+    fst: Vec<u8>,
+    postings: Vec<u8>,
+    count: u32,
+}
+
+impl Default for GramIndex {
+    /// No grams (the scan layout): an empty fst.
+    fn default() -> GramIndex {
+        gram_index(&[], &[])
+    }
+}
+
+fn gram_index(text_keys: &[String], title_keys: &[String]) -> GramIndex {
     let mut grams: BTreeMap<&str, GramPostings> = BTreeMap::new();
-    let fields: [(&[String], bool); 2] = [(&text_keys, false), (&title_keys, true)];
-    for (keys, is_title) in fields.into_iter().filter(|_| !scan_mode) {
+    for (keys, is_title) in [(text_keys, false), (title_keys, true)] {
         for (doc, key) in keys.iter().enumerate() {
             for gram in index_grams(key) {
                 let entry = grams.entry(gram).or_default();
@@ -308,83 +387,32 @@ pub fn build_index(
             .insert(gram, block.encode(&mut postings))
             .expect("keys are sorted and unique (BTreeMap)");
     }
-    // The scan layout names its words by where they occur in the keys it folds anyway (2–3
-    // bytes a word); the gram layout, which never folds the corpus, spells them out in an fst.
-    let mut word_fst = fst::MapBuilder::memory();
-    let word_refs = if scan_mode {
-        encode_word_refs(&word_refs(&vocab, &all_keys))
-    } else {
-        for (word, entry) in &vocab {
-            word_fst
-                .insert(word, entry.count)
-                .expect("keys are sorted and unique (BTreeMap)");
-        }
-        Vec::new()
-    };
-
-    let mut blob = Vec::new();
-    let mut push_strings = |strings: &mut dyn Iterator<Item = &str>| {
-        let mut offsets = vec![blob.len() as u32];
-        for s in strings {
-            blob.extend_from_slice(s.as_bytes());
-            offsets.push(blob.len() as u32);
-        }
-        offsets
-    };
-    let passage_offsets = push_strings(&mut passages.iter().map(String::as_str));
-    let title_offsets = push_strings(&mut titles.iter().map(|t| t.0.as_str()));
-    let source_offsets = push_strings(&mut sources.iter().map(|s| s.0.as_str()));
-
-    let mean = |lens: &mut dyn Iterator<Item = usize>, n: usize| {
-        if n == 0 {
-            0.0
-        } else {
-            lens.sum::<usize>() as f32 / n as f32
-        }
-    };
-    let stats = Stats {
-        passages: passages.len() as u32,
-        titles: titles.len() as u32,
-        sources: sources.len() as u32,
-        grams: grams.len() as u32,
-        words: vocab.len() as u32,
-        avg_text_chars: mean(
-            &mut passages.iter().map(|p| p.chars().count()),
-            passages.len(),
-        ),
-        avg_title_chars: mean(
-            &mut titles.iter().map(|t| t.0.chars().count()),
-            titles.len(),
-        ),
-        word_freq_total: vocab.values().map(|entry| entry.count).sum::<u64>().max(1),
-        max_word_chars: MAX_WORD_CHARS as u32,
-        flags: if scan_mode { FLAG_SCAN } else { 0 },
-    };
-    encode_index(&IndexParts {
-        stats,
-        blob,
-        passage_offsets,
-        title_first: titles.iter().map(|t| t.1).collect(),
-        title_offsets,
-        source_first: sources.iter().map(|s| s.1).collect(),
-        source_offsets,
-        gram_fst: gram_fst
+    GramIndex {
+        fst: gram_fst
             .into_inner()
             .expect("writing to memory cannot fail"),
         postings,
-        word_fst: word_fst
-            .into_inner()
-            .expect("writing to memory cannot fail"),
-        word_refs,
-        fold,
-        pinyin_fst: fst::Map::from_iter(pinyin.entries)
-            .expect("keys are sorted and unique (BTreeMap)")
-            .into_fst()
-            .into_inner(),
-        pinyin_chars: pinyin.chars,
-        links,
-        title_parents,
-        passage_links,
-        numbering,
-    })
+        count: grams.len() as u32,
+    }
+}
+
+/// Appends `strings` to `blob`; returns their offsets (one more than there are strings: each
+/// string runs from its offset to the next).
+fn push_strings<'s>(blob: &mut Vec<u8>, strings: impl Iterator<Item = &'s str>) -> Vec<u32> {
+    let mut offsets = vec![blob.len() as u32];
+    for s in strings {
+        blob.extend_from_slice(s.as_bytes());
+        offsets.push(blob.len() as u32);
+    }
+    offsets
+}
+
+/// The mean length of `texts` in characters (0 for none).
+fn mean_chars<'s>(texts: impl ExactSizeIterator<Item = &'s str>) -> f32 {
+    let n = texts.len();
+    if n == 0 {
+        0.0
+    } else {
+        texts.map(|t| t.chars().count()).sum::<usize>() as f32 / n as f32
+    }
 }

@@ -33,6 +33,17 @@ pub struct SourceDoc {
     pub page_title: String,
 }
 
+/// The name of the file at `path` in the corpus folder `dir`, as documents and hits carry it:
+/// the path relative to `dir`, with `/` separators.
+pub fn corpus_name(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// A corpus-relative path as a URL path: every byte outside `A–Z a–z 0–9 - . _ ~ /` is
 /// percent-encoded (UTF-8), so `新闻/第 1 期.html` → `%E6%96%B0%E9%97%BB/%E7%AC%AC%201%20%E6%9C%9F.html`.
 pub fn url_path(name: &str) -> String {
@@ -290,13 +301,7 @@ pub fn read_corpus_with(dir: &Path, options: &CorpusOptions) -> Result<Corpus, C
     let mut read: Vec<(String, Option<String>, Content)> = Vec::new();
     let mut undeclared: Vec<String> = Vec::new();
     for path in files {
-        let name = path
-            .strip_prefix(dir)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let name = corpus_name(dir, &path);
         if !options.selects(&name) {
             corpus.summary.files_excluded += 1;
             continue;

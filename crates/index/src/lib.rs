@@ -34,8 +34,8 @@ mod user_dict;
 
 pub use assemble::{build_index, build_vocabulary, DiscoveredWord};
 pub use corpus::{
-    read_corpus, read_corpus_with, url_path, ConfigProblem, Corpus, CorpusError, CorpusSummary,
-    SourceDoc, MAX_FILE_BYTES,
+    corpus_name, read_corpus, read_corpus_with, url_path, ConfigProblem, Corpus, CorpusError,
+    CorpusSummary, SourceDoc, MAX_FILE_BYTES,
 };
 pub use html::SelectorError;
 pub use numbering::strip_numbering;

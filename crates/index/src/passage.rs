@@ -625,8 +625,28 @@ pub fn cut_document(content: &str, kind: TextKind) -> Vec<Section> {
     sections
 }
 
+/// What the unit tests of the passage cutter and the HTML reader compare sections by.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Section;
+
+    /// Each section's title and its heading path (`parents`).
+    pub(crate) fn titles_and_parents(sections: Vec<Section>) -> Vec<(String, Vec<String>)> {
+        sections
+            .into_iter()
+            .map(|s| (s.title(), s.parents))
+            .collect()
+    }
+
+    /// A heading path, outermost first.
+    pub(crate) fn path(headings: &[&str]) -> Vec<String> {
+        headings.iter().map(|s| s.to_string()).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_support::{path, titles_and_parents};
     use super::*;
 
     fn texts(sections: &[Section]) -> Vec<(String, Vec<String>)> {
@@ -752,11 +772,7 @@ mod tests {
     fn markdown_parents_and_page_title() {
         let doc =
             "前言\n\n# 书名\n\n## 第一章\n\n正文一\n\n### 一节\n\n正文二\n\n## 第二章\n\n# 附录\n";
-        let got: Vec<(String, Vec<String>)> = cut_document(doc, TextKind::Markdown)
-            .into_iter()
-            .map(|s| (s.title(), s.parents))
-            .collect();
-        let path = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let got = titles_and_parents(cut_document(doc, TextKind::Markdown));
         assert_eq!(
             got,
             vec![

@@ -3,6 +3,7 @@
 use super::dom::{dom_tokens, Token};
 use super::walker::{collapse, page_blocks_filtered};
 use super::*;
+use crate::passage::test_support::{path, titles_and_parents};
 
 /// The readable blocks of a page and its `<title>`, without exclusions.
 fn page_blocks(html: &str) -> (Vec<Block>, Option<String>) {
@@ -265,11 +266,7 @@ fn page_title_is_the_title_tag_else_the_first_h1() {
 fn parents_are_the_heading_path_above_each_section() {
     let html = "<h1>书</h1><p>序。</p><h2>第一章</h2><h3>一节</h3><p>甲</p><h4>细目</h4>\
                 <h3>二节</h3><h2>第二章</h2><p>乙</p><h4>跳级</h4><h1>附录</h1>";
-    let got: Vec<(String, Vec<String>)> = extract(html)
-        .into_iter()
-        .map(|s| (s.title(), s.parents))
-        .collect();
-    let path = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let got = titles_and_parents(extract(html));
     assert_eq!(
         got,
         vec![
