@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::highlighted;
 use zh_search::search::{Engine, SearchOptions, MAX_LIMIT};
 use zh_search_index::Layout;
 
@@ -58,15 +59,6 @@ fn engines() -> Vec<(&'static str, Engine<'static>)> {
         ("scan", build(Layout::Scan)),
         ("grams", build(Layout::Grams)),
     ]
-}
-
-/// The UTF-16 ranges of `highlights` as strings of `text`.
-fn highlighted(text: &str, highlights: &[[u32; 2]]) -> Vec<String> {
-    let units: Vec<u16> = text.encode_utf16().collect();
-    highlights
-        .iter()
-        .map(|[a, b]| String::from_utf16_lossy(&units[*a as usize..*b as usize]))
-        .collect()
 }
 
 /// Whether `word` starts a Latin word of `text` (case-folded): what a Latin term matches.

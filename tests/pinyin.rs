@@ -3,17 +3,9 @@
 
 mod common;
 
+use common::highlighted;
 use zh_search::search::{Engine, SearchOptions};
 use zh_search_index::Layout;
-
-/// The UTF-16 ranges of `highlights` as strings of `text`.
-fn highlighted(text: &str, highlights: &[[u32; 2]]) -> Vec<String> {
-    let units: Vec<u16> = text.encode_utf16().collect();
-    highlights
-        .iter()
-        .map(|[a, b]| String::from_utf16_lossy(&units[*a as usize..*b as usize]))
-        .collect()
-}
 
 #[test]
 fn pinyin_finds_the_words_and_highlights_exactly_their_characters() {

@@ -147,3 +147,12 @@ pub fn docs_engine(docs: &[SourceDoc], layout: Layout) -> Engine<'static> {
     let bytes = docs_index(docs, layout);
     Engine::open(Box::leak(bytes.into_boxed_slice())).unwrap()
 }
+
+/// The UTF-16 ranges of `highlights` as strings of `text`.
+pub fn highlighted(text: &str, highlights: &[[u32; 2]]) -> Vec<String> {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    highlights
+        .iter()
+        .map(|[a, b]| String::from_utf16_lossy(&units[*a as usize..*b as usize]))
+        .collect()
+}

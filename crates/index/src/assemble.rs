@@ -290,17 +290,7 @@ pub fn build_index(
         Vec::new()
     };
 
-    let Prepared {
-        fold,
-        titles,
-        links,
-        title_parents,
-        passage_links,
-        numbering,
-        passages,
-        sources,
-        ..
-    } = prepared;
+    let (passages, titles, sources) = (&prepared.passages, &prepared.titles, &prepared.sources);
     let mut blob = Vec::new();
     let passage_offsets = push_strings(&mut blob, passages.iter().map(String::as_str));
     let title_offsets = push_strings(&mut blob, titles.iter().map(|t| t.0.as_str()));
@@ -332,16 +322,16 @@ pub fn build_index(
             .into_inner()
             .expect("writing to memory cannot fail"),
         word_refs,
-        fold,
+        fold: prepared.fold,
         pinyin_fst: fst::Map::from_iter(pinyin.entries)
             .expect("keys are sorted and unique (BTreeMap)")
             .into_fst()
             .into_inner(),
         pinyin_chars: pinyin.chars,
-        links,
-        title_parents,
-        passage_links,
-        numbering,
+        links: prepared.links,
+        title_parents: prepared.title_parents,
+        passage_links: prepared.passage_links,
+        numbering: prepared.numbering,
     })
 }
 
