@@ -6,7 +6,7 @@
 mod common;
 
 use common::highlighted;
-use zh_search::search::{Engine, SearchOptions, MAX_LIMIT};
+use zh_search::search::{Engine, SearchOptions};
 use zh_search_index::Layout;
 
 /// A small manual: (heading, passages) per section.
@@ -154,15 +154,7 @@ fn both_layouts_find_the_same_passages() {
         let ids: Vec<Vec<u32>> = engines
             .iter()
             .map(|(_, engine)| {
-                let mut ids: Vec<u32> = engine
-                    .search(
-                        query,
-                        SearchOptions {
-                            limit: MAX_LIMIT,
-                            offset: 0,
-                        },
-                    )
-                    .unwrap()
+                let mut ids: Vec<u32> = common::all_hits(engine, query)
                     .hits
                     .iter()
                     .map(|h| h.passage)

@@ -500,15 +500,10 @@ impl Walker {
         });
     }
 
+    /// An end tag. Void elements (`br`, `img`, …) have none in a DOM's token stream.
     fn end(&mut self, name: &str) {
         if self.overflow > 0 {
             self.overflow -= 1;
-            return;
-        }
-        if name == "br" {
-            if self.reading() {
-                self.line_break();
-            }
             return;
         }
         let open = self.stack.iter().rposition(|o| o.name == name).or_else(|| {
