@@ -25,7 +25,7 @@ use crate::tokenize::{index_grams, MAX_WORD_CHARS};
 pub struct DiscoveredWord {
     pub word: String,
     /// Whether the segmenter's dictionary knows the word (as opposed to jieba's HMM guessing
-    /// it: such words are kept only when they recur, [`MIN_NEW_WORD_COUNT`]).
+    /// it: such words are kept only when they recur, `MIN_NEW_WORD_COUNT` times).
     pub known: bool,
 }
 
@@ -65,7 +65,7 @@ struct Prepared {
     titles: Vec<(String, u32)>,
     /// [`Links::encode`] of the sources' URLs, the titles' anchors and the pages' titles.
     links: Vec<u8>,
-    /// [`encode_title_parents`] ([`title_parents`]).
+    /// [`encode_title_parents`] ([`title_parent`]).
     title_parents: Vec<u8>,
     /// [`encode_passage_links`] of every passage's link percentage.
     passage_links: Vec<u8>,
@@ -252,7 +252,7 @@ pub fn build_vocabulary(
 /// whether the dictionary knows it;
 /// `to_simplified` maps a traditional character to its simplified form;
 /// `reading` gives the toneless pinyin of a word or character (`"yin hang"`), see
-/// [`crate::pinyin`].
+/// the `pinyin` module.
 pub fn build_index(
     docs: &[SourceDoc],
     discover_words: &mut dyn FnMut(&str) -> Vec<DiscoveredWord>,

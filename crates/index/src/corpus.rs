@@ -192,7 +192,7 @@ pub struct CorpusSummary {
     /// Files indexed.
     pub pages: usize,
     pub passages: usize,
-    /// Paragraphs dropped because the same text is on at least [`REPEATED_BLOCK_MIN_PAGES`]
+    /// Paragraphs dropped because the same text is on at least `REPEATED_BLOCK_MIN_PAGES`
     /// pages (the first is kept).
     pub repeated_blocks_dropped: usize,
     /// Paragraphs dropped because their whole text is a page's title (previous/next links,
@@ -258,7 +258,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CorpusError> 
 }
 
 /// Reads every `.txt`/`.md`/`.html`/`.htm` file under `dir` (recursively, in path order), with
-/// the options of the folder's own [`CONFIG_FILE`] (the environment is not read here).
+/// the options of the folder's own [`crate::CONFIG_FILE`] (the environment is not read here).
 pub fn read_corpus(dir: &Path) -> Result<Corpus, CorpusError> {
     if !dir.is_dir() {
         return Err(CorpusError::MissingFolder(dir.to_path_buf()));

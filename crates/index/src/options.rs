@@ -12,7 +12,7 @@ use crate::html::{ExcludeSelector, PageFilter};
 /// How matching finds candidate passages.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Layout {
-    /// [`Layout::Scan`] up to [`crate::assemble::SCAN_MODE_MAX_KEY_BYTES`] of match keys, [`Layout::Grams`] above.
+    /// [`Layout::Scan`] up to `SCAN_MODE_MAX_KEY_BYTES` of match keys, [`Layout::Grams`] above.
     #[default]
     Auto,
     /// No gram index: queries scan the texts (`format::FLAG_SCAN`).
