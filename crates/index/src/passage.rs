@@ -27,9 +27,9 @@ use crate::normalize::{is_cjk, repair_number_gaps};
 /// Passages longer than this are split at sentence boundaries.
 pub const MAX_PASSAGE_CHARS: usize = 300;
 /// Pieces shorter than this are merged into a neighbouring passage of the same section.
-pub const MIN_PASSAGE_CHARS: usize = 60;
+pub(crate) const MIN_PASSAGE_CHARS: usize = 60;
 /// Longest line still considered a heading.
-pub const MAX_HEADING_CHARS: usize = 40;
+pub(crate) const MAX_HEADING_CHARS: usize = 40;
 /// Separator between the parts of a multi-line title.
 pub const TITLE_SEPARATOR: &str = " · ";
 
@@ -369,7 +369,7 @@ fn add_piece(
 
 /// Characters that count for link shares: everything but whitespace (markup spacing and
 /// joins must not move the share).
-pub fn visible_chars(text: &str) -> usize {
+pub(crate) fn visible_chars(text: &str) -> usize {
     text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
@@ -509,7 +509,7 @@ impl SectionDraft {
 /// A paragraph of an HTML page: its text and how many of its visible characters
 /// ([`visible_chars`]) are link text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LinkedParagraph {
+pub(crate) struct LinkedParagraph {
     pub text: String,
     pub link_chars: usize,
 }
@@ -518,7 +518,7 @@ pub struct LinkedParagraph {
 /// paragraphs are split and merged into passages exactly like those of text files, and each
 /// passage gets its link share (`Section::link_percent`). `None` when there is neither a
 /// heading nor text; a heading without text titles one empty passage.
-pub fn section_from_paragraphs(
+pub(crate) fn section_from_paragraphs(
     headings: Vec<String>,
     parents: Vec<String>,
     anchor: Option<String>,
@@ -539,7 +539,11 @@ pub fn section_from_paragraphs(
 
 /// The path of headings above a new heading of `level`: pops the open headings at `level` or
 /// deeper from `open` (level, text), returns the rest outermost first and pushes the new one.
-pub fn enter_heading(open: &mut Vec<(usize, String)>, level: usize, text: &str) -> Vec<String> {
+pub(crate) fn enter_heading(
+    open: &mut Vec<(usize, String)>,
+    level: usize,
+    text: &str,
+) -> Vec<String> {
     while open.last().is_some_and(|(l, _)| *l >= level) {
         open.pop();
     }
@@ -549,7 +553,7 @@ pub fn enter_heading(open: &mut Vec<(usize, String)>, level: usize, text: &str) 
 }
 
 /// A Markdown file's page title: its first level-1 `#` heading, if any.
-pub fn markdown_title(content: &str) -> Option<String> {
+pub(crate) fn markdown_title(content: &str) -> Option<String> {
     let content = content.strip_prefix('\u{FEFF}').unwrap_or(content);
     content
         .lines()

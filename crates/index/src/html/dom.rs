@@ -5,7 +5,7 @@
 use super::filter::{PageFilter, BODY_ATTRIBUTE, IGNORE_ATTRIBUTE};
 
 /// Open elements tracked at most; deeper start tags are read as inline (browsers flatten too).
-pub const MAX_DEPTH: usize = 512;
+pub(crate) const MAX_DEPTH: usize = 512;
 
 /// One piece of HTML source.
 #[derive(Clone, Debug, PartialEq, Eq)]
