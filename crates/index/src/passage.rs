@@ -17,7 +17,7 @@
 //!    (newspaper layouts put some headlines after their story). Untitled sections get a title
 //!    derived from their first clause.
 //! 3. **Sections → passages.** Paragraphs longer than [`MAX_PASSAGE_CHARS`] are split at
-//!    sentence ends; pieces shorter than [`MIN_PASSAGE_CHARS`] are merged with a neighbour.
+//!    sentence ends; pieces shorter than `MIN_PASSAGE_CHARS` are merged with a neighbour.
 //!
 //! Nothing is dropped: every non-whitespace character of the file (Markdown `#` markers aside)
 //! ends up in exactly one passage text or in a heading.
