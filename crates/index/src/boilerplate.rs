@@ -28,6 +28,13 @@ fn mostly_links(text: &str, link_chars: usize) -> bool {
     link_chars * 2 >= visible_chars(text).max(1)
 }
 
+/// How many paragraphs [`drop_boilerplate`] dropped, by rule.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Dropped {
+    pub repeated_blocks: usize,
+    pub title_echoes: usize,
+}
+
 /// Drops navigation look-alikes from HTML pages, before passages are cut:
 /// * **title echoes**: paragraphs whose whole text is a page's title (this page's or another
 ///   page's: previous/next links, DocBook's navigation header and footer cells), or, when the
@@ -37,8 +44,8 @@ fn mostly_links(text: &str, link_chars: usize) -> bool {
 ///   notices) or, outside table cells, mostly link text (link bars).
 ///
 /// Text is compared after whitespace folding. `other_titles` are titles of the corpus's other
-/// files (Markdown). Returns (repeated blocks dropped, title echoes dropped).
-pub(crate) fn drop_boilerplate(pages: &mut [&mut Page], other_titles: &[String]) -> (usize, usize) {
+/// files (Markdown).
+pub(crate) fn drop_boilerplate(pages: &mut [&mut Page], other_titles: &[String]) -> Dropped {
     let titles: HashSet<String> = pages
         .iter()
         .filter_map(|p| p.title.as_deref())
@@ -106,5 +113,8 @@ pub(crate) fn drop_boilerplate(pages: &mut [&mut Page], other_titles: &[String])
         });
         repeated += before - page.blocks.len();
     }
-    (repeated, echoes)
+    Dropped {
+        repeated_blocks: repeated,
+        title_echoes: echoes,
+    }
 }

@@ -376,9 +376,9 @@ pub fn read_corpus_with(dir: &Path, options: &CorpusOptions) -> Result<Corpus, C
             Content::Cut(..) => None,
         })
         .collect();
-    let (repeated, echoes) = drop_boilerplate(&mut pages, &other_titles);
-    corpus.summary.repeated_blocks_dropped = repeated;
-    corpus.summary.title_echoes_dropped = echoes;
+    let dropped = drop_boilerplate(&mut pages, &other_titles);
+    corpus.summary.repeated_blocks_dropped = dropped.repeated_blocks;
+    corpus.summary.title_echoes_dropped = dropped.title_echoes;
     let mut no_text: Vec<String> = Vec::new();
     for (name, url, content) in read {
         let (sections, page_title) = match content {
