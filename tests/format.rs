@@ -3,8 +3,11 @@
 //! golden file byte for byte (a layout change must bump `format::VERSION` and re-bless with
 //! `ZH_SEARCH_BLESS=1 cargo test --test format`), and decoding must give back what went in.
 
+mod common;
+
 use std::path::Path;
 
+use common::docs_index;
 use zh_search::format::{FormatError, IndexView, MAGIC, VERSION};
 use zh_search::search::{Engine, SearchOptions};
 use zh_search_index::{build_folder, read_corpus, Layout, Options};
@@ -405,18 +408,6 @@ fn structured_site() -> Vec<zh_search_index::SourceDoc> {
             }],
         },
     ]
-}
-
-fn docs_index(docs: &[zh_search_index::SourceDoc], layout: Layout) -> Vec<u8> {
-    zh_search_index::build_docs(
-        docs,
-        &Options {
-            layout,
-            ..Options::default()
-        },
-    )
-    .unwrap()
-    .bytes
 }
 
 #[test]

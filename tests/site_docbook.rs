@@ -9,7 +9,7 @@ use std::path::Path;
 
 use zh_search::normalize::fold_text;
 use zh_search::search::{Engine, SearchOptions};
-use zh_search_index::{build_docs, read_corpus, Corpus, Layout, Options};
+use zh_search_index::{read_corpus, Corpus, Layout};
 
 const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/site-docbook");
 
@@ -18,16 +18,7 @@ fn corpus() -> Corpus {
 }
 
 fn engine(layout: Layout) -> Engine<'static> {
-    let bytes = build_docs(
-        &corpus().docs,
-        &Options {
-            layout,
-            ..Options::default()
-        },
-    )
-    .unwrap()
-    .bytes;
-    Engine::open(Box::leak(bytes.into_boxed_slice())).unwrap()
+    common::docs_engine(&corpus().docs, layout)
 }
 
 fn first(engine: &Engine<'_>, query: &str) -> Option<(String, String)> {
