@@ -16,6 +16,7 @@
 //! ```text
 //! header   : MAGIC (8 bytes) | VERSION u32 | section count u32
 //!            | count × (kind u32, offset u32, len u32, checksum u32)
+//! checksum : XXH32 (xxHash's 32-bit hash, seed 0) of the section's `len` bytes
 //! sections : Stats, Blob (UTF-8 strings), PassageOffsets (n+1 × u32 into Blob: text i is
 //!            [o[i], o[i+1])), TitleFirst (first passage of each title, u32),
 //!            TitleOffsets (t+1 × u32, likewise),
@@ -79,7 +80,7 @@ use texts::Utf8Checked;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 9;
+pub const VERSION: u32 = 10;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
 /// `Stats::flags`: the gram index is empty and queries scan the texts instead: the engine folds
