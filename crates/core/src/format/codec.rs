@@ -5,7 +5,7 @@
 use super::{FormatError, Result};
 
 /// Appends `value` as an unsigned LEB128 varint.
-pub fn write_varint(out: &mut Vec<u8>, mut value: u64) {
+pub(super) fn write_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
         out.push((value as u8) | 0x80);
         value >>= 7;
@@ -14,7 +14,7 @@ pub fn write_varint(out: &mut Vec<u8>, mut value: u64) {
 }
 
 /// Reads a varint at `*pos`, advancing it. Fails on truncation or on more than 64 bits.
-pub fn read_varint(bytes: &[u8], pos: &mut usize) -> Result<u64> {
+pub(super) fn read_varint(bytes: &[u8], pos: &mut usize) -> Result<u64> {
     let mut value = 0u64;
     let mut shift = 0u32;
     loop {
@@ -44,7 +44,7 @@ pub(super) fn read_u32_at(bytes: &[u8], pos: usize, what: &'static str) -> Resul
 
 /// A borrowed array of little-endian u32s.
 #[derive(Clone, Copy, Debug)]
-pub struct U32Array<'a>(pub(super) &'a [u8]);
+pub(super) struct U32Array<'a>(pub(super) &'a [u8]);
 
 impl<'a> U32Array<'a> {
     pub(super) fn new(bytes: &'a [u8], what: &'static str) -> Result<Self> {
@@ -53,19 +53,19 @@ impl<'a> U32Array<'a> {
         }
         Ok(U32Array(bytes))
     }
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.0.len() / 4
     }
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub fn get(&self, i: usize) -> Option<u32> {
+    pub(super) fn get(&self, i: usize) -> Option<u32> {
         let start = i.checked_mul(4)?;
         let b = self.0.get(start..start + 4)?;
         Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
     /// Index of the last entry `<= value` (entries must be ascending), if any.
-    pub fn last_at_or_below(&self, value: u32) -> Option<usize> {
+    pub(super) fn last_at_or_below(&self, value: u32) -> Option<usize> {
         let (mut lo, mut hi) = (0usize, self.len());
         while lo < hi {
             let mid = (lo + hi) / 2;

@@ -2,7 +2,7 @@
 //! u32 pairs searched in place.
 
 use super::codec::push_u32s;
-use super::{FormatError, Result};
+use super::{FormatError, IndexView, Result};
 
 /// Traditional → simplified character pairs, sorted by the traditional character.
 ///
@@ -83,6 +83,13 @@ impl<'a> FoldTable<'a> {
             }
         }
         None
+    }
+}
+
+impl<'a> IndexView<'a> {
+    /// The Fold section: the corpus's traditional → simplified pairs.
+    pub fn fold(&self) -> FoldTable<'a> {
+        self.fold
     }
 }
 

@@ -64,7 +64,7 @@ mod stats;
 mod texts;
 mod word_refs;
 
-pub use codec::{checksum, read_varint, write_varint, U32Array};
+pub use codec::checksum;
 pub use fold::FoldTable;
 pub use links::{encode_numbering, encode_passage_links, encode_title_parents, Links};
 pub use pinyin::{decode_char_list, encode_char_list};
@@ -74,7 +74,7 @@ pub use word_refs::{
     decode_word_refs, encode_word_refs, WordRef, KEY_SEPARATOR, WORD_REF_MAX_CHARS,
 };
 
-use codec::{push_u32s, read_u32_at};
+use codec::{push_u32s, read_u32_at, U32Array};
 use texts::Utf8Checked;
 
 /// First bytes of every index.
@@ -270,24 +270,25 @@ pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 // Reader
 
-/// A zero-copy view of an index.
+/// A zero-copy view of an index: the sections borrowed from the bytes, read through methods that
+/// check every offset and id.
 pub struct IndexView<'a> {
-    pub bytes: &'a [u8],
-    pub stats: Stats,
+    bytes: &'a [u8],
+    stats: Stats,
     blob: &'a [u8],
     passage_offsets: U32Array<'a>,
     title_first: U32Array<'a>,
     title_offsets: U32Array<'a>,
     source_first: U32Array<'a>,
     source_offsets: U32Array<'a>,
-    pub grams: fst::Map<&'a [u8]>,
-    pub words: fst::Map<&'a [u8]>,
-    pub pinyin: fst::Map<&'a [u8]>,
-    pub pinyin_chars: &'a [u8],
+    grams: fst::Map<&'a [u8]>,
+    words: fst::Map<&'a [u8]>,
+    pinyin: fst::Map<&'a [u8]>,
+    pinyin_chars: &'a [u8],
     /// The WordRefs section ([`decode_word_refs`]; read by the scan layout's first search).
-    pub word_refs: &'a [u8],
+    word_refs: &'a [u8],
     postings: &'a [u8],
-    pub fold: FoldTable<'a>,
+    fold: FoldTable<'a>,
     links: Links<'a>,
     /// Empty, or one u32 per title (see [`encode_title_parents`]).
     title_parents: U32Array<'a>,
@@ -300,7 +301,8 @@ pub struct IndexView<'a> {
 }
 
 impl<'a> IndexView<'a> {
-    /// Checks the header and section bounds and borrows every section. O(number of sections).
+    /// Checks the header, the section bounds and every section's checksum (one pass over the
+    /// bytes, no parsing or copying) and borrows every section.
     pub fn open(bytes: &'a [u8]) -> Result<IndexView<'a>> {
         if bytes.len() < 16 {
             return Err(if bytes.starts_with(&MAGIC[..bytes.len().min(8)]) {
@@ -412,6 +414,22 @@ impl<'a> IndexView<'a> {
             titles_checked: Utf8Checked::new(view.title_offsets.len()),
             ..view
         })
+    }
+
+    /// The whole index, as opened.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The corpus-wide numbers of the Stats section.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// The WordFst section: vocabulary word → frequency (empty in the scan layout, whose
+    /// vocabulary is [`IndexView::word_refs`]).
+    pub fn words(&self) -> &fst::Map<&'a [u8]> {
+        &self.words
     }
 
     /// Whether queries scan the texts instead of a gram index (see [`FLAG_SCAN`]).

@@ -2,7 +2,7 @@
 //! which a PinyinFst value points to.
 
 use super::codec::{read_varint, write_varint};
-use super::{FormatError, Result};
+use super::{FormatError, IndexView, Result};
 
 /// Appends `chars` (ascending) to the PinyinChars bytes; returns the PinyinFst value for it.
 pub fn encode_char_list(out: &mut Vec<u8>, chars: &[char]) -> u64 {
@@ -36,4 +36,17 @@ pub fn decode_char_list(bytes: &[u8], value: u64, limit: usize) -> Result<Vec<ch
         })?);
     }
     Ok(out)
+}
+
+impl<'a> IndexView<'a> {
+    /// The PinyinFst section: readings and reading exceptions (see the module docs of
+    /// `format`), whose values point into [`IndexView::pinyin_chars`].
+    pub fn pinyin(&self) -> &fst::Map<&'a [u8]> {
+        &self.pinyin
+    }
+
+    /// The PinyinChars section ([`decode_char_list`] reads one list of it).
+    pub fn pinyin_chars(&self) -> &'a [u8] {
+        self.pinyin_chars
+    }
 }

@@ -98,6 +98,12 @@ impl PostingsBlock {
 }
 
 impl<'a> IndexView<'a> {
+    /// The GramFst section: gram → value for [`IndexView::gram_postings`] (empty in the scan
+    /// layout).
+    pub fn grams(&self) -> &fst::Map<&'a [u8]> {
+        &self.grams
+    }
+
     /// Decodes a gram's fst value (inline posting or block offset).
     pub fn gram_postings(&self, value: u64) -> Result<PostingsBlock> {
         if value & 1 == 1 {

@@ -2,7 +2,7 @@
 //! instead of a word fst.
 
 use super::codec::{read_varint, write_varint};
-use super::{FormatError, Result};
+use super::{FormatError, IndexView, Result};
 
 /// Ends every match key in the string the scan layout searches (`scan::ScanKeys`), which word
 /// references point into. Match keys and query terms never hold whitespace (folding drops it).
@@ -81,6 +81,14 @@ pub fn decode_word_refs(bytes: &[u8]) -> Result<Vec<WordRef>> {
         return Err(FormatError::OutOfBounds { what });
     }
     Ok(out)
+}
+
+impl<'a> IndexView<'a> {
+    /// The WordRefs section, still encoded ([`decode_word_refs`] reads it; the scan layout
+    /// does at its first search).
+    pub fn word_refs(&self) -> &'a [u8] {
+        self.word_refs
+    }
 }
 
 #[cfg(test)]
