@@ -1,10 +1,11 @@
 //! The index file format: the one place that knows the byte layout.
 //!
 //! The indexer (`zh-search-index`) writes an index with [`encode_index`]; the browser engine
-//! opens the same bytes with [`IndexView::open`]. Opening checks the magic, the version, that every section lies inside
-//! the file and matches its checksum, then hands out borrowed views: nothing is parsed or
-//! copied up front, and every later read (`varint`, offsets, string slices) is bounds-checked,
-//! so a damaged index yields a [`FormatError`] instead of a panic or altered text.
+//! opens the same bytes with [`IndexView::open`]. Opening checks the magic, the version, that
+//! every section lies inside the file and matches its checksum, then hands out borrowed views:
+//! nothing is parsed or copied up front, and every later read (`varint`, offsets, string
+//! slices) is bounds-checked, so a damaged index yields a [`FormatError`] instead of a panic or
+//! altered text.
 //!
 //! This file holds the header, the errors, the writer and the reader that checks and borrows
 //! every section; each section's encoder sits beside its decoder in a file of its own:
@@ -17,6 +18,8 @@
 //! header   : MAGIC (8 bytes) | VERSION u32 | section count u32
 //!            | count × (kind u32, offset u32, len u32, checksum u32)
 //! checksum : XXH32 (xxHash's 32-bit hash, seed 0) of the section's `len` bytes
+//!            (sections follow the table in this order, each at an offset that is a multiple
+//!            of 4, zero bytes before it)
 //! sections : Stats, Blob (UTF-8 strings), PassageOffsets (n+1 × u32 into Blob: text i is
 //!            [o[i], o[i+1])), TitleFirst (first passage of each title, u32),
 //!            TitleOffsets (t+1 × u32, likewise),
@@ -35,6 +38,9 @@
 //!            is link text, 0–100),
 //!            Numbering (empty, or t + s bytes: how many leading bytes of each title's, then
 //!            each page title's match key are section numbering such as `2.1.`, `第2章`)
+//! stats    : passages, titles, sources, grams, words (u32 each), mean text and title match-key
+//!            chars (f32 each), vocabulary frequency total (u64), longest word in chars (u32),
+//!            flags (u32; bit 0 = `FLAG_SCAN`)
 //! gram     : value bit 0 = 1: inline single text posting, tf = bits 1–4, doc = bits 5–;
 //!            bit 0 = 0: postings block at offset value >> 1
 //! block    : varint (text count << 1 | has title list), text list, [varint title count, title list]
