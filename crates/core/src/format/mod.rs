@@ -18,8 +18,8 @@
 //! header   : MAGIC (8 bytes) | VERSION u32 | section count u32
 //!            | count × (kind u32, offset u32, len u32, checksum u32)
 //! checksum : XXH32 (xxHash's 32-bit hash, seed 0) of the section's `len` bytes
-//!            (sections follow the table in this order, each at an offset that is a multiple
-//!            of 4, zero bytes before it)
+//!            (each section starts at a multiple of 4, zero bytes before it; sections are
+//!            found by kind, in any order, and a kind the reader does not know is skipped)
 //! sections : Stats, Blob (UTF-8 strings), PassageOffsets (n+1 × u32 into Blob: text i is
 //!            [o[i], o[i+1])), TitleFirst (first passage of each title, u32),
 //!            TitleOffsets (t+1 × u32, likewise),
