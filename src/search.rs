@@ -425,7 +425,7 @@ impl IndexVocabulary<'_, '_> {
                 use fst::{IntoStreamer, Streamer};
                 let automaton = fst::automaton::Str::new(prefix);
                 let mut stream = index
-                    .words
+                    .words()
                     .search(fst::Automaton::starts_with(automaton))
                     .into_stream();
                 let mut found = Vec::new();
@@ -460,7 +460,7 @@ impl Vocabulary for IndexVocabulary<'_, '_> {
             IndexVocabulary::Fst(index) => index,
             IndexVocabulary::Listed(list) => return list.prefixes(text, found),
         };
-        let fst = index.words.as_fst();
+        let fst = index.words().as_fst();
         let mut node = fst.root();
         let mut output = fst::raw::Output::zero();
         for (i, &byte) in text.as_bytes().iter().enumerate() {
@@ -478,13 +478,13 @@ impl Vocabulary for IndexVocabulary<'_, '_> {
 
     fn freq(&self, word: &str) -> Option<u64> {
         match self {
-            IndexVocabulary::Fst(index) => index.words.get(word).filter(|&f| f > 0),
+            IndexVocabulary::Fst(index) => index.words().get(word).filter(|&f| f > 0),
             IndexVocabulary::Listed(list) => list.freq(word),
         }
     }
     fn total_freq(&self) -> u64 {
         match self {
-            IndexVocabulary::Fst(index) => index.stats.word_freq_total,
+            IndexVocabulary::Fst(index) => index.stats().word_freq_total,
             IndexVocabulary::Listed(list) => list.total_freq(),
         }
     }
@@ -623,8 +623,8 @@ impl<'a> Engine<'a> {
     /// The index's reading table.
     fn readings(&self) -> Readings<'_> {
         Readings {
-            map: &self.index.pinyin,
-            chars: self.index.pinyin_chars,
+            map: self.index.pinyin(),
+            chars: self.index.pinyin_chars(),
         }
     }
 
@@ -639,7 +639,7 @@ impl<'a> Engine<'a> {
         let index = &self.index;
         self.scan_keys
             .get_or_init(|| {
-                let dense = DenseFold::new(index.fold);
+                let dense = DenseFold::new(index.fold());
                 let fold = |text: Result<&str, FormatError>, writer: &mut KeyWriter| {
                     fold_chars(
                         text?,
@@ -652,20 +652,20 @@ impl<'a> Engine<'a> {
                 // Folding keeps a text's length or shortens it (whitespace dropped, full-width
                 // letters halved), plus one separator per key: a capacity hint, not a limit.
                 let texts = ScanKeys::build(
-                    index.stats.passages,
-                    index.passage_text_bytes() + index.stats.passages as usize,
+                    index.stats().passages,
+                    index.passage_text_bytes() + index.stats().passages as usize,
                     &|p, writer| fold(index.passage_text(p), writer),
                 )?;
                 let titles = ScanKeys::build(
-                    index.stats.titles,
-                    index.title_text_bytes() + index.stats.titles as usize,
+                    index.stats().titles,
+                    index.title_text_bytes() + index.stats().titles as usize,
                     &|t, writer| fold(index.title_text(t), writer),
                 )?;
                 let words = WordList::new(
-                    &decode_word_refs(index.word_refs)?,
+                    &decode_word_refs(index.word_refs())?,
                     &texts.keys,
                     &titles.keys,
-                    index.stats.word_freq_total,
+                    index.stats().word_freq_total,
                 )?;
                 let text_words = (texts.keys.len() <= self.word_prefixes_max_key_bytes)
                     .then(|| WordPrefixes::new(&texts.keys, &words));
@@ -686,10 +686,10 @@ impl<'a> Engine<'a> {
         self.page_keys
             .get_or_init(|| {
                 let mut keys = Vec::new();
-                for source in 0..self.index.stats.sources {
+                for source in 0..self.index.stats().sources {
                     let title = self.index.source_page_title(source)?;
                     if !title.is_empty() {
-                        let key = fold_text(title, &self.index.fold);
+                        let key = fold_text(title, &self.index.fold());
                         let numbering = self.index.page_title_numbering(source)?;
                         keys.push((source, key.get(numbering..).unwrap_or(&key).to_string()));
                     }
@@ -735,12 +735,12 @@ impl<'a> Engine<'a> {
     }
 
     pub fn stats(&self) -> IndexStats {
-        let s = self.index.stats;
+        let s = self.index.stats();
         IndexStats {
             sources: s.sources,
             passages: s.passages,
             terms: s.grams.saturating_add(s.words),
-            index_bytes: self.index.bytes.len(),
+            index_bytes: self.index.bytes().len(),
         }
     }
 
@@ -756,13 +756,13 @@ impl<'a> Engine<'a> {
     /// The words of `text` as the index and queries cut them (normalised, then the shared
     /// segmenter over the index's own vocabulary).
     pub fn words(&self, text: &str) -> Result<Vec<String>, FormatError> {
-        let key = match_key(text, &self.index.fold);
+        let key = match_key(text, &self.index.fold());
         Ok(search_words(&key.text, &self.vocabulary()?))
     }
 
     /// Parses a query with this index's fold table.
     pub fn parse(&self, query: &str) -> ParsedQuery {
-        parse_query(query, &self.index.fold)
+        parse_query(query, &self.index.fold())
     }
 
     /// Vocabulary words starting with `prefix` (folded like a query), most frequent in the
@@ -770,7 +770,7 @@ impl<'a> Engine<'a> {
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, FormatError> {
         let key = crate::normalize::fold_text(
             prefix.chars().take(64).collect::<String>().as_str(),
-            &self.index.fold,
+            &self.index.fold(),
         );
         if key.is_empty() || limit == 0 {
             return Ok(Vec::new());
@@ -866,7 +866,7 @@ impl<'a> Engine<'a> {
             let automaton = fst::automaton::Str::new(prefix);
             let mut stream = self
                 .index
-                .grams
+                .grams()
                 .search(fst::Automaton::starts_with(automaton))
                 .into_stream();
             let mut found = Vec::new();
@@ -886,7 +886,7 @@ impl<'a> Engine<'a> {
 
     fn gram_postings(&self, gram: &GramQuery) -> Result<PostingsBlock, FormatError> {
         match gram {
-            GramQuery::Exact(g) => match self.index.grams.get(g) {
+            GramQuery::Exact(g) => match self.index.grams().get(g) {
                 Some(value) => self.index.gram_postings(value),
                 None => Ok(PostingsBlock::default()),
             },
@@ -895,7 +895,7 @@ impl<'a> Engine<'a> {
                 let automaton = fst::automaton::Str::new(p);
                 let mut stream = self
                     .index
-                    .grams
+                    .grams()
                     .search(fst::Automaton::starts_with(automaton))
                     .into_stream();
                 let (mut texts, mut titles) = (Vec::new(), Vec::new());
@@ -944,7 +944,7 @@ impl<'a> Engine<'a> {
         original: Result<&'a str, FormatError>,
     ) -> Result<&'c str, FormatError> {
         if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(id) {
-            slot.insert(fold_text(original?, &self.index.fold));
+            slot.insert(fold_text(original?, &self.index.fold()));
         }
         Ok(cache.get(&id).map_or("", String::as_str))
     }
@@ -1313,7 +1313,7 @@ impl<'a> Engine<'a> {
             results.partial = partial;
             // Pages are numbered in order of first appearance; those in the window are listed.
             let window = options.offset..options.offset.saturating_add(options.limit);
-            let mut page_of = vec![u32::MAX; self.index.stats.sources as usize];
+            let mut page_of = vec![u32::MAX; self.index.stats().sources as usize];
             for s in scored.iter() {
                 let source = self.index.source_of(s.passage)?;
                 let slot = page_of
@@ -1397,10 +1397,10 @@ impl<'a> Engine<'a> {
             });
         }
 
-        let n = self.index.stats.passages;
+        let n = self.index.stats().passages;
         let (avg, avg_heading) = (
-            self.index.stats.avg_text_chars,
-            self.index.stats.avg_title_chars,
+            self.index.stats().avg_text_chars,
+            self.index.stats().avg_title_chars,
         );
         let term_keys: Vec<&str> = parsed.terms.iter().map(|t| t.key.as_str()).collect();
         let typed: Vec<&str> = typed_keys.iter().map(String::as_str).collect();
@@ -1513,10 +1513,10 @@ impl<'a> Engine<'a> {
         cache: &mut KeyCache,
     ) -> Result<(Vec<Scored>, Vec<String>), FormatError> {
         let vocab = self.vocabulary()?;
-        let n = self.index.stats.passages;
+        let n = self.index.stats().passages;
         let (avg, avg_heading) = (
-            self.index.stats.avg_text_chars,
-            self.index.stats.avg_title_chars,
+            self.index.stats().avg_text_chars,
+            self.index.stats().avg_title_chars,
         );
         let mut words: Vec<String> = Vec::new();
         for term in parsed.terms.iter().filter(|t| !t.phrase) {
@@ -1613,7 +1613,7 @@ impl<'a> Engine<'a> {
             _ => &index_vocab,
         };
         let idf_sum: f32 = idfs.iter().sum();
-        let avg = self.index.stats.avg_text_chars;
+        let avg = self.index.stats().avg_text_chars;
         for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
             let len = self.passage_len(s.passage)?;
             let key = self.text_key(cache, s.passage)?;

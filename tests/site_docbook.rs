@@ -61,9 +61,9 @@ fn every_heading_and_page_title_finds_its_own_section_first() {
         let engine = engine(layout);
         let index = &engine.index;
         let mut checked = 0;
-        for title in 0..index.stats.titles {
+        for title in 0..index.stats().titles {
             let heading = index.title_text(title).unwrap();
-            let key = fold_text(heading, &index.fold);
+            let key = fold_text(heading, &index.fold());
             let query = zh_search_index::strip_numbering(&key);
             if query.chars().count() < 2 {
                 continue;
@@ -76,7 +76,7 @@ fn every_heading_and_page_title_finds_its_own_section_first() {
             );
             let results = engine.search(query, SearchOptions::default()).unwrap();
             let top = &results.hits[0];
-            let same_heading = fold_text(&top.title, &index.fold) == key;
+            let same_heading = fold_text(&top.title, &index.fold()) == key;
             let got = (
                 top.url.clone().unwrap_or_default(),
                 top.anchor.clone().unwrap_or_default(),
