@@ -22,7 +22,7 @@ pub use zh_search_core::{format, normalize, sort, tokenize};
 pub mod json;
 pub mod pinyin;
 pub mod query;
-pub mod rank;
+mod rank;
 pub mod scan;
 pub mod search;
 pub mod snippet;
