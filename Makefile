@@ -1,5 +1,6 @@
 # zh-search: build the wasm module + JS glue into www/pkg, serve the demo, run every test.
-#   make build   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz -> size table
+#   make build   cargo (wasm32, release) -> wasm-bindgen --target web -> wasm-opt -Oz; the element
+#                (www/src/ bundled and minified into www/zh-search.js) -> size table
 #   make serve   build, then serve www/ at http://127.0.0.1:8080
 #   make test    fmt, clippy, cargo test, build, size budget, evil-corpus build, corpus-error
 #                checks, node API tests, browser e2e tests, load test (short synthetic run)
@@ -49,7 +50,7 @@ EVIL_DIR   := target/evil
 # LOAD_SYNTHETIC_QUERIES, default 1,000 in tests/load.rs).
 TEST_LOAD_SYNTHETIC_QUERIES ?= 200
 
-.PHONY: build wasm wasm-evil serve test lint fmt-check clippy cargo-test check-size \
+.PHONY: build wasm element wasm-evil serve test lint fmt-check clippy cargo-test check-size \
         check-corpus-errors test-node test-e2e load fuzz bench clean dist site-pkg site-docbook-pkg
 
 build:
@@ -59,7 +60,7 @@ build:
 # Same as build without the tool check. Builds into $(PKG_TMP), then replaces $(PKG) whole.
 # bench/build-zh.sh reuses it for other corpora: PKG=<dir> PKG_TMP=<dir> (the size table is
 # only printed for www/pkg).
-wasm:
+wasm: element
 	cargo build --release --target $(WASM_TARGET) --lib
 	rm -rf $(PKG_TMP)
 	wasm-bindgen --target web --out-dir $(PKG_TMP) $(RAW_WASM)
@@ -69,6 +70,13 @@ wasm:
 	rm -rf $(PKG)
 	mv $(PKG_TMP) $(PKG)
 	$(if $(filter www/pkg,$(PKG)),scripts/size.sh)
+
+# The <zh-search> element: its modules and stylesheet in www/src/, bundled and minified by esbuild
+# into www/zh-search.js (generated, not in git), which the demo, the tests and dist/ use.
+ELEMENT_SOURCES := $(wildcard www/src/*) scripts/build-element.mjs
+element: www/zh-search.js
+www/zh-search.js: $(ELEMENT_SOURCES)
+	node scripts/build-element.mjs $@
 
 wasm-evil:
 	$(MAKE) wasm ZH_SEARCH_SEEDS=$(EVIL_SEEDS) PKG=$(EVIL_DIR)/pkg PKG_TMP=$(EVIL_DIR)/pkg.tmp
@@ -124,7 +132,7 @@ check-size:
 test-node:
 	node --test tests/node/
 
-test-e2e:
+test-e2e: element
 	node --test --test-concurrency=1 tests/e2e/
 
 # build.rs must stop on bad corpora with a message naming the file (runs the build script of
@@ -152,6 +160,6 @@ bench:
 	node bench/bench.mjs $(BENCH_CORPORA)
 
 clean:
-	rm -rf $(PKG) $(PKG_TMP) target/size.txt target/e2e target/site target/site-docbook dist
+	rm -rf $(PKG) $(PKG_TMP) www/zh-search.js target/size.txt target/e2e target/site target/site-docbook dist
 	cargo clean
 	rm -rf fuzz/target

@@ -23,7 +23,7 @@ fn main() {
     let total = started.elapsed();
     let view =
         zh_search::format::IndexView::open(&built.bytes).expect("the builder writes valid indexes");
-    let s = view.stats;
+    let s = view.stats();
     for warning in &built.warnings {
         eprintln!("warning: {warning}");
     }

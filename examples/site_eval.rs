@@ -181,14 +181,7 @@ fn known_items(dir: &Path) -> Vec<Item> {
         let Ok(html) = std::fs::read_to_string(&file) else {
             continue;
         };
-        let name = file
-            .strip_prefix(dir)
-            .unwrap_or(&file)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        let url = zh_search_index::url_path(&name);
+        let url = zh_search_index::url_path(&zh_search_index::corpus_name(dir, &file));
         let lower = html.to_ascii_lowercase();
         if let Some(title) = element_text(&html, &lower, "title", 0).map(|(t, _, _)| t) {
             let query = strip_numbering(&title).to_string();

@@ -23,7 +23,7 @@ pub use zh_search_core::{format, normalize, sort, tokenize};
 
 pub mod json;
 pub mod query;
-pub mod rank;
+mod rank;
 pub mod search;
 pub mod snippet;
 pub mod wasm;

@@ -248,43 +248,20 @@ mod tests {
 
     #[test]
     fn structure_tiers() {
-        assert_eq!(
-            structure(strip_numbering("2.1.软件包"), &["软件包"], false),
-            Structure::HeadingIs
-        );
-        assert_eq!(
-            structure(strip_numbering("第2章软件包"), &["软件包"], true),
-            Structure::PageTitleIs
-        );
-        assert_eq!(
-            structure(strip_numbering("apt-get"), &["apt", "get"], false),
-            Structure::HeadingIs
-        );
-        assert_eq!(
-            structure(strip_numbering("apt-get 命令"), &["apt-get"], false),
-            Structure::HeadingHolds
-        );
-        assert_eq!(
-            structure(strip_numbering("软件包管理工具"), &["软件包管理"], true),
-            Structure::PageTitleHolds
-        );
-        assert_eq!(
-            structure(
-                strip_numbering("软件包的管理与维护工具介绍"),
-                &["软件包"],
-                false
-            ),
-            Structure::None
-        );
-        // The terms far apart in the heading: not tight.
-        assert_eq!(
-            structure(
-                strip_numbering("软件包和其他一些工具"),
-                &["软件包", "工具"],
-                false
-            ),
-            Structure::None
-        );
+        use Structure::*;
+        for (heading, terms, is_page, want) in [
+            ("2.1.软件包", &["软件包"][..], false, HeadingIs),
+            ("第2章软件包", &["软件包"], true, PageTitleIs),
+            ("apt-get", &["apt", "get"], false, HeadingIs),
+            ("apt-get 命令", &["apt-get"], false, HeadingHolds),
+            ("软件包管理工具", &["软件包管理"], true, PageTitleHolds),
+            ("软件包的管理与维护工具介绍", &["软件包"], false, None),
+            // The terms far apart in the heading: not tight.
+            ("软件包和其他一些工具", &["软件包", "工具"], false, None),
+        ] {
+            let got = structure(strip_numbering(heading), terms, is_page);
+            assert_eq!(got, want, "{heading} / {terms:?}");
+        }
         assert!(Structure::PageTitleIs > Structure::HeadingIs);
         assert!(Structure::HeadingIs > Structure::PageTitleHolds);
         assert!(Structure::HeadingHolds > Structure::None);

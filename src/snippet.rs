@@ -68,11 +68,7 @@ pub fn snippet_html(text: &str, spans: &[Span]) -> String {
     };
     let spans: Vec<Span> = spans.iter().filter(valid).copied().collect();
     let spans = spans.as_slice();
-    let boundaries: Vec<usize> = text
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([text.len()])
-        .collect();
+    let boundaries = crate::tokenize::char_boundaries(text);
     let n = boundaries.len() - 1;
     let char_at = |byte: usize| boundaries.partition_point(|&b| b < byte);
     let (from, to) = if n <= SNIPPET_CHARS {

@@ -107,57 +107,22 @@ fn snippet_window_is_about_100_chars_around_the_match() {
 #[test]
 fn paging_and_totals() {
     let engine = zh_search::embedded_engine().unwrap();
-    let all = engine
-        .search(
-            "聊城",
-            SearchOptions {
-                limit: MAX_LIMIT,
-                offset: 0,
-            },
-        )
-        .unwrap();
+    let page = |limit, offset| {
+        engine
+            .search("聊城", SearchOptions { limit, offset })
+            .unwrap()
+    };
+    let all = page(MAX_LIMIT, 0);
     assert!(all.total > DEFAULT_LIMIT);
-    let first = engine
-        .search(
-            "聊城",
-            SearchOptions {
-                limit: 3,
-                offset: 0,
-            },
-        )
-        .unwrap();
-    let second = engine
-        .search(
-            "聊城",
-            SearchOptions {
-                limit: 3,
-                offset: 3,
-            },
-        )
-        .unwrap();
+    let first = page(3, 0);
+    let second = page(3, 3);
     assert_eq!(first.total, all.total);
     assert_eq!(first.hits, all.hits[..3]);
     assert_eq!(second.hits, all.hits[3..6]);
-    let beyond = engine
-        .search(
-            "聊城",
-            SearchOptions {
-                limit: 3,
-                offset: 10_000,
-            },
-        )
-        .unwrap();
+    let beyond = page(3, 10_000);
     assert!(beyond.hits.is_empty());
     assert_eq!(beyond.total, all.total);
-    let none = engine
-        .search(
-            "聊城",
-            SearchOptions {
-                limit: 0,
-                offset: 0,
-            },
-        )
-        .unwrap();
+    let none = page(0, 0);
     assert!(none.hits.is_empty());
     assert_eq!(none.total, all.total);
 }

@@ -3,8 +3,11 @@
 //! golden file byte for byte (a layout change must bump `format::VERSION` and re-bless with
 //! `ZH_SEARCH_BLESS=1 cargo test --test format`), and decoding must give back what went in.
 
+mod common;
+
 use std::path::Path;
 
+use common::docs_index;
 use zh_search::format::{FormatError, IndexView, MAGIC, VERSION};
 use zh_search::search::{Engine, SearchOptions};
 use zh_search_index::{build_folder, read_corpus, Layout, Options};
@@ -100,7 +103,7 @@ fn decoder_reads_back_what_the_encoder_wrote() {
         assert_eq!(view.source_name(source_id).unwrap(), source);
         assert_eq!(view.source_url(source_id).unwrap(), url);
     }
-    assert_eq!(view.stats.sources, 3);
+    assert_eq!(view.stats().sources, 3);
     assert_eq!(view.source_name(0).unwrap(), "notes.md");
     assert_eq!(view.source_name(1).unwrap(), "古城 散记.txt");
     assert_eq!(view.source_name(2).unwrap(), "湖 景/index.html");
@@ -112,17 +115,17 @@ fn decoder_reads_back_what_the_encoder_wrote() {
         "%E6%B9%96%20%E6%99%AF/index.html"
     );
     assert!(view.source_url(3).is_err(), "source id out of range");
-    assert!(view.title_anchor(view.stats.titles).is_err());
-    let anchors: Vec<(&str, &str)> = (0..view.stats.titles)
+    assert!(view.title_anchor(view.stats().titles).is_err());
+    let anchors: Vec<(&str, &str)> = (0..view.stats().titles)
         .map(|t| (view.title_text(t).unwrap(), view.title_anchor(t).unwrap()))
         .filter(|(_, a)| !a.is_empty())
         .collect();
     assert_eq!(anchors, [("东昌湖", "top"), ("乘船", "boat")]);
-    assert_eq!(view.fold.get('國'), Some('国'));
-    assert_eq!(view.fold.get('計'), Some('计'));
+    assert_eq!(view.fold().get('國'), Some('国'));
+    assert_eq!(view.fold().get('計'), Some('计'));
     // Every gram posting decodes and points at a passage that really contains the gram.
     use fst::Streamer;
-    let mut stream = view.grams.stream();
+    let mut stream = view.grams().stream();
     let mut grams = 0;
     while let Some((gram, offset)) = stream.next() {
         let gram = std::str::from_utf8(gram).unwrap().to_string();
@@ -130,7 +133,7 @@ fn decoder_reads_back_what_the_encoder_wrote() {
         for posting in &block.text {
             let key = zh_search::normalize::fold_text(
                 view.passage_text(posting.doc).unwrap(),
-                &view.fold,
+                &view.fold(),
             );
             assert!(
                 key.contains(&gram),
@@ -140,7 +143,7 @@ fn decoder_reads_back_what_the_encoder_wrote() {
         }
         grams += 1;
     }
-    assert_eq!(grams, view.stats.grams as usize);
+    assert_eq!(grams, view.stats().grams as usize);
 }
 
 #[test]
@@ -407,18 +410,6 @@ fn structured_site() -> Vec<zh_search_index::SourceDoc> {
     ]
 }
 
-fn docs_index(docs: &[zh_search_index::SourceDoc], layout: Layout) -> Vec<u8> {
-    zh_search_index::build_docs(
-        docs,
-        &Options {
-            layout,
-            ..Options::default()
-        },
-    )
-    .unwrap()
-    .bytes
-}
-
 #[test]
 fn page_titles_heading_paths_and_link_shares_round_trip() {
     for layout in [Layout::Grams, Layout::Scan] {
@@ -521,7 +512,7 @@ fn with_section(bytes: &[u8], kind: u32, content: &[u8]) -> Vec<u8> {
 fn wrong_page_structure_is_refused() {
     let bytes = docs_index(&structured_site(), Layout::Scan);
     let view = IndexView::open(&bytes).unwrap();
-    let (titles, passages) = (view.stats.titles as usize, view.passage_count() as usize);
+    let (titles, passages) = (view.stats().titles as usize, view.passage_count() as usize);
     let parents =
         |values: &[u32]| -> Vec<u8> { values.iter().flat_map(|v| v.to_le_bytes()).collect() };
     // The section rewritten as it was opens and answers the same.

@@ -56,7 +56,7 @@ fn search_inputs() {
 fn snippet_inputs() {
     let tiny = Engine::open(TINY_GRAMS).unwrap();
     let n = replay("snippet", |data| {
-        harness::snippet_input(&tiny.index.fold, data)
+        harness::snippet_input(&tiny.index.fold(), data)
     });
     assert!(n >= 5);
 }

@@ -5,9 +5,9 @@
 
 mod common;
 
-use zh_search::search::{Engine, SearchOptions, MAX_LIMIT};
-use zh_search_index::passage::Section;
-use zh_search_index::{build_docs, Layout, Options, SourceDoc};
+use common::highlighted;
+use zh_search::search::{Engine, SearchOptions};
+use zh_search_index::Layout;
 
 /// A small manual: (heading, passages) per section.
 const MANUAL: &[(&str, &[&str])] = &[
@@ -45,30 +45,13 @@ fn build(layout: Layout) -> Engine<'static> {
 }
 
 fn build_from(manual: &[(&str, &[&str])], layout: Layout) -> Engine<'static> {
-    let docs = vec![SourceDoc {
-        name: "manual.md".into(),
-        sections: manual
-            .iter()
-            .map(|(heading, passages)| Section {
-                headings: vec![heading.to_string()],
-                derived_title: None,
-                passages: passages.iter().map(|p| p.to_string()).collect(),
-                ..Section::default()
-            })
-            .collect(),
-        url: None,
-        page_title: String::new(),
-    }];
-    let bytes = build_docs(
-        &docs,
-        &Options {
-            layout,
-            ..Options::default()
-        },
-    )
-    .unwrap()
-    .bytes;
-    Engine::open(Box::leak(bytes.into_boxed_slice())).unwrap()
+    common::docs_engine(&[common::markdown_doc("manual.md", manual)], layout)
+}
+
+/// The passage text of every hit of `query` (first page).
+fn hit_texts(engine: &Engine<'_>, query: &str) -> Vec<String> {
+    let results = engine.search(query, SearchOptions::default()).unwrap();
+    results.hits.into_iter().map(|h| h.text).collect()
 }
 
 fn engines() -> Vec<(&'static str, Engine<'static>)> {
@@ -76,15 +59,6 @@ fn engines() -> Vec<(&'static str, Engine<'static>)> {
         ("scan", build(Layout::Scan)),
         ("grams", build(Layout::Grams)),
     ]
-}
-
-/// The UTF-16 ranges of `highlights` as strings of `text`.
-fn highlighted(text: &str, highlights: &[[u32; 2]]) -> Vec<String> {
-    let units: Vec<u16> = text.encode_utf16().collect();
-    highlights
-        .iter()
-        .map(|[a, b]| String::from_utf16_lossy(&units[*a as usize..*b as usize]))
-        .collect()
 }
 
 /// Whether `word` starts a Latin word of `text` (case-folded): what a Latin term matches.
@@ -180,15 +154,7 @@ fn both_layouts_find_the_same_passages() {
         let ids: Vec<Vec<u32>> = engines
             .iter()
             .map(|(_, engine)| {
-                let mut ids: Vec<u32> = engine
-                    .search(
-                        query,
-                        SearchOptions {
-                            limit: MAX_LIMIT,
-                            offset: 0,
-                        },
-                    )
-                    .unwrap()
+                let mut ids: Vec<u32> = common::all_hits(engine, query)
                     .hits
                     .iter()
                     .map(|h| h.passage)
@@ -241,28 +207,9 @@ fn snippets_mark_a_hyphenated_command_whole() {
         .take(94)
         .collect();
     let text = format!("说明：{filler}apt-get install 之后{filler}{filler}");
-    let docs = vec![SourceDoc {
-        name: "apt.md".into(),
-        sections: vec![Section {
-            headings: vec!["软件包".to_string()],
-            derived_title: None,
-            passages: vec![text],
-            ..Section::default()
-        }],
-        url: None,
-        page_title: String::new(),
-    }];
+    let docs = [common::markdown_doc("apt.md", &[("软件包", &[&text])])];
     for layout in [Layout::Scan, Layout::Grams] {
-        let bytes = build_docs(
-            &docs,
-            &Options {
-                layout,
-                ..Options::default()
-            },
-        )
-        .unwrap()
-        .bytes;
-        let engine = Engine::open(&bytes).unwrap();
+        let engine = common::docs_engine(&docs, layout);
         let hits = engine
             .search("说明 apt-get", SearchOptions::default())
             .unwrap()
@@ -291,10 +238,7 @@ fn a_latin_word_the_corpus_has_is_searched_as_that_word() {
     ];
     for layout in [Layout::Scan, Layout::Grams] {
         let engine = build_from(manual, layout);
-        let texts = |query: &str| -> Vec<String> {
-            let results = engine.search(query, SearchOptions::default()).unwrap();
-            results.hits.into_iter().map(|h| h.text).collect()
-        };
+        let texts = |query: &str| hit_texts(&engine, query);
         assert_eq!(texts("cp"), ["cp 命令把文件复制到目录。"], "{layout:?}");
         assert_eq!(texts("CP"), ["cp 命令把文件复制到目录。"], "{layout:?}");
         assert_eq!(texts("cpu"), ["cpu 的速度很快。"], "{layout:?}");
@@ -327,10 +271,7 @@ fn whole_words_follow_unicode_word_boundaries() {
     ];
     for layout in [Layout::Scan, Layout::Grams] {
         let engine = build_from(manual, layout);
-        let texts = |query: &str| -> Vec<String> {
-            let results = engine.search(query, SearchOptions::default()).unwrap();
-            results.hits.into_iter().map(|h| h.text).collect()
-        };
+        let texts = |query: &str| hit_texts(&engine, query);
         assert_eq!(texts("tar"), ["用 tar -x 解开归档。"], "{layout:?}");
         assert_eq!(
             texts("tar.gz"),

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use common::Rng;
 use zh_search::search::{Engine, SearchOptions};
-use zh_search_index::{build_docs, read_corpus, Layout, Options};
+use zh_search_index::{read_corpus, Layout};
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -340,17 +340,7 @@ fn a_synthetic_50_mb_corpus_builds_and_answers() {
     let index = match std::fs::read(&cached) {
         // LOAD_REUSE_INDEX=1: skip the build when iterating on the query side.
         Ok(index) if std::env::var_os("LOAD_REUSE_INDEX").is_some() => index,
-        _ => {
-            build_docs(
-                &corpus.docs,
-                &Options {
-                    layout: Layout::Auto,
-                    ..Options::default()
-                },
-            )
-            .unwrap()
-            .bytes
-        }
+        _ => common::docs_index(&corpus.docs, Layout::Auto),
     };
     let built = started.elapsed();
     std::fs::write(&cached, &index).unwrap();

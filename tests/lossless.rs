@@ -17,7 +17,7 @@ use std::path::Path;
 
 use zh_search::format::IndexView;
 use zh_search_index::passage::{cut_document, TextKind, TITLE_SEPARATOR};
-use zh_search_index::{build_folder, build_index, Layout, Options, SourceDoc};
+use zh_search_index::{build_folder, build_index, DiscoveredWord, Layout, Options, SourceDoc};
 
 fn squash(s: &str) -> Vec<char> {
     s.chars().filter(|c| !c.is_whitespace()).collect()
@@ -312,8 +312,13 @@ mod random_documents {
 
     /// One word per character: passages do not depend on the vocabulary, and jieba's
     /// dictionary load would dominate the run.
-    fn chars_as_words(text: &str) -> Vec<(String, bool)> {
-        text.chars().map(|c| (c.to_string(), true)).collect()
+    fn chars_as_words(text: &str) -> Vec<DiscoveredWord> {
+        text.chars()
+            .map(|c| DiscoveredWord {
+                word: c.to_string(),
+                known: true,
+            })
+            .collect()
     }
 
     proptest! {

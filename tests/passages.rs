@@ -167,7 +167,7 @@ fn queries_are_segmented_with_exactly_the_vocabulary_jieba_built() {
         engine.vocabulary().unwrap().entries().into_iter().collect();
     assert_eq!(stored, built);
     assert_eq!(
-        engine.index.stats.word_freq_total,
+        engine.index.stats().word_freq_total,
         built.values().sum::<u64>()
     );
     // And a query is cut into words of that vocabulary, the way jieba cut the text.

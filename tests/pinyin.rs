@@ -3,18 +3,9 @@
 
 mod common;
 
+use common::highlighted;
 use zh_search::search::{Engine, SearchOptions};
-use zh_search_index::passage::Section;
-use zh_search_index::{build_docs, Layout, Options, SourceDoc};
-
-/// The UTF-16 ranges of `highlights` as strings of `text`.
-fn highlighted(text: &str, highlights: &[[u32; 2]]) -> Vec<String> {
-    let units: Vec<u16> = text.encode_utf16().collect();
-    highlights
-        .iter()
-        .map(|[a, b]| String::from_utf16_lossy(&units[*a as usize..*b as usize]))
-        .collect()
-}
+use zh_search_index::Layout;
 
 #[test]
 fn pinyin_finds_the_words_and_highlights_exactly_their_characters() {
@@ -81,30 +72,14 @@ fn letters_that_are_not_pinyin_or_match_nothing_as_pinyin_find_only_themselves()
 }
 
 fn fixture(texts: &[&str]) -> Engine<'static> {
-    let docs = vec![SourceDoc {
-        name: "fixture.md".into(),
-        sections: texts
-            .iter()
-            .map(|t| Section {
-                headings: vec!["测试".to_string()],
-                derived_title: None,
-                passages: vec![t.to_string()],
-                ..Section::default()
-            })
-            .collect(),
-        url: None,
-        page_title: String::new(),
-    }];
-    let bytes = build_docs(
-        &docs,
-        &Options {
-            layout: Layout::Auto,
-            ..Options::default()
-        },
+    let sections: Vec<(&str, &[&str])> = texts
+        .iter()
+        .map(|t| ("测试", std::slice::from_ref(t)))
+        .collect();
+    common::docs_engine(
+        &[common::markdown_doc("fixture.md", &sections)],
+        Layout::Auto,
     )
-    .unwrap()
-    .bytes;
-    Engine::open(Box::leak(bytes.into_boxed_slice())).unwrap()
 }
 
 #[test]

@@ -19,7 +19,7 @@ fn fold() -> FoldTable<'static> {
     static BYTES: &[u8] = include_bytes!("fixtures/tiny.grams.index");
     let engine: &'static zh_search::search::Engine<'static> =
         Box::leak(Box::new(zh_search::search::Engine::open(BYTES).unwrap()));
-    engine.index.fold
+    engine.index.fold()
 }
 
 /// Text with every kind of character the normaliser treats specially.

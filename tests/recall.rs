@@ -203,7 +203,7 @@ fn both_layouts_give_identical_results() {
     // The scan layout of large corpora: whole-word checks through the word fst instead of the
     // word prefixes listed up front.
     let scan = if a.index.is_scan() { a } else { b };
-    let unlisted = zh_search::search::Engine::open(scan.index.bytes)
+    let unlisted = zh_search::search::Engine::open(scan.index.bytes())
         .unwrap()
         .with_word_prefixes_max_key_bytes(0);
     for q in &queries {

@@ -3,10 +3,12 @@
 //! natively. The browser test (`tests/e2e/site.test.mjs`) builds the same site into wasm and
 //! clicks through to the pages.
 
+mod common;
+
 use std::path::Path;
 
-use zh_search::search::{Engine, SearchOptions};
-use zh_search_index::{build_docs, read_corpus, url_path, Layout, Options};
+use zh_search::search::SearchOptions;
+use zh_search_index::{read_corpus, url_path, Layout};
 
 const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/site");
 
@@ -132,16 +134,7 @@ fn pages_are_cut_into_anchored_passages() {
 fn hits_carry_the_page_url_and_heading_anchor() {
     let corpus = read_corpus(Path::new(SITE)).unwrap();
     for layout in [Layout::Scan, Layout::Grams] {
-        let bytes = build_docs(
-            &corpus.docs,
-            &Options {
-                layout,
-                ..Options::default()
-            },
-        )
-        .unwrap()
-        .bytes;
-        let engine = Engine::open(&bytes).unwrap();
+        let engine = common::docs_engine(&corpus.docs, layout);
         let top = |q: &str| {
             let hit = engine.search(q, SearchOptions::default()).unwrap().hits[0].clone();
             (hit.source, hit.url, hit.anchor, hit.title)

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use zh_search::normalize::fold_text;
 use zh_search::search::{Engine, SearchOptions};
-use zh_search_index::{build_docs, read_corpus, Corpus, Layout, Options};
+use zh_search_index::{read_corpus, Corpus, Layout};
 
 const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/site-docbook");
 
@@ -18,16 +18,7 @@ fn corpus() -> Corpus {
 }
 
 fn engine(layout: Layout) -> Engine<'static> {
-    let bytes = build_docs(
-        &corpus().docs,
-        &Options {
-            layout,
-            ..Options::default()
-        },
-    )
-    .unwrap()
-    .bytes;
-    Engine::open(Box::leak(bytes.into_boxed_slice())).unwrap()
+    common::docs_engine(&corpus().docs, layout)
 }
 
 fn first(engine: &Engine<'_>, query: &str) -> Option<(String, String)> {
@@ -70,9 +61,9 @@ fn every_heading_and_page_title_finds_its_own_section_first() {
         let engine = engine(layout);
         let index = &engine.index;
         let mut checked = 0;
-        for title in 0..index.stats.titles {
+        for title in 0..index.stats().titles {
             let heading = index.title_text(title).unwrap();
-            let key = fold_text(heading, &index.fold);
+            let key = fold_text(heading, &index.fold());
             let query = zh_search_index::strip_numbering(&key);
             if query.chars().count() < 2 {
                 continue;
@@ -85,7 +76,7 @@ fn every_heading_and_page_title_finds_its_own_section_first() {
             );
             let results = engine.search(query, SearchOptions::default()).unwrap();
             let top = &results.hits[0];
-            let same_heading = fold_text(&top.title, &index.fold) == key;
+            let same_heading = fold_text(&top.title, &index.fold()) == key;
             let got = (
                 top.url.clone().unwrap_or_default(),
                 top.anchor.clone().unwrap_or_default(),

@@ -26,6 +26,14 @@ fn build(words: &[UserWord]) -> Vec<u8> {
     )
 }
 
+fn user_word(word: &str, freq: Option<usize>, tag: Option<&str>) -> UserWord {
+    UserWord {
+        word: word.to_string(),
+        freq,
+        tag: tag.map(str::to_string),
+    }
+}
+
 fn dict() -> Vec<UserWord> {
     read_user_dict(
         &Path::new(DIR).join("user.dict"),
@@ -44,10 +52,7 @@ fn cut(engine: &Engine<'_>, query: &str) -> Vec<String> {
 
 #[test]
 fn the_dictionary_is_parsed_and_folded() {
-    assert_eq!(
-        dict(),
-        vec![("八一双鹿".to_string(), Some(3), Some("nz".to_string()))]
-    );
+    assert_eq!(dict(), vec![user_word("八一双鹿", Some(3), Some("nz"))]);
     let parsed = parse_user_dict(
         "\u{FEFF}云计算 5\n\n李小福 2 nr\n创新办\t3\ti\nＮＱＩ平台\n凯特琳 nz\n",
         &zh_search_index::lexicon::to_simplified,
@@ -56,11 +61,11 @@ fn the_dictionary_is_parsed_and_folded() {
     assert_eq!(
         parsed.words,
         vec![
-            ("云计算".to_string(), Some(5), None),
-            ("李小福".to_string(), Some(2), Some("nr".to_string())),
-            ("创新办".to_string(), Some(3), Some("i".to_string())),
-            ("nqi平台".to_string(), None, None),
-            ("凯特琳".to_string(), None, Some("nz".to_string())),
+            user_word("云计算", Some(5), None),
+            user_word("李小福", Some(2), Some("nr")),
+            user_word("创新办", Some(3), Some("i")),
+            user_word("nqi平台", None, None),
+            user_word("凯特琳", None, Some("nz")),
         ]
     );
     assert!(parsed.warnings.is_empty());
@@ -88,8 +93,9 @@ fn malformed_lines_and_missing_files_name_the_file_and_line() {
     ];
     for (text, line, reason) in bad {
         let error = parse_user_dict(text, &zh_search_index::lexicon::to_simplified).unwrap_err();
-        assert_eq!(error.0, line, "{text:?}");
-        assert!(error.1.contains(reason), "{text:?}: {}", error.1);
+        assert_eq!(error.line, line, "{text:?}");
+        let problem = error.problem.to_string();
+        assert!(problem.contains(reason), "{text:?}: {problem}");
     }
 
     let dir = std::env::temp_dir().join(format!("zh-search-dict-{}", std::process::id()));

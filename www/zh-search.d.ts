@@ -1,6 +1,6 @@
 // Types for zh-search.js (the <zh-search> element and the engine it loads from
 // pkg/zh_search.js). Import the module for its side effect (it defines <zh-search>) or for
-// these names.
+// these names. (zh-search.js is the build's bundle of www/src/.)
 
 /** A `[start, end)` range in UTF-16 code units (JavaScript string indices). */
 export type Range = [start: number, end: number];
@@ -132,22 +132,46 @@ export interface ZhSearchAttributes {
  */
 export type ZhSearchSelectEvent = CustomEvent<WidgetHit>;
 
+/** What a search the element ran found (the `detail` of `zh-search:results`). */
+export interface ZhSearchResultsDetail {
+  /** The query searched. */
+  query: string;
+  /** Number of matches. */
+  total: number;
+  /** No passage contained every term. */
+  partial: boolean;
+}
+
+/**
+ * Fired on `<zh-search>` (bubbling, composed) after each search it runs: as the reader types,
+ * picks a suggestion, asks for more results, or a script sets `value`.
+ */
+export type ZhSearchResultsEvent = CustomEvent<ZhSearchResultsDetail>;
+
 export class ZhSearchElement extends HTMLElement {
   static readonly observedAttributes: string[];
   /** How many suggestions are shown above the results (default 5). */
   static suggestions: number;
-  /** The query; setting it runs a search. */
+  /**
+   * Registers the element as `<zh-search>` unless that name is taken; returns the class.
+   * Importing zh-search.js already does it.
+   */
+  static define(): typeof ZhSearchElement;
+  /** The text in the search box; setting it runs a search. */
   value: string;
+  /** The query the results shown are for (`value` once its search has run; `""` before). */
+  readonly query: string;
   /** The `limit` attribute as a number. */
   readonly limit: number;
   /** The hits shown, in the order of the list (a page's collapsed sections are not shown). */
   readonly hits: WidgetHit[];
   /** The pages shown when results are grouped by page (sites of HTML pages); `null` for a flat list. */
   readonly pages: PageHits[] | null;
-  /** The suggestions shown. */
-  readonly sugg: string[];
+  /** The suggestions shown above the results (completions of the query's last term). */
+  readonly suggestions: string[];
   /** Total number of matches for the current query. */
   readonly total: number;
+  /** No passage contained every term: the hits are the best partial matches. */
   readonly partial: boolean;
   /** Opens hit `index` as a click would. */
   open(index: number): void;
@@ -161,5 +185,6 @@ declare global {
   }
   interface GlobalEventHandlersEventMap {
     'zh-search:select': ZhSearchSelectEvent;
+    'zh-search:results': ZhSearchResultsEvent;
   }
 }

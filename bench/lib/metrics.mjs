@@ -52,6 +52,13 @@ export async function judged(docs, judgments, rank) {
   };
 }
 
+/** S@1 and S@10 of rows whose `rank` is the 1-based rank of the right answer (0: not in the top 10). */
+export const successRates = (xs) => ({
+  n: xs.length,
+  s1: xs.filter((x) => x.rank === 1).length / (xs.length || 1),
+  s10: xs.filter((x) => x.rank >= 1).length / (xs.length || 1),
+});
+
 /** Known-item S@1 / S@10: the source poem (or an identical copy of it) must rank first / top 10. */
 export async function knownItem(docs, queries, rank, keyOf) {
   const key = docs.map(keyOf);
@@ -61,11 +68,7 @@ export async function knownItem(docs, queries, rank, keyOf) {
     const r = top.findIndex((id) => key[id] === key[k.doc]);
     rows.push({ ...k, rank: r < 0 ? 0 : r + 1 });
   }
-  const sum = (xs) => ({
-    n: xs.length,
-    s1: xs.filter((x) => x.rank === 1).length / (xs.length || 1),
-    s10: xs.filter((x) => x.rank >= 1).length / (xs.length || 1),
-  });
+  const sum = successRates;
   return {
     ...sum(rows),
     traditional: sum(rows.filter((x) => x.script === 'traditional')),

@@ -49,7 +49,7 @@ const el = document.querySelector('zh-search');
 if (Q) {
   const root = el.shadowRoot;
   const check = () => {
-    if (window.__first === undefined && el.m && el._q === Q && (root.querySelector('[role="option"][data-i]') || el.total === 0)) {
+    if (window.__first === undefined && el.query === Q && (root.querySelector('[role="option"][data-i]') || el.total === 0)) {
       window.__first = performance.now();
       window.__count = el.hits.length;
       fetch('/__mark?tag=first');

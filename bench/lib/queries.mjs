@@ -18,16 +18,22 @@ const pick = (rnd, n) => Math.floor(rnd() * n);
 const HAN_RUN = /\p{Script=Han}+/gu;
 const runs = (s, min) => (s.match(HAN_RUN) ?? []).map((r) => [...r]).filter((r) => r.length >= min);
 
-/** tests/queries.tsv: [{ query, markers: [..], kind }] (comment lines start with #). */
-export function readJudgments(file) {
+/** The rows of a judgments TSV file (`query \t list \t kind`; `#` starts a comment line), each
+ * as `{ query, items, kind }` with the `|`-separated list already split by `item`. */
+export function readTsvJudgments(file, item) {
   return fs
     .readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.trim() && !l.startsWith('#'))
     .map((l) => {
-      const [query, markers, kind] = l.split('\t');
-      return { query, markers: markers.split('|').map((m) => squash(m)).filter(Boolean), kind: (kind ?? '').trim() };
+      const [query, list, kind] = l.split('\t');
+      return { query, items: list.split('|').map(item).filter(Boolean), kind: (kind ?? '').trim() };
     });
+}
+
+/** tests/queries.tsv: [{ query, markers: [..], kind }]. */
+export function readJudgments(file) {
+  return readTsvJudgments(file, squash).map(({ query, items, kind }) => ({ query, markers: items, kind }));
 }
 
 /**

@@ -16,6 +16,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { squash } from './corpora.mjs';
+import { readTsvJudgments } from './queries.mjs';
+import { successRates } from './metrics.mjs';
 
 export const DEBIAN_PACKAGES = ['debian-reference-zh-cn', 'debian-faq-zh-cn', 'maint-guide-zh-cn'];
 
@@ -204,14 +206,7 @@ export function sectionMapper(pages) {
 
 /** bench/debian-queries.tsv: [{ query, targets: ['url#anchor' | 'url'], kind }]. */
 export function readSiteJudgments(file) {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() && !l.startsWith('#'))
-    .map((l) => {
-      const [query, targets, kind] = l.split('\t');
-      return { query, targets: targets.split('|').map((t) => t.trim()).filter(Boolean), kind: (kind ?? '').trim() };
-    });
+  return readTsvJudgments(file, (t) => t.trim()).map(({ query, items, kind }) => ({ query, targets: items, kind }));
 }
 
 /** Check that every judged target exists in the site (a typo would make a query unanswerable). */
@@ -260,11 +255,7 @@ export async function siteKnownItem(queries, rankPages, rankSections) {
       pageRows.push({ rank: rp < 0 ? 0 : rp + 1 });
     }
   }
-  const sum = (xs) => ({
-    n: xs.length,
-    s1: xs.filter((x) => x.rank === 1).length / (xs.length || 1),
-    s10: xs.filter((x) => x.rank >= 1).length / (xs.length || 1),
-  });
+  const sum = successRates;
   return {
     ...sum(rows),
     title: sum(rows.filter((x) => x.kind === 'title')),

@@ -41,7 +41,7 @@ pub fn engines() -> &'static [Engine<'static>] {
 
 /// The fold table of the tiny fixture (traditional characters of its corpus).
 pub fn tiny_fold() -> FoldTable<'static> {
-    engines()[2].index.fold
+    engines()[2].index.fold()
 }
 
 /// Indexes damaged by the `decode` target.

@@ -48,7 +48,7 @@ impl Engine<'_> {
             results.partial = partial;
             // Pages are numbered in order of first appearance; those in the window are listed.
             let window = options.offset..options.offset.saturating_add(options.limit);
-            let mut page_of = vec![u32::MAX; self.index.stats.sources as usize];
+            let mut page_of = vec![u32::MAX; self.index.stats().sources as usize];
             for s in scored.iter() {
                 let source = self.index.source_of(s.passage)?;
                 let slot = page_of

@@ -222,8 +222,8 @@ impl<'a> Engine<'a> {
     /// The index's reading table.
     fn readings(&self) -> Readings<'_> {
         Readings {
-            map: &self.index.pinyin,
-            chars: self.index.pinyin_chars,
+            map: self.index.pinyin(),
+            chars: self.index.pinyin_chars(),
         }
     }
 
@@ -239,10 +239,10 @@ impl<'a> Engine<'a> {
         self.page_keys
             .get_or_init(|| {
                 let mut keys = Vec::new();
-                for source in 0..self.index.stats.sources {
+                for source in 0..self.index.stats().sources {
                     let title = self.index.source_page_title(source)?;
                     if !title.is_empty() {
-                        let key = fold_text(title, &self.index.fold);
+                        let key = fold_text(title, &self.index.fold());
                         let numbering = self.index.page_title_numbering(source)?;
                         keys.push((source, key.get(numbering..).unwrap_or(&key).to_string()));
                     }
@@ -294,12 +294,12 @@ impl<'a> Engine<'a> {
     }
 
     pub fn stats(&self) -> IndexStats {
-        let s = self.index.stats;
+        let s = self.index.stats();
         IndexStats {
             sources: s.sources,
             passages: s.passages,
             terms: s.grams.saturating_add(s.words),
-            index_bytes: self.index.bytes.len(),
+            index_bytes: self.index.bytes().len(),
         }
     }
 
@@ -311,13 +311,13 @@ impl<'a> Engine<'a> {
     /// The words of `text` as the index and queries cut them (normalised, then the shared
     /// segmenter over the index's own vocabulary).
     pub fn words(&self, text: &str) -> Result<Vec<String>, FormatError> {
-        let key = match_key(text, &self.index.fold);
+        let key = match_key(text, &self.index.fold());
         Ok(search_words(&key.text, &self.vocabulary()?))
     }
 
     /// Parses a query with this index's fold table.
     pub fn parse(&self, query: &str) -> ParsedQuery {
-        parse_query(query, &self.index.fold)
+        parse_query(query, &self.index.fold())
     }
 
     /// Vocabulary words starting with `prefix` (folded like a query), most frequent in the
@@ -325,7 +325,7 @@ impl<'a> Engine<'a> {
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, FormatError> {
         let key = fold_text(
             prefix.chars().take(64).collect::<String>().as_str(),
-            &self.index.fold,
+            &self.index.fold(),
         );
         if key.is_empty() || limit == 0 {
             return Ok(Vec::new());

@@ -112,7 +112,7 @@ impl Engine<'_> {
         typed: &[&str],
         cache: &mut KeyCache,
     ) -> Result<Vec<Scored>, FormatError> {
-        let stats = &self.index.stats;
+        let stats = &self.index.stats();
         let (n, avg, avg_heading) = (stats.passages, stats.avg_text_chars, stats.avg_title_chars);
         let idfs: Vec<f32> = per_term.iter().map(|l| rank::idf(n, l.len())).collect();
         let supports = per_term
@@ -205,7 +205,7 @@ impl Engine<'_> {
         cache: &mut KeyCache,
     ) -> Result<(Vec<Scored>, Vec<String>), FormatError> {
         let vocab = self.vocabulary()?;
-        let stats = &self.index.stats;
+        let stats = &self.index.stats();
         let (n, avg, avg_heading) = (stats.passages, stats.avg_text_chars, stats.avg_title_chars);
         let mut words: Vec<String> = Vec::new();
         for term in parsed.terms.iter().filter(|t| !t.phrase) {
@@ -284,7 +284,7 @@ impl Engine<'_> {
     ) -> Result<(), FormatError> {
         sort_top_by(scored, rank::RERANK_DEPTH, by_rank);
         let idf_sum: f32 = idfs.iter().sum();
-        let avg = self.index.stats.avg_text_chars;
+        let avg = self.index.stats().avg_text_chars;
         let index_vocab = self.vocabulary()?;
         let scan_vocab;
         let vocab: &dyn Vocabulary = match self.layout.text_word_prefixes(&self.index)? {

@@ -52,7 +52,7 @@ impl<'e, 'a> IndexVocabulary<'e, 'a> {
             use fst::{IntoStreamer, Streamer};
             let automaton = fst::automaton::Str::new(prefix);
             let mut stream = index
-                .words
+                .words()
                 .search(fst::Automaton::starts_with(automaton))
                 .into_stream();
             while let Some((word, freq)) = stream.next() {
@@ -79,7 +79,7 @@ impl Vocabulary for IndexVocabulary<'_, '_> {
         let Some(index) = self.fst() else {
             return;
         };
-        let fst = index.words.as_fst();
+        let fst = index.words().as_fst();
         let mut node = fst.root();
         let mut output = fst::raw::Output::zero();
         for (i, &byte) in text.as_bytes().iter().enumerate() {
@@ -99,14 +99,14 @@ impl Vocabulary for IndexVocabulary<'_, '_> {
         if let Some(list) = self.listed() {
             return list.freq(word);
         }
-        self.fst()?.words.get(word).filter(|&f| f > 0)
+        self.fst()?.words().get(word).filter(|&f| f > 0)
     }
 
     fn total_freq(&self) -> u64 {
         if let Some(list) = self.listed() {
             return list.total_freq();
         }
-        self.fst().map_or(0, |index| index.stats.word_freq_total)
+        self.fst().map_or(0, |index| index.stats().word_freq_total)
     }
 }
 

@@ -4,7 +4,8 @@
 use std::sync::OnceLock;
 
 use zh_search::search::{Engine, SearchOptions, SearchResults, MAX_LIMIT};
-use zh_search_index::{build_folder, Layout, Options};
+use zh_search_index::passage::Section;
+use zh_search_index::{build_docs, build_folder, Layout, Options, SourceDoc};
 
 /// The seeds built natively in `layout` (built once per test binary).
 pub fn seeds_engine(layout: Layout) -> Engine<'static> {
@@ -108,4 +109,50 @@ impl Rng {
     pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
+}
+
+/// One Markdown document (`name`) whose sections are `(heading, passages)`, made in memory.
+pub fn markdown_doc(name: &str, sections: &[(&str, &[&str])]) -> SourceDoc {
+    SourceDoc {
+        name: name.into(),
+        sections: sections
+            .iter()
+            .map(|(heading, passages)| Section {
+                headings: vec![heading.to_string()],
+                derived_title: None,
+                passages: passages.iter().map(|p| p.to_string()).collect(),
+                ..Section::default()
+            })
+            .collect(),
+        url: None,
+        page_title: String::new(),
+    }
+}
+
+/// The index of documents made in memory, built in `layout` with the project's lexicon.
+pub fn docs_index(docs: &[SourceDoc], layout: Layout) -> Vec<u8> {
+    build_docs(
+        docs,
+        &Options {
+            layout,
+            ..Options::default()
+        },
+    )
+    .unwrap()
+    .bytes
+}
+
+/// An engine over [`docs_index`] (its bytes live as long as the test binary).
+pub fn docs_engine(docs: &[SourceDoc], layout: Layout) -> Engine<'static> {
+    let bytes = docs_index(docs, layout);
+    Engine::open(Box::leak(bytes.into_boxed_slice())).unwrap()
+}
+
+/// The UTF-16 ranges of `highlights` as strings of `text`.
+pub fn highlighted(text: &str, highlights: &[[u32; 2]]) -> Vec<String> {
+    let units: Vec<u16> = text.encode_utf16().collect();
+    highlights
+        .iter()
+        .map(|[a, b]| String::from_utf16_lossy(&units[*a as usize..*b as usize]))
+        .collect()
 }

@@ -4,16 +4,12 @@
 // page works on a 360 px wide phone and at 200% zoom (screenshots in target/e2e/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import { launch } from './browser.mjs';
-import { WWW, SHOTS, openPage, widgetState, searchFor, axeViolations, overflow } from './page.mjs';
+import { SHOTS, launchOnBuild, openPage, widgetState, searchFor, axeViolations, overflow } from './page.mjs';
 
 let browser;
 before(async () => {
-  assert.ok(fs.existsSync(path.join(WWW, 'pkg/zh_search_bg.wasm')), `missing ${WWW}/pkg: run make build`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launch();
+  browser = await launchOnBuild();
 });
 after(async () => {
   await browser?.close();
@@ -71,7 +67,7 @@ test('the result count is announced through a polite live region', async (t) => 
 
 test('focus is visible: the search box, the active option, buttons and the detail view', async (t) => {
   const { page, checkClean } = await openPage(browser, t);
-  const box = () => page.locator('zh-search').evaluate((el) => getComputedStyle(el.shadowRoot.querySelector('.w')).boxShadow);
+  const box = () => page.locator('zh-search').evaluate((el) => getComputedStyle(el.shadowRoot.querySelector('.box')).boxShadow);
   const unfocused = await box();
   await page.keyboard.press('Tab'); // the demo's first example button
   await page.locator('zh-search input').focus();
@@ -111,7 +107,7 @@ test('focus is visible: the search box, the active option, buttons and the detai
     const active = el.shadowRoot.activeElement;
     return { cls: active.className, style: getComputedStyle(active).outlineStyle };
   });
-  assert.deepEqual(detail, { cls: 'd', style: 'solid' });
+  assert.deepEqual(detail, { cls: 'passage', style: 'solid' });
   await checkClean();
 });
 
@@ -136,7 +132,7 @@ for (const { name, viewport, deviceScaleFactor } of layouts) {
     // Every result's title and snippet fit inside the list.
     const clipped = await page.locator('zh-search').evaluate((el) => {
       const list = el.shadowRoot.querySelector('[role=listbox]').getBoundingClientRect();
-      return [...el.shadowRoot.querySelectorAll('[data-i] .t, [data-i] .x')]
+      return [...el.shadowRoot.querySelectorAll('[data-i] .title, [data-i] .snippet')]
         .map((e) => e.getBoundingClientRect())
         .filter((r) => r.left < list.left - 0.5 || r.right > list.right + 0.5).length;
     });

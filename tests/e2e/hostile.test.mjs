@@ -142,7 +142,7 @@ async function checkLiteral(page, q) {
       const [title, meta, snippet] = li.children;
       // A hit with a page title reads "page title › section" (issue 16): every part of the line is
       // literally one of the hit's own strings, the first its page's; otherwise the line is the title.
-      const parts = [...title.querySelectorAll('.cr')].map((c) => c.textContent);
+      const parts = [...title.querySelectorAll('.crumb')].map((c) => c.textContent);
       const own = [hit.page_title, ...(hit.headings ?? []), hit.title];
       const literal = hit.page_title
         ? parts.length > 0 && parts.join('') === title.textContent && parts.every((x) => own.includes(x)) &&
@@ -188,7 +188,7 @@ async function evilRun(t, csp) {
     const dialog = page.locator('zh-search dialog[open]');
     await dialog.waitFor({ state: 'visible' });
     const shown = await dialog.evaluate((d) => ({
-      title: d.querySelector('h2').textContent, source: d.querySelector('.m').textContent, body: d.querySelector('.d').textContent,
+      title: d.querySelector('h2').textContent, source: d.querySelector('.source').textContent, body: d.querySelector('.passage').textContent,
       elements: [...d.querySelectorAll('*')].map((e) => e.localName).filter((n) => !['header', 'div', 'h2', 'button', 'mark'].includes(n)),
     }));
     const first = await page.evaluate(async (q) => (await import('/pkg/zh_search.js')).search(q, { limit: 1 }).hits[0], q);

@@ -3,28 +3,25 @@
 // protocol), its attributes, and the cancelable select event. Build first (make build).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { launch } from './browser.mjs';
-import { WWW, openPage, widgetState, searchFor } from './page.mjs';
+import { launchOnBuild, openPage, widgetState, searchFor } from './page.mjs';
 
 let browser;
 before(async () => {
-  assert.ok(fs.existsSync(path.join(WWW, 'pkg/zh_search_bg.wasm')), `missing ${WWW}/pkg: run make build`);
-  browser = await launch();
+  browser = await launchOnBuild();
 });
 after(async () => {
   await browser?.close();
 });
 
-/** Count every search and suggest call the widget makes (wraps its loaded engine). */
-async function countCalls(page) {
-  await page.waitForFunction(() => document.querySelector('zh-search').m);
-  await page.evaluate(() => {
-    const el = document.querySelector('zh-search');
-    const m = el.m;
+/**
+ * Record every search the widget runs from now on (its zh-search:results events: one per query
+ * it searches), once the engine is loaded; returns a function that reads the queries so far.
+ */
+async function countSearches(page) {
+  await page.evaluate(async () => {
+    await (await import('/zh-search.js')).loadEngine();
     window.__searches = [];
-    el.m = { ...m, search: (q, o) => (window.__searches.push(q), m.search(q, o)) };
+    document.querySelector('zh-search').addEventListener('zh-search:results', (e) => window.__searches.push(e.detail.query));
   });
   return () => page.evaluate(() => window.__searches.slice());
 }
@@ -35,7 +32,7 @@ const engine = (page, name, ...args) =>
 
 test('suggestions: completions of the last term, chosen with the keyboard and the mouse', async (t) => {
   const { page, checkClean } = await openPage(browser, t);
-  const searches = await countCalls(page);
+  const searches = await countSearches(page);
   const input = page.locator('zh-search input');
 
   // Suggestions come from suggest(), most useful first, without the term as typed.
@@ -43,7 +40,7 @@ test('suggestions: completions of the last term, chosen with the keyboard and th
   assert.ok(expected.length >= 2, `the seeds have completions of 补: ${expected}`);
   await input.click();
   await input.pressSequentially('补', { delay: 20 });
-  await page.waitForFunction(() => document.querySelector('zh-search')._q === '补');
+  await page.waitForFunction(() => document.querySelector('zh-search').query === '补');
   let s = await widgetState(page);
   assert.deepEqual(s.suggestions, expected, 'suggestions in suggest() order, above the results');
   assert.equal(s.expanded, 'true');
@@ -64,7 +61,7 @@ test('suggestions: completions of the last term, chosen with the keyboard and th
   await input.press('ArrowDown');
   const before = (await searches()).length;
   await input.press('Enter');
-  await page.waitForFunction((w) => document.querySelector('zh-search')._q === w, expected[1]);
+  await page.waitForFunction((w) => document.querySelector('zh-search').query === w, expected[1]);
   s = await widgetState(page);
   assert.equal(s.value, expected[1], 'the chosen suggestion is the query');
   assert.deepEqual((await searches()).slice(before), [expected[1]], 'exactly one search, for the suggestion');
@@ -77,12 +74,12 @@ test('suggestions: completions of the last term, chosen with the keyboard and th
 
   // In a multi-term query only the last term is completed.
   await input.fill('健步走 补');
-  await page.waitForFunction(() => document.querySelector('zh-search')._q === '健步走 补');
+  await page.waitForFunction(() => document.querySelector('zh-search').query === '健步走 补');
   s = await widgetState(page);
   assert.deepEqual(s.suggestions, expected);
   // A click chooses too.
   await page.locator('zh-search [role=option][data-s]').first().click();
-  await page.waitForFunction((q) => document.querySelector('zh-search')._q === q, `健步走 ${expected[0]}`);
+  await page.waitForFunction((q) => document.querySelector('zh-search').query === q, `健步走 ${expected[0]}`);
   s = await widgetState(page);
   assert.equal(s.value, `健步走 ${expected[0]}`);
   assert.equal(s.focus, 'input');
@@ -92,7 +89,7 @@ test('suggestions: completions of the last term, chosen with the keyboard and th
   s = await widgetState(page);
   assert.equal(s.expanded, 'false');
   await input.fill('"补');
-  await page.waitForFunction(() => document.querySelector('zh-search')._q === '"补');
+  await page.waitForFunction(() => document.querySelector('zh-search').query === '"补');
   assert.deepEqual((await widgetState(page)).suggestions, []);
   await checkClean();
 });
@@ -104,7 +101,7 @@ test('IME: no search, focus move or Enter action while composing; one search whe
       document.addEventListener('zh-search:select', () => window.__selects++);
     },
   });
-  const searches = await countCalls(page);
+  const searches = await countSearches(page);
   const input = page.locator('zh-search input');
   await searchFor(page, '光岳楼');
   const baseline = await widgetState(page);
@@ -150,7 +147,7 @@ test('IME: no search, focus move or Enter action while composing; one search whe
     el.value = '碳计量';
     el.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertText', data: '碳计量' }));
   });
-  await page.waitForFunction(() => document.querySelector('zh-search')._q === '碳计量');
+  await page.waitForFunction(() => document.querySelector('zh-search').query === '碳计量');
   await page.waitForTimeout(200);
   assert.deepEqual((await searches()).slice(n0), ['碳计量'], 'one search after compositionend');
   s = await widgetState(page);
@@ -170,7 +167,7 @@ test("IME: Chrome's own composition path (Input.imeSetComposition), Enter during
       document.addEventListener('keydown', (e) => window.__keys.push([e.key, e.isComposing]), true);
     },
   });
-  const searches = await countCalls(page);
+  const searches = await countSearches(page);
   await searchFor(page, '光岳楼');
   const input = page.locator('zh-search input');
   await input.press('End');
@@ -196,7 +193,7 @@ test("IME: Chrome's own composition path (Input.imeSetComposition), Enter during
 
   // The IME commits 碳计量 in place of the letters.
   await cdp.send('Input.insertText', { text: '碳计量' });
-  await page.waitForFunction(() => document.querySelector('zh-search')._q === '光岳楼碳计量');
+  await page.waitForFunction(() => document.querySelector('zh-search').query === '光岳楼碳计量');
   await page.waitForTimeout(200);
   assert.deepEqual(await page.evaluate(() => window.__events), ['start', 'end']);
   assert.deepEqual((await searches()).slice(n0), ['光岳楼碳计量'], 'exactly one search, after compositionend');

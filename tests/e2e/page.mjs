@@ -1,17 +1,59 @@
-// Shared helpers for the newer browser tests: serve a folder with tools/serve.mjs, open a page in
-// a fresh context and record every problem (console errors/warnings, page errors, failed or
-// non-2xx requests, requests leaving the origin, CSP violations); run axe-core in the page.
+// Shared helpers for the browser tests: launch chromium on a build, deploy a fixture site with the
+// widget, serve a folder with tools/serve.mjs, open a page in a fresh context and record every
+// problem (console errors/warnings, page errors, failed or non-2xx requests, requests leaving the
+// origin, CSP violations); read the widget's state; run axe-core in the page.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { startServer, CSP } from '../../tools/serve.mjs';
+import { launch } from './browser.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const SHOTS = path.join(ROOT, 'target/e2e');
 export const WWW = process.env.ZH_SEARCH_WWW ? path.resolve(process.env.ZH_SEARCH_WWW) : path.join(ROOT, 'www');
 export { CSP };
+
+/** Chromium for a file of tests on the www/ build: checks the build is there, makes SHOTS. */
+export async function launchOnBuild() {
+  assert.ok(fs.existsSync(path.join(WWW, 'pkg/zh_search_bg.wasm')), `missing ${WWW}/pkg: run make build`);
+  fs.mkdirSync(SHOTS, { recursive: true });
+  return launch();
+}
+
+/** A site's search page: the widget under /search/, as a site owner adds it. */
+export const SEARCH_PAGE = `<!doctype html>
+<html lang="zh-CN">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>站内搜索 - 聊城旅游指南</title>
+  <script type="module" src="./zh-search.js"></script>
+</head>
+<body>
+  <main>
+    <h1>站内搜索</h1>
+    <zh-search placeholder="搜索本站…" limit="5"></zh-search>
+  </main>
+</body>
+</html>
+`;
+
+/**
+ * The fixture site `root` as a site owner deploys it, in a new temporary folder (the caller
+ * removes it): its pages, plus under /search/ SEARCH_PAGE, the widget and the package `pkg`.
+ */
+export function deploySite(root, pkg, name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zh-search-${name}-`));
+  fs.cpSync(root, dir, { recursive: true });
+  fs.mkdirSync(path.join(dir, 'search'));
+  fs.writeFileSync(path.join(dir, 'search/index.html'), SEARCH_PAGE);
+  fs.copyFileSync(path.join(WWW, 'zh-search.js'), path.join(dir, 'search/zh-search.js'));
+  fs.cpSync(pkg, path.join(dir, 'search/pkg'), { recursive: true });
+  return dir;
+}
 
 /**
  * Serve `root` and open `pathname` in a new context. Options: csp (send the strict CSP header),
@@ -79,6 +121,7 @@ export const widgetState = (page) =>
       ids: opts.map((o) => o.id),
       suggestions: opts.filter((o) => o.hasAttribute('data-s')).map((o) => o.textContent),
       hits: opts.filter((o) => o.hasAttribute('data-i')).length,
+      hitIds: opts.filter((o) => o.hasAttribute('data-i')).map((o) => o.id),
       status: r.querySelector('[role=status]').textContent,
       focus: r.activeElement ? r.activeElement.localName + (r.activeElement.closest('dialog') ? '@dialog' : '') : null,
       dialogOpen: !!r.querySelector('dialog')?.open,
@@ -94,7 +137,7 @@ export async function searchFor(page, q) {
     (q) => {
       const root = document.querySelector('zh-search').shadowRoot;
       const status = root.querySelector('[role=status]').textContent;
-      return root.querySelector('input').value === q && /\d|没有找到|No results/.test(status) && root.host._q === q;
+      return root.querySelector('input').value === q && /\d|没有找到|No results/.test(status) && root.host.query === q;
     },
     q,
     { timeout: 10_000 },
@@ -123,7 +166,7 @@ export async function axeViolations(page) {
 export const overflow = (page) =>
   page.evaluate(() => {
     const doc = document.scrollingElement;
-    const box = document.querySelector('zh-search').shadowRoot.querySelector('.w').getBoundingClientRect();
+    const box = document.querySelector('zh-search').shadowRoot.querySelector('.box').getBoundingClientRect();
     return {
       page: Math.max(0, doc.scrollWidth - doc.clientWidth),
       widget: Math.max(0, Math.ceil(box.right) - doc.clientWidth, -Math.floor(box.left)),

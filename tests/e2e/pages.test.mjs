@@ -11,10 +11,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { launch } from './browser.mjs';
-import { ROOT, WWW, SHOTS, openPage, widgetState, searchFor, axeViolations, overflow } from './page.mjs';
+import { ROOT, SHOTS, openPage, widgetState, searchFor, axeViolations, overflow, deploySite } from './page.mjs';
 
 const env = (name, fallback) => (process.env[name] ? path.resolve(process.env[name]) : path.join(ROOT, fallback));
 /** The fixture sites, and queries that may find a page with more than two matching passages. */
@@ -25,22 +24,6 @@ const SITES = {
     queries: ['软件包', 'Debian', 'dpkg', 'apt-get', '升级'],
   },
 };
-const SEARCH_PAGE = `<!doctype html>
-<html lang="zh-CN">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>站内搜索 - 聊城旅游指南</title>
-  <script type="module" src="./zh-search.js"></script>
-</head>
-<body>
-  <main>
-    <h1>站内搜索</h1>
-    <zh-search placeholder="搜索本站…" limit="5"></zh-search>
-  </main>
-</body>
-</html>
-`;
 /** Sections a page shows before "N more on this page". */
 const SHOWN = 2;
 
@@ -60,14 +43,7 @@ function deploy(name) {
   const { root, pkg } = SITES[name];
   const how = name === 'site' ? 'make site-pkg' : 'make site-docbook-pkg';
   assert.ok(fs.existsSync(path.join(pkg, 'zh_search.js')), `missing ${pkg}: run ${how}`);
-  if (served[name]) return served[name];
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `zh-search-pages-${name}-`));
-  fs.cpSync(root, dir, { recursive: true });
-  fs.mkdirSync(path.join(dir, 'search'));
-  fs.writeFileSync(path.join(dir, 'search/index.html'), SEARCH_PAGE);
-  fs.copyFileSync(path.join(WWW, 'zh-search.js'), path.join(dir, 'search/zh-search.js'));
-  fs.cpSync(pkg, path.join(dir, 'search/pkg'), { recursive: true });
-  return (served[name] = dir);
+  return (served[name] ??= deploySite(root, pkg, `pages-${name}`));
 }
 
 /**
@@ -116,12 +92,12 @@ const groups = (page) =>
       options: [...g.querySelectorAll('[role=option]')].map((o) => ({
         id: o.id,
         more: o.dataset.x !== undefined,
-        sub: o.classList.contains('sub'),
+        sub: o.classList.contains('nested'),
         text: o.textContent,
-        crumbs: [...o.querySelectorAll('.t .cr')].map((c) => c.textContent),
-        titleMarks: [...o.querySelectorAll('.t mark')].map((m) => m.textContent),
-        meta: o.querySelector('.m')?.textContent ?? null,
-        snippet: o.querySelector('.x')?.textContent ?? null,
+        crumbs: [...o.querySelectorAll('.title .crumb')].map((c) => c.textContent),
+        titleMarks: [...o.querySelectorAll('.title mark')].map((m) => m.textContent),
+        meta: o.querySelector('.source')?.textContent ?? null,
+        snippet: o.querySelector('.snippet')?.textContent ?? null,
         passage: o.dataset.i === undefined ? null : host.hits[Number(o.dataset.i)].passage,
       })),
     })));
@@ -345,7 +321,7 @@ test('docbook: axe-core clean and narrow layouts hold with grouped results', asy
     assert.deepEqual(await overflow(page), { page: 0, widget: 0 }, `${name}: no horizontal overflow`);
     const clipped = await page.locator('zh-search').evaluate((el) => {
       const list = el.shadowRoot.querySelector('[role=listbox]').getBoundingClientRect();
-      return [...el.shadowRoot.querySelectorAll('[role=option] .t, [role=option] .x')]
+      return [...el.shadowRoot.querySelectorAll('[role=option] .title, [role=option] .snippet')]
         .map((e) => e.getBoundingClientRect())
         .filter((b) => b.left < list.left - 0.5 || b.right > list.right + 0.5).length;
     });

@@ -5,40 +5,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { launch } from './browser.mjs';
-import { ROOT, WWW, SHOTS, openPage, widgetState, searchFor, axeViolations } from './page.mjs';
+import { ROOT, SHOTS, openPage, widgetState, searchFor, axeViolations, deploySite } from './page.mjs';
 
 const SITE_PKG = path.join(ROOT, 'target/site/pkg');
-const SEARCH_PAGE = `<!doctype html>
-<html lang="zh-CN">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>站内搜索 - 聊城旅游指南</title>
-  <script type="module" src="./zh-search.js"></script>
-</head>
-<body>
-  <main>
-    <h1>站内搜索</h1>
-    <zh-search placeholder="搜索本站…" limit="5"></zh-search>
-  </main>
-</body>
-</html>
-`;
-
 let browser;
 let site;
 before(async () => {
   assert.ok(fs.existsSync(path.join(SITE_PKG, 'zh_search_bg.wasm')), `missing ${SITE_PKG}: run make site-pkg`);
-  // The site as a site owner would deploy it: the pages, plus the widget under /search/.
-  site = fs.mkdtempSync(path.join(os.tmpdir(), 'zh-search-site-'));
-  fs.cpSync(path.join(ROOT, 'tests/site'), site, { recursive: true });
-  fs.mkdirSync(path.join(site, 'search'));
-  fs.writeFileSync(path.join(site, 'search/index.html'), SEARCH_PAGE);
-  fs.copyFileSync(path.join(WWW, 'zh-search.js'), path.join(site, 'search/zh-search.js'));
-  fs.cpSync(SITE_PKG, path.join(site, 'search/pkg'), { recursive: true });
+  site = deploySite(path.join(ROOT, 'tests/site'), SITE_PKG, 'site');
   fs.mkdirSync(SHOTS, { recursive: true });
   browser = await launch();
 });

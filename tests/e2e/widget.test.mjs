@@ -6,14 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startServer } from '../../tools/serve.mjs';
-import { launch } from './browser.mjs';
-import { openPage } from './page.mjs';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const WWW = process.env.ZH_SEARCH_WWW ? path.resolve(process.env.ZH_SEARCH_WWW) : path.join(ROOT, 'www');
-const SHOTS = path.join(ROOT, 'target/e2e');
+import { WWW, SHOTS, launchOnBuild, openPage, widgetState } from './page.mjs';
 const SEED_A = '000_995a90f47ebf7413.txt';
 const SEED_B = '003_072645c75c3c641d.txt';
 const QUERY = '碳计量';
@@ -25,9 +19,7 @@ const norm = (s) => [...s.normalize('NFKC').toLowerCase().replace(/\s+/g, '')].m
 
 let browser;
 before(async () => {
-  assert.ok(fs.existsSync(path.join(WWW, 'pkg/zh_search_bg.wasm')), `missing ${WWW}/pkg: run make build`);
-  fs.mkdirSync(SHOTS, { recursive: true });
-  browser = await launch();
+  browser = await launchOnBuild();
 });
 after(async () => {
   await browser?.close();
@@ -98,23 +90,6 @@ async function markRuns(locator) {
   );
 }
 
-const state = (page) =>
-  page.locator('zh-search').evaluate((host) => {
-    const r = host.shadowRoot;
-    const input = r.querySelector('input');
-    const opts = [...r.querySelectorAll('[role=option]')];
-    return {
-      expanded: input.getAttribute('aria-expanded'),
-      active: input.getAttribute('aria-activedescendant'),
-      selected: opts.filter((o) => o.getAttribute('aria-selected') === 'true').map((o) => o.id),
-      ids: opts.map((o) => o.id),
-      hitIds: opts.filter((o) => o.hasAttribute('data-i')).map((o) => o.id),
-      focus: r.activeElement ? r.activeElement.localName + (r.activeElement.closest('dialog') ? '@dialog' : '') : null,
-      dialogOpen: !!r.querySelector('dialog')?.open,
-      value: input.value,
-    };
-  });
-
 test('search, keyboard navigation and the detail view on the demo page', async (t) => {
   const { page, checkClean } = await openDemo(t);
 
@@ -156,24 +131,19 @@ test('search, keyboard navigation and the detail view on the demo page', async (
 
   await page.screenshot({ path: path.join(SHOTS, 'widget.png'), fullPage: true });
 
-  // ↓ ↓ ↑ move the active option.
-  let s = await state(page);
+  // ↓ ↓ ↑ move the active option: it is the one marked selected, and only it.
+  let s = await widgetState(page);
   assert.equal(s.active, null);
-  await input.press('ArrowDown');
-  s = await state(page);
-  assert.equal(s.active, s.ids[0]);
-  assert.deepEqual(s.selected, [s.ids[0]]);
-  await input.press('ArrowDown');
-  s = await state(page);
-  assert.equal(s.active, s.ids[1]);
-  assert.deepEqual(s.selected, [s.ids[1]]);
-  await input.press('ArrowUp');
-  s = await state(page);
-  assert.equal(s.active, s.ids[0]);
-  assert.deepEqual(s.selected, [s.ids[0]]);
-  await input.press('ArrowDown');
-  s = await state(page);
-  assert.equal(s.active, s.ids[1]);
+  const pressMovesTo = async (key, option) => {
+    await input.press(key);
+    s = await widgetState(page);
+    assert.equal(s.active, s.ids[option], `${key} makes option ${option} active`);
+    assert.deepEqual(s.selected, [s.ids[option]]);
+  };
+  await pressMovesTo('ArrowDown', 0);
+  await pressMovesTo('ArrowDown', 1);
+  await pressMovesTo('ArrowUp', 0);
+  await pressMovesTo('ArrowDown', 1);
 
   // Enter opens the detail view of the second hit and fires zh-search:select.
   await input.press('Enter');
@@ -187,8 +157,8 @@ test('search, keyboard navigation and the detail view on the demo page', async (
   assert.equal(hit.target, 'zh-search');
   assert.ok(texts[1].includes(hit.source), 'the event carries the active hit');
   const detail = await dialog.evaluate((d) => ({
-    text: d.querySelector('.d').textContent,
-    marks: [...d.querySelectorAll('.d mark')].map((x) => x.textContent),
+    text: d.querySelector('.passage').textContent,
+    marks: [...d.querySelectorAll('.passage mark')].map((x) => x.textContent),
     all: d.textContent,
     label: d.getAttribute('aria-labelledby') && d.getRootNode().getElementById(d.getAttribute('aria-labelledby'))?.textContent,
   }));
@@ -198,7 +168,7 @@ test('search, keyboard navigation and the detail view on the demo page', async (
   assert.ok(detail.marks.length > 0);
   assert.equal(detail.label, hit.title, 'the dialog is labelled by the hit title');
   assert.ok(detail.all.includes(hit.source));
-  s = await state(page);
+  s = await widgetState(page);
   assert.equal(s.dialogOpen, true);
   assert.match(s.focus, /@dialog$/, 'focus moved into the detail view');
   await page.screenshot({ path: path.join(SHOTS, 'widget-detail.png') });
@@ -206,18 +176,18 @@ test('search, keyboard navigation and the detail view on the demo page', async (
   // Esc closes the detail view and focus returns to the input.
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
-  s = await state(page);
+  s = await widgetState(page);
   assert.equal(s.dialogOpen, false);
   assert.equal(s.focus, 'input');
 
   // Esc closes the list, a second Esc clears the input.
   await page.keyboard.press('Escape');
-  s = await state(page);
+  s = await widgetState(page);
   assert.equal(s.expanded, 'false');
   assert.equal(s.active, null);
   assert.equal(s.value, QUERY);
   await page.keyboard.press('Escape');
-  s = await state(page);
+  s = await widgetState(page);
   assert.equal(s.value, '');
   assert.equal(s.expanded, 'false');
 
@@ -228,7 +198,7 @@ test('search, keyboard navigation and the detail view on the demo page', async (
   assert.equal((await page.evaluate(() => window.__selects)).length, 2);
   await page.locator('zh-search dialog button').click();
   await dialog.waitFor({ state: 'detached' });
-  assert.equal((await state(page)).focus, 'input');
+  assert.equal((await widgetState(page)).focus, 'input');
 
   await checkClean();
 });
@@ -280,18 +250,18 @@ test('paging: more results, Home/End/PageDown', async (t) => {
     await more.click();
     await page.waitForFunction(([n, sel]) => document.querySelector('zh-search').shadowRoot.querySelectorAll(sel).length === n,
       [Math.min(2 * limit, total), HIT]);
-    let s = await state(page);
+    let s = await widgetState(page);
     assert.equal(s.active, s.hitIds[limit], 'the first newly loaded result becomes active');
     assert.equal(s.focus, 'input', 'focus goes back to the input');
     assert.equal(new Set(s.ids).size, s.ids.length, 'option ids are unique');
     await input.press('End');
-    s = await state(page);
+    s = await widgetState(page);
     assert.equal(s.active, s.ids.at(-1));
     await input.press('Home');
-    s = await state(page);
+    s = await widgetState(page);
     assert.equal(s.active, s.ids[0]);
     await input.press('PageDown');
-    s = await state(page);
+    s = await widgetState(page);
     assert.equal(s.active, s.ids[5]);
     await input.press('ArrowUp');
     await input.press('ArrowUp');
@@ -299,7 +269,7 @@ test('paging: more results, Home/End/PageDown', async (t) => {
     await input.press('ArrowUp');
     await input.press('ArrowUp');
     await input.press('ArrowUp');
-    s = await state(page);
+    s = await widgetState(page);
     assert.equal(s.active, s.ids.at(-1), 'ArrowUp wraps from the first option to the last');
   } else {
     assert.equal(await more.isVisible(), false);

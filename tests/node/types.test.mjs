@@ -76,7 +76,28 @@ test('the declared result shapes are the real ones', async () => {
 });
 
 test('the declared attributes are the ones the element reads', () => {
-  const js = fs.readFileSync(path.join(ROOT, 'www/zh-search.js'), 'utf8');
+  const src = path.join(ROOT, 'www/src');
+  const js = fs.readdirSync(src).filter((f) => f.endsWith('.js')).map((f) => fs.readFileSync(path.join(src, f), 'utf8')).join('\n');
   const read = new Set([...js.matchAll(/getAttribute\('([a-z-]+)'\)/g)].map((m) => m[1]));
   assert.deepEqual([...read].sort(), [...members('ZhSearchAttributes').keys()].sort());
+});
+
+/** Public members of class `name` in a source file (JS or d.ts): `static x` and `x`. */
+function classMembers(file, name) {
+  const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+  const decl = source.statements.find((s) => ts.isClassDeclaration(s) && s.name?.text === name);
+  assert.ok(decl, `class ${name} in ${file}`);
+  const isStatic = (m) => ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Static;
+  return new Set(decl.members
+    .filter((m) => m.name && !ts.isPrivateIdentifier(m.name))
+    .map((m) => `${isStatic(m) ? 'static ' : ''}${m.name.getText(source)}`));
+}
+
+test('the declared element is the element: its public members, no more, no less', () => {
+  const declared = classMembers(DTS, 'ZhSearchElement');
+  const callbacks = ['connectedCallback', 'disconnectedCallback', 'attributeChangedCallback'];
+  const real = [...classMembers(path.join(ROOT, 'www/src/element.js'), 'ZhSearchElement')].filter((m) => !callbacks.includes(m));
+  assert.deepEqual([...declared].sort(), real.sort());
+  for (const name of ['static define', 'suggestions', 'query']) assert.ok(declared.has(name), `declares ${name}`);
+  assert.ok(!declared.has('sugg'), 'sugg is gone');
 });

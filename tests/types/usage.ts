@@ -12,6 +12,7 @@ import ZhSearchElement, {
   type SearchResults,
   type WidgetHit,
   type ZhSearchAttributes,
+  type ZhSearchResultsEvent,
   type ZhSearchSelectEvent,
 } from '../../www/zh-search.js';
 
@@ -55,6 +56,18 @@ export function useElement(): void {
   typed.pages = null;
   typed.open(0);
   ZhSearchElement.suggestions = 3;
+  const defined: typeof ZhSearchElement = ZhSearchElement.define();
+  const shownWords: string[] = typed.suggestions;
+  const searched: string = typed.query;
+  const counts: number = typed.total + (typed.partial ? 1 : 0) + typed.limit;
+  // @ts-expect-error suggestions are read-only
+  typed.suggestions = [];
+  // @ts-expect-error the query shown is read-only (set value to search)
+  typed.query = 'x';
+  // @ts-expect-error total is read-only
+  typed.total = 0;
+  // @ts-expect-error the old name is gone
+  typed.sugg;
   // @ts-expect-error value is a string
   typed.value = 5;
   // @ts-expect-error hits are read-only
@@ -66,6 +79,14 @@ export function useElement(): void {
     e.detail.toFixed();
   });
   document.addEventListener('zh-search:select', (e: ZhSearchSelectEvent) => console.log(e.detail.title, hits.length, shownPages));
+  el.addEventListener('zh-search:results', (e) => {
+    const found: number = e.detail.total; // the event map gives the detail's type
+    console.log(e.detail.query, found, e.detail.partial);
+    // @ts-expect-error results events are not cancelable selections: no hit in them
+    e.detail.title;
+  });
+  document.addEventListener('zh-search:results', (e: ZhSearchResultsEvent) => console.log(e.detail.query));
+  console.log(defined, shownWords, searched, counts);
   const attrs: ZhSearchAttributes = { placeholder: '搜索本站…', limit: '10', lang: 'en', base: '/docs/' };
   // @ts-expect-error limit is a number or a numeric string
   const bad: ZhSearchAttributes = { limit: 'ten' };

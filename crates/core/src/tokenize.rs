@@ -136,14 +136,19 @@ pub trait Vocabulary {
     }
 }
 
+/// The byte offset of every character of `text`, then `text.len()`: character `i` is
+/// `text[b[i]..b[i + 1]]`.
+pub fn char_boundaries(text: &str) -> Vec<usize> {
+    text.char_indices()
+        .map(|(i, _)| i)
+        .chain([text.len()])
+        .collect()
+}
+
 /// Maximum-probability segmentation of one CJK run (jieba's DAG + dynamic programming), over
 /// `vocab`. Unknown characters become single-character words. Returns byte ranges of `run`.
 pub fn segment_run(run: &str, vocab: &dyn Vocabulary) -> Vec<Range<usize>> {
-    let starts: Vec<usize> = run
-        .char_indices()
-        .map(|(i, _)| i)
-        .chain([run.len()])
-        .collect();
+    let starts = char_boundaries(run);
     let n = starts.len() - 1;
     let log_total = (vocab.total_freq().max(1) as f64).ln();
     // best[i] = (log-probability of the best segmentation of chars i.., end char of first word)

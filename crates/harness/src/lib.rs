@@ -223,7 +223,7 @@ pub fn check_results(
         return fail("results for a query without terms".into());
     }
     let index = &engine.index;
-    let fold = &index.fold;
+    let fold = &index.fold();
     // Pinyin: a term of letters also stands for runs of Chinese text (`gyl` → 光岳楼); such
     // hits come after every hit holding all terms as typed.
     let alternatives = engine
@@ -315,7 +315,7 @@ pub fn check_suggestions(
 ) -> Result<(), String> {
     let key = fold_text(
         &prefix.chars().take(64).collect::<String>(),
-        &engine.index.fold,
+        &engine.index.fold(),
     );
     if words.len() > limit || (key.is_empty() && !words.is_empty()) {
         return Err(format!(
@@ -545,7 +545,7 @@ fn exercise(engine: &Engine<'_>) {
         let _ = index.passage_text(t);
     }
     use fst::Streamer;
-    let mut stream = index.grams.stream();
+    let mut stream = index.grams().stream();
     let mut n = 0;
     while let Some((_, value)) = stream.next() {
         let _ = index.gram_postings(value);
@@ -626,9 +626,9 @@ pub fn decode_input(fixtures: &[DecodeFixture], data: &[u8]) {
         // mode forges): walk the dictionaries only when they are intact.
         let fst_intact = fixtures.iter().any(|f| {
             let good = IndexView::open(&f.bytes).expect("valid");
-            good.grams.as_fst().as_bytes() == engine.index.grams.as_fst().as_bytes()
-                && good.words.as_fst().as_bytes() == engine.index.words.as_fst().as_bytes()
-                && good.pinyin.as_fst().as_bytes() == engine.index.pinyin.as_fst().as_bytes()
+            good.grams().as_fst().as_bytes() == engine.index.grams().as_fst().as_bytes()
+                && good.words().as_fst().as_bytes() == engine.index.words().as_fst().as_bytes()
+                && good.pinyin().as_fst().as_bytes() == engine.index.pinyin().as_fst().as_bytes()
         });
         if fst_intact {
             exercise(&engine);

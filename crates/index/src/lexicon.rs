@@ -5,27 +5,30 @@
 //! the wasm module. [`crate::build_docs`] wires them up; tests pass their own stand-ins to
 //! [`crate::build_index`].
 
-/// Word discovery with jieba in search mode: `(word, known)` pairs, HMM on for names and new
-/// words (not `known`: the builder keeps only those that recur).
-pub fn jieba_discoverer() -> impl FnMut(&str) -> Vec<(String, bool)> {
+use crate::{DiscoveredWord, UserWord};
+
+/// Word discovery with jieba in search mode, HMM on for names and new words (not
+/// [`DiscoveredWord::known`]: the builder keeps only those that recur).
+pub fn jieba_discoverer() -> impl FnMut(&str) -> Vec<DiscoveredWord> {
     jieba_discoverer_with(&[])
 }
 
-/// [`jieba_discoverer`] with a user dictionary loaded first: `(word, frequency, tag)` entries
-/// (`builder::UserWord`, already folded like the corpus). Like jieba's own `load_userdict`,
-/// a word without a frequency gets the one that makes jieba keep it whole.
-pub fn jieba_discoverer_with(
-    user_words: &[(String, Option<usize>, Option<String>)],
-) -> impl FnMut(&str) -> Vec<(String, bool)> {
+/// [`jieba_discoverer`] with a user dictionary loaded first (its words already folded like
+/// the corpus, [`crate::parse_user_dict`]). Like jieba's own `load_userdict`, a word without a
+/// frequency gets the one that makes jieba keep it whole.
+pub fn jieba_discoverer_with(user_words: &[UserWord]) -> impl FnMut(&str) -> Vec<DiscoveredWord> {
     let mut jieba = jieba_rs::Jieba::new();
-    for (word, freq, tag) in user_words {
+    for UserWord { word, freq, tag } in user_words {
         jieba.add_word(word, *freq, tag.as_deref());
     }
     move |text: &str| {
         let tokens = jieba.cut_for_search(text, true);
         tokens
             .into_iter()
-            .map(|token| (token.word.to_string(), jieba.has_word(token.word)))
+            .map(|token| DiscoveredWord {
+                word: token.word.to_string(),
+                known: jieba.has_word(token.word),
+            })
             .collect()
     }
 }

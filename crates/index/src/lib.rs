@@ -4,21 +4,48 @@
 //! the tests, the fuzz targets, the examples and the bench all build through
 //! [`build_folder`] (or [`build_docs`] for documents made in memory).
 //!
-//! * `builder`: corpus options, reading and decoding files, dropping boilerplate, assembling
-//!   the index (`format::encode_index` of `zh-search-core`);
+//! The pipeline, one module a step:
+//!
+//! * `options`: what the build is told (the index layout, `zh-search.toml`, `ZH_SEARCH_*`);
+//! * `corpus`: walking the folder and reading its files into documents, with `decode`
+//!   (bytes → text: byte-order marks, UTF-8, declared encodings);
+//! * `html`: HTML pages → titled sections with anchors, heading paths and link density;
 //! * `passage`: cutting OCR'd text and Markdown into titled passages;
-//! * `html`: HTML pages → titled sections with anchors, headings and link density;
-//! * `numbering`: the section numbering at the start of headings (`2.1.`, `第 2 章`);
-//! * `lexicon`: the external word, script and reading data (jieba, fast2s, pinyin-converter).
+//! * `boilerplate`: blocks repeated across pages and title echoes, dropped before passages are cut;
+//! * `user_dict`: the site owner's jieba user dictionary;
+//! * `lexicon`: the external word, script and reading data (jieba, fast2s, pinyin-converter);
+//! * `folding`: build-time character folding and the corpus's fold table;
+//! * `assemble`: match keys, vocabulary, postings or word references, and the index bytes;
+//! * `pinyin`: the index's pinyin table;
+//! * `numbering`: the section numbering at the start of headings (`2.1.`, `第 2 章`).
 
-mod builder;
-pub mod html;
+mod assemble;
+mod boilerplate;
+mod corpus;
+mod decode;
+mod folding;
+mod html;
 pub mod lexicon;
 mod numbering;
+mod options;
 pub mod passage;
+mod pinyin;
+mod user_dict;
 
-pub use builder::*;
+pub use assemble::{build_index, build_vocabulary, DiscoveredWord};
+pub use corpus::{
+    corpus_name, read_corpus, read_corpus_with, url_path, ConfigProblem, Corpus, CorpusError,
+    CorpusSummary, SourceDoc, MAX_FILE_BYTES,
+};
+pub use html::SelectorError;
 pub use numbering::strip_numbering;
+pub use options::{
+    CorpusOptions, Layout, LayoutError, CONFIG_FILE, ENV_EXCLUDE, ENV_EXCLUDE_SELECTORS,
+    ENV_INCLUDE, ENV_STRICT_ENCODING, OPTION_ENV_VARS,
+};
+pub use user_dict::{
+    parse_user_dict, read_user_dict, DictError, LineError, LineProblem, UserDict, UserWord,
+};
 
 // The shared modules, under the names the indexer's modules use for them.
 use zh_search_core::{format, normalize, tokenize};

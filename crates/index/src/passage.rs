@@ -17,7 +17,7 @@
 //!    (newspaper layouts put some headlines after their story). Untitled sections get a title
 //!    derived from their first clause.
 //! 3. **Sections → passages.** Paragraphs longer than [`MAX_PASSAGE_CHARS`] are split at
-//!    sentence ends; pieces shorter than [`MIN_PASSAGE_CHARS`] are merged with a neighbour.
+//!    sentence ends; pieces shorter than `MIN_PASSAGE_CHARS` are merged with a neighbour.
 //!
 //! Nothing is dropped: every non-whitespace character of the file (Markdown `#` markers aside)
 //! ends up in exactly one passage text or in a heading.
@@ -27,9 +27,9 @@ use crate::normalize::{is_cjk, repair_number_gaps};
 /// Passages longer than this are split at sentence boundaries.
 pub const MAX_PASSAGE_CHARS: usize = 300;
 /// Pieces shorter than this are merged into a neighbouring passage of the same section.
-pub const MIN_PASSAGE_CHARS: usize = 60;
+pub(crate) const MIN_PASSAGE_CHARS: usize = 60;
 /// Longest line still considered a heading.
-pub const MAX_HEADING_CHARS: usize = 40;
+pub(crate) const MAX_HEADING_CHARS: usize = 40;
 /// Separator between the parts of a multi-line title.
 pub const TITLE_SEPARATOR: &str = " · ";
 
@@ -369,7 +369,7 @@ fn add_piece(
 
 /// Characters that count for link shares: everything but whitespace (markup spacing and
 /// joins must not move the share).
-pub fn visible_chars(text: &str) -> usize {
+pub(crate) fn visible_chars(text: &str) -> usize {
     text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
@@ -509,7 +509,7 @@ impl SectionDraft {
 /// A paragraph of an HTML page: its text and how many of its visible characters
 /// ([`visible_chars`]) are link text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct LinkedParagraph {
+pub(crate) struct LinkedParagraph {
     pub text: String,
     pub link_chars: usize,
 }
@@ -518,7 +518,7 @@ pub struct LinkedParagraph {
 /// paragraphs are split and merged into passages exactly like those of text files, and each
 /// passage gets its link share (`Section::link_percent`). `None` when there is neither a
 /// heading nor text; a heading without text titles one empty passage.
-pub fn section_from_paragraphs(
+pub(crate) fn section_from_paragraphs(
     headings: Vec<String>,
     parents: Vec<String>,
     anchor: Option<String>,
@@ -539,7 +539,11 @@ pub fn section_from_paragraphs(
 
 /// The path of headings above a new heading of `level`: pops the open headings at `level` or
 /// deeper from `open` (level, text), returns the rest outermost first and pushes the new one.
-pub fn enter_heading(open: &mut Vec<(usize, String)>, level: usize, text: &str) -> Vec<String> {
+pub(crate) fn enter_heading(
+    open: &mut Vec<(usize, String)>,
+    level: usize,
+    text: &str,
+) -> Vec<String> {
     while open.last().is_some_and(|(l, _)| *l >= level) {
         open.pop();
     }
@@ -549,7 +553,7 @@ pub fn enter_heading(open: &mut Vec<(usize, String)>, level: usize, text: &str) 
 }
 
 /// A Markdown file's page title: its first level-1 `#` heading, if any.
-pub fn markdown_title(content: &str) -> Option<String> {
+pub(crate) fn markdown_title(content: &str) -> Option<String> {
     let content = content.strip_prefix('\u{FEFF}').unwrap_or(content);
     content
         .lines()
@@ -625,8 +629,28 @@ pub fn cut_document(content: &str, kind: TextKind) -> Vec<Section> {
     sections
 }
 
+/// What the unit tests of the passage cutter and the HTML reader compare sections by.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Section;
+
+    /// Each section's title and its heading path (`parents`).
+    pub(crate) fn titles_and_parents(sections: Vec<Section>) -> Vec<(String, Vec<String>)> {
+        sections
+            .into_iter()
+            .map(|s| (s.title(), s.parents))
+            .collect()
+    }
+
+    /// A heading path, outermost first.
+    pub(crate) fn path(headings: &[&str]) -> Vec<String> {
+        headings.iter().map(|s| s.to_string()).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_support::{path, titles_and_parents};
     use super::*;
 
     fn texts(sections: &[Section]) -> Vec<(String, Vec<String>)> {
@@ -752,11 +776,7 @@ mod tests {
     fn markdown_parents_and_page_title() {
         let doc =
             "前言\n\n# 书名\n\n## 第一章\n\n正文一\n\n### 一节\n\n正文二\n\n## 第二章\n\n# 附录\n";
-        let got: Vec<(String, Vec<String>)> = cut_document(doc, TextKind::Markdown)
-            .into_iter()
-            .map(|s| (s.title(), s.parents))
-            .collect();
-        let path = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let got = titles_and_parents(cut_document(doc, TextKind::Markdown));
         assert_eq!(
             got,
             vec![

@@ -32,14 +32,14 @@ impl GramLayout {
         gram: &GramQuery,
     ) -> Result<PostingsBlock, FormatError> {
         match gram {
-            GramQuery::Exact(g) => match index.grams.get(g) {
+            GramQuery::Exact(g) => match index.grams().get(g) {
                 Some(value) => index.gram_postings(value),
                 None => Ok(PostingsBlock::default()),
             },
             GramQuery::Prefix(p) => {
                 let automaton = fst::automaton::Str::new(p);
                 let mut stream = index
-                    .grams
+                    .grams()
                     .search(fst::Automaton::starts_with(automaton))
                     .into_stream();
                 let (mut texts, mut titles) = (Vec::new(), Vec::new());
@@ -65,7 +65,7 @@ impl GramLayout {
         original: Result<&str, FormatError>,
     ) -> Result<&'c str, FormatError> {
         if let std::collections::hash_map::Entry::Vacant(slot) = cache.entry(id) {
-            slot.insert(fold_text(original?, &index.fold));
+            slot.insert(fold_text(original?, &index.fold()));
         }
         Ok(cache.get(&id).map_or("", String::as_str))
     }
@@ -135,7 +135,7 @@ impl Layout for GramLayout {
     ) -> Result<Vec<(u64, usize, String)>, FormatError> {
         let automaton = fst::automaton::Str::new(prefix);
         let mut stream = index
-            .grams
+            .grams()
             .search(fst::Automaton::starts_with(automaton))
             .into_stream();
         let mut found = Vec::new();

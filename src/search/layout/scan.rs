@@ -47,7 +47,7 @@ impl ScanLayout {
     fn corpus(&self, index: &IndexView<'_>) -> Result<&ScanCorpus, FormatError> {
         self.corpus
             .get_or_init(|| {
-                let dense = DenseFold::new(index.fold);
+                let dense = DenseFold::new(index.fold());
                 let fold = |text: Result<&str, FormatError>, writer: &mut KeyWriter| {
                     fold_chars(
                         text?,
@@ -60,20 +60,20 @@ impl ScanLayout {
                 // Folding keeps a text's length or shortens it (whitespace dropped, full-width
                 // letters halved), plus one separator per key: a capacity hint, not a limit.
                 let texts = ScanKeys::build(
-                    index.stats.passages,
-                    index.passage_text_bytes() + index.stats.passages as usize,
+                    index.stats().passages,
+                    index.passage_text_bytes() + index.stats().passages as usize,
                     &|p, writer| fold(index.passage_text(p), writer),
                 )?;
                 let titles = ScanKeys::build(
-                    index.stats.titles,
-                    index.title_text_bytes() + index.stats.titles as usize,
+                    index.stats().titles,
+                    index.title_text_bytes() + index.stats().titles as usize,
                     &|t, writer| fold(index.title_text(t), writer),
                 )?;
                 let words = WordList::new(
-                    &decode_word_refs(index.word_refs)?,
+                    &decode_word_refs(index.word_refs())?,
                     &texts.keys,
                     &titles.keys,
-                    index.stats.word_freq_total,
+                    index.stats().word_freq_total,
                 )?;
                 let text_words = (texts.keys.len() <= self.word_prefixes_max_key_bytes)
                     .then(|| WordPrefixes::new(&texts.keys, &words));

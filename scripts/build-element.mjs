@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Bundle the <zh-search> element's sources (www/src/: index.js and the modules it imports, the
+// stylesheet zh-search.css as minified text) into one ES module:
+//
+//   node scripts/build-element.mjs [OUT]     (default www/zh-search.js; make build runs it)
+//
+// esbuild, minified (whitespace, names, the CSS): what every reader downloads. The element
+// loads pkg/zh_search.js relative to OUT, so OUT sits beside its pkg/. ELEMENT_MINIFY=0 writes
+// a readable bundle instead (debugging; larger).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const out = path.resolve(process.argv[2] ?? path.join(ROOT, 'www/zh-search.js'));
+const minify = process.env.ELEMENT_MINIFY !== '0';
+
+/** `import CSS from './x.css'`: the stylesheet as a string, minified by esbuild's CSS minifier. */
+const cssAsText = {
+  name: 'css-as-text',
+  setup(build) {
+    build.onLoad({ filter: /\.css$/ }, async (args) => {
+      const css = await fs.promises.readFile(args.path, 'utf8');
+      const { code } = minify ? await esbuild.transform(css, { loader: 'css', minify: true }) : { code: css };
+      return { contents: code.trim(), loader: 'text' };
+    });
+  },
+};
+
+await esbuild.build({
+  entryPoints: [path.join(ROOT, 'www/src/index.js')],
+  outfile: out,
+  bundle: true,
+  format: 'esm',
+  minify,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [cssAsText],
+});
