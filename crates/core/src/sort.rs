@@ -53,7 +53,8 @@ pub fn sort_by_key<T, K: Ord, F: FnMut(&T) -> K>(v: &mut [T], mut key: F) {
 /// ~8 linear passes where [`sort_by`] makes ~17 cache-missing comparisons per element.
 ///
 /// Each pass is a call of its own ([`radix_pass`]): a browser runs new wasm code unoptimised
-/// and swaps in optimised code only between calls (see `scan::ScanKeys::build`).
+/// and swaps in optimised code only between calls (see the engine's
+/// `search::layout::scan_keys::ScanKeys::build`).
 pub fn radix_sort_by_key<T: Copy, K: Fn(&T) -> u64>(v: &mut Vec<T>, key: K) {
     let mut scratch = v.clone();
     for shift in (0..u64::BITS).step_by(8) {

@@ -4,8 +4,8 @@
 use super::codec::{read_varint, write_varint};
 use super::{FormatError, IndexView, Result};
 
-/// Ends every match key in the string the scan layout searches (`scan::ScanKeys`), which word
-/// references point into. Match keys and query terms never hold whitespace (folding drops it).
+/// Ends every match key in the string the scan layout searches (the engine's
+/// `search::layout::scan_keys::ScanKeys`), which word references point into. Match keys and query terms never hold whitespace (folding drops it).
 pub const KEY_SEPARATOR: char = '\n';
 
 /// A vocabulary word of a scan-layout index, named by one of its occurrences in the keys
@@ -51,7 +51,7 @@ pub fn encode_word_refs(refs: &[WordRef]) -> Vec<u8> {
 }
 
 /// Decodes a WordRefs section, checking every field; offsets are checked against the keys by
-/// their reader (`scan::WordList`).
+/// their reader (the engine's `search::layout::scan_keys::WordList`).
 pub fn decode_word_refs(bytes: &[u8]) -> Result<Vec<WordRef>> {
     let what = "word reference";
     let mut pos = 0;
