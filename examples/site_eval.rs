@@ -23,6 +23,12 @@ use std::path::{Path, PathBuf};
 use zh_search::search::{Engine, Hit, SearchOptions};
 use zh_search_index::{build_folder, Options};
 
+/// The first page of ten results, as a reader sees it.
+const TOP_10: SearchOptions = SearchOptions {
+    limit: 10,
+    offset: 0,
+};
+
 /// One known item: the query, and where the reader expects to land.
 struct Item {
     query: String,
@@ -62,15 +68,7 @@ fn main() {
             continue;
         }
         let query = args.get(i + 1).map_or("", String::as_str);
-        let results = engine
-            .search(
-                query,
-                SearchOptions {
-                    limit: 10,
-                    offset: 0,
-                },
-            )
-            .expect("search");
+        let results = engine.search(query, TOP_10).expect("search");
         println!(
             "{query:?}: {} matches{}",
             results.total,
@@ -96,15 +94,7 @@ fn main() {
     let mut by_kind: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
     let mut missed = Vec::new();
     for item in &items {
-        let results = engine
-            .search(
-                &item.query,
-                SearchOptions {
-                    limit: 10,
-                    offset: 0,
-                },
-            )
-            .expect("search");
+        let results = engine.search(&item.query, TOP_10).expect("search");
         let rank = results.hits.iter().position(|hit| is_right(hit, item));
         let entry = by_kind.entry(item.kind).or_default();
         entry.0 += 1;
@@ -283,12 +273,20 @@ fn strip_tags(html: &str) -> String {
 }
 
 fn decode(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
+    // `&amp;` last, so that `&amp;lt;` stays `&lt;`.
+    let mut text = text.to_string();
+    for (entity, c) in [
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+    ]
+    .into_iter()
+    .chain([("&nbsp;", " "), ("&amp;", "&")])
+    {
+        text = text.replace(entity, c);
+    }
+    text
 }
 
 fn collapse(text: &str) -> String {
@@ -378,15 +376,7 @@ fn judged(engine: &Engine<'_>, file: &Path) {
             continue;
         }
         let markers: Vec<String> = cols[1].split('|').map(squash).collect();
-        let results = engine
-            .search(
-                cols[0],
-                SearchOptions {
-                    limit: 10,
-                    offset: 0,
-                },
-            )
-            .expect("search");
+        let results = engine.search(cols[0], TOP_10).expect("search");
         let rank = results.hits.iter().position(|hit| {
             let haystack = squash(&format!("{}{}", hit.title, hit.text));
             markers.iter().any(|m| haystack.contains(m.as_str()))

@@ -255,14 +255,7 @@ fn covered_ranges(bytes: &[u8]) -> Vec<(usize, usize)> {
 /// What an engine answers, as text (for "damage is refused or changes nothing").
 fn answers(engine: &Engine<'_>) -> String {
     let mut out = format!("{:?}", engine.stats());
-    for q in [
-        "国家碳计量",
-        "光岳楼",
-        "nqi",
-        "中",
-        "聊城 2023",
-        "\"碳计量\"",
-    ] {
+    for q in zh_search_harness::PROBES {
         out += &format!("{:?}", engine.search(q, SearchOptions::default()));
         out += &format!("{:?}", engine.suggest(q, 8));
     }

@@ -127,8 +127,8 @@ impl Engine<'_> {
                 .map(|((start, end), term)| Span { start, end, term })
                 .collect()
         };
-        let text_spans = spans_in(text, self.text_key(cache, p)?);
-        let title_spans = spans_in(title, self.title_key(cache, title_id)?);
+        let text_spans = spans_in(text, self.layout.text_key(&self.index, cache, p)?);
+        let title_spans = spans_in(title, self.layout.title_key(&self.index, cache, title_id)?);
         let merged_text = merge_spans(text_spans.clone());
         let merged_title = merge_spans(title_spans);
         Ok(Hit {

@@ -271,24 +271,6 @@ impl<'a> Engine<'a> {
             .map(|i| keys[i].1.as_str()))
     }
 
-    /// The match key of a passage (see [`Layout::text_key`]).
-    fn text_key<'c>(
-        &'c self,
-        cache: &'c mut KeyCache,
-        passage: u32,
-    ) -> Result<&'c str, FormatError> {
-        self.layout.text_key(&self.index, cache, passage)
-    }
-
-    /// The match key of a title (see [`Layout::title_key`]).
-    fn title_key<'c>(
-        &'c self,
-        cache: &'c mut KeyCache,
-        title: u32,
-    ) -> Result<&'c str, FormatError> {
-        self.layout.title_key(&self.index, cache, title)
-    }
-
     fn passage_len(&self, passage: u32) -> Result<f32, FormatError> {
         Ok(self.index.passage_text(passage)?.chars().count() as f32)
     }

@@ -155,7 +155,7 @@ impl Engine<'_> {
             if exact && in_heading && fields.position == 0 {
                 let title = self.index.title_of(p)?;
                 let numbering = self.index.title_numbering(title)?;
-                let key = self.title_key(cache, title)?;
+                let key = self.layout.title_key(&self.index, cache, title)?;
                 let key = key.get(numbering..).unwrap_or(key);
                 let heading =
                     rank::structure(key, term_keys, false).max(rank::structure(key, typed, false));
@@ -300,7 +300,7 @@ impl Engine<'_> {
         };
         for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
             let len = self.passage_len(s.passage)?;
-            let key = self.text_key(cache, s.passage)?;
+            let key = self.layout.text_key(&self.index, cache, s.passage)?;
             let occurrences: Vec<Vec<(usize, usize)>> = needles
                 .iter()
                 .map(|term| {

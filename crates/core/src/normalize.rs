@@ -314,6 +314,23 @@ impl Key {
     }
 }
 
+/// Whether `needle` starts with a letter or digit: then [`find_all`] matches it only where no
+/// letter or digit comes right before (word starts; CJK needles match anywhere).
+pub fn starts_with_word_char(needle: &str) -> bool {
+    needle
+        .chars()
+        .next()
+        .is_some_and(|c| char_class(c) == CharClass::Word)
+}
+
+/// Whether the character before byte `at` of `key` is a letter or digit.
+pub fn word_char_before(key: &str, at: usize) -> bool {
+    key[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|p| char_class(p) == CharClass::Word)
+}
+
 /// Every non-overlapping occurrence of `needle` in the match key `key` (both folded), as byte
 /// ranges. An occurrence of a needle that begins with a letter/digit only counts at a word
 /// start, so `qi` does not match inside `nqi` while `nq` does.
@@ -322,20 +339,12 @@ pub fn find_all(key: &str, needle: &str) -> Vec<(usize, usize)> {
     if needle.is_empty() {
         return found;
     }
-    let word_start = needle
-        .chars()
-        .next()
-        .is_some_and(|c| char_class(c) == CharClass::Word);
+    let word_start = starts_with_word_char(needle);
     let mut from = 0;
     while let Some(pos) = key.get(from..).and_then(|rest| rest.find(needle)) {
         let start = from + pos;
         let end = start + needle.len();
-        let at_boundary = !word_start
-            || key[..start]
-                .chars()
-                .next_back()
-                .is_none_or(|p| char_class(p) != CharClass::Word);
-        if at_boundary {
+        if !word_start || !word_char_before(key, start) {
             found.push((start, end));
             from = end;
         } else {

@@ -474,8 +474,9 @@ pub struct DecodeFixture {
     answers: Vec<String>,
 }
 
-/// Queries whose answers must not change on an index that still opens after damage.
-const PROBES: [&str; 8] = [
+/// Queries whose answers must not change on an index that still opens after damage (seeds
+/// words, Latin initials, a phrase, traditional characters, a number).
+pub const PROBES: [&str; 8] = [
     "国家碳计量",
     "光岳楼",
     "nqi",

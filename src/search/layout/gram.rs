@@ -201,22 +201,12 @@ impl Layout for GramLayout {
         }
         let single_gram = term.grams.len() == 1 && term_is_single_gram(&term.key);
         if needle.pattern.is_some() || needle.whole_word || !single_gram {
-            let mut verified = Vec::with_capacity(texts.len());
-            for p in texts {
-                let tf = needle.find_in(self.text_key(index, cache, p.doc)?).len() as u32;
-                if tf > 0 {
-                    verified.push(Posting { doc: p.doc, tf });
-                }
-            }
-            texts = verified;
-            let mut verified = Vec::with_capacity(titles.len());
-            for t in titles {
-                let tf = needle.find_in(self.title_key(index, cache, t.doc)?).len() as u32;
-                if tf > 0 {
-                    verified.push(Posting { doc: t.doc, tf });
-                }
-            }
-            titles = verified;
+            texts = verified(texts, |doc| {
+                Ok(needle.find_in(self.text_key(index, cache, doc)?).len() as u32)
+            })?;
+            titles = verified(titles, |doc| {
+                Ok(needle.find_in(self.title_key(index, cache, doc)?).len() as u32)
+            })?;
         }
         Ok((texts, titles))
     }
@@ -255,4 +245,23 @@ impl Layout for GramLayout {
             owned.iter().map(String::as_str).collect(),
         ))
     }
+}
+
+/// The candidates that really hold the term, with its count in each (`count`: the term's
+/// occurrences in a candidate's folded text, from the postings' document id).
+fn verified(
+    candidates: Vec<Posting>,
+    mut count: impl FnMut(u32) -> Result<u32, FormatError>,
+) -> Result<Vec<Posting>, FormatError> {
+    let mut kept = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        let tf = count(candidate.doc)?;
+        if tf > 0 {
+            kept.push(Posting {
+                doc: candidate.doc,
+                tf,
+            });
+        }
+    }
+    Ok(kept)
 }

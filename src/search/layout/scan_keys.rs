@@ -15,7 +15,7 @@
 use std::ops::Range;
 
 use crate::format::{FormatError, Posting, WordRef};
-use crate::normalize::{char_class, CharClass};
+use crate::normalize::{starts_with_word_char, word_char_before};
 use crate::search::pinyin::Pattern;
 use crate::sort::{radix_sort_by_key, sort_by};
 use crate::tokenize::{Vocabulary, MAX_WORD_CHARS};
@@ -182,10 +182,7 @@ impl CharPositions {
         let Some((offset, positions)) = rarest else {
             return found;
         };
-        let word_start = needle
-            .chars()
-            .next()
-            .is_some_and(|c| char_class(c) == CharClass::Word);
+        let word_start = starts_with_word_char(needle);
         let mut from = 0;
         for &at in positions {
             let Some(start) = (at as usize).checked_sub(offset) else {
@@ -195,12 +192,7 @@ impl CharPositions {
             if start < from || text.get(start..end) != Some(needle) {
                 continue;
             }
-            let at_boundary = !word_start
-                || text[..start]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|p| char_class(p) != CharClass::Word);
-            if at_boundary {
+            if !word_start || !word_char_before(text, start) {
                 found.push((start, end));
                 from = end;
             }
