@@ -273,7 +273,7 @@ mod random_input {
             let options = SearchOptions { limit, offset };
             let results = engine.search(&q, options).unwrap();
             // Exact paging, every term in every hit, escaped snippets whose marks cover real
-            // matches, highlights on whole characters (see fuzz/src/harness.rs).
+            // matches, highlights on whole characters (see crates/harness).
             if let Err(e) = harness::check_results(&engine, &q, options, &results) {
                 return Err(TestCaseError::fail(e));
             }

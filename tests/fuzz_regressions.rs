@@ -1,6 +1,6 @@
 //! Replays the fuzz targets' kept inputs natively on every `cargo test`: the committed seeds
 //! (`fuzz/seeds/<target>/`) and every input that once crashed a target
-//! (`fuzz/regressions/<target>/`), through the same checks (`fuzz/src/harness.rs`).
+//! (`fuzz/regressions/<target>/`), through the same checks (`crates/harness`).
 //! `make fuzz` runs the coverage-guided fuzzer itself.
 
 mod common;

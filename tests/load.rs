@@ -7,7 +7,7 @@
 //!   into an index, opened, and asked the same mix (`LOAD_SYNTHETIC_QUERIES`, default 1,000:
 //!   single-character and junk queries take up to seconds each on an index this size).
 //!
-//! Not one error is allowed; every 100th result is checked in full (`fuzz/src/harness.rs`).
+//! Not one error is allowed; every 100th result is checked in full (`crates/harness`).
 //! Timings and the slowest queries are printed and appended to `target/load.txt`. Ignored by a
 //! plain `cargo test`: at opt-level 0 the 50 MB build alone takes many minutes.
 

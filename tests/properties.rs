@@ -1,5 +1,5 @@
 //! Property tests for normalisation and snippets, on generated text (the fuzz targets check the
-//! same properties on libFuzzer's inputs, `fuzz/src/harness.rs`):
+//! same properties on libFuzzer's inputs, `crates/harness`):
 //!
 //! * the match key is the text folded character by character: idempotent, no whitespace but
 //!   single spaces between letters/digits, no invisible characters, and every key character

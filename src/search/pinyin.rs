@@ -1,7 +1,7 @@
 //! Pinyin search: a reader without a Chinese input method types `guangyuelou`, `gyl`,
 //! `guang yue lou` or `聊cheng` and finds 光岳楼 / 聊城, highlighted on those characters.
 //!
-//! Readings are looked up at build time only (`builder::pinyin_entries`): the index's pinyin
+//! Readings are looked up at build time only (`zh-search-index`'s `pinyin::pinyin_entries`): the index's pinyin
 //! table lists every Han character of the corpus under its usual toneless reading and every
 //! vocabulary word whose reading differs (`~yin hang\0银行`: 行 is usually xing). At query time
 //! nothing is converted to pinyin: the letters of a term are cut into syllable tokens
