@@ -10,20 +10,19 @@ use std::path::Path;
 use zh_search::search::{Engine, SearchOptions};
 use zh_search::tokenize::{segment_run, Vocabulary};
 use zh_search_index::{
-    build_index, parse_user_dict, read_corpus, read_user_dict, DictError, Layout, UserWord,
+    build_folder, parse_user_dict, read_user_dict, DictError, Layout, Options, UserWord,
 };
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dict");
 
-fn build(words: &[UserWord]) -> Vec<u8> {
-    let corpus = read_corpus(&Path::new(DIR).join("corpus")).unwrap();
-    build_index(
-        &corpus.docs,
-        &mut zh_search_index::lexicon::jieba_discoverer_with(words),
-        &zh_search_index::lexicon::to_simplified,
-        &zh_search_index::lexicon::pinyin_reading,
-        Layout::Auto,
-    )
+/// The fixture corpus built as `build.rs` builds it, with the user dictionary file or without.
+fn build(with_dict: bool) -> Vec<u8> {
+    let dir = Path::new(DIR).join("corpus");
+    let options = Options {
+        user_dict: with_dict.then(|| Path::new(DIR).join("user.dict")),
+        ..Options::of_folder(&dir, Layout::Auto).unwrap()
+    };
+    build_folder(&dir, &options).unwrap().bytes
 }
 
 fn user_word(word: &str, freq: Option<usize>, tag: Option<&str>) -> UserWord {
@@ -123,8 +122,8 @@ fn malformed_lines_and_missing_files_name_the_file_and_line() {
 
 #[test]
 fn dictionary_words_are_one_word_in_the_index_and_in_queries() {
-    let plain = build(&[]);
-    let with_dict = build(&dict());
+    let plain = build(false);
+    let with_dict = build(true);
     let plain = Engine::open(&plain).unwrap();
     let with_dict = Engine::open(&with_dict).unwrap();
 
