@@ -252,25 +252,12 @@ fn covered_ranges(bytes: &[u8]) -> Vec<(usize, usize)> {
     ranges
 }
 
-/// What an engine answers, as text (for "damage is refused or changes nothing").
-fn answers(engine: &Engine<'_>) -> String {
-    let mut out = format!("{:?}", engine.stats());
-    for q in zh_search_harness::PROBES {
-        out += &format!("{:?}", engine.search(q, SearchOptions::default()));
-        out += &format!("{:?}", engine.suggest(q, 8));
-    }
-    for p in 0..engine.index.passage_count() {
-        out += engine.index.passage_text(p).unwrap();
-    }
-    out
-}
-
 /// Flips bits at `positions`: every flip inside a section must be refused at open (the
 /// checksums cover every section); a flip elsewhere (header, alignment padding) must be refused
 /// or change nothing at all (e.g. the offset of an empty section). Returns (refused, harmless).
 fn flips_are_refused(bytes: &[u8], positions: impl Iterator<Item = usize>) -> (usize, usize) {
     let covered = covered_ranges(bytes);
-    let intact = answers(&Engine::open(bytes).unwrap());
+    let intact = zh_search_harness::answers(&Engine::open(bytes).unwrap());
     let (mut refused, mut harmless) = (0, 0);
     let mut damaged = bytes.to_vec();
     for at in positions {
@@ -285,7 +272,7 @@ fn flips_are_refused(bytes: &[u8], positions: impl Iterator<Item = usize>) -> (u
                         "flipping {mask:#04x} at byte {at} was not detected"
                     );
                     assert!(
-                        answers(&engine) == intact,
+                        zh_search_harness::answers(&engine) == intact,
                         "padding byte {at} changed an answer"
                     );
                     harmless += 1;

@@ -487,8 +487,9 @@ pub const PROBES: [&str; 8] = [
     "西关街",
 ];
 
-/// Everything an engine answers to [`PROBES`] (and every stored string), as text.
-fn answers(engine: &Engine<'_>) -> Vec<String> {
+/// Everything an engine answers to [`PROBES`] (and every stored string), as text: what must
+/// not change when damage to an index goes undetected.
+pub fn answers(engine: &Engine<'_>) -> Vec<String> {
     let mut out: Vec<String> = PROBES
         .iter()
         .map(|q| {
