@@ -124,12 +124,16 @@ fn decoder_reads_back_what_the_encoder_wrote() {
     assert_eq!(view.fold().get('國'), Some('国'));
     assert_eq!(view.fold().get('計'), Some('计'));
     // Every gram posting decodes and points at a passage that really contains the gram.
-    use fst::Streamer;
-    let mut stream = view.grams().stream();
+    let mut entries = Vec::new();
+    view.grams()
+        .for_each_with_prefix("", &mut |gram, value, area| {
+            entries.push((gram.to_vec(), value, area));
+            true
+        });
     let mut grams = 0;
-    while let Some((gram, offset)) = stream.next() {
-        let gram = std::str::from_utf8(gram).unwrap().to_string();
-        let block = view.gram_postings(offset).unwrap();
+    for (gram, value, area) in entries {
+        let gram = String::from_utf8(gram).unwrap();
+        let block = view.gram_postings(value, area).unwrap();
         for posting in &block.text {
             let key = zh_search::normalize::fold_text(
                 view.passage_text(posting.doc).unwrap(),

@@ -18,18 +18,27 @@ impl Engine<'_> {
         query: &str,
         options: SearchOptions,
     ) -> Result<SearchResults, FormatError> {
-        let mut results = SearchResults::default();
-        let shown = options.offset.saturating_add(options.limit);
-        self.ranked(query, &mut |scored, partial, highlight, cache| {
-            sort_top_by(scored, shown, by_rank);
-            results.total = scored.len();
-            results.partial = partial;
-            for s in scored.iter().skip(options.offset).take(options.limit) {
-                results.hits.push(self.hit(s, highlight, cache)?);
-            }
-            Ok(())
-        })?;
-        Ok(results)
+        self.complete(|| {
+            let mut results = SearchResults::default();
+            let shown = options.offset.saturating_add(options.limit);
+            self.ranked(query, &mut |scored, partial, highlight, cache| {
+                sort_top_by(scored, shown, by_rank);
+                results.total = scored.len();
+                results.partial = partial;
+                let shown: Vec<u32> = scored
+                    .iter()
+                    .skip(options.offset)
+                    .take(options.limit)
+                    .map(|s| s.passage)
+                    .collect();
+                self.touch_hits(&shown)?;
+                for s in scored.iter().skip(options.offset).take(options.limit) {
+                    results.hits.push(self.hit(s, highlight, cache)?);
+                }
+                Ok(())
+            })?;
+            Ok(results)
+        })
     }
 
     /// Searches, grouping the hits by page: pages in the order of their best hit, each with
@@ -41,49 +50,76 @@ impl Engine<'_> {
         query: &str,
         options: SearchOptions,
     ) -> Result<PageResults, FormatError> {
-        let mut results = PageResults::default();
-        self.ranked(query, &mut |scored, partial, highlight, cache| {
-            sort_top_by(scored, usize::MAX, by_rank);
-            results.total = scored.len();
-            results.partial = partial;
-            // Pages are numbered in order of first appearance; those in the window are listed.
-            let window = options.offset..options.offset.saturating_add(options.limit);
-            let mut page_of = vec![u32::MAX; self.index.stats().sources as usize];
-            for s in scored.iter() {
-                let source = self.index.source_of(s.passage)?;
-                let slot = page_of
-                    .get_mut(source as usize)
-                    .ok_or(FormatError::OutOfBounds { what: "source id" })?;
-                if *slot == u32::MAX {
-                    *slot = results.total_pages as u32;
-                    if window.contains(&results.total_pages) {
-                        let url = self.index.source_url(source)?;
-                        results.pages.push(PageHits {
-                            source: self.index.source_name(source)?.to_string(),
-                            url: (!url.is_empty()).then(|| url.to_string()),
-                            page_title: self.index.source_page_title(source)?.to_string(),
-                            score: s.score,
-                            total: 0,
-                            hits: Vec::new(),
-                        });
-                    }
-                    results.total_pages += 1;
-                }
-                let listed = (*slot as usize).checked_sub(window.start);
-                if let Some(page) = listed.and_then(|i| results.pages.get_mut(i)) {
-                    page.total += 1;
-                    if page.hits.len() < MAX_HITS_PER_PAGE {
-                        let hit = self.hit(s, highlight, cache)?;
-                        if page.hits.is_empty() {
-                            page.score = hit.score;
+        self.complete(|| {
+            let mut results = PageResults::default();
+            self.ranked(query, &mut |scored, partial, highlight, cache| {
+                sort_top_by(scored, usize::MAX, by_rank);
+                results.total = scored.len();
+                results.partial = partial;
+                // Pages are numbered in order of first appearance; those in the window are listed.
+                let window = options.offset..options.offset.saturating_add(options.limit);
+                let mut page_of = vec![u32::MAX; self.index.stats().sources as usize];
+                for s in scored.iter() {
+                    let source = self.index.source_of(s.passage)?;
+                    let slot = page_of
+                        .get_mut(source as usize)
+                        .ok_or(FormatError::OutOfBounds { what: "source id" })?;
+                    if *slot == u32::MAX {
+                        *slot = results.total_pages as u32;
+                        if window.contains(&results.total_pages) {
+                            let url = self.index.source_url(source)?;
+                            results.pages.push(PageHits {
+                                source: self.index.source_name(source)?.to_string(),
+                                url: (!url.is_empty()).then(|| url.to_string()),
+                                page_title: self.index.source_page_title(source)?.to_string(),
+                                score: s.score,
+                                total: 0,
+                                hits: Vec::new(),
+                            });
                         }
-                        page.hits.push(hit);
+                        results.total_pages += 1;
                     }
+                    let listed = (*slot as usize).checked_sub(window.start);
+                    if let Some(page) = listed.and_then(|i| results.pages.get_mut(i)) {
+                        page.total += 1;
+                        if page.hits.len() < MAX_HITS_PER_PAGE {
+                            let hit = self.hit(s, highlight, cache)?;
+                            if page.hits.is_empty() {
+                                page.score = hit.score;
+                            }
+                            page.hits.push(hit);
+                        }
+                    }
+                }
+                Ok(())
+            })?;
+            Ok(results)
+        })
+    }
+
+    /// Sharded: reads now what [`Self::hit`] reads for each of `passages` (see
+    /// `Engine::touch_fields`).
+    fn touch_hits(&self, passages: &[u32]) -> Result<(), FormatError> {
+        if self.index.shard_store().is_none() {
+            return Ok(());
+        }
+        let index = &self.index;
+        for &p in passages {
+            let _ = index.passage_text(p);
+            if let Ok(t) = index.title_of(p) {
+                let _ = index.title_anchor(t);
+                let _ = index.title_numbering(t);
+                for title in index.heading_path(t).unwrap_or_default() {
+                    let _ = index.title_text(title);
                 }
             }
-            Ok(())
-        })?;
-        Ok(results)
+            if let Ok(source) = index.source_of(p) {
+                let _ = index.source_name(source);
+                let _ = index.source_url(source);
+                let _ = index.source_page_title(source);
+            }
+        }
+        self.stop_if_missed()
     }
 
     fn hit(

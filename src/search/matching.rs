@@ -127,6 +127,12 @@ impl Engine<'_> {
                 ..TermMatch::default()
             })
             .collect();
+        if self.index.shard_store().is_some() {
+            for t in &titles {
+                let _ = self.index.title_passages(t.doc);
+            }
+            self.stop_if_missed()?;
+        }
         for t in &titles {
             let (first, end) = self.index.title_passages(t.doc)?;
             by_passage.extend((first..end).map(|passage| TermMatch {
@@ -203,7 +209,7 @@ impl Engine<'_> {
         if term.phrase {
             return Ok((Vec::new(), None));
         }
-        let Some(pattern) = Pattern::new(&term.key, self.readings(), self.read_otherwise()) else {
+        let Some(pattern) = Pattern::new(&term.key, self.readings(), &self.read_otherwise()) else {
             return Ok((Vec::new(), None));
         };
         // A whole-word term was found literally by mark_whole_words already: no second scan.
@@ -238,7 +244,7 @@ impl Engine<'_> {
             }
             let keys: Vec<&str> = terms.iter().map(|t| t.key.as_str()).collect();
             if let Some((pattern, counts)) =
-                Pattern::from_terms(&keys, self.readings(), self.read_otherwise())
+                Pattern::from_terms(&keys, self.readings(), &self.read_otherwise())
             {
                 let runs = self.layout.pinyin_runs(&self.index, &pattern, cache)?;
                 if !runs.is_empty() {

@@ -31,11 +31,11 @@ mod postings;
 mod score;
 mod vocabulary;
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
-use crate::format::{FormatError, IndexView};
+use crate::format::{FormatError, IndexView, ShardStore};
 use crate::normalize::{char_class, fold_text, match_key, CharClass};
 use crate::query::{parse_query, ParsedQuery, Term};
 use crate::sort::sort_by;
@@ -175,13 +175,17 @@ pub struct IndexStats {
     pub index_bytes: usize,
 }
 
+/// The characters read otherwise than usual in a word, with the word (see
+/// `pinyin::read_otherwise_entries`), shared between the engine's cache and a search.
+type ReadOtherwise = Arc<Vec<(char, Vec<char>)>>;
+
 /// The engine: a thin layer of logic over an [`IndexView`].
 pub struct Engine<'a> {
     pub index: IndexView<'a>,
     /// What the index's layout does its own way, chosen by [`Engine::open`].
     layout: Box<dyn Layout + Send + Sync>,
     /// The pinyin table's polyphone exceptions, read by the first pinyin query.
-    read_otherwise: OnceLock<Vec<(char, Vec<char>)>>,
+    read_otherwise: OnceLock<ReadOtherwise>,
     /// The match keys of the page titles that are not empty, by source (first search).
     page_keys: OnceLock<Result<Vec<(u32, String)>, FormatError>>,
 }
@@ -199,6 +203,73 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// An engine over a sharded index ([`ShardStore`]): its searches answer
+    /// [`FormatError::NeedShards`] until the shards they read have been added to the store
+    /// ([`ShardStore::take_missing`] lists them), then exactly what the single-file index
+    /// answers.
+    pub fn open_sharded(store: &'a ShardStore) -> Result<Engine<'a>, FormatError> {
+        let index = IndexView::open_sharded(store)?;
+        let layout = layout::for_index(&index, WORD_PREFIXES_MAX_KEY_BYTES);
+        Ok(Engine {
+            index,
+            layout,
+            read_otherwise: OnceLock::new(),
+            page_keys: OnceLock::new(),
+        })
+    }
+
+    /// Runs one read of the index (a search, suggestions). For a sharded index, a run that
+    /// read a shard that has not arrived is discarded: its answer may rest on the empty
+    /// stand-ins of what was missing, so it answers [`FormatError::NeedShards`] instead.
+    fn complete<T>(&self, run: impl FnOnce() -> Result<T, FormatError>) -> Result<T, FormatError> {
+        let Some(store) = self.index.shard_store() else {
+            return run();
+        };
+        store.take_missing();
+        let result = run();
+        if store.has_missing() {
+            return Err(FormatError::NeedShards);
+        }
+        result
+    }
+
+    /// Whether reads since the current run began have missed shards (never for a single file):
+    /// what is computed then must not be cached.
+    fn missed_shards(&self) -> bool {
+        self.index
+            .shard_store()
+            .is_some_and(ShardStore::has_missing)
+    }
+
+    /// Sharded: reads now what scoring `passages` reads (lengths, link share, title, section,
+    /// page), so that one round fetches it for all of them, where the scoring loop would stop
+    /// at its first miss. Nothing to do for a single file.
+    pub(crate) fn touch_fields(&self, passages: &[u32]) -> Result<(), FormatError> {
+        if self.index.shard_store().is_none() {
+            return Ok(());
+        }
+        let index = &self.index;
+        for &p in passages {
+            let _ = index.passage_chars(p);
+            let _ = index.passage_link_percent(p);
+            let _ = index.source_of(p);
+            if let Ok(t) = index.title_of(p) {
+                let _ = index.title_passages(t);
+                let _ = index.title_chars(t);
+            }
+        }
+        self.stop_if_missed()
+    }
+
+    /// `Err(NeedShards)` when a read of this run has missed a shard (see [`Self::complete`]).
+    pub(crate) fn stop_if_missed(&self) -> Result<(), FormatError> {
+        if self.missed_shards() {
+            Err(FormatError::NeedShards)
+        } else {
+            Ok(())
+        }
+    }
+
     /// The same engine with another limit for listing word prefixes up front (scan layout;
     /// default [`WORD_PREFIXES_MAX_KEY_BYTES`]), before its first search: lets tests run the
     /// path of large corpora on a small one. Results never depend on it, only speed and memory.
@@ -211,47 +282,64 @@ impl<'a> Engine<'a> {
     /// also stands for as pinyin — exactly the alternatives [`Self::search`] matches. For tests
     /// and tools that check results.
     pub fn pinyin_alternatives_of(&self, query: &str) -> Result<Vec<Vec<String>>, FormatError> {
-        let parsed = self.parse(query);
-        Ok(self
-            .term_alternatives(&parsed.terms, &mut KeyCache::default())?
-            .into_iter()
-            .map(|(runs, _)| runs)
-            .collect())
+        self.complete(|| {
+            let parsed = self.parse(query);
+            Ok(self
+                .term_alternatives(&parsed.terms, &mut KeyCache::default())?
+                .into_iter()
+                .map(|(runs, _)| runs)
+                .collect())
+        })
     }
 
     /// The index's reading table.
     fn readings(&self) -> Readings<'_> {
         Readings {
             map: self.index.pinyin(),
-            chars: self.index.pinyin_chars(),
         }
     }
 
     /// The pinyin table's polyphone exceptions (read on first use).
-    fn read_otherwise(&self) -> &[(char, Vec<char>)] {
-        self.read_otherwise
-            .get_or_init(|| read_otherwise_entries(self.readings()))
+    fn read_otherwise(&self) -> ReadOtherwise {
+        if let Some(entries) = self.read_otherwise.get() {
+            return entries.clone();
+        }
+        let entries = Arc::new(read_otherwise_entries(self.readings()));
+        if !self.missed_shards() {
+            let _ = self.read_otherwise.set(entries.clone());
+        }
+        entries
     }
 
     /// The match keys of the non-empty page titles, without their numbering, with their sources
     /// (folded on first use).
     fn page_keys(&self) -> Result<&[(u32, String)], FormatError> {
+        if let Some(keys) = self.page_keys.get() {
+            return keys.as_ref().map(Vec::as_slice).map_err(Clone::clone);
+        }
+        let keys = self.fold_page_keys();
+        if self.missed_shards() {
+            // Not cached: the run is discarded (see `complete`), and the next one folds again.
+            return keys.and(Err(FormatError::NeedShards));
+        }
         self.page_keys
-            .get_or_init(|| {
-                let mut keys = Vec::new();
-                for source in 0..self.index.stats().sources {
-                    let title = self.index.source_page_title(source)?;
-                    if !title.is_empty() {
-                        let key = fold_text(title, &self.index.fold());
-                        let numbering = self.index.page_title_numbering(source)?;
-                        keys.push((source, key.get(numbering..).unwrap_or(&key).to_string()));
-                    }
-                }
-                Ok(keys)
-            })
+            .get_or_init(|| keys)
             .as_ref()
             .map(Vec::as_slice)
             .map_err(Clone::clone)
+    }
+
+    fn fold_page_keys(&self) -> Result<Vec<(u32, String)>, FormatError> {
+        let mut keys = Vec::new();
+        for source in 0..self.index.stats().sources {
+            let title = self.index.source_page_title(source)?;
+            if !title.is_empty() {
+                let key = fold_text(title, &self.index.fold());
+                let numbering = self.index.page_title_numbering(source)?;
+                keys.push((source, key.get(numbering..).unwrap_or(&key).to_string()));
+            }
+        }
+        Ok(keys)
     }
 
     /// The match key of a passage's page title, when the passage is its page's first and the
@@ -272,7 +360,7 @@ impl<'a> Engine<'a> {
     }
 
     fn passage_len(&self, passage: u32) -> Result<f32, FormatError> {
-        Ok(self.index.passage_text(passage)?.chars().count() as f32)
+        Ok(self.index.passage_chars(passage)? as f32)
     }
 
     pub fn stats(&self) -> IndexStats {
@@ -293,8 +381,10 @@ impl<'a> Engine<'a> {
     /// The words of `text` as the index and queries cut them (normalised, then the shared
     /// segmenter over the index's own vocabulary).
     pub fn words(&self, text: &str) -> Result<Vec<String>, FormatError> {
-        let key = match_key(text, &self.index.fold());
-        Ok(search_words(&key.text, &self.vocabulary()?))
+        self.complete(|| {
+            let key = match_key(text, &self.index.fold());
+            Ok(search_words(&key.text, &self.vocabulary()?))
+        })
     }
 
     /// Parses a query with this index's fold table.
@@ -305,6 +395,10 @@ impl<'a> Engine<'a> {
     /// Vocabulary words starting with `prefix` (folded like a query), most frequent in the
     /// corpus first, then shortest, then in code-point order.
     pub fn suggest(&self, prefix: &str, limit: usize) -> Result<Vec<String>, FormatError> {
+        self.complete(|| self.suggest_now(prefix, limit))
+    }
+
+    fn suggest_now(&self, prefix: &str, limit: usize) -> Result<Vec<String>, FormatError> {
         let key = fold_text(
             prefix.chars().take(64).collect::<String>().as_str(),
             &self.index.fold(),

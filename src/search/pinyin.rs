@@ -11,9 +11,7 @@
 //! Ctrl-F alternatives of the term, so highlights land on exactly those characters and an
 //! exact (letters as typed) match always ranks above a pinyin one (`search`).
 
-use fst::{Automaton, IntoStreamer, Streamer};
-
-use crate::format::decode_char_list;
+use crate::format::{decode_char_list, KeyMap};
 
 /// Every Mandarin syllable without tone (`ü` written `v`), as the build's reading table writes
 /// them. Tokenising queries against this fixed list (not against the corpus) cuts a query the
@@ -51,11 +49,11 @@ fn starts_a_syllable(s: &str) -> bool {
         .is_some_and(|syllable| syllable.starts_with(s))
 }
 
-/// The index's reading table: `format`'s PinyinFst and the PinyinChars lists it points into.
+/// The index's reading table: `format`'s PinyinFst, each entry with the PinyinChars lists it
+/// points into.
 #[derive(Clone, Copy)]
 pub(crate) struct Readings<'t> {
-    pub(crate) map: &'t fst::Map<&'t [u8]>,
-    pub(crate) chars: &'t [u8],
+    pub(crate) map: &'t KeyMap<'t>,
 }
 
 /// One syllable of a pinyin run, as typed.
@@ -171,17 +169,14 @@ pub(crate) const MAX_EXCEPTIONS: usize = 4_000;
 /// usual (`^行\0银行`). Read once per engine: [`Pattern::new`] takes them.
 pub(crate) fn read_otherwise_entries(table: Readings<'_>) -> Vec<(char, Vec<char>)> {
     let mut out = Vec::new();
-    let mut stream = table
-        .map
-        .search(fst::automaton::Str::new("^").starts_with())
-        .into_stream();
-    while let Some((entry, _)) = stream.next() {
+    table.map.for_each_with_prefix("^", &mut |entry, _, _| {
         if let Some((reading, word)) = split_entry(entry) {
             if let Some(c) = reading[1..].chars().next() {
                 out.push((c, word.chars().collect()));
             }
         }
-    }
+        true
+    });
     out
 }
 
@@ -289,34 +284,27 @@ impl Pattern {
         let first = self.slots.len();
         for (i, token) in tokens.iter().enumerate() {
             let mut chars = Vec::new();
-            let mut stream = table
+            table
                 .map
-                .search(fst::automaton::Str::new(&token.text).starts_with())
-                .into_stream();
-            while let Some((reading, list)) = stream.next() {
-                let accepted = std::str::from_utf8(reading).is_ok_and(|r| token.accepts(r));
-                if accepted {
-                    let room = MAX_CHARS_PER_TOKEN - chars.len();
-                    chars.extend(decode_char_list(table.chars, list, room).unwrap_or_default());
-                    if chars.len() == MAX_CHARS_PER_TOKEN {
-                        break;
+                .for_each_with_prefix(&token.text, &mut |reading, list, area| {
+                    let accepted = std::str::from_utf8(reading).is_ok_and(|r| token.accepts(r));
+                    if accepted {
+                        let room = MAX_CHARS_PER_TOKEN - chars.len();
+                        chars.extend(decode_char_list(area, list, room).unwrap_or_default());
                     }
-                }
-            }
+                    chars.len() < MAX_CHARS_PER_TOKEN
+                });
             crate::sort::sort_by(&mut chars, |a, b| a.cmp(b));
             chars.dedup();
             // Words read unusually whose first syllable is this token and whose other
             // syllables fit the tokens after it.
             let mut key = String::from("~");
             key.push_str(&token.text);
-            let mut stream = table
-                .map
-                .search(fst::automaton::Str::new(&key).starts_with())
-                .into_stream();
             let mut found = 0;
-            while let Some((entry, _)) = stream.next() {
+            let words = &mut self.words;
+            table.map.for_each_with_prefix(&key, &mut |entry, _, _| {
                 let Some((reading, word)) = split_entry(entry) else {
-                    continue;
+                    return true;
                 };
                 let syllables: Vec<&str> = reading[1..].split(' ').collect();
                 let fits = syllables.len() <= tokens.len() - i
@@ -325,13 +313,11 @@ impl Pattern {
                         .zip(&tokens[i..])
                         .all(|(s, t)| t.accepts(s));
                 if fits && word.chars().count() == syllables.len() {
-                    self.words.push((first + i, word.chars().collect()));
+                    words.push((first + i, word.chars().collect()));
                     found += 1;
-                    if found == MAX_OVERRIDES_PER_TOKEN {
-                        break;
-                    }
                 }
-            }
+                found < MAX_OVERRIDES_PER_TOKEN
+            });
             if chars.is_empty()
                 && found == 0
                 && !self.words.iter().any(|w| w.0 + w.1.len() > first + i)
@@ -519,12 +505,11 @@ mod tests {
                 .into_inner()
                 .into_boxed_slice(),
         );
-        let map: &'static fst::Map<&'static [u8]> =
-            Box::leak(Box::new(fst::Map::new(bytes).unwrap()));
-        Readings {
-            map,
-            chars: Box::leak(chars.into_boxed_slice()),
-        }
+        let map = Box::leak(Box::new(KeyMap::Whole {
+            map: fst::Map::new(bytes).unwrap(),
+            area: Box::leak(chars.into_boxed_slice()),
+        }));
+        Readings { map }
     }
 
     #[test]

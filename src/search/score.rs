@@ -94,7 +94,7 @@ impl Engine<'_> {
         Ok(PassageFields {
             len: self.passage_len(passage)?,
             position,
-            heading_len: self.index.title_text(title)?.chars().count() as f32,
+            heading_len: self.index.title_chars(title)? as f32,
             page_len,
             body: rank::body_weight(self.index.passage_link_percent(passage)?),
         })
@@ -112,6 +112,17 @@ impl Engine<'_> {
         typed: &[&str],
         cache: &mut KeyCache,
     ) -> Result<Vec<Scored>, FormatError> {
+        self.touch_fields(matched)?;
+        if self.index.shard_store().is_some() {
+            // The headings the structure tiers compare with the query (see below).
+            let titles: Vec<u32> = per_term
+                .iter()
+                .flatten()
+                .filter(|m| m.tf_title > 0)
+                .filter_map(|m| self.index.title_of(m.passage).ok())
+                .collect();
+            super::layout::touch_texts(&self.index, std::iter::empty(), titles.into_iter())?;
+        }
         let stats = &self.index.stats();
         let (n, avg, avg_heading) = (stats.passages, stats.avg_text_chars, stats.avg_title_chars);
         let idfs: Vec<f32> = per_term.iter().map(|l| rank::idf(n, l.len())).collect();
@@ -249,6 +260,8 @@ impl Engine<'_> {
             }));
         }
         sort_by_key(&mut entries, |e| e.found.passage);
+        let passages: Vec<u32> = entries.iter().map(|e| e.found.passage).collect();
+        self.touch_fields(&passages)?;
         let mut scored: Vec<Scored> = Vec::new();
         let mut i = 0;
         while i < entries.len() {
@@ -283,6 +296,12 @@ impl Engine<'_> {
         cache: &mut KeyCache,
     ) -> Result<(), FormatError> {
         sort_top_by(scored, rank::RERANK_DEPTH, by_rank);
+        let best: Vec<u32> = scored
+            .iter()
+            .take(rank::RERANK_DEPTH)
+            .map(|s| s.passage)
+            .collect();
+        super::layout::touch_texts(&self.index, best.into_iter(), std::iter::empty())?;
         let idf_sum: f32 = idfs.iter().sum();
         let avg = self.index.stats().avg_text_chars;
         let index_vocab = self.vocabulary()?;

@@ -49,18 +49,15 @@ impl<'e, 'a> IndexVocabulary<'e, 'a> {
         }
         let mut found = Vec::new();
         if let Some(index) = self.fst() {
-            use fst::{IntoStreamer, Streamer};
-            let automaton = fst::automaton::Str::new(prefix);
-            let mut stream = index
+            index
                 .words()
-                .search(fst::Automaton::starts_with(automaton))
-                .into_stream();
-            while let Some((word, freq)) = stream.next() {
-                if found.len() == limit {
-                    break;
-                }
-                found.push((String::from_utf8_lossy(word).into_owned(), freq));
-            }
+                .for_each_with_prefix(prefix, &mut |word, freq, _| {
+                    if found.len() == limit {
+                        return false;
+                    }
+                    found.push((String::from_utf8_lossy(word).into_owned(), freq));
+                    true
+                });
         }
         found
     }
@@ -79,27 +76,18 @@ impl Vocabulary for IndexVocabulary<'_, '_> {
         let Some(index) = self.fst() else {
             return;
         };
-        let fst = index.words().as_fst();
-        let mut node = fst.root();
-        let mut output = fst::raw::Output::zero();
-        for (i, &byte) in text.as_bytes().iter().enumerate() {
-            let Some(t) = node.find_input(byte) else {
-                return;
-            };
-            let transition = node.transition(t);
-            output = output.cat(transition.out);
-            node = fst.node(transition.addr);
-            if node.is_final() && text.is_char_boundary(i + 1) {
-                found(i + 1, output.cat(node.final_output()).value());
-            }
-        }
+        index.words().prefixes_of(text, found);
     }
 
     fn freq(&self, word: &str) -> Option<u64> {
         if let Some(list) = self.listed() {
             return list.freq(word);
         }
-        self.fst()?.words().get(word).filter(|&f| f > 0)
+        self.fst()?
+            .words()
+            .get(word.as_bytes())
+            .map(|(f, _)| f)
+            .filter(|&f| f > 0)
     }
 
     fn total_freq(&self) -> u64 {

@@ -546,16 +546,14 @@ fn exercise(engine: &Engine<'_>) {
         let _ = index.source_name(t);
         let _ = index.passage_text(t);
     }
-    use fst::Streamer;
-    let mut stream = index.grams().stream();
     let mut n = 0;
-    while let Some((_, value)) = stream.next() {
-        let _ = index.gram_postings(value);
-        n += 1;
-        if n == 2000 {
-            break;
-        }
-    }
+    index
+        .grams()
+        .for_each_with_prefix("", &mut |_, value, area| {
+            let _ = index.gram_postings(value, area);
+            n += 1;
+            n < 2000
+        });
     for q in PROBES {
         let _ = engine.search(
             q,
@@ -628,9 +626,12 @@ pub fn decode_input(fixtures: &[DecodeFixture], data: &[u8]) {
         // mode forges): walk the dictionaries only when they are intact.
         let fst_intact = fixtures.iter().any(|f| {
             let good = IndexView::open(&f.bytes).expect("valid");
-            good.grams().as_fst().as_bytes() == engine.index.grams().as_fst().as_bytes()
-                && good.words().as_fst().as_bytes() == engine.index.words().as_fst().as_bytes()
-                && good.pinyin().as_fst().as_bytes() == engine.index.pinyin().as_fst().as_bytes()
+            let bytes = |map: &zh_search::format::KeyMap<'_>| {
+                map.as_whole().map(|m| m.as_fst().as_bytes().to_vec())
+            };
+            bytes(good.grams()) == bytes(engine.index.grams())
+                && bytes(good.words()) == bytes(engine.index.words())
+                && bytes(good.pinyin()) == bytes(engine.index.pinyin())
         });
         if fst_intact {
             exercise(&engine);

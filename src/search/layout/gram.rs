@@ -5,8 +5,6 @@
 
 use std::collections::HashMap;
 
-use fst::{IntoStreamer, Streamer};
-
 use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
 use crate::normalize::fold_text;
 use crate::query::Term;
@@ -19,7 +17,7 @@ use super::super::postings::{intersect, union};
 use super::super::vocabulary::IndexVocabulary;
 use super::super::{MAX_PINYIN_CANDIDATES, MAX_PINYIN_GRAMS, MAX_SUGGEST_SCAN};
 use super::scan_keys::WordPrefixes;
-use super::{KeyCache, Layout};
+use super::{touch_texts, KeyCache, Layout};
 
 /// The gram layout's way (it keeps nothing of its own: the index has it all).
 pub(crate) struct GramLayout;
@@ -32,21 +30,30 @@ impl GramLayout {
         gram: &GramQuery,
     ) -> Result<PostingsBlock, FormatError> {
         match gram {
-            GramQuery::Exact(g) => match index.grams().get(g) {
-                Some(value) => index.gram_postings(value),
+            GramQuery::Exact(g) => match index.grams().get(g.as_bytes()) {
+                Some((value, area)) => index.gram_postings(value, area),
                 None => Ok(PostingsBlock::default()),
             },
             GramQuery::Prefix(p) => {
-                let automaton = fst::automaton::Str::new(p);
-                let mut stream = index
-                    .grams()
-                    .search(fst::Automaton::starts_with(automaton))
-                    .into_stream();
                 let (mut texts, mut titles) = (Vec::new(), Vec::new());
-                while let Some((_, value)) = stream.next() {
-                    let block = index.gram_postings(value)?;
-                    texts.push(block.text);
-                    titles.push(block.title);
+                let mut failed = None;
+                index
+                    .grams()
+                    .for_each_with_prefix(p, &mut |_, value, area| match index
+                        .gram_postings(value, area)
+                    {
+                        Ok(block) => {
+                            texts.push(block.text);
+                            titles.push(block.title);
+                            true
+                        }
+                        Err(e) => {
+                            failed = Some(e);
+                            false
+                        }
+                    });
+                if let Some(e) = failed {
+                    return Err(e);
                 }
                 Ok(PostingsBlock {
                     text: union(texts),
@@ -133,22 +140,31 @@ impl Layout for GramLayout {
         index: &IndexView<'_>,
         prefix: &str,
     ) -> Result<Vec<(u64, usize, String)>, FormatError> {
-        let automaton = fst::automaton::Str::new(prefix);
-        let mut stream = index
-            .grams()
-            .search(fst::Automaton::starts_with(automaton))
-            .into_stream();
         let mut found = Vec::new();
-        while let Some((gram, value)) = stream.next() {
-            if found.len() == MAX_SUGGEST_SCAN {
-                break;
-            }
-            let block = index.gram_postings(value)?;
-            let freq = (block.text.len() + block.title.len()) as u64;
-            let word = String::from_utf8_lossy(gram).into_owned();
-            found.push((freq, word.chars().count(), word));
+        let mut failed = None;
+        index
+            .grams()
+            .for_each_with_prefix(prefix, &mut |gram, value, area| {
+                if found.len() == MAX_SUGGEST_SCAN {
+                    return false;
+                }
+                match index.gram_postings(value, area) {
+                    Ok(block) => {
+                        let freq = (block.text.len() + block.title.len()) as u64;
+                        let word = String::from_utf8_lossy(gram).into_owned();
+                        found.push((freq, word.chars().count(), word));
+                        true
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
+                }
+            });
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(found),
         }
-        Ok(found)
     }
 
     fn text_key<'c>(
@@ -201,6 +217,11 @@ impl Layout for GramLayout {
         }
         let single_gram = term.grams.len() == 1 && term_is_single_gram(&term.key);
         if needle.pattern.is_some() || needle.whole_word || !single_gram {
+            touch_texts(
+                index,
+                texts.iter().map(|p| p.doc),
+                titles.iter().map(|t| t.doc),
+            )?;
             texts = verified(texts, |doc| {
                 Ok(needle.find_in(self.text_key(index, cache, doc)?).len() as u32)
             })?;
@@ -228,6 +249,7 @@ impl Layout for GramLayout {
         cache: &mut KeyCache,
     ) -> Result<Vec<String>, FormatError> {
         let (passages, titles) = self.pinyin_candidates(index, pattern)?;
+        touch_texts(index, passages.iter().copied(), titles.iter().copied())?;
         let mut owned: Vec<String> = Vec::new();
         let mut collect = |key: &str| {
             let mut found = Vec::new();

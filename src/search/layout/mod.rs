@@ -39,6 +39,28 @@ pub(crate) fn for_index(
     }
 }
 
+/// Sharded: reads now the texts and titles a step will read one by one (see
+/// `Engine::touch_fields`); `Err(NeedShards)` when some have not arrived.
+pub(crate) fn touch_texts(
+    index: &IndexView<'_>,
+    passages: impl Iterator<Item = u32>,
+    titles: impl Iterator<Item = u32>,
+) -> Result<(), FormatError> {
+    let Some(store) = index.shard_store() else {
+        return Ok(());
+    };
+    for p in passages {
+        let _ = index.passage_text(p);
+    }
+    for t in titles {
+        let _ = index.title_text(t);
+    }
+    if store.has_missing() {
+        return Err(FormatError::NeedShards);
+    }
+    Ok(())
+}
+
 /// Match keys folded during one search (gram layout: only the candidates' texts are folded;
 /// the scan layout has every key folded already and leaves it empty).
 #[derive(Default)]

@@ -2,6 +2,7 @@
 //! arrays read in place, and the section checksum. Every read is bounds-checked and returns a
 //! [`FormatError`] on damage instead of panicking.
 
+use super::sharded::{Missing, PagedSection};
 use super::{FormatError, Result};
 
 /// Appends `value` as an unsigned LEB128 varint.
@@ -42,12 +43,79 @@ pub(super) fn read_u32_at(bytes: &[u8], pos: usize, what: &'static str) -> Resul
     Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-/// A borrowed array of little-endian u32s.
+/// A section's bytes: borrowed whole (a single-file index, a sharded index's root), or a window
+/// of a paged section of a sharded index, whose pages arrive one by one ([`PagedSection`]).
+/// Every read is of one item (a u32, a string, a byte), which the pages never cut, and answers
+/// `None` when it is out of bounds or its page has not arrived (the store then records the
+/// page as missing, see [`super::sharded`]).
 #[derive(Clone, Copy, Debug)]
-pub(super) struct U32Array<'a>(pub(super) &'a [u8]);
+pub(super) enum Bytes<'a> {
+    Whole(&'a [u8]),
+    Paged {
+        section: &'a PagedSection,
+        missing: &'a Missing,
+        start: usize,
+        len: usize,
+    },
+}
+
+impl<'a> Bytes<'a> {
+    pub(super) const EMPTY: Bytes<'static> = Bytes::Whole(&[]);
+
+    pub(super) fn len(&self) -> usize {
+        match *self {
+            Bytes::Whole(b) => b.len(),
+            Bytes::Paged { len, .. } => len,
+        }
+    }
+
+    pub(super) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes `range` (one item), if in bounds and loaded.
+    pub(super) fn get(&self, range: std::ops::Range<usize>) -> Option<&'a [u8]> {
+        match *self {
+            Bytes::Whole(b) => b.get(range),
+            Bytes::Paged {
+                section,
+                missing,
+                start,
+                len,
+            } => {
+                if range.start > range.end || range.end > len {
+                    return None;
+                }
+                section.get(start + range.start..start + range.end, missing)
+            }
+        }
+    }
+
+    /// The window `range` of these bytes.
+    pub(super) fn sub(&self, range: std::ops::Range<usize>) -> Option<Bytes<'a>> {
+        match *self {
+            Bytes::Whole(b) => b.get(range).map(Bytes::Whole),
+            Bytes::Paged {
+                section,
+                missing,
+                start,
+                len,
+            } => (range.start <= range.end && range.end <= len).then_some(Bytes::Paged {
+                section,
+                missing,
+                start: start + range.start,
+                len: range.end - range.start,
+            }),
+        }
+    }
+}
+
+/// An array of little-endian u32s.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct U32Array<'a>(pub(super) Bytes<'a>);
 
 impl<'a> U32Array<'a> {
-    pub(super) fn new(bytes: &'a [u8], what: &'static str) -> Result<Self> {
+    pub(super) fn of(bytes: Bytes<'a>, what: &'static str) -> Result<Self> {
         if bytes.len() % 4 != 0 {
             return Err(FormatError::Truncated { what });
         }
@@ -61,12 +129,27 @@ impl<'a> U32Array<'a> {
     }
     pub(super) fn get(&self, i: usize) -> Option<u32> {
         let start = i.checked_mul(4)?;
-        let b = self.0.get(start..start + 4)?;
+        let b = self.0.get(start..start.checked_add(4)?)?;
         Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
-    /// Index of the last entry `<= value` (entries must be ascending), if any.
+    /// Index of the last entry `<= value` (entries must be ascending), if any. A paged array
+    /// first picks its page by the pages' first values (kept in the root), so a lookup reads
+    /// one page, not one per probe.
     pub(super) fn last_at_or_below(&self, value: u32) -> Option<usize> {
         let (mut lo, mut hi) = (0usize, self.len());
+        if let Bytes::Paged {
+            section,
+            start,
+            len,
+            ..
+        } = self.0
+        {
+            if start == 0 && len == section.len() {
+                if let Some((first, end)) = section.u32_page_around(value) {
+                    (lo, hi) = (first / 4, end / 4);
+                }
+            }
+        }
         while lo < hi {
             let mid = (lo + hi) / 2;
             if self.get(mid)? <= value {
@@ -90,6 +173,12 @@ pub(super) fn push_u32s(out: &mut Vec<u8>, values: &[u32]) {
 /// whole index at open faster than the sections can be read from memory twice, and adds only a
 /// few hundred bytes to the wasm. Detects damage, not tampering.
 pub fn checksum(bytes: &[u8]) -> u32 {
+    xxh32(bytes, 0)
+}
+
+/// XXH32 of `bytes` with `seed` ([`checksum`] is seed 0; a sharded index's build id is two
+/// seeds of it over the whole single-file index).
+pub fn xxh32(bytes: &[u8], seed: u32) -> u32 {
     const PRIME1: u32 = 0x9E37_79B1;
     const PRIME2: u32 = 0x85EB_CA77;
     const PRIME3: u32 = 0xC2B2_AE3D;
@@ -104,10 +193,10 @@ pub fn checksum(bytes: &[u8]) -> u32 {
     let mut stripes = bytes.chunks_exact(16);
     let mut hash = if bytes.len() >= 16 {
         let mut lanes = [
-            PRIME1.wrapping_add(PRIME2),
-            PRIME2,
-            0,
-            PRIME1.wrapping_neg(),
+            seed.wrapping_add(PRIME1).wrapping_add(PRIME2),
+            seed.wrapping_add(PRIME2),
+            seed,
+            seed.wrapping_sub(PRIME1),
         ];
         for stripe in &mut stripes {
             for (i, lane) in lanes.iter_mut().enumerate() {
@@ -120,7 +209,7 @@ pub fn checksum(bytes: &[u8]) -> u32 {
             .wrapping_add(c.rotate_left(12))
             .wrapping_add(d.rotate_left(18))
     } else {
-        PRIME5
+        seed.wrapping_add(PRIME5)
     };
     // The length modulo 2^32, as the specification says.
     hash = hash.wrapping_add(bytes.len() as u32);

@@ -2,7 +2,7 @@
 //! TitleParents (the heading hierarchy), PassageLinks (link density) and Numbering (section
 //! numbering in titles); all empty for corpora without them.
 
-use super::codec::{push_u32s, U32Array};
+use super::codec::{push_u32s, Bytes, U32Array};
 use super::{FormatError, IndexView, Result};
 
 /// Where a hit links to: the page URL of every source and the heading anchor of every title
@@ -10,7 +10,7 @@ use super::{FormatError, IndexView, Result};
 #[derive(Clone, Copy, Debug)]
 pub struct Links<'a> {
     offsets: U32Array<'a>,
-    strings: &'a [u8],
+    strings: Bytes<'a>,
 }
 
 impl<'a> Links<'a> {
@@ -34,11 +34,11 @@ impl<'a> Links<'a> {
     }
 
     /// Borrows a `Links` section of an index with `entries` strings (2 × sources + titles).
-    pub(super) fn open(bytes: &'a [u8], entries: u64) -> Result<Links<'a>> {
+    pub(super) fn open(bytes: Bytes<'a>, entries: u64) -> Result<Links<'a>> {
         if bytes.is_empty() {
             return Ok(Links {
-                offsets: U32Array(&[]),
-                strings: &[],
+                offsets: U32Array(Bytes::EMPTY),
+                strings: Bytes::EMPTY,
             });
         }
         let table = entries
@@ -47,9 +47,10 @@ impl<'a> Links<'a> {
             .and_then(|n| usize::try_from(n).ok())
             .filter(|&n| n <= bytes.len())
             .ok_or(FormatError::Truncated { what: "links" })?;
+        let truncated = FormatError::Truncated { what: "links" };
         Ok(Links {
-            offsets: U32Array::new(&bytes[..table], "links")?,
-            strings: &bytes[table..],
+            offsets: U32Array::of(bytes.sub(0..table).ok_or(truncated.clone())?, "links")?,
+            strings: bytes.sub(table..bytes.len()).ok_or(truncated)?,
         })
     }
 
@@ -178,7 +179,7 @@ impl<'a> IndexView<'a> {
         if title >= self.stats.titles {
             return Err(FormatError::OutOfBounds { what: "title id" });
         }
-        Ok(self.numbering.get(title as usize).map_or(0, |&n| n.into()))
+        Ok(byte_at(&self.numbering, title as usize).map_or(0, usize::from))
     }
 
     /// How many leading bytes of source `source`'s page-title match key are section numbering.
@@ -187,7 +188,7 @@ impl<'a> IndexView<'a> {
             return Err(FormatError::OutOfBounds { what: "source id" });
         }
         let at = self.stats.titles as usize + source as usize;
-        Ok(self.numbering.get(at).map_or(0, |&n| n.into()))
+        Ok(byte_at(&self.numbering, at).map_or(0, usize::from))
     }
 
     /// The share of a passage's characters that are link text, in percent (0 when unknown).
@@ -195,11 +196,13 @@ impl<'a> IndexView<'a> {
         if passage >= self.stats.passages {
             return Err(FormatError::OutOfBounds { what: "passage id" });
         }
-        Ok(self
-            .passage_links
-            .get(passage as usize)
-            .map_or(0, |&p| p.min(100)))
+        Ok(byte_at(&self.passage_links, passage as usize).map_or(0, |p| p.min(100)))
     }
+}
+
+/// Byte `i` of a byte table (`None`: out of bounds, or its page has not arrived).
+fn byte_at(bytes: &Bytes<'_>, i: usize) -> Option<u8> {
+    bytes.get(i..i.checked_add(1)?).map(|b| b[0])
 }
 
 #[cfg(test)]
@@ -214,26 +217,32 @@ mod tests {
             &["", "setup", "中文"],
             &["首页", ""],
         );
-        let links = Links::open(&bytes, 7).unwrap();
+        let links = Links::open(Bytes::Whole(&bytes), 7).unwrap();
         let got: Vec<&str> = (0..7).map(|i| links.get(i).unwrap()).collect();
         assert_eq!(
             got,
             ["a.html", "b%20c.html", "", "setup", "中文", "首页", ""]
         );
         assert!(links.get(7).is_err(), "past the last entry");
-        assert!(Links::open(&bytes, 8).is_err() || Links::open(&bytes, 8).unwrap().get(7).is_err());
         assert!(
-            Links::open(&bytes[..10], 7).is_err(),
+            Links::open(Bytes::Whole(&bytes), 8).is_err()
+                || Links::open(Bytes::Whole(&bytes), 8)
+                    .unwrap()
+                    .get(7)
+                    .is_err()
+        );
+        assert!(
+            Links::open(Bytes::Whole(&bytes[..10]), 7).is_err(),
             "offset table cut short"
         );
         assert!(
-            Links::open(&bytes, u64::MAX).is_err(),
+            Links::open(Bytes::Whole(&bytes), u64::MAX).is_err(),
             "entry count overflow"
         );
         let mut bad = bytes.clone();
         bad[4] = 0xFF; // offset 1 beyond the strings
-        assert!(Links::open(&bad, 7).unwrap().get(0).is_err());
-        let empty = Links::open(&[], 7).unwrap();
+        assert!(Links::open(Bytes::Whole(&bad), 7).unwrap().get(0).is_err());
+        let empty = Links::open(Bytes::EMPTY, 7).unwrap();
         assert_eq!(empty.get(3).unwrap(), "");
     }
 

@@ -63,24 +63,30 @@ use std::fmt;
 
 mod codec;
 mod fold;
+mod keymap;
 mod links;
 mod pinyin;
 mod postings;
+mod sharded;
 mod stats;
 mod texts;
 mod word_refs;
 
-pub use codec::checksum;
+pub use codec::{checksum, xxh32};
 pub use fold::FoldTable;
+pub use keymap::KeyMap;
 pub use links::{encode_numbering, encode_passage_links, encode_title_parents, Links};
 pub use pinyin::{decode_char_list, encode_char_list};
 pub use postings::{Posting, PostingsBlock};
+pub use sharded::{
+    root_name, shard_path, split_index, ShardSizes, ShardStore, Sharded, SHARD_MAGIC,
+};
 pub use stats::Stats;
 pub use word_refs::{
     decode_word_refs, encode_word_refs, WordRef, KEY_SEPARATOR, WORD_REF_MAX_CHARS,
 };
 
-use codec::{push_u32s, read_u32_at, U32Array};
+use codec::{push_u32s, read_u32_at, Bytes, U32Array};
 use texts::Utf8Checked;
 
 /// First bytes of every index.
@@ -93,6 +99,9 @@ const SECTION_ENTRY_LEN: usize = 16;
 /// every text and title into one match-key string at its first search (small corpora, where a
 /// scan takes microseconds and a gram index would be most of the module).
 pub const FLAG_SCAN: u32 = 1;
+/// `Stats::flags`: this is the root of a sharded index ([`ShardStore`]); most sections are in
+/// shard files (see `sharded`).
+pub const FLAG_SHARDED: u32 = 2;
 
 /// Refuses an index whose layout (`flags`) is not the one a module was `compiled` for.
 fn check_layout(compiled: Option<bool>, flags: u32) -> Result<()> {
@@ -130,10 +139,17 @@ pub enum SectionKind {
     PassageLinks = 18,
     /// Per title and page title, the length of its leading section numbering.
     Numbering = 19,
+    /// A sharded index's root: where the other sections' pages and key ranges are.
+    Shards = 20,
+    /// Sharded only: per passage, its text's length in characters (u32), so that scoring a
+    /// candidate reads a number instead of fetching its text.
+    PassageChars = 21,
+    /// Sharded only: per title, its length in characters (u32).
+    TitleChars = 22,
 }
 
 /// One slot per possible [`SectionKind`] value.
-const KIND_SLOTS: usize = 20;
+const KIND_SLOTS: usize = 23;
 
 /// Why an index could not be opened or read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,6 +173,20 @@ pub enum FormatError {
     /// A module compiled for its embedded index's layout (the engine's
     /// `EMBEDDED_LAYOUT_IS_SCAN`) was given an index of the other layout.
     WrongLayout { scan: bool },
+    /// The search read shards of a sharded index that have not arrived
+    /// ([`ShardStore::take_missing`] lists them): fetch them, add them, search again.
+    NeedShards,
+    /// A shard of another build than its root: the index was rebuilt; reload its root.
+    WrongBuild,
+    /// A shard's checksum does not match its bytes.
+    BadShardChecksum { shard: u32 },
+    /// Only gram-layout indexes are sharded (the scan layout reads every text at its first
+    /// search).
+    ScanNotShardable,
+    /// A single-file index was given where a sharded index's root was expected.
+    NotSharded,
+    /// A sharded index's root was opened as a single-file index: open it with [`ShardStore`].
+    ShardedRoot,
 }
 
 impl fmt::Display for FormatError {
@@ -177,6 +207,23 @@ impl fmt::Display for FormatError {
                 f,
                 "this module was compiled for {} indexes only; build it over this corpus instead",
                 if *scan { "gram-layout" } else { "scan-layout" }
+            ),
+            FormatError::NeedShards => write!(f, "the search needs index shards that have not been fetched"),
+            FormatError::WrongBuild => write!(
+                f,
+                "index shard belongs to another build of the index (the site was re-indexed): reload the page"
+            ),
+            FormatError::BadShardChecksum { shard } => {
+                write!(f, "index shard {shard} is corrupt: checksum mismatch")
+            }
+            FormatError::ScanNotShardable => write!(
+                f,
+                "a scan-layout index cannot be sharded; build it with the gram layout"
+            ),
+            FormatError::NotSharded => write!(f, "not the root of a sharded zh-search index"),
+            FormatError::ShardedRoot => write!(
+                f,
+                "this is the root of a sharded index: open it with its shards (ShardStore)"
             ),
         }
     }
@@ -247,13 +294,18 @@ pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
         (SectionKind::PassageLinks, parts.passage_links.clone()),
         (SectionKind::Numbering, parts.numbering.clone()),
     ];
+    encode_sections(&sections)
+}
+
+/// The header and the sections, each 4-byte aligned (a single-file index, a sharded root).
+pub(crate) fn encode_sections(sections: &[(SectionKind, Vec<u8>)]) -> Vec<u8> {
     let header_len = 8 + 4 + 4 + sections.len() * SECTION_ENTRY_LEN;
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);
     push_u32s(&mut out, &[VERSION, sections.len() as u32]);
     let mut offset = header_len;
     let mut table = Vec::new();
-    for (kind, bytes) in &sections {
+    for (kind, bytes) in sections {
         offset = offset.next_multiple_of(4);
         table.push((
             *kind as u32,
@@ -276,94 +328,209 @@ pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 // Reader
 
-/// A zero-copy view of an index: the sections borrowed from the bytes, read through methods that
-/// check every offset and id.
+/// A zero-copy view of an index: the sections borrowed from the bytes (or, for a sharded
+/// index, from the root and the shards of a [`ShardStore`] as they arrive), read through
+/// methods that check every offset and id.
 pub struct IndexView<'a> {
     bytes: &'a [u8],
     stats: Stats,
-    blob: &'a [u8],
+    blob: Bytes<'a>,
     passage_offsets: U32Array<'a>,
     title_first: U32Array<'a>,
     title_offsets: U32Array<'a>,
     source_first: U32Array<'a>,
     source_offsets: U32Array<'a>,
-    grams: fst::Map<&'a [u8]>,
-    words: fst::Map<&'a [u8]>,
-    pinyin: fst::Map<&'a [u8]>,
-    pinyin_chars: &'a [u8],
+    grams: KeyMap<'a>,
+    words: KeyMap<'a>,
+    pinyin: KeyMap<'a>,
     /// The WordRefs section ([`decode_word_refs`]; read by the scan layout's first search).
     word_refs: &'a [u8],
-    postings: &'a [u8],
     fold: FoldTable<'a>,
     links: Links<'a>,
     /// Empty, or one u32 per title (see [`encode_title_parents`]).
     title_parents: U32Array<'a>,
     /// Empty, or one byte per passage (see [`encode_passage_links`]).
-    passage_links: &'a [u8],
+    passage_links: Bytes<'a>,
     /// Empty, or one byte per title and source (see [`encode_numbering`]).
-    numbering: &'a [u8],
+    numbering: Bytes<'a>,
+    /// Sharded: per passage / per title, the length in characters (empty: count the text).
+    passage_chars: U32Array<'a>,
+    title_chars: U32Array<'a>,
+    /// A sharded index's store (`None`: a single file).
+    store: Option<&'a ShardStore>,
     passages_checked: Utf8Checked,
     titles_checked: Utf8Checked,
+}
+
+/// The sections of an index or root file, checked: magic, version, bounds, checksums.
+pub(crate) fn raw_sections(bytes: &[u8]) -> Result<Vec<(u32, &[u8])>> {
+    if bytes.len() < 16 {
+        return Err(if bytes.starts_with(&MAGIC[..bytes.len().min(8)]) {
+            FormatError::Truncated { what: "header" }
+        } else {
+            FormatError::BadMagic
+        });
+    }
+    if &bytes[..8] != MAGIC {
+        return Err(FormatError::BadMagic);
+    }
+    let version = read_u32_at(bytes, 8, "header")?;
+    if version != VERSION {
+        return Err(FormatError::UnsupportedVersion {
+            found: version,
+            expected: VERSION,
+        });
+    }
+    let count = read_u32_at(bytes, 12, "header")? as usize;
+    if count > 64 {
+        return Err(FormatError::OutOfBounds {
+            what: "section count",
+        });
+    }
+    let mut out = Vec::with_capacity(count);
+    for i in 0..count {
+        let at = 16 + i * SECTION_ENTRY_LEN;
+        let kind = read_u32_at(bytes, at, "section table")?;
+        let off = read_u32_at(bytes, at + 4, "section table")? as usize;
+        let len = read_u32_at(bytes, at + 8, "section table")? as usize;
+        let sum = read_u32_at(bytes, at + 12, "section table")?;
+        let section = off
+            .checked_add(len)
+            .and_then(|end| bytes.get(off..end))
+            .ok_or(FormatError::Truncated { what: "section" })?;
+        // Every section's checksum is verified here (one sequential pass, no parsing or
+        // copying), so a damaged index is refused at open instead of answering with altered
+        // text; the fst crate trusts its bytes when traversing, so its sections need it most.
+        // Reads are bounds-checked all the same.
+        if checksum(section) != sum {
+            if let Some(kind) = section_kind_of(kind) {
+                return Err(FormatError::BadChecksum(kind));
+            }
+        }
+        out.push((kind, section));
+    }
+    Ok(out)
+}
+
+/// The [`SectionKind`] of a section-table value this version knows.
+pub(crate) fn section_kind_of(value: u32) -> Option<SectionKind> {
+    use SectionKind::*;
+    [
+        Stats,
+        Blob,
+        PassageOffsets,
+        TitleFirst,
+        TitleOffsets,
+        SourceFirst,
+        SourceOffsets,
+        GramFst,
+        WordFst,
+        Postings,
+        Fold,
+        PinyinFst,
+        PinyinChars,
+        WordRefs,
+        Links,
+        TitleParents,
+        PassageLinks,
+        Numbering,
+        Shards,
+        PassageChars,
+        TitleChars,
+    ]
+    .into_iter()
+    .find(|k| *k as u32 == value)
 }
 
 impl<'a> IndexView<'a> {
     /// Checks the header, the section bounds and every section's checksum (one pass over the
     /// bytes, no parsing or copying) and borrows every section.
     pub fn open(bytes: &'a [u8]) -> Result<IndexView<'a>> {
-        if bytes.len() < 16 {
-            return Err(if bytes.starts_with(&MAGIC[..bytes.len().min(8)]) {
-                FormatError::Truncated { what: "header" }
-            } else {
-                FormatError::BadMagic
-            });
+        let view = Self::assemble(bytes, None)?;
+        if view.stats.flags & FLAG_SHARDED != 0 {
+            return Err(FormatError::ShardedRoot);
         }
-        if &bytes[..8] != MAGIC {
-            return Err(FormatError::BadMagic);
-        }
-        let version = read_u32_at(bytes, 8, "header")?;
-        if version != VERSION {
-            return Err(FormatError::UnsupportedVersion {
-                found: version,
-                expected: VERSION,
-            });
-        }
-        let count = read_u32_at(bytes, 12, "header")? as usize;
-        if count > 64 {
-            return Err(FormatError::OutOfBounds {
-                what: "section count",
-            });
-        }
-        let mut found: [Option<(&'a [u8], u32)>; KIND_SLOTS] = [None; KIND_SLOTS];
-        for i in 0..count {
-            let at = 16 + i * SECTION_ENTRY_LEN;
-            let kind = read_u32_at(bytes, at, "section table")?;
-            let off = read_u32_at(bytes, at + 4, "section table")? as usize;
-            let len = read_u32_at(bytes, at + 8, "section table")? as usize;
-            let sum = read_u32_at(bytes, at + 12, "section table")?;
-            let section = off
-                .checked_add(len)
-                .and_then(|end| bytes.get(off..end))
-                .ok_or(FormatError::Truncated { what: "section" })?;
+        Ok(view)
+    }
+
+    /// A view of a sharded index: the root's sections, and the store's pages and key ranges
+    /// for the rest. Reads of shards that have not arrived answer `None` (or an error) and are
+    /// recorded in the store (see `sharded`).
+    pub fn open_sharded(store: &'a ShardStore) -> Result<IndexView<'a>> {
+        Self::assemble(store.root(), Some(store))
+    }
+
+    fn assemble(bytes: &'a [u8], store: Option<&'a ShardStore>) -> Result<IndexView<'a>> {
+        let mut found: [Option<&'a [u8]>; KIND_SLOTS] = [None; KIND_SLOTS];
+        for (kind, section) in raw_sections(bytes)? {
             if let Some(slot) = found.get_mut(kind as usize) {
-                *slot = Some((section, sum));
+                *slot = Some(section);
             }
         }
-        // Every section's checksum is verified here (one sequential pass, no parsing or
-        // copying), so a damaged index is refused at open instead of answering with altered
-        // text; the fst crate trusts its bytes when traversing, so its sections need it most.
-        // Reads are bounds-checked all the same.
-        let section = |kind: SectionKind| {
-            let (bytes, sum) = found[kind as usize].ok_or(FormatError::MissingSection(kind))?;
-            if checksum(bytes) != sum {
-                return Err(FormatError::BadChecksum(kind));
+        let section = |kind: SectionKind| -> Result<Bytes<'a>> {
+            if let Some(bytes) = found[kind as usize] {
+                return Ok(Bytes::Whole(bytes));
             }
-            Ok(bytes)
+            store
+                .and_then(|s| s.paged(kind))
+                .ok_or(FormatError::MissingSection(kind))
         };
-        let u32s = |kind: SectionKind, what| section(kind).and_then(|b| U32Array::new(b, what));
-        let fst_map = |kind: SectionKind| {
-            fst::Map::new(section(kind)?).map_err(|_| FormatError::BadFst(kind))
+        let whole =
+            |kind: SectionKind| found[kind as usize].ok_or(FormatError::MissingSection(kind));
+        let u32s = |kind: SectionKind, what| section(kind).and_then(|b| U32Array::of(b, what));
+        let key_map = |kind: SectionKind, area: Option<SectionKind>| -> Result<KeyMap<'a>> {
+            if let Some(bytes) = found[kind as usize] {
+                let map = fst::Map::new(bytes).map_err(|_| FormatError::BadFst(kind))?;
+                let area = match area {
+                    Some(area) => whole(area)?,
+                    None => &[],
+                };
+                return Ok(KeyMap::Whole { map, area });
+            }
+            let (map, missing) = store
+                .and_then(|s| s.map(kind))
+                .ok_or(FormatError::MissingSection(kind))?;
+            Ok(KeyMap::Ranges { map, missing })
         };
-        let stats = Stats::decode(section(SectionKind::Stats)?)?;
+        let stats = Stats::decode(whole(SectionKind::Stats)?)?;
+        let sharded = store.is_some();
+        if sharded != (stats.flags & FLAG_SHARDED != 0) {
+            return Err(if sharded {
+                FormatError::NotSharded
+            } else {
+                FormatError::ShardedRoot
+            });
+        }
+        if sharded {
+            return IndexView {
+                bytes,
+                stats,
+                blob: section(SectionKind::Blob)?,
+                passage_offsets: u32s(SectionKind::PassageOffsets, "passage offsets")?,
+                title_first: u32s(SectionKind::TitleFirst, "title table")?,
+                title_offsets: u32s(SectionKind::TitleOffsets, "title offsets")?,
+                source_first: u32s(SectionKind::SourceFirst, "source table")?,
+                source_offsets: u32s(SectionKind::SourceOffsets, "source offsets")?,
+                grams: key_map(SectionKind::GramFst, Some(SectionKind::Postings))?,
+                words: key_map(SectionKind::WordFst, None)?,
+                pinyin: key_map(SectionKind::PinyinFst, Some(SectionKind::PinyinChars))?,
+                word_refs: &[],
+                fold: FoldTable::new(whole(SectionKind::Fold)?)?,
+                links: Links::open(
+                    section(SectionKind::Links)?,
+                    2 * u64::from(stats.sources) + u64::from(stats.titles),
+                )?,
+                title_parents: u32s(SectionKind::TitleParents, "title parents")?,
+                passage_links: section(SectionKind::PassageLinks)?,
+                numbering: section(SectionKind::Numbering)?,
+                passage_chars: u32s(SectionKind::PassageChars, "passage lengths")?,
+                title_chars: u32s(SectionKind::TitleChars, "title lengths")?,
+                store,
+                passages_checked: Utf8Checked::new(stats.passages as usize + 1),
+                titles_checked: Utf8Checked::new(stats.titles as usize + 1),
+            }
+            .checked_sizes();
+        }
         let view = IndexView {
             bytes,
             stats,
@@ -373,13 +540,11 @@ impl<'a> IndexView<'a> {
             title_offsets: u32s(SectionKind::TitleOffsets, "title offsets")?,
             source_first: u32s(SectionKind::SourceFirst, "source table")?,
             source_offsets: u32s(SectionKind::SourceOffsets, "source offsets")?,
-            grams: fst_map(SectionKind::GramFst)?,
-            words: fst_map(SectionKind::WordFst)?,
-            pinyin: fst_map(SectionKind::PinyinFst)?,
-            pinyin_chars: section(SectionKind::PinyinChars)?,
-            word_refs: section(SectionKind::WordRefs)?,
-            postings: section(SectionKind::Postings)?,
-            fold: FoldTable::new(section(SectionKind::Fold)?)?,
+            grams: key_map(SectionKind::GramFst, Some(SectionKind::Postings))?,
+            words: key_map(SectionKind::WordFst, None)?,
+            pinyin: key_map(SectionKind::PinyinFst, Some(SectionKind::PinyinChars))?,
+            word_refs: whole(SectionKind::WordRefs)?,
+            fold: FoldTable::new(whole(SectionKind::Fold)?)?,
             links: Links::open(
                 section(SectionKind::Links)?,
                 2 * u64::from(stats.sources) + u64::from(stats.titles),
@@ -387,26 +552,13 @@ impl<'a> IndexView<'a> {
             title_parents: u32s(SectionKind::TitleParents, "title parents")?,
             passage_links: section(SectionKind::PassageLinks)?,
             numbering: section(SectionKind::Numbering)?,
+            passage_chars: U32Array(Bytes::EMPTY),
+            title_chars: U32Array(Bytes::EMPTY),
+            store: None,
             passages_checked: Utf8Checked::new(0),
             titles_checked: Utf8Checked::new(0),
-        };
-        let s = view.stats;
-        let consistent = view.passage_offsets.len() == s.passages as usize + 1
-            && view.title_first.len() == s.titles as usize
-            && view.title_offsets.len() == s.titles as usize + 1
-            && view.source_first.len() == s.sources as usize
-            && view.source_offsets.len() == s.sources as usize + 1
-            && (view.title_parents.is_empty() || view.title_parents.len() == s.titles as usize)
-            && (view.passage_links.is_empty() || view.passage_links.len() == s.passages as usize)
-            && (view.numbering.is_empty()
-                || view.numbering.len() as u64 == u64::from(s.titles) + u64::from(s.sources))
-            && (s.passages == 0
-                || (view.title_first.get(0) == Some(0) && view.source_first.get(0) == Some(0)));
-        if !consistent {
-            return Err(FormatError::OutOfBounds {
-                what: "table sizes",
-            });
         }
+        .checked_sizes()?;
         // A parent must be an earlier title (so heading paths are finite walks up).
         for t in 0..view.title_parents.len() {
             if view.title_parents.get(t).is_some_and(|p| p as usize > t) {
@@ -422,6 +574,44 @@ impl<'a> IndexView<'a> {
         })
     }
 
+    /// Refuses tables whose sizes disagree with the stats.
+    fn checked_sizes(self) -> Result<Self> {
+        let s = self.stats;
+        let view = &self;
+        let consistent = view.passage_offsets.len() == s.passages as usize + 1
+            && view.title_first.len() == s.titles as usize
+            && view.title_offsets.len() == s.titles as usize + 1
+            && view.source_first.len() == s.sources as usize
+            && view.source_offsets.len() == s.sources as usize + 1
+            && (view.title_parents.is_empty() || view.title_parents.len() == s.titles as usize)
+            && (view.passage_links.is_empty() || view.passage_links.len() == s.passages as usize)
+            && (view.numbering.is_empty()
+                || view.numbering.len() as u64 == u64::from(s.titles) + u64::from(s.sources))
+            && (view.passage_chars.is_empty() || view.passage_chars.len() == s.passages as usize)
+            && (view.title_chars.is_empty() || view.title_chars.len() == s.titles as usize);
+        if !consistent {
+            return Err(FormatError::OutOfBounds {
+                what: "table sizes",
+            });
+        }
+        // Checked where the first entries are at hand (a sharded index reads them on use).
+        if let (Bytes::Whole(_), Bytes::Whole(_)) = (view.title_first.0, view.source_first.0) {
+            if s.passages != 0
+                && !(view.title_first.get(0) == Some(0) && view.source_first.get(0) == Some(0))
+            {
+                return Err(FormatError::OutOfBounds {
+                    what: "table sizes",
+                });
+            }
+        }
+        Ok(self)
+    }
+
+    /// The shard store of a sharded index (`None`: a single file).
+    pub fn shard_store(&self) -> Option<&'a ShardStore> {
+        self.store
+    }
+
     /// The whole index, as opened.
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
@@ -434,7 +624,7 @@ impl<'a> IndexView<'a> {
 
     /// The WordFst section: vocabulary word → frequency (empty in the scan layout, whose
     /// vocabulary is [`IndexView::word_refs`]).
-    pub fn words(&self) -> &fst::Map<&'a [u8]> {
+    pub fn words(&self) -> &KeyMap<'a> {
         &self.words
     }
 

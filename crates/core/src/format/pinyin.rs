@@ -2,6 +2,7 @@
 //! which a PinyinFst value points to.
 
 use super::codec::{read_varint, write_varint};
+use super::keymap::KeyMap;
 use super::{FormatError, IndexView, Result};
 
 /// Appends `chars` (ascending) to the PinyinChars bytes; returns the PinyinFst value for it.
@@ -40,13 +41,9 @@ pub fn decode_char_list(bytes: &[u8], value: u64, limit: usize) -> Result<Vec<ch
 
 impl<'a> IndexView<'a> {
     /// The PinyinFst section: readings and reading exceptions (see the module docs of
-    /// `format`), whose values point into [`IndexView::pinyin_chars`].
-    pub fn pinyin(&self) -> &fst::Map<&'a [u8]> {
+    /// `format`); a reading's value points into the character lists its entry comes with
+    /// ([`decode_char_list`] reads one).
+    pub fn pinyin(&self) -> &KeyMap<'a> {
         &self.pinyin
-    }
-
-    /// The PinyinChars section ([`decode_char_list`] reads one list of it).
-    pub fn pinyin_chars(&self) -> &'a [u8] {
-        self.pinyin_chars
     }
 }

@@ -2,6 +2,7 @@
 //! inline in the fst value for a single posting, else a block of varint posting lists.
 
 use super::codec::{read_varint, write_varint};
+use super::keymap::KeyMap;
 use super::{FormatError, IndexView, Result};
 
 /// One posting: a document (passage id or title id) and how often the key occurs in it.
@@ -99,13 +100,18 @@ impl PostingsBlock {
 
 impl<'a> IndexView<'a> {
     /// The GramFst section: gram → value for [`IndexView::gram_postings`] (empty in the scan
-    /// layout).
-    pub fn grams(&self) -> &fst::Map<&'a [u8]> {
+    /// layout); each value comes with the postings area it points into.
+    pub fn grams(&self) -> &KeyMap<'a> {
         &self.grams
     }
 
-    /// Decodes a gram's fst value (inline posting or block offset).
-    pub fn gram_postings(&self, value: u64) -> Result<PostingsBlock> {
+    /// Decodes a gram's value (inline posting or block offset into `area`, the postings its
+    /// [`KeyMap`] entry came with).
+    pub fn gram_postings(&self, value: u64, area: &[u8]) -> Result<PostingsBlock> {
+        self.gram_postings_in(value, area)
+    }
+
+    pub(super) fn gram_postings_in(&self, value: u64, postings: &[u8]) -> Result<PostingsBlock> {
         if value & 1 == 1 {
             let doc = value >> 5;
             if doc >= u64::from(self.stats.passages) {
@@ -125,11 +131,11 @@ impl<'a> IndexView<'a> {
         let mut pos = usize::try_from(value >> 1).map_err(|_| FormatError::OutOfBounds {
             what: "postings offset",
         })?;
-        let header = read_varint(self.postings, &mut pos)?;
-        let text = read_entries(self.postings, &mut pos, header >> 1, self.stats.passages)?;
+        let header = read_varint(postings, &mut pos)?;
+        let text = read_entries(postings, &mut pos, header >> 1, self.stats.passages)?;
         let title = if header & 1 == 1 {
-            let count = read_varint(self.postings, &mut pos)?;
-            read_entries(self.postings, &mut pos, count, self.stats.titles)?
+            let count = read_varint(postings, &mut pos)?;
+            read_entries(postings, &mut pos, count, self.stats.titles)?
         } else {
             Vec::new()
         };

@@ -80,6 +80,26 @@ impl<'a> IndexView<'a> {
             .str(i, self.blob_bytes(&self.passage_offsets, i)?)
     }
 
+    /// The length of a passage's text in characters.
+    pub fn passage_chars(&self, passage: u32) -> Result<u32> {
+        if self.passage_chars.is_empty() {
+            return Ok(self.passage_text(passage)?.chars().count() as u32);
+        }
+        self.passage_chars
+            .get(passage as usize)
+            .ok_or(FormatError::OutOfBounds { what: "passage id" })
+    }
+
+    /// The length of a title in characters.
+    pub fn title_chars(&self, title: u32) -> Result<u32> {
+        if self.title_chars.is_empty() {
+            return Ok(self.title_text(title)?.chars().count() as u32);
+        }
+        self.title_chars
+            .get(title as usize)
+            .ok_or(FormatError::OutOfBounds { what: "title id" })
+    }
+
     /// The title id of a passage.
     pub fn title_of(&self, passage: u32) -> Result<u32> {
         if passage >= self.stats.passages {

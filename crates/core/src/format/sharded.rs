@@ -1,0 +1,848 @@
+//! The sharded layout: one index cut into a small root file and many shard files that a
+//! browser fetches only when a search reads them.
+//!
+//! A large site's readers should not download the whole index before their first result. The
+//! indexer builds the usual single-file index, then [`split_index`] cuts it:
+//!
+//! * the **root** keeps the small sections (Stats, Fold, and any section under
+//!   [`ShardSizes::inline_max`]) and a Shards section describing the rest;
+//! * every other **section** is cut into *pages* (shards) at item boundaries: a page never cuts a
+//!   u32 of an offset table or a string of the blob, so every read the engine makes (one u32,
+//!   one string, one byte) lies in one page. The root keeps each page's start offset and, for
+//!   u32 tables, its first value, so the binary searches that map a passage to its title or
+//!   page read one page;
+//! * each of the three **fsts** (grams with their postings, vocabulary words, pinyin readings
+//!   with their character lists) is cut into *key ranges*; each range is a small fst of its
+//!   own, followed by the postings or lists its values point to. The root keeps each range's
+//!   first key. Every lookup the engine makes is a key, a key prefix (a typed first character,
+//!   the letters of a Latin word), or the prefixes of a text (segmentation): each reads the one
+//!   or few ranges that can hold such keys, so nothing like a dictionary is loaded first.
+//!
+//! The engine opens a [`ShardStore`] over the root and reads through the same
+//! [`IndexView`](super::IndexView) methods as for a single file. A read of a shard that has
+//! not arrived records it as missing and answers `None`; the engine then discards the search
+//! and answers [`FormatError::NeedShards`] (see `ShardStore::take_missing`); its caller fetches
+//! the missing shards, [`ShardStore::add`]s them, and runs the search again, until it completes
+//! without a miss: a completed search read only real data, so its answer is exactly the
+//! single-file index's.
+//!
+//! Shard file (all integers little-endian):
+//! ```text
+//! SHARD_MAGIC (8) | VERSION u32 | build id u64 | shard id u32 | payload length u32
+//!                 | XXH32 of the payload u32 | payload
+//! page payload  : the section's bytes [start, end)
+//! range payload : fst length u32 | fst bytes (key → value) | area (postings / char lists the
+//!                 values point into, re-encoded for this range)
+//! ```
+//! Shards section of the root (varints):
+//! ```text
+//! build id low u32, build id high u32, shard count
+//! paged section count, then per section: kind, length, page count, first shard id,
+//!   has fences (0/1), page start deltas (count), [first u32 of each page (count)]
+//! range map count, then per map: kind, range count, first shard id,
+//!   per range: first key length, first key bytes (the first range's key is empty)
+//! ```
+//! The build id is a hash of the single-file index, so a root and shards of different builds
+//! never mix: every shard names its build and is refused by a root of another.
+
+use std::collections::BTreeSet;
+use std::sync::{Mutex, OnceLock};
+
+use fst::Streamer;
+
+use super::codec::{read_varint, write_varint, xxh32, Bytes};
+use super::{
+    checksum, decode_char_list, encode_char_list, raw_sections, FormatError, IndexView,
+    PostingsBlock, Result, SectionKind, Stats, FLAG_SCAN, FLAG_SHARDED, VERSION,
+};
+
+/// First bytes of every shard file.
+pub const SHARD_MAGIC: &[u8; 8] = b"ZHSSHARD";
+/// Bytes of a shard file's header.
+const SHARD_HEADER_LEN: usize = 8 + 4 + 8 + 4 + 4 + 4;
+
+/// The three fsts that are cut into key ranges, with the section their values point into.
+const RANGE_MAPS: [(SectionKind, Option<SectionKind>); 3] = [
+    (SectionKind::GramFst, Some(SectionKind::Postings)),
+    (SectionKind::WordFst, None),
+    (SectionKind::PinyinFst, Some(SectionKind::PinyinChars)),
+];
+
+/// How big the pieces are: the trade between the bytes a search fetches beyond what it reads
+/// and the number of files (and requests).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShardSizes {
+    /// Sections up to this many bytes stay in the root.
+    pub inline_max: usize,
+    /// Target bytes of a page of the blob (texts, titles, names) and of the links.
+    pub text_page: usize,
+    /// Target bytes of a page of a u32 table or a byte table.
+    pub table_page: usize,
+    /// Target bytes of a key range (its fst and area).
+    pub range: usize,
+}
+
+impl Default for ShardSizes {
+    fn default() -> Self {
+        ShardSizes {
+            inline_max: 1024,
+            text_page: 8 * 1024,
+            table_page: 8 * 1024,
+            range: 16 * 1024,
+        }
+    }
+}
+
+/// A sharded index as the indexer writes it.
+#[derive(Clone, Debug)]
+pub struct Sharded {
+    pub build_id: u64,
+    pub root: Vec<u8>,
+    /// Shard files, by id.
+    pub shards: Vec<Vec<u8>>,
+}
+
+/// The path of a shard file relative to the folder of its root.
+pub fn shard_path(build_id: u64, id: u32) -> String {
+    format!("zh-search-index.{build_id:016x}/{id}.bin")
+}
+
+/// The file name of a sharded index's root.
+pub fn root_name(build_id: u64) -> String {
+    format!("zh-search-index.{build_id:016x}.root")
+}
+
+fn build_id_of(index: &[u8]) -> u64 {
+    u64::from(xxh32(index, 0)) | (u64::from(xxh32(index, 1)) << 32)
+}
+
+fn shard_file(build_id: u64, id: u32, payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(SHARD_HEADER_LEN + payload.len());
+    out.extend_from_slice(SHARD_MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&build_id.to_le_bytes());
+    out.extend_from_slice(&id.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    out.extend_from_slice(&checksum(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+/// The payload of shard file `bytes`, checked against the expected build and id.
+fn shard_payload(bytes: &[u8], build_id: u64, id: u32) -> Result<&[u8]> {
+    let u32_at = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .ok_or(FormatError::Truncated { what: "shard" })
+    };
+    if bytes.len() < SHARD_HEADER_LEN {
+        return Err(if bytes.starts_with(&SHARD_MAGIC[..bytes.len().min(8)]) {
+            FormatError::Truncated { what: "shard" }
+        } else {
+            FormatError::BadMagic
+        });
+    }
+    if &bytes[..8] != SHARD_MAGIC {
+        return Err(FormatError::BadMagic);
+    }
+    let version = u32_at(8)?;
+    if version != VERSION {
+        return Err(FormatError::UnsupportedVersion {
+            found: version,
+            expected: VERSION,
+        });
+    }
+    let build = u64::from(u32_at(12)?) | (u64::from(u32_at(16)?) << 32);
+    if build != build_id {
+        return Err(FormatError::WrongBuild);
+    }
+    if u32_at(20)? != id {
+        return Err(FormatError::OutOfBounds { what: "shard id" });
+    }
+    let len = u32_at(24)? as usize;
+    let sum = u32_at(28)?;
+    let payload = bytes
+        .get(SHARD_HEADER_LEN..)
+        .filter(|p| p.len() == len)
+        .ok_or(FormatError::Truncated { what: "shard" })?;
+    if checksum(payload) != sum {
+        return Err(FormatError::BadShardChecksum { shard: id });
+    }
+    Ok(payload)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writer
+
+/// Cuts `len` bytes into pages of about `target` bytes at the allowed cut points (`allowed`
+/// ascending, within `0..=len`); returns the page starts.
+fn page_starts(len: usize, target: usize, allowed: &dyn Fn(usize) -> usize) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut at = 0;
+    while at < len {
+        // The last allowed cut at or below at + target, or the first one above it.
+        let next = allowed(at + target.max(1)).min(len);
+        let next = if next <= at { len } else { next };
+        if next < len {
+            starts.push(next);
+        }
+        at = next;
+    }
+    starts
+}
+
+/// The largest value of sorted `cuts` at or below `x`, or the first one above `at` when none.
+fn cut_at_or_below(cuts: &[usize], x: usize) -> usize {
+    match cuts.binary_search(&x) {
+        Ok(i) => cuts[i],
+        Err(0) => cuts.first().copied().unwrap_or(usize::MAX),
+        Err(i) => cuts[i - 1],
+    }
+}
+
+/// Splits a single-file gram-layout index into a root and shards.
+pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
+    let view = IndexView::open(index)?;
+    if view.stats().flags & FLAG_SCAN != 0 {
+        return Err(FormatError::ScanNotShardable);
+    }
+    let build_id = build_id_of(index);
+    let sections = raw_sections(index)?;
+    let section = |kind: SectionKind| {
+        sections
+            .iter()
+            .find(|(k, _)| *k == kind as u32)
+            .map(|(_, b)| *b)
+            .ok_or(FormatError::MissingSection(kind))
+    };
+    let mut shards: Vec<Vec<u8>> = Vec::new();
+    let mut root_sections: Vec<(SectionKind, Vec<u8>)> = Vec::new();
+    let mut descriptor = Vec::new();
+    let mut stats = view.stats();
+    stats.flags |= FLAG_SHARDED;
+    root_sections.push((SectionKind::Stats, stats.encode()));
+    root_sections.push((SectionKind::Fold, section(SectionKind::Fold)?.to_vec()));
+
+    // Cut points of the blob: every string boundary of the three offset tables.
+    let blob_cuts = {
+        let mut cuts: BTreeSet<usize> = BTreeSet::new();
+        for kind in [
+            SectionKind::PassageOffsets,
+            SectionKind::TitleOffsets,
+            SectionKind::SourceOffsets,
+        ] {
+            for b in section(kind)?.chunks_exact(4) {
+                cuts.insert(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+            }
+        }
+        cuts.into_iter().collect::<Vec<usize>>()
+    };
+    let paged_kinds = [
+        SectionKind::Blob,
+        SectionKind::PassageOffsets,
+        SectionKind::TitleFirst,
+        SectionKind::TitleOffsets,
+        SectionKind::SourceFirst,
+        SectionKind::SourceOffsets,
+        SectionKind::Links,
+        SectionKind::TitleParents,
+        SectionKind::PassageLinks,
+        SectionKind::Numbering,
+        SectionKind::PassageChars,
+        SectionKind::TitleChars,
+    ];
+    // The lengths scoring reads for every candidate, so that it fetches no text.
+    let mut passage_chars = Vec::with_capacity(view.stats().passages as usize * 4);
+    for p in 0..view.stats().passages {
+        passage_chars.extend_from_slice(&view.passage_chars(p)?.to_le_bytes());
+    }
+    let mut title_chars = Vec::with_capacity(view.stats().titles as usize * 4);
+    for t in 0..view.stats().titles {
+        title_chars.extend_from_slice(&view.title_chars(t)?.to_le_bytes());
+    }
+    let mut paged: Vec<(SectionKind, &[u8], Vec<usize>, bool)> = Vec::new();
+    for kind in paged_kinds {
+        let bytes = match kind {
+            SectionKind::PassageChars => &passage_chars,
+            SectionKind::TitleChars => &title_chars,
+            _ => section(kind)?,
+        };
+        if bytes.len() <= sizes.inline_max {
+            root_sections.push((kind, bytes.to_vec()));
+            continue;
+        }
+        let (starts, fences) = match kind {
+            SectionKind::Blob => (
+                page_starts(bytes.len(), sizes.text_page, &|x| {
+                    cut_at_or_below(&blob_cuts, x)
+                }),
+                false,
+            ),
+            SectionKind::Links => {
+                let table = links_table_len(bytes, &view);
+                let strings: Vec<usize> = bytes[..table]
+                    .chunks_exact(4)
+                    .map(|b| table + u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+                    .collect();
+                (
+                    page_starts(bytes.len(), sizes.text_page, &|x| {
+                        if x < table {
+                            x - x % 4
+                        } else {
+                            cut_at_or_below(&strings, x).max(table)
+                        }
+                    }),
+                    false,
+                )
+            }
+            SectionKind::PassageLinks | SectionKind::Numbering => {
+                (page_starts(bytes.len(), sizes.table_page, &|x| x), false)
+            }
+            _ => (
+                page_starts(bytes.len(), sizes.table_page, &|x| x - x % 4),
+                true,
+            ),
+        };
+        paged.push((kind, bytes, starts, fences));
+    }
+
+    write_varint(&mut descriptor, build_id & 0xFFFF_FFFF);
+    write_varint(&mut descriptor, build_id >> 32);
+    let mut body = Vec::new();
+    write_varint(&mut body, paged.len() as u64);
+    for (kind, bytes, starts, fences) in &paged {
+        write_varint(&mut body, *kind as u64);
+        write_varint(&mut body, bytes.len() as u64);
+        write_varint(&mut body, starts.len() as u64);
+        write_varint(&mut body, shards.len() as u64);
+        write_varint(&mut body, u64::from(*fences));
+        let mut previous = 0;
+        for (i, &start) in starts.iter().enumerate() {
+            write_varint(&mut body, (start - previous) as u64);
+            previous = start;
+            let end = starts.get(i + 1).copied().unwrap_or(bytes.len());
+            let id = shards.len() as u32;
+            shards.push(shard_file(build_id, id, &bytes[start..end]));
+        }
+        if *fences {
+            for &start in starts {
+                let b = &bytes[start..start + 4];
+                write_varint(
+                    &mut body,
+                    u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                );
+            }
+        }
+    }
+    write_varint(&mut body, RANGE_MAPS.len() as u64);
+    for (kind, area_kind) in RANGE_MAPS {
+        let map = fst::Map::new(section(kind)?).map_err(|_| FormatError::BadFst(kind))?;
+        let area = match area_kind {
+            Some(a) => section(a)?,
+            None => &[],
+        };
+        let ranges = split_map(&view, kind, &map, area, sizes.range)?;
+        write_varint(&mut body, kind as u64);
+        write_varint(&mut body, ranges.len() as u64);
+        write_varint(&mut body, shards.len() as u64);
+        for (first_key, payload) in ranges {
+            write_varint(&mut body, first_key.len() as u64);
+            body.extend_from_slice(&first_key);
+            let id = shards.len() as u32;
+            shards.push(shard_file(build_id, id, &payload));
+        }
+    }
+    write_varint(&mut descriptor, shards.len() as u64);
+    descriptor.extend_from_slice(&body);
+    root_sections.push((SectionKind::Shards, descriptor));
+    let root = super::encode_sections(&root_sections);
+    Ok(Sharded {
+        build_id,
+        root,
+        shards,
+    })
+}
+
+/// Bytes of the offset table at the start of a Links section.
+fn links_table_len(bytes: &[u8], view: &IndexView<'_>) -> usize {
+    if bytes.is_empty() {
+        return 0;
+    }
+    let s = view.stats();
+    ((2 * s.sources as usize + s.titles as usize) + 1) * 4
+}
+
+/// Cuts one fst into key ranges of about `target` bytes: `(first key, payload)` each, the
+/// values re-encoded into the range's own area.
+fn split_map(
+    view: &IndexView<'_>,
+    kind: SectionKind,
+    map: &fst::Map<&[u8]>,
+    area: &[u8],
+    target: usize,
+) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    let mut ranges = Vec::new();
+    let mut entries: Vec<(Vec<u8>, u64)> = Vec::new();
+    let mut range_area: Vec<u8> = Vec::new();
+    let mut bytes = 0usize;
+    let flush = |entries: &mut Vec<(Vec<u8>, u64)>,
+                 range_area: &mut Vec<u8>,
+                 ranges: &mut Vec<(Vec<u8>, Vec<u8>)>|
+     -> Result<()> {
+        let mut builder = fst::MapBuilder::memory();
+        for (key, value) in entries.iter() {
+            builder
+                .insert(key, *value)
+                .map_err(|_| FormatError::BadFst(kind))?;
+        }
+        let fst_bytes = builder
+            .into_inner()
+            .map_err(|_| FormatError::BadFst(kind))?;
+        let mut payload = Vec::with_capacity(4 + fst_bytes.len() + range_area.len());
+        payload.extend_from_slice(&(fst_bytes.len() as u32).to_le_bytes());
+        payload.extend_from_slice(&fst_bytes);
+        payload.extend_from_slice(range_area);
+        let first = if ranges.is_empty() {
+            Vec::new()
+        } else {
+            entries.first().map(|e| e.0.clone()).unwrap_or_default()
+        };
+        ranges.push((first, payload));
+        entries.clear();
+        range_area.clear();
+        Ok(())
+    };
+    let mut stream = map.stream();
+    while let Some((key, value)) = stream.next() {
+        let value = match kind {
+            SectionKind::GramFst => {
+                let block: PostingsBlock = view.gram_postings_in(value, area)?;
+                block.encode(&mut range_area)
+            }
+            SectionKind::PinyinFst if !matches!(key.first(), Some(b'~' | b'^')) => {
+                let chars = decode_char_list(area, value, usize::MAX)?;
+                encode_char_list(&mut range_area, &chars)
+            }
+            _ => value,
+        };
+        bytes += key.len() + 2;
+        entries.push((key.to_vec(), value));
+        if bytes + range_area.len() >= target {
+            flush(&mut entries, &mut range_area, &mut ranges)?;
+            bytes = 0;
+        }
+    }
+    if !entries.is_empty() || ranges.is_empty() {
+        flush(&mut entries, &mut range_area, &mut ranges)?;
+    }
+    Ok(ranges)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader
+
+/// Which shards a search read but did not have.
+#[derive(Debug, Default)]
+pub struct Missing(Mutex<BTreeSet<u32>>);
+
+impl Missing {
+    fn record(&self, id: u32) {
+        if let Ok(mut set) = self.0.lock() {
+            set.insert(id);
+        }
+    }
+}
+
+/// A section cut into pages, filled as they arrive.
+#[derive(Debug)]
+pub struct PagedSection {
+    kind: SectionKind,
+    len: usize,
+    /// Start offset of every page, ascending, the first 0.
+    starts: Vec<usize>,
+    /// u32 tables: the first value of every page.
+    fences: Vec<u32>,
+    first_id: u32,
+    pages: Vec<OnceLock<Box<[u8]>>>,
+}
+
+impl PagedSection {
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    fn page_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    fn page_end(&self, page: usize) -> usize {
+        self.starts.get(page + 1).copied().unwrap_or(self.len)
+    }
+
+    /// Bytes `range` of the section, when its page has arrived (else records it in `missing`).
+    pub(super) fn get<'s>(
+        &'s self,
+        range: std::ops::Range<usize>,
+        missing: &Missing,
+    ) -> Option<&'s [u8]> {
+        if range.start > range.end || range.end > self.len {
+            return None;
+        }
+        let page = self.page_of(range.start);
+        let (start, end) = (self.starts[page], self.page_end(page));
+        if range.end > end && range.start < end {
+            return None;
+        }
+        match self.pages[page].get() {
+            Some(bytes) => bytes.get(range.start - start..range.end - start),
+            None => {
+                missing.record(self.first_id + page as u32);
+                None
+            }
+        }
+    }
+
+    /// For a u32 table: the byte range of the page whose first value is the last at or below
+    /// `value` (an empty range before the first page when none is).
+    pub(super) fn u32_page_around(&self, value: u32) -> Option<(usize, usize)> {
+        if self.fences.is_empty() {
+            return None;
+        }
+        let page = match self
+            .fences
+            .binary_search_by(|f| f.cmp(&value).then(std::cmp::Ordering::Less))
+        {
+            Ok(i) | Err(i) => i,
+        };
+        if page == 0 {
+            return Some((0, 0));
+        }
+        // Duplicates: the last page whose first value is at or below `value`.
+        let page = page - 1;
+        Some((self.starts[page], self.page_end(page)))
+    }
+}
+
+/// One fst cut into key ranges.
+#[derive(Debug)]
+pub struct RangeMap {
+    kind: SectionKind,
+    first_keys: Vec<Vec<u8>>,
+    first_id: u32,
+    ranges: Vec<OnceLock<LoadedRange>>,
+}
+
+/// A key range that has arrived: its fst and the area its values point into.
+#[derive(Debug)]
+pub struct LoadedRange {
+    map: fst::Map<Vec<u8>>,
+    area: Vec<u8>,
+}
+
+impl RangeMap {
+    /// The range that holds `key`.
+    fn range_of(&self, key: &[u8]) -> usize {
+        match self.first_keys.binary_search_by(|k| k.as_slice().cmp(key)) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Range `i`, or `None` after recording it in `missing`.
+    pub(super) fn range(&self, i: usize, missing: &Missing) -> Option<(&fst::Map<Vec<u8>>, &[u8])> {
+        match self.ranges.get(i)?.get() {
+            Some(r) => Some((&r.map, &r.area)),
+            None => {
+                missing.record(self.first_id + i as u32);
+                None
+            }
+        }
+    }
+
+    /// The ranges that can hold keys starting with `prefix`, in key order.
+    pub(super) fn ranges_with_prefix(&self, prefix: &[u8]) -> std::ops::Range<usize> {
+        let first = self.range_of(prefix);
+        let mut end = first + 1;
+        while self
+            .first_keys
+            .get(end)
+            .is_some_and(|k| k.starts_with(prefix))
+        {
+            end += 1;
+        }
+        first..end
+    }
+
+    /// The ranges that can hold keys between `low` and `high` (inclusive), in key order.
+    pub(super) fn ranges_between(&self, low: &[u8], high: &[u8]) -> std::ops::Range<usize> {
+        let first = self.range_of(low);
+        let last = self.range_of(high).max(first);
+        first..last + 1
+    }
+}
+
+/// A sharded index being read: its root, and the shards that have arrived.
+#[derive(Debug)]
+pub struct ShardStore {
+    root: Vec<u8>,
+    build_id: u64,
+    shard_count: u32,
+    paged: Vec<PagedSection>,
+    maps: Vec<RangeMap>,
+    missing: Missing,
+}
+
+impl ShardStore {
+    /// Opens a root file (checks it like an index, then reads its Shards section).
+    pub fn open(root: Vec<u8>) -> Result<ShardStore> {
+        let sections = raw_sections(&root)?;
+        let find = |kind: SectionKind| {
+            sections
+                .iter()
+                .find(|(k, _)| *k == kind as u32)
+                .map(|(_, b)| *b)
+                .ok_or(FormatError::MissingSection(kind))
+        };
+        let stats = Stats::decode(find(SectionKind::Stats)?)?;
+        if stats.flags & FLAG_SHARDED == 0 {
+            return Err(FormatError::NotSharded);
+        }
+        let d = find(SectionKind::Shards)?;
+        let mut cursor = Cursor { bytes: d, pos: 0 };
+        let build_id = cursor.varint()? | (cursor.varint()? << 32);
+        let shard_count = u32::try_from(cursor.varint()?).map_err(|_| bad("shard count"))?;
+        let small = |v: u64, what| {
+            usize::try_from(v)
+                .ok()
+                .filter(|&v| v <= 1 << 31)
+                .ok_or(bad(what))
+        };
+        let mut paged = Vec::new();
+        for _ in 0..small(cursor.varint()?, "paged sections")?.min(64) {
+            let kind = section_kind(cursor.varint()?)?;
+            let len = small(cursor.varint()?, "section length")?;
+            let count = small(cursor.varint()?, "page count")?;
+            if count == 0 || count > shard_count as usize {
+                return Err(bad("page count"));
+            }
+            let first_id = u32::try_from(cursor.varint()?).map_err(|_| bad("shard id"))?;
+            let fenced = cursor.varint()? == 1;
+            let mut starts = Vec::with_capacity(count);
+            let mut at = 0usize;
+            for _ in 0..count {
+                at = at
+                    .checked_add(small(cursor.varint()?, "page start")?)
+                    .filter(|&a| a < len.max(1))
+                    .ok_or(bad("page start"))?;
+                starts.push(at);
+            }
+            if starts[0] != 0 || starts.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(bad("page starts"));
+            }
+            let fences = if fenced {
+                (0..count)
+                    .map(|_| {
+                        cursor
+                            .varint()
+                            .and_then(|v| u32::try_from(v).map_err(|_| bad("fence")))
+                    })
+                    .collect::<Result<Vec<u32>>>()?
+            } else {
+                Vec::new()
+            };
+            if first_id as usize + count > shard_count as usize {
+                return Err(bad("shard id"));
+            }
+            paged.push(PagedSection {
+                kind,
+                len,
+                starts,
+                fences,
+                first_id,
+                pages: (0..count).map(|_| OnceLock::new()).collect(),
+            });
+        }
+        let mut maps = Vec::new();
+        for _ in 0..small(cursor.varint()?, "range maps")?.min(8) {
+            let kind = section_kind(cursor.varint()?)?;
+            let count = small(cursor.varint()?, "range count")?;
+            let first_id = u32::try_from(cursor.varint()?).map_err(|_| bad("shard id"))?;
+            if count == 0 || first_id as usize + count > shard_count as usize {
+                return Err(bad("range count"));
+            }
+            let mut first_keys = Vec::with_capacity(count);
+            for _ in 0..count {
+                first_keys.push(cursor.bytes_with_length()?.to_vec());
+            }
+            if !first_keys[0].is_empty() || first_keys.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(bad("range keys"));
+            }
+            maps.push(RangeMap {
+                kind,
+                first_keys,
+                first_id,
+                ranges: (0..count).map(|_| OnceLock::new()).collect(),
+            });
+        }
+        Ok(ShardStore {
+            root,
+            build_id,
+            shard_count,
+            paged,
+            maps,
+            missing: Missing::default(),
+        })
+    }
+
+    pub fn build_id(&self) -> u64 {
+        self.build_id
+    }
+
+    pub fn shard_count(&self) -> u32 {
+        self.shard_count
+    }
+
+    /// The root file's bytes.
+    pub fn root(&self) -> &[u8] {
+        &self.root
+    }
+
+    /// Adds shard `id` from its file's bytes (checked: magic, version, build, id, length,
+    /// checksum). Adding a shard that is already there changes nothing.
+    pub fn add(&self, id: u32, file: &[u8]) -> Result<()> {
+        let payload = shard_payload(file, self.build_id, id)?;
+        for section in &self.paged {
+            let pages = section.pages.len() as u32;
+            if (section.first_id..section.first_id + pages).contains(&id) {
+                let page = (id - section.first_id) as usize;
+                let expected = section.page_end(page) - section.starts[page];
+                if payload.len() != expected {
+                    return Err(FormatError::Truncated { what: "shard" });
+                }
+                let _ = section.pages[page].set(payload.into());
+                return Ok(());
+            }
+        }
+        for map in &self.maps {
+            let ranges = map.ranges.len() as u32;
+            if (map.first_id..map.first_id + ranges).contains(&id) {
+                let fst_len = payload
+                    .get(..4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+                    .ok_or(FormatError::Truncated { what: "shard" })?;
+                let fst_bytes = payload
+                    .get(4..4 + fst_len)
+                    .ok_or(FormatError::Truncated { what: "shard" })?;
+                let loaded = LoadedRange {
+                    map: fst::Map::new(fst_bytes.to_vec())
+                        .map_err(|_| FormatError::BadFst(map.kind))?,
+                    area: payload[4 + fst_len..].to_vec(),
+                };
+                let _ = map.ranges[(id - map.first_id) as usize].set(loaded);
+                return Ok(());
+            }
+        }
+        Err(FormatError::OutOfBounds { what: "shard id" })
+    }
+
+    /// What shard `id` holds: a page of a section, or a key range of a map (for tools).
+    pub fn shard_kind(&self, id: u32) -> Option<SectionKind> {
+        for section in &self.paged {
+            if (section.first_id..section.first_id + section.pages.len() as u32).contains(&id) {
+                return Some(section.kind);
+            }
+        }
+        self.maps
+            .iter()
+            .find(|m| (m.first_id..m.first_id + m.ranges.len() as u32).contains(&id))
+            .map(|m| m.kind)
+    }
+
+    /// Whether shard `id` has arrived.
+    pub fn has(&self, id: u32) -> bool {
+        for section in &self.paged {
+            if let Some(page) = id.checked_sub(section.first_id) {
+                if let Some(slot) = section.pages.get(page as usize) {
+                    return slot.get().is_some();
+                }
+            }
+        }
+        for map in &self.maps {
+            if let Some(range) = id.checked_sub(map.first_id) {
+                if let Some(slot) = map.ranges.get(range as usize) {
+                    return slot.get().is_some();
+                }
+            }
+        }
+        false
+    }
+
+    /// The shards read since the last call but not there, ascending (and forgets them).
+    pub fn take_missing(&self) -> Vec<u32> {
+        match self.missing.0.lock() {
+            Ok(mut set) => std::mem::take(&mut *set).into_iter().collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Whether a read has missed a shard since the last [`ShardStore::take_missing`].
+    pub fn has_missing(&self) -> bool {
+        self.missing.0.lock().is_ok_and(|set| !set.is_empty())
+    }
+
+    /// The paged section of `kind`, if it is paged.
+    pub(super) fn paged(&self, kind: SectionKind) -> Option<Bytes<'_>> {
+        self.paged
+            .iter()
+            .find(|s| s.kind == kind)
+            .map(|section| Bytes::Paged {
+                section,
+                missing: &self.missing,
+                start: 0,
+                len: section.len,
+            })
+    }
+
+    /// The key-range map of `kind`, with the record of missing shards its reads write to.
+    pub(super) fn map(&self, kind: SectionKind) -> Option<(&RangeMap, &Missing)> {
+        self.maps
+            .iter()
+            .find(|m| m.kind == kind)
+            .map(|m| (m, &self.missing))
+    }
+}
+
+/// Reads the Shards section.
+struct Cursor<'b> {
+    bytes: &'b [u8],
+    pos: usize,
+}
+
+impl<'b> Cursor<'b> {
+    fn varint(&mut self) -> Result<u64> {
+        read_varint(self.bytes, &mut self.pos)
+    }
+
+    fn bytes_with_length(&mut self) -> Result<&'b [u8]> {
+        let len = usize::try_from(self.varint()?).map_err(|_| bad("range key"))?;
+        let end = self.pos.checked_add(len).ok_or(bad("range key"))?;
+        let out = self.bytes.get(self.pos..end).ok_or(bad("range key"))?;
+        self.pos = end;
+        Ok(out)
+    }
+}
+
+fn bad(what: &'static str) -> FormatError {
+    FormatError::OutOfBounds { what }
+}
+
+fn section_kind(value: u64) -> Result<SectionKind> {
+    u32::try_from(value)
+        .ok()
+        .and_then(super::section_kind_of)
+        .ok_or(bad("section kind"))
+}

@@ -1,0 +1,224 @@
+//! The sharded layout answers exactly what the single-file index answers: every query of the
+//! evaluation set and of a probe list (words, phrases, several terms, partial matches,
+//! traditional characters, full-width letters, pinyin, prefixes as typed), flat and grouped
+//! results, and suggestions, on the seeds and the DocBook fixture site — fetching only the
+//! shards each search reads, round after round, as the browser does.
+
+mod common;
+
+use zh_search::format::{split_index, FormatError, ShardSizes, ShardStore, Sharded};
+use zh_search::search::{Engine, SearchOptions};
+use zh_search_index::{build_folder, Layout, Options};
+
+/// Queries beyond the evaluation set: every path of the engine.
+const PROBES: &[&str] = &[
+    "中心",
+    "中",
+    "聊城",
+    "聊城市 教育",
+    "\"国家 碳计量\"",
+    "碳计量中心在哪里",
+    "臺灣",
+    "聊城大學",
+    "ＡＢＣ",
+    "zhongxin",
+    "liaocheng",
+    "gyl",
+    "lc",
+    "shi",
+    "2023",
+    "5G",
+    "的",
+    "不存在的词语组合",
+    "冠县 灵芝 绝无此词",
+    "apt",
+    "apt-get install",
+    "软件包",
+    "Debian 软件包管理",
+    "sources.list",
+    "dpkg -i",
+];
+
+/// The seeds in the gram layout (the sharded layout is for gram indexes).
+fn index_of(dir: &str) -> Vec<u8> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    build_folder(&dir, &Options::of_folder(&dir, Layout::Grams).unwrap())
+        .unwrap()
+        .bytes
+}
+
+/// Runs `read` against a sharded engine, fetching what each run misses, until it completes.
+/// Returns the answer and the number of rounds.
+fn fetching<T>(
+    store: &ShardStore,
+    sharded: &Sharded,
+    engine: &Engine<'_>,
+    read: impl Fn(&Engine<'_>) -> Result<T, FormatError>,
+) -> (T, usize) {
+    for round in 0..64 {
+        match read(engine) {
+            Err(FormatError::NeedShards) => {
+                let missing = store.take_missing();
+                assert!(!missing.is_empty(), "NeedShards without a missing shard");
+                for id in missing {
+                    assert!(!store.has(id), "shard {id} asked for twice");
+                    store.add(id, &sharded.shards[id as usize]).unwrap();
+                }
+            }
+            other => return (other.unwrap(), round),
+        }
+    }
+    panic!("a search still needed shards after 64 rounds");
+}
+
+fn queries() -> Vec<String> {
+    let mut out: Vec<String> =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/queries.tsv"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(|l| l.split('\t').next().unwrap().to_string())
+            .collect();
+    out.extend(PROBES.iter().map(|s| s.to_string()));
+    // Every prefix of every query, as typed.
+    let typed: Vec<String> = out
+        .iter()
+        .flat_map(|q| {
+            let chars: Vec<char> = q.chars().collect();
+            (1..chars.len()).map(move |n| chars[..n].iter().collect::<String>())
+        })
+        .collect();
+    out.extend(typed);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn assert_same_answers(dir: &str, sizes: ShardSizes) {
+    let bytes = index_of(dir);
+    let single = Engine::open(&bytes).unwrap();
+    let sharded = split_index(&bytes, sizes).unwrap();
+    let store = ShardStore::open(sharded.root.clone()).unwrap();
+    let engine = Engine::open_sharded(&store).unwrap();
+    let options = SearchOptions {
+        limit: 20,
+        offset: 0,
+    };
+    let mut most_rounds = 0;
+    for query in queries() {
+        let (flat, rounds) = fetching(&store, &sharded, &engine, |e| e.search(&query, options));
+        most_rounds = most_rounds.max(rounds);
+        assert_eq!(
+            flat,
+            single.search(&query, options).unwrap(),
+            "{dir}: {query}"
+        );
+        let (pages, _) = fetching(&store, &sharded, &engine, |e| {
+            e.search_pages(&query, options)
+        });
+        assert_eq!(
+            pages,
+            single.search_pages(&query, options).unwrap(),
+            "{dir}: {query}"
+        );
+        let (suggested, _) = fetching(&store, &sharded, &engine, |e| e.suggest(&query, 8));
+        assert_eq!(
+            suggested,
+            single.suggest(&query, 8).unwrap(),
+            "{dir}: {query}"
+        );
+    }
+    assert!(
+        most_rounds <= 12,
+        "{dir}: a search took {most_rounds} rounds"
+    );
+}
+
+#[test]
+fn the_seeds_answer_the_same_sharded() {
+    assert_same_answers("seeds", ShardSizes::default());
+}
+
+#[test]
+fn tiny_shards_answer_the_same() {
+    // Pages and ranges of a few hundred bytes: many cuts, every read near one.
+    let sizes = ShardSizes {
+        inline_max: 0,
+        text_page: 256,
+        table_page: 64,
+        range: 256,
+    };
+    assert_same_answers("seeds", sizes);
+    assert_same_answers("tests/site-docbook", sizes);
+}
+
+#[test]
+fn the_docbook_site_answers_the_same_sharded() {
+    assert_same_answers("tests/site-docbook", ShardSizes::default());
+}
+
+#[test]
+fn damaged_or_foreign_shards_are_refused_with_their_reason() {
+    let bytes = index_of("seeds");
+    let sharded = split_index(&bytes, ShardSizes::default()).unwrap();
+    let store = ShardStore::open(sharded.root.clone()).unwrap();
+    let good = &sharded.shards[0];
+    let mut flipped = good.clone();
+    let middle = flipped.len() - 3;
+    flipped[middle] ^= 0x20;
+    assert_eq!(
+        store.add(0, &flipped),
+        Err(FormatError::BadShardChecksum { shard: 0 })
+    );
+    assert!(matches!(
+        store.add(0, &good[..good.len() - 1]),
+        Err(FormatError::Truncated { .. })
+    ));
+    assert!(store.add(0, &good[..10]).is_err());
+    assert_eq!(
+        store.add(0, b"<html>404</html>"),
+        Err(FormatError::BadMagic)
+    );
+    assert!(
+        store.add(1, good).is_err(),
+        "shard 0's file given as shard 1"
+    );
+    // Another build of the same corpus (one passage more): its shards are refused.
+    let dir = tempdir_with_seeds_plus("一段新加的文字。");
+    let other = split_index(
+        &build_folder(&dir, &Options::of_folder(&dir, Layout::Grams).unwrap())
+            .unwrap()
+            .bytes,
+        ShardSizes::default(),
+    )
+    .unwrap();
+    assert_ne!(other.build_id, sharded.build_id);
+    assert_eq!(store.add(0, &other.shards[0]), Err(FormatError::WrongBuild));
+    assert!(!store.has(0));
+    store.add(0, good).unwrap();
+    assert!(store.has(0));
+    // A root is not an index, nor an index a root.
+    assert_eq!(
+        zh_search::format::IndexView::open(&sharded.root).err(),
+        Some(FormatError::ShardedRoot)
+    );
+    assert_eq!(ShardStore::open(bytes).err(), Some(FormatError::NotSharded));
+    let mut root = sharded.root.clone();
+    let last = root.len() - 1;
+    root[last] ^= 1;
+    assert!(ShardStore::open(root).is_err(), "a damaged root is refused");
+}
+
+/// A copy of the seeds with one more Markdown file holding `text`.
+fn tempdir_with_seeds_plus(text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("zh-search-sharded-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    for entry in std::fs::read_dir(&seeds).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(dir.join("extra.md"), format!("# 新增\n\n{text}\n")).unwrap();
+    dir
+}
