@@ -75,6 +75,8 @@ fn main() {
                 }
             };
             let (mut rounds, mut files, mut raw, mut gz) = (0, 0, 0, 0);
+            let mut by_kind: std::collections::BTreeMap<String, (usize, usize)> =
+                Default::default();
             let results = loop {
                 match engine.search(
                     query,
@@ -97,7 +99,13 @@ fn main() {
                             let file = &sharded.shards[id as usize];
                             files += 1;
                             raw += file.len();
-                            gz += gzip_len(file);
+                            let zipped = gzip_len(file);
+                            gz += zipped;
+                            let slot = by_kind
+                                .entry(format!("{:?}", store.shard_kind(id).unwrap()))
+                                .or_default();
+                            slot.0 += 1;
+                            slot.1 += zipped;
                             store.add(id, file).unwrap();
                         }
                     }
@@ -108,6 +116,11 @@ fn main() {
                 "{query}\t{label}\t{} hits\t{rounds} rounds\t{files} shards\t{raw} B\t{gz} B gzip",
                 results.total
             );
+            if std::env::var_os("SHARD_STATS_KINDS").is_some() {
+                for (kind, (n, bytes)) in &by_kind {
+                    println!("    {kind}: {n} shards, {bytes} B gzip");
+                }
+            }
         }
     }
 }

@@ -64,8 +64,7 @@ pub const PROXIMITY_WEIGHT: f32 = 0.6;
 pub const LEAD_WEIGHT: f32 = 0.3;
 /// How many top passages get the (text-reading) proximity pass.
 pub const RERANK_DEPTH: usize = 200;
-/// Occurrences of a term per passage checked for being whole words in the second pass.
-pub const MAX_WORD_CHECKS: usize = 4;
+pub use crate::tokenize::MAX_WORD_CHECKS;
 
 /// Inverse document frequency (BM25+ style, never negative).
 pub fn idf(passages: u32, df: usize) -> f32 {

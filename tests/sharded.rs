@@ -50,6 +50,7 @@ fn index_of(dir: &str) -> Vec<u8> {
 /// Runs `read` against a sharded engine, fetching what each run misses, until it completes.
 /// Returns the answer and the number of rounds.
 fn fetching<T>(
+    what: &str,
     store: &ShardStore,
     sharded: &Sharded,
     engine: &Engine<'_>,
@@ -68,7 +69,7 @@ fn fetching<T>(
             other => return (other.unwrap(), round),
         }
     }
-    panic!("a search still needed shards after 64 rounds");
+    panic!("{what}: still needed shards after 64 rounds");
 }
 
 fn queries() -> Vec<String> {
@@ -95,6 +96,10 @@ fn queries() -> Vec<String> {
 }
 
 fn assert_same_answers(dir: &str, sizes: ShardSizes) {
+    assert_same_answers_to(dir, sizes, &queries());
+}
+
+fn assert_same_answers_to(dir: &str, sizes: ShardSizes, queries: &[String]) {
     let bytes = index_of(dir);
     let single = Engine::open(&bytes).unwrap();
     let sharded = split_index(&bytes, sizes).unwrap();
@@ -105,28 +110,39 @@ fn assert_same_answers(dir: &str, sizes: ShardSizes) {
         offset: 0,
     };
     let mut most_rounds = 0;
-    for query in queries() {
-        let (flat, rounds) = fetching(&store, &sharded, &engine, |e| e.search(&query, options));
+    for query in queries {
+        let query = query.as_str();
+        let (flat, rounds) = fetching(query, &store, &sharded, &engine, |e| {
+            e.search(query, options)
+        });
         most_rounds = most_rounds.max(rounds);
         assert_eq!(
             flat,
             single.search(&query, options).unwrap(),
             "{dir}: {query}"
         );
-        let (pages, _) = fetching(&store, &sharded, &engine, |e| {
-            e.search_pages(&query, options)
+        let (pages, page_rounds) = fetching(query, &store, &sharded, &engine, |e| {
+            e.search_pages(query, options)
         });
         assert_eq!(
             pages,
             single.search_pages(&query, options).unwrap(),
             "{dir}: {query}"
         );
-        let (suggested, _) = fetching(&store, &sharded, &engine, |e| e.suggest(&query, 8));
+        most_rounds = most_rounds.max(page_rounds);
+        let (suggested, suggest_rounds) = fetching(
+            &format!("suggest {query}"),
+            &store,
+            &sharded,
+            &engine,
+            |e| e.suggest(query, 8),
+        );
         assert_eq!(
             suggested,
             single.suggest(&query, 8).unwrap(),
             "{dir}: {query}"
         );
+        most_rounds = most_rounds.max(suggest_rounds);
     }
     assert!(
         most_rounds <= 12,
@@ -155,6 +171,26 @@ fn tiny_shards_answer_the_same() {
 #[test]
 fn the_docbook_site_answers_the_same_sharded() {
     assert_same_answers("tests/site-docbook", ShardSizes::default());
+}
+
+/// A large real corpus (`make bench` runs it on 10,000 Tang poems with their query list):
+/// `ZH_SEARCH_EQUIVALENCE_CORPUS=<dir>`, `ZH_SEARCH_EQUIVALENCE_QUERIES=<file, one a line>`.
+#[test]
+#[ignore = "needs a large corpus: make bench runs it"]
+fn a_large_corpus_answers_the_same_sharded() {
+    let dir = std::env::var("ZH_SEARCH_EQUIVALENCE_CORPUS")
+        .expect("ZH_SEARCH_EQUIVALENCE_CORPUS names the corpus folder");
+    let mut queries: Vec<String> = PROBES.iter().map(|s| s.to_string()).collect();
+    if let Ok(file) = std::env::var("ZH_SEARCH_EQUIVALENCE_QUERIES") {
+        let text = std::fs::read_to_string(file).expect("the query list");
+        queries.extend(
+            text.lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string),
+        );
+    }
+    let dir = std::fs::canonicalize(dir).expect("the corpus folder");
+    assert_same_answers_to(dir.to_str().unwrap(), ShardSizes::default(), &queries);
 }
 
 #[test]

@@ -58,6 +58,7 @@ impl Engine<'_> {
                 results.partial = partial;
                 // Pages are numbered in order of first appearance; those in the window are listed.
                 let window = options.offset..options.offset.saturating_add(options.limit);
+                self.touch_page_hits(scored, &window)?;
                 let mut page_of = vec![u32::MAX; self.index.stats().sources as usize];
                 for s in scored.iter() {
                     let source = self.index.source_of(s.passage)?;
@@ -95,6 +96,41 @@ impl Engine<'_> {
             })?;
             Ok(results)
         })
+    }
+
+    /// Sharded: reads now what [`Self::search_pages`] reads for the hits it lists (the pages
+    /// in `window`, at most [`MAX_HITS_PER_PAGE`] hits each), in one round.
+    fn touch_page_hits(
+        &self,
+        scored: &[Scored],
+        window: &std::ops::Range<usize>,
+    ) -> Result<(), FormatError> {
+        if self.index.shard_store().is_none() {
+            return Ok(());
+        }
+        let mut page_of = vec![u32::MAX; self.index.stats().sources as usize];
+        let mut listed = vec![0usize; window.len().min(scored.len())];
+        let (mut pages, mut passages) = (0u32, Vec::new());
+        for s in scored {
+            let source = self.index.source_of(s.passage)?;
+            let Some(slot) = page_of.get_mut(source as usize) else {
+                continue;
+            };
+            if *slot == u32::MAX {
+                *slot = pages;
+                pages += 1;
+            }
+            let Some(i) = (*slot as usize).checked_sub(window.start) else {
+                continue;
+            };
+            if let Some(count) = listed.get_mut(i) {
+                if *count < MAX_HITS_PER_PAGE {
+                    *count += 1;
+                    passages.push(s.passage);
+                }
+            }
+        }
+        self.touch_hits(&passages)
     }
 
     /// Sharded: reads now what [`Self::hit`] reads for each of `passages` (see

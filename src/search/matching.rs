@@ -206,7 +206,9 @@ impl Engine<'_> {
         term: &Term,
         cache: &mut KeyCache,
     ) -> Result<Alternatives, FormatError> {
-        if term.phrase {
+        // A term without letters has no pattern (`Pattern::new` says so too, but only after
+        // reading the table's exceptions: a sharded index would fetch them for nothing).
+        if term.phrase || !term.key.bytes().any(|b| b.is_ascii_lowercase()) {
             return Ok((Vec::new(), None));
         }
         let Some(pattern) = Pattern::new(&term.key, self.readings(), &self.read_otherwise()) else {

@@ -7,7 +7,9 @@ use crate::format::FormatError;
 use crate::query::{ParsedQuery, Term};
 use crate::rank;
 use crate::sort::{sort_by, sort_by_key, sort_top_by};
-use crate::tokenize::{is_whole_word, search_words, term_grams, Vocabulary};
+use crate::tokenize::{
+    is_whole_word, search_words, term_grams, term_is_single_gram, GramQuery, Vocabulary,
+};
 
 use super::layout::scan_keys::ScanVocabulary;
 use super::layout::KeyCache;
@@ -34,6 +36,12 @@ pub(crate) fn by_rank(a: &Scored, b: &Scored) -> std::cmp::Ordering {
         .then(b.structure.cmp(&a.structure))
         .then(b.score.total_cmp(&a.score))
         .then(a.passage.cmp(&b.passage))
+}
+
+/// A gram's stored whole-word counts (sharded index), one per passage of its text postings.
+struct StoredCounts<'i> {
+    docs: Vec<u32>,
+    counts: &'i [u8],
 }
 
 /// One term's part in a passage's score.
@@ -285,6 +293,42 @@ impl Engine<'_> {
         Ok((scored, matched_words))
     }
 
+    /// A sharded index's stored whole-word counts ([`crate::tokenize::whole_word_count`] per
+    /// text posting) when the query is one term searched as one plain gram, with the passages
+    /// they are for: exactly what the second pass would count in those passages' texts (and
+    /// a passage not among them does not hold the gram in its text: 0).
+    fn stored_whole_counts(
+        &self,
+        needles: &[Vec<Needle<'_>>],
+    ) -> Result<Option<StoredCounts<'_>>, FormatError> {
+        let [term] = needles else {
+            return Ok(None);
+        };
+        let [needle] = term.as_slice() else {
+            return Ok(None);
+        };
+        let plain = needle.pattern.is_none() && !needle.whole_word;
+        let one_gram = term_grams(needle.text) == [GramQuery::Exact(needle.text.to_string())]
+            && term_is_single_gram(needle.text);
+        if !plain || !one_gram || self.index.shard_store().is_none() {
+            return Ok(None);
+        }
+        let Some((value, area)) = self.index.grams().get(needle.text.as_bytes()) else {
+            return Ok(None);
+        };
+        let Some(counts) = self.index.gram_whole_counts(value, area)? else {
+            return Ok(None);
+        };
+        let docs = self
+            .index
+            .gram_postings(value, area)?
+            .text
+            .iter()
+            .map(|p| p.doc)
+            .collect();
+        Ok(Some(StoredCounts { docs, counts }))
+    }
+
     /// Second pass over the best [`rank::RERANK_DEPTH`] passages, reading their text: adds the
     /// whole-word bonus (matches whose both ends are word boundaries under the shared
     /// segmenter) and, for several terms, the proximity bonus.
@@ -296,6 +340,18 @@ impl Engine<'_> {
         cache: &mut KeyCache,
     ) -> Result<(), FormatError> {
         sort_top_by(scored, rank::RERANK_DEPTH, by_rank);
+        if let Some(StoredCounts { docs, counts }) = self.stored_whole_counts(needles)? {
+            // One term, one gram: the counts stored with its postings stand for the text.
+            let avg = self.index.stats().avg_text_chars;
+            for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
+                let len = self.passage_len(s.passage)?;
+                let whole_words = docs
+                    .binary_search(&s.passage)
+                    .map_or(0, |i| u32::from(counts[i]));
+                s.score += rank::WORD_WEIGHT * idfs[0] * rank::bm25_tf(whole_words, len, avg);
+            }
+            return Ok(());
+        }
         let best: Vec<u32> = scored
             .iter()
             .take(rank::RERANK_DEPTH)

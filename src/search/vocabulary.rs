@@ -2,7 +2,7 @@
 //! ([`IndexVocabulary`]: the gram layout's word fst or the scan layout's spelled-out word list),
 //! and the order suggestions are listed in.
 
-use crate::format::IndexView;
+use crate::format::{IndexView, MapVocabulary};
 use crate::tokenize::Vocabulary;
 
 use super::layout::scan_keys::WordList;
@@ -73,28 +73,32 @@ impl Vocabulary for IndexVocabulary<'_, '_> {
         if let Some(list) = self.listed() {
             return list.prefixes(text, found);
         }
-        let Some(index) = self.fst() else {
-            return;
-        };
-        index.words().prefixes_of(text, found);
+        if let Some(index) = self.fst() {
+            fst_vocabulary(index).prefixes(text, found);
+        }
     }
 
     fn freq(&self, word: &str) -> Option<u64> {
         if let Some(list) = self.listed() {
             return list.freq(word);
         }
-        self.fst()?
-            .words()
-            .get(word.as_bytes())
-            .map(|(f, _)| f)
-            .filter(|&f| f > 0)
+        fst_vocabulary(self.fst()?).freq(word)
     }
 
     fn total_freq(&self) -> u64 {
         if let Some(list) = self.listed() {
             return list.total_freq();
         }
-        self.fst().map_or(0, |index| index.stats().word_freq_total)
+        self.fst()
+            .map_or(0, |index| fst_vocabulary(index).total_freq())
+    }
+}
+
+/// The gram layout's vocabulary: the word fst, read as the indexer's precomputations read it.
+fn fst_vocabulary<'m, 'a>(index: &'m IndexView<'a>) -> MapVocabulary<'m, 'a> {
+    MapVocabulary {
+        words: index.words(),
+        total_freq: index.stats().word_freq_total,
     }
 }
 

@@ -183,6 +183,23 @@ pub fn segment_run(run: &str, vocab: &dyn Vocabulary) -> Vec<Range<usize>> {
 /// segmenting the CJK text around the match (up to `MAX_WORD_CHARS` chars beyond each end) with
 /// `vocab`, once for both ends. Tells a whole-word match from an accidental overlap (`计量` in
 /// `碳计量中心` vs in `会计量`).
+/// Occurrences of a term whose word boundaries ranking checks per passage (BM25 saturates
+/// long before: the first few are enough, and they bound the work for a term found all over a
+/// long passage).
+pub const MAX_WORD_CHECKS: usize = 4;
+
+/// How many of the first [`MAX_WORD_CHECKS`] occurrences of `needle` in `key` are whole words
+/// ([`is_whole_word`]): the whole-word signal of ranking for a term that is one plain needle.
+/// The engine computes it from a passage's text; a sharded index stores it with the postings
+/// of each gram, so that ranking reads no text (both are this function).
+pub fn whole_word_count(key: &str, needle: &str, vocab: &dyn Vocabulary) -> u32 {
+    crate::normalize::find_all(key, needle)
+        .iter()
+        .take(MAX_WORD_CHECKS)
+        .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
+        .count() as u32
+}
+
 pub fn is_whole_word(key: &str, start: usize, end: usize, vocab: &dyn Vocabulary) -> bool {
     if start >= end || !key.is_char_boundary(start) || !key.is_char_boundary(end) || end > key.len()
     {

@@ -9,6 +9,7 @@ use fst::raw::Output;
 use fst::{IntoStreamer, Streamer};
 
 use super::sharded::{Missing, RangeMap};
+use crate::tokenize::Vocabulary;
 
 /// What [`KeyMap::for_each_with_prefix`] calls for each entry: `(key, value, area) -> go on`.
 pub type EntryVisitor<'v, 'a> = dyn FnMut(&[u8], u64, &'a [u8]) -> bool + 'v;
@@ -120,5 +121,30 @@ fn walk_prefixes<D: AsRef<[u8]>>(
         if node.is_final() && text.is_char_boundary(i + 1) {
             found(i + 1, output.cat(node.final_output()).value());
         }
+    }
+}
+
+/// The vocabulary of a gram-layout index as the shared segmenter reads it: its WordFst (whole
+/// or in key ranges) and the frequency total of its Stats. The engine's vocabulary and the
+/// sharded index's precomputed whole-word counts both read the words through this.
+pub struct MapVocabulary<'m, 'a> {
+    pub words: &'m KeyMap<'a>,
+    pub total_freq: u64,
+}
+
+impl Vocabulary for MapVocabulary<'_, '_> {
+    fn prefixes(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
+        self.words.prefixes_of(text, found);
+    }
+
+    fn freq(&self, word: &str) -> Option<u64> {
+        self.words
+            .get(word.as_bytes())
+            .map(|(f, _)| f)
+            .filter(|&f| f > 0)
+    }
+
+    fn total_freq(&self) -> u64 {
+        self.total_freq
     }
 }

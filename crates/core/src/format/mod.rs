@@ -74,7 +74,7 @@ mod word_refs;
 
 pub use codec::{checksum, xxh32};
 pub use fold::FoldTable;
-pub use keymap::KeyMap;
+pub use keymap::{KeyMap, MapVocabulary};
 pub use links::{encode_numbering, encode_passage_links, encode_title_parents, Links};
 pub use pinyin::{decode_char_list, encode_char_list};
 pub use postings::{Posting, PostingsBlock};
@@ -505,12 +505,13 @@ impl<'a> IndexView<'a> {
             return IndexView {
                 bytes,
                 stats,
-                blob: section(SectionKind::Blob)?,
-                passage_offsets: u32s(SectionKind::PassageOffsets, "passage offsets")?,
+                // Texts, titles and source names are the store's string groups.
+                blob: Bytes::EMPTY,
+                passage_offsets: U32Array(Bytes::EMPTY),
                 title_first: u32s(SectionKind::TitleFirst, "title table")?,
-                title_offsets: u32s(SectionKind::TitleOffsets, "title offsets")?,
+                title_offsets: U32Array(Bytes::EMPTY),
                 source_first: u32s(SectionKind::SourceFirst, "source table")?,
-                source_offsets: u32s(SectionKind::SourceOffsets, "source offsets")?,
+                source_offsets: U32Array(Bytes::EMPTY),
                 grams: key_map(SectionKind::GramFst, Some(SectionKind::Postings))?,
                 words: key_map(SectionKind::WordFst, None)?,
                 pinyin: key_map(SectionKind::PinyinFst, Some(SectionKind::PinyinChars))?,
@@ -578,11 +579,14 @@ impl<'a> IndexView<'a> {
     fn checked_sizes(self) -> Result<Self> {
         let s = self.stats;
         let view = &self;
-        let consistent = view.passage_offsets.len() == s.passages as usize + 1
+        // A sharded index keeps its strings in groups (`sharded::StringGroups`) instead.
+        let strings = view.store.is_some()
+            || (view.passage_offsets.len() == s.passages as usize + 1
+                && view.title_offsets.len() == s.titles as usize + 1
+                && view.source_offsets.len() == s.sources as usize + 1);
+        let consistent = strings
             && view.title_first.len() == s.titles as usize
-            && view.title_offsets.len() == s.titles as usize + 1
             && view.source_first.len() == s.sources as usize
-            && view.source_offsets.len() == s.sources as usize + 1
             && (view.title_parents.is_empty() || view.title_parents.len() == s.titles as usize)
             && (view.passage_links.is_empty() || view.passage_links.len() == s.passages as usize)
             && (view.numbering.is_empty()

@@ -107,11 +107,47 @@ impl<'a> IndexView<'a> {
 
     /// Decodes a gram's value (inline posting or block offset into `area`, the postings its
     /// [`KeyMap`] entry came with).
+    /// For a sharded index, the facts stored after the block are learned by the store.
     pub fn gram_postings(&self, value: u64, area: &[u8]) -> Result<PostingsBlock> {
-        self.gram_postings_in(value, area)
+        let (block, end) = self.decode_block(value, area)?;
+        if let Some(store) = self.store {
+            if value & 1 == 0 {
+                store.learn_facts(&block, area, end)?;
+            }
+        }
+        Ok(block)
     }
 
     pub(super) fn gram_postings_in(&self, value: u64, postings: &[u8]) -> Result<PostingsBlock> {
+        Ok(self.decode_block(value, postings)?.0)
+    }
+
+    /// Sharded index: the whole-word counts stored after a gram's postings block (one byte per
+    /// text posting: [`crate::tokenize::whole_word_count`] of the gram in that passage), when
+    /// the indexer stored them; `None` for a single-file index.
+    pub fn gram_whole_counts(&self, value: u64, area: &'a [u8]) -> Result<Option<&'a [u8]>> {
+        if self.store.is_none() || value & 1 == 1 {
+            return Ok(None);
+        }
+        let (block, mut pos) = self.decode_block(value, area)?;
+        let n = read_varint(area, &mut pos)? as usize;
+        if n == 0 {
+            return Ok(None);
+        }
+        if n != block.text.len() {
+            return Err(FormatError::OutOfBounds {
+                what: "whole-word counts",
+            });
+        }
+        area.get(pos..pos + n)
+            .map(Some)
+            .ok_or(FormatError::Truncated {
+                what: "whole-word counts",
+            })
+    }
+
+    /// A gram's postings and the offset just after its block (inline values end at 0).
+    fn decode_block(&self, value: u64, postings: &[u8]) -> Result<(PostingsBlock, usize)> {
         if value & 1 == 1 {
             let doc = value >> 5;
             if doc >= u64::from(self.stats.passages) {
@@ -120,13 +156,14 @@ impl<'a> IndexView<'a> {
                 });
             }
             let tf = ((value >> 1) & u64::from(INLINE_MAX_TF)) as u32;
-            return Ok(PostingsBlock {
+            let block = PostingsBlock {
                 text: vec![Posting {
                     doc: doc as u32,
                     tf: tf.max(1),
                 }],
                 title: Vec::new(),
-            });
+            };
+            return Ok((block, 0));
         }
         let mut pos = usize::try_from(value >> 1).map_err(|_| FormatError::OutOfBounds {
             what: "postings offset",
@@ -139,7 +176,7 @@ impl<'a> IndexView<'a> {
         } else {
             Vec::new()
         };
-        Ok(PostingsBlock { text, title })
+        Ok((PostingsBlock { text, title }, pos))
     }
 }
 

@@ -46,15 +46,20 @@
 //! never mix: every shard names its build and is refused by a root of another.
 
 use std::collections::BTreeSet;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use fst::Streamer;
 
+use std::collections::hash_map::{Entry, HashMap};
+
 use super::codec::{read_varint, write_varint, xxh32, Bytes};
+use super::keymap::MapVocabulary;
 use super::{
     checksum, decode_char_list, encode_char_list, raw_sections, FormatError, IndexView,
     PostingsBlock, Result, SectionKind, Stats, FLAG_SCAN, FLAG_SHARDED, VERSION,
 };
+use crate::normalize::fold_text;
+use crate::tokenize::{term_is_single_gram, whole_word_count};
 
 /// First bytes of every shard file.
 pub const SHARD_MAGIC: &[u8; 8] = b"ZHSSHARD";
@@ -67,6 +72,11 @@ const RANGE_MAPS: [(SectionKind, Option<SectionKind>); 3] = [
     (SectionKind::WordFst, None),
     (SectionKind::PinyinFst, Some(SectionKind::PinyinChars)),
 ];
+
+/// Grams with at least this many text postings get their whole-word counts stored (see
+/// [`IndexView::gram_whole_counts`]): ranking a query of such a gram then reads no passage
+/// text; rarer grams have few candidates, whose texts ranking reads.
+const WHOLE_COUNTS_MIN_POSTINGS: usize = 8;
 
 /// How big the pieces are: the trade between the bytes a search fetches beyond what it reads
 /// and the number of files (and requests).
@@ -86,7 +96,7 @@ impl Default for ShardSizes {
     fn default() -> Self {
         ShardSizes {
             inline_max: 1024,
-            text_page: 8 * 1024,
+            text_page: 2 * 1024,
             table_page: 8 * 1024,
             range: 16 * 1024,
         }
@@ -238,13 +248,10 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
         }
         cuts.into_iter().collect::<Vec<usize>>()
     };
+    // The Blob and its offset tables become string groups (below).
     let paged_kinds = [
-        SectionKind::Blob,
-        SectionKind::PassageOffsets,
         SectionKind::TitleFirst,
-        SectionKind::TitleOffsets,
         SectionKind::SourceFirst,
-        SectionKind::SourceOffsets,
         SectionKind::Links,
         SectionKind::TitleParents,
         SectionKind::PassageLinks,
@@ -335,6 +342,105 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
             }
         }
     }
+    // Passage texts with the titles of the sections they open, in groups of consecutive
+    // passages, each group a shard (a hit and its heading come in one file); source names in
+    // groups of their own.
+    let s = view.stats();
+    let mut text_groups: Vec<(u32, u32, Vec<u8>)> = Vec::new();
+    {
+        let (mut passages, mut titles): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+        let (mut first_passage, mut first_title, mut next_title, mut bytes) = (0u32, 0u32, 0u32, 0);
+        for p in 0..s.passages {
+            let text = view.passage_text(p)?;
+            bytes += text.len();
+            passages.push(text);
+            while next_title < s.titles && view.title_passages(next_title)?.0 <= p {
+                let title = view.title_text(next_title)?;
+                bytes += title.len();
+                titles.push(title);
+                next_title += 1;
+            }
+            if p + 1 == s.passages {
+                while next_title < s.titles {
+                    titles.push(view.title_text(next_title)?);
+                    next_title += 1;
+                }
+            }
+            if bytes >= sizes.text_page || p + 1 == s.passages {
+                let mut payload = encode_group(&passages);
+                payload.extend_from_slice(&encode_group(&titles));
+                text_groups.push((first_passage, first_title, payload));
+                passages.clear();
+                titles.clear();
+                (first_passage, first_title, bytes) = (p + 1, next_title, 0);
+            }
+        }
+        if text_groups.is_empty() {
+            let mut payload = encode_group(&[]);
+            payload.extend_from_slice(&encode_group(&[]));
+            text_groups.push((0, 0, payload));
+        }
+    }
+    let mut source_groups: Vec<(u32, Vec<u8>)> = Vec::new();
+    {
+        let mut names: Vec<&str> = Vec::new();
+        let (mut first, mut bytes) = (0u32, 0);
+        for i in 0..s.sources {
+            let name = view.source_name(i)?;
+            bytes += name.len();
+            names.push(name);
+            if bytes >= sizes.text_page || i + 1 == s.sources {
+                source_groups.push((first, encode_group(&names)));
+                names.clear();
+                (first, bytes) = (i + 1, 0);
+            }
+        }
+        if source_groups.is_empty() {
+            source_groups.push((0, encode_group(&[])));
+        }
+    }
+    // Three string tables: passages (part 0 of the text groups), titles (part 1 of the same
+    // files), source names (part 0 of their own).
+    write_varint(&mut body, 3);
+    let text_first_id = shards.len() as u64;
+    for (kind, count, part) in [
+        (SectionKind::PassageOffsets, s.passages, 0),
+        (SectionKind::TitleOffsets, s.titles, 1),
+    ] {
+        write_varint(&mut body, kind as u64);
+        write_varint(&mut body, u64::from(count));
+        write_varint(&mut body, part);
+        write_varint(&mut body, text_groups.len() as u64);
+        write_varint(&mut body, text_first_id);
+        let mut previous = 0;
+        for (first_passage, first_title, _) in &text_groups {
+            let first = if part == 0 {
+                *first_passage
+            } else {
+                *first_title
+            };
+            write_varint(&mut body, u64::from(first - previous));
+            previous = first;
+        }
+    }
+    for (_, _, payload) in &text_groups {
+        let id = shards.len() as u32;
+        shards.push(shard_file(build_id, id, payload));
+    }
+    write_varint(&mut body, SectionKind::SourceOffsets as u64);
+    write_varint(&mut body, u64::from(s.sources));
+    write_varint(&mut body, 0);
+    write_varint(&mut body, source_groups.len() as u64);
+    write_varint(&mut body, shards.len() as u64);
+    let mut previous = 0;
+    for (first, _) in &source_groups {
+        write_varint(&mut body, u64::from(first - previous));
+        previous = *first;
+    }
+    for (_, payload) in &source_groups {
+        let id = shards.len() as u32;
+        shards.push(shard_file(build_id, id, payload));
+    }
     write_varint(&mut body, RANGE_MAPS.len() as u64);
     for (kind, area_kind) in RANGE_MAPS {
         let map = fst::Map::new(section(kind)?).map_err(|_| FormatError::BadFst(kind))?;
@@ -362,6 +468,93 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
         root,
         shards,
     })
+}
+
+/// Passages of a title whose facts ride with the title's postings (longer sections' passages
+/// are read from the tables).
+const TITLE_FACTS_MAX_PASSAGES: u32 = 4;
+
+/// What scoring reads of one passage (see `Engine::touch_fields`), carried by every posting
+/// of a sharded index so that scoring a gram's candidates fetches no table page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PassageFacts {
+    pub chars: u32,
+    pub link_percent: u8,
+    pub title: u32,
+}
+
+/// What scoring reads of one title.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TitleFacts {
+    pub first: u32,
+    pub end: u32,
+    pub chars: u32,
+}
+
+fn passage_facts(view: &IndexView<'_>, p: u32) -> Result<PassageFacts> {
+    Ok(PassageFacts {
+        chars: view.passage_chars(p)?,
+        link_percent: view.passage_link_percent(p)?,
+        title: view.title_of(p)?,
+    })
+}
+
+fn title_facts(view: &IndexView<'_>, t: u32) -> Result<TitleFacts> {
+    let (first, end) = view.title_passages(t)?;
+    Ok(TitleFacts {
+        first,
+        end,
+        chars: view.title_chars(t)?,
+    })
+}
+
+/// The facts after a block: per text posting (passages ascending) its passage's length, link
+/// share, title (delta from the previous posting's) and that title's facts; per title posting
+/// (ascending) the title's facts, and its passages' for short sections. All varints.
+fn write_facts(view: &IndexView<'_>, block: &PostingsBlock, out: &mut Vec<u8>) -> Result<()> {
+    let write_title = |out: &mut Vec<u8>, t: TitleFacts| {
+        write_varint(out, u64::from(t.first));
+        write_varint(out, u64::from(t.end - t.first));
+        write_varint(out, u64::from(t.chars));
+    };
+    let mut previous = 0;
+    for posting in &block.text {
+        let f = passage_facts(view, posting.doc)?;
+        write_varint(out, u64::from(f.chars));
+        write_varint(out, u64::from(f.link_percent));
+        write_varint(out, u64::from(f.title - previous));
+        previous = f.title;
+        write_title(out, title_facts(view, f.title)?);
+    }
+    for posting in &block.title {
+        let t = title_facts(view, posting.doc)?;
+        write_title(out, t);
+        // The title itself: ranking compares it with the query (the heading tiers).
+        let text = view.title_text(posting.doc)?;
+        write_varint(out, text.len() as u64);
+        out.extend_from_slice(text.as_bytes());
+        if t.end - t.first <= TITLE_FACTS_MAX_PASSAGES {
+            for p in t.first..t.end {
+                let f = passage_facts(view, p)?;
+                write_varint(out, u64::from(f.chars));
+                write_varint(out, u64::from(f.link_percent));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A string group's payload: varint count, the strings' byte lengths (varints), their bytes.
+fn encode_group(strings: &[&str]) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_varint(&mut out, strings.len() as u64);
+    for s in strings {
+        write_varint(&mut out, s.len() as u64);
+    }
+    for s in strings {
+        out.extend_from_slice(s.as_bytes());
+    }
+    out
 }
 
 /// Bytes of the offset table at the start of a Links section.
@@ -413,12 +606,39 @@ fn split_map(
         range_area.clear();
         Ok(())
     };
+    let vocab = MapVocabulary {
+        words: view.words(),
+        total_freq: view.stats().word_freq_total,
+    };
+    let mut keys: HashMap<u32, String> = HashMap::new();
     let mut stream = map.stream();
     while let Some((key, value)) = stream.next() {
         let value = match kind {
             SectionKind::GramFst => {
                 let block: PostingsBlock = view.gram_postings_in(value, area)?;
-                block.encode(&mut range_area)
+                let value = block.encode(&mut range_area);
+                if value & 1 == 0 {
+                    let gram = std::str::from_utf8(key).unwrap_or("");
+                    let counted =
+                        block.text.len() >= WHOLE_COUNTS_MIN_POSTINGS && term_is_single_gram(gram);
+                    if counted {
+                        write_varint(&mut range_area, block.text.len() as u64);
+                        for posting in &block.text {
+                            let key = match keys.entry(posting.doc) {
+                                Entry::Occupied(e) => e.into_mut(),
+                                Entry::Vacant(e) => e.insert(fold_text(
+                                    view.passage_text(posting.doc)?,
+                                    &view.fold(),
+                                )),
+                            };
+                            range_area.push(whole_word_count(key, gram, &vocab) as u8);
+                        }
+                    } else {
+                        write_varint(&mut range_area, 0);
+                    }
+                    write_facts(view, &block, &mut range_area)?;
+                }
+                value
             }
             SectionKind::PinyinFst if !matches!(key.first(), Some(b'~' | b'^')) => {
                 let chars = decode_char_list(area, value, usize::MAX)?;
@@ -527,6 +747,72 @@ impl PagedSection {
     }
 }
 
+/// Strings (passage texts, titles or source names) in groups of consecutive ids, each group
+/// a shard: `count`, their byte lengths, their bytes (see [`encode_group`]).
+#[derive(Debug)]
+pub struct StringGroups {
+    kind: SectionKind,
+    count: u32,
+    /// Which list of a group file holds these strings (text groups hold the passages, then
+    /// the titles of the sections they open).
+    part: u8,
+    /// The id of each group's first string, non-decreasing (a group may hold no title), the
+    /// first 0.
+    firsts: Vec<u32>,
+    first_id: u32,
+    pages: Vec<OnceLock<Arc<[u8]>>>,
+}
+
+impl StringGroups {
+    /// String `i`, when its group has arrived (else records it in `missing`).
+    pub(super) fn get<'s>(&'s self, i: u32, missing: &Missing) -> Result<Option<&'s str>> {
+        if i >= self.count {
+            return Err(bad("string id"));
+        }
+        // The last group whose first string is at or below `i` (groups before it that start at
+        // the same id hold none of these strings).
+        let page = self.firsts.partition_point(|&f| f <= i).saturating_sub(1);
+        let Some(bytes) = self.pages[page].get() else {
+            missing.record(self.first_id + page as u32);
+            return Ok(None);
+        };
+        let mut cursor = Cursor { bytes, pos: 0 };
+        for _ in 0..self.part {
+            // Skip a list: its count, lengths and bytes.
+            let n = cursor.varint()?;
+            let mut total = 0usize;
+            for _ in 0..n {
+                let l = usize::try_from(cursor.varint()?).map_err(|_| bad("string group"))?;
+                total = total.checked_add(l).ok_or(bad("string group"))?;
+            }
+            cursor.pos = cursor.pos.checked_add(total).ok_or(bad("string group"))?;
+        }
+        let n = cursor.varint()?;
+        let skip = u64::from(i - self.firsts[page]);
+        if skip >= n {
+            return Err(bad("string group"));
+        }
+        let (mut start, mut len) = (0usize, 0usize);
+        for k in 0..n {
+            let l = usize::try_from(cursor.varint()?).map_err(|_| bad("string group"))?;
+            if k < skip {
+                start = start.checked_add(l).ok_or(bad("string group"))?;
+            } else if k == skip {
+                len = l;
+            }
+        }
+        let from = cursor.pos.checked_add(start).ok_or(bad("string group"))?;
+        let text = bytes
+            .get(from..from.checked_add(len).ok_or(bad("string group"))?)
+            .ok_or(FormatError::Truncated {
+                what: "string group",
+            })?;
+        std::str::from_utf8(text)
+            .map(Some)
+            .map_err(|_| FormatError::BadUtf8)
+    }
+}
+
 /// One fst cut into key ranges.
 #[derive(Debug)]
 pub struct RangeMap {
@@ -592,8 +878,25 @@ pub struct ShardStore {
     build_id: u64,
     shard_count: u32,
     paged: Vec<PagedSection>,
+    groups: Vec<StringGroups>,
     maps: Vec<RangeMap>,
     missing: Missing,
+    /// The facts that arrived with postings (see [`write_facts`]).
+    facts: Mutex<Facts>,
+    /// Titles that arrived with postings, by title id, in chunks of [`TITLE_CHUNK`] allocated
+    /// on first use (a root's title count is not trusted with memory).
+    title_texts: Vec<OnceLock<TitleChunk>>,
+}
+
+/// Titles per chunk of [`ShardStore::learned_title`]'s table.
+const TITLE_CHUNK: usize = 1024;
+type TitleChunk = Box<[OnceLock<Box<str>>]>;
+
+/// Facts by passage and by title, as postings brought them.
+#[derive(Debug, Default)]
+struct Facts {
+    passages: HashMap<u32, PassageFacts>,
+    titles: HashMap<u32, TitleFacts>,
 }
 
 impl ShardStore {
@@ -666,6 +969,39 @@ impl ShardStore {
                 pages: (0..count).map(|_| OnceLock::new()).collect(),
             });
         }
+        let mut groups = Vec::new();
+        for _ in 0..small(cursor.varint()?, "string groups")?.min(8) {
+            let kind = section_kind(cursor.varint()?)?;
+            let count = u32::try_from(cursor.varint()?).map_err(|_| bad("string count"))?;
+            let part = u8::try_from(cursor.varint()?)
+                .ok()
+                .filter(|&p| p < 2)
+                .ok_or(bad("group part"))?;
+            let pages = small(cursor.varint()?, "group count")?;
+            let first_id = u32::try_from(cursor.varint()?).map_err(|_| bad("shard id"))?;
+            if pages == 0 || first_id as usize + pages > shard_count as usize {
+                return Err(bad("group count"));
+            }
+            let mut firsts = Vec::with_capacity(pages);
+            let mut at = 0u32;
+            for _ in 0..pages {
+                let delta = u32::try_from(cursor.varint()?).map_err(|_| bad("group start"))?;
+                at = at.checked_add(delta).ok_or(bad("group start"))?;
+                firsts.push(at);
+            }
+            let ascending = firsts.windows(2).all(|w| w[0] <= w[1]);
+            if firsts[0] != 0 || !ascending || firsts[pages - 1] > count {
+                return Err(bad("group starts"));
+            }
+            groups.push(StringGroups {
+                kind,
+                count,
+                part,
+                firsts,
+                first_id,
+                pages: (0..pages).map(|_| OnceLock::new()).collect(),
+            });
+        }
         let mut maps = Vec::new();
         for _ in 0..small(cursor.varint()?, "range maps")?.min(8) {
             let kind = section_kind(cursor.varint()?)?;
@@ -693,8 +1029,13 @@ impl ShardStore {
             build_id,
             shard_count,
             paged,
+            groups,
             maps,
             missing: Missing::default(),
+            facts: Mutex::new(Facts::default()),
+            title_texts: (0..(stats.titles as usize).div_ceil(TITLE_CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
         })
     }
 
@@ -727,6 +1068,18 @@ impl ShardStore {
                 return Ok(());
             }
         }
+        // Text groups are two tables' pages (passages and titles): one file fills both.
+        let mut shared: Option<Arc<[u8]>> = None;
+        for group in &self.groups {
+            let pages = group.pages.len() as u32;
+            if (group.first_id..group.first_id + pages).contains(&id) {
+                let bytes = shared.get_or_insert_with(|| payload.into()).clone();
+                let _ = group.pages[(id - group.first_id) as usize].set(bytes);
+            }
+        }
+        if shared.is_some() {
+            return Ok(());
+        }
         for map in &self.maps {
             let ranges = map.ranges.len() as u32;
             if (map.first_id..map.first_id + ranges).contains(&id) {
@@ -756,6 +1109,11 @@ impl ShardStore {
                 return Some(section.kind);
             }
         }
+        for group in &self.groups {
+            if (group.first_id..group.first_id + group.pages.len() as u32).contains(&id) {
+                return Some(group.kind);
+            }
+        }
         self.maps
             .iter()
             .find(|m| (m.first_id..m.first_id + m.ranges.len() as u32).contains(&id))
@@ -767,6 +1125,13 @@ impl ShardStore {
         for section in &self.paged {
             if let Some(page) = id.checked_sub(section.first_id) {
                 if let Some(slot) = section.pages.get(page as usize) {
+                    return slot.get().is_some();
+                }
+            }
+        }
+        for group in &self.groups {
+            if let Some(page) = id.checked_sub(group.first_id) {
+                if let Some(slot) = group.pages.get(page as usize) {
                     return slot.get().is_some();
                 }
             }
@@ -807,6 +1172,92 @@ impl ShardStore {
             })
     }
 
+    /// String `i` of the group table of `kind` (PassageOffsets: passage texts, TitleOffsets:
+    /// titles, SourceOffsets: source names): `Ok(None)` when its group has not arrived.
+    pub(super) fn string(&self, kind: SectionKind, i: u32) -> Result<Option<&str>> {
+        match self.groups.iter().find(|g| g.kind == kind) {
+            Some(group) => group.get(i, &self.missing),
+            None => Err(FormatError::MissingSection(kind)),
+        }
+    }
+
+    /// Reads the facts after a postings block (`at`: its end, where the whole-word counts
+    /// start) into the store, for [`ShardStore::passage_facts`] and
+    /// [`ShardStore::title_facts`].
+    pub(super) fn learn_facts(&self, block: &PostingsBlock, area: &[u8], at: usize) -> Result<()> {
+        let mut cursor = Cursor {
+            bytes: area,
+            pos: at,
+        };
+        let n = usize::try_from(cursor.varint()?).map_err(|_| bad("counts"))?;
+        cursor.pos = cursor.pos.checked_add(n).ok_or(bad("counts"))?;
+        let mut passages = Vec::with_capacity(block.text.len());
+        let mut titles = Vec::with_capacity(block.text.len() + block.title.len());
+        let mut title = 0u32;
+        for posting in &block.text {
+            let chars = cursor.u32()?;
+            let link_percent = u8::try_from(cursor.u32()?).map_err(|_| bad("facts"))?;
+            title = title.checked_add(cursor.u32()?).ok_or(bad("facts"))?;
+            let t = read_title(&mut cursor)?;
+            if !(t.first..t.end).contains(&posting.doc) {
+                return Err(bad("facts"));
+            }
+            passages.push((
+                posting.doc,
+                PassageFacts {
+                    chars,
+                    link_percent,
+                    title,
+                },
+            ));
+            titles.push((title, t));
+        }
+        for posting in &block.title {
+            let t = read_title(&mut cursor)?;
+            titles.push((posting.doc, t));
+            let text = std::str::from_utf8(cursor.bytes_with_length()?)
+                .map_err(|_| FormatError::BadUtf8)?;
+            if let Some(chunk) = self.title_texts.get(posting.doc as usize / TITLE_CHUNK) {
+                let chunk =
+                    chunk.get_or_init(|| (0..TITLE_CHUNK).map(|_| OnceLock::new()).collect());
+                let _ = chunk[posting.doc as usize % TITLE_CHUNK].set(text.into());
+            }
+            if t.end - t.first <= TITLE_FACTS_MAX_PASSAGES {
+                for p in t.first..t.end {
+                    let chars = cursor.u32()?;
+                    let link_percent = u8::try_from(cursor.u32()?).map_err(|_| bad("facts"))?;
+                    let facts = PassageFacts {
+                        chars,
+                        link_percent,
+                        title: posting.doc,
+                    };
+                    passages.push((p, facts));
+                }
+            }
+        }
+        if let Ok(mut facts) = self.facts.lock() {
+            facts.passages.extend(passages);
+            facts.titles.extend(titles);
+        }
+        Ok(())
+    }
+
+    /// A title's text, if postings have brought it.
+    pub(super) fn learned_title(&self, t: u32) -> Option<&str> {
+        let chunk = self.title_texts.get(t as usize / TITLE_CHUNK)?.get()?;
+        chunk[t as usize % TITLE_CHUNK].get().map(|s| &**s)
+    }
+
+    /// The facts of passage `p`, if postings have brought them.
+    pub(super) fn passage_facts(&self, p: u32) -> Option<PassageFacts> {
+        self.facts.lock().ok()?.passages.get(&p).copied()
+    }
+
+    /// The facts of title `t`, if postings have brought them.
+    pub(super) fn title_facts(&self, t: u32) -> Option<TitleFacts> {
+        self.facts.lock().ok()?.titles.get(&t).copied()
+    }
+
     /// The key-range map of `kind`, with the record of missing shards its reads write to.
     pub(super) fn map(&self, kind: SectionKind) -> Option<(&RangeMap, &Missing)> {
         self.maps
@@ -814,6 +1265,15 @@ impl ShardStore {
             .find(|m| m.kind == kind)
             .map(|m| (m, &self.missing))
     }
+}
+
+/// A title's facts as [`write_facts`] writes them.
+fn read_title(cursor: &mut Cursor<'_>) -> Result<TitleFacts> {
+    let first = cursor.u32()?;
+    let len = cursor.u32()?;
+    let chars = cursor.u32()?;
+    let end = first.checked_add(len).ok_or(bad("facts"))?;
+    Ok(TitleFacts { first, end, chars })
 }
 
 /// Reads the Shards section.
@@ -825,6 +1285,10 @@ struct Cursor<'b> {
 impl<'b> Cursor<'b> {
     fn varint(&mut self) -> Result<u64> {
         read_varint(self.bytes, &mut self.pos)
+    }
+
+    fn u32(&mut self) -> Result<u32> {
+        u32::try_from(self.varint()?).map_err(|_| bad("facts"))
     }
 
     fn bytes_with_length(&mut self) -> Result<&'b [u8]> {

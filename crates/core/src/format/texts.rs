@@ -3,7 +3,7 @@
 //! SourceFirst tables that map passages to their title and source.
 
 use super::codec::U32Array;
-use super::{FormatError, IndexView, Result};
+use super::{FormatError, IndexView, Result, SectionKind};
 
 /// Remembers which strings of the blob have been validated as UTF-8, so each is checked once,
 /// on first read, instead of on every read (or all at open).
@@ -33,6 +33,12 @@ impl Utf8Checked {
         }
         Ok(checked)
     }
+}
+
+/// A string of a sharded index's groups, or the error that stops a run whose group has not
+/// arrived (the store has recorded it as missing).
+fn fetched(string: Option<&str>) -> Result<&str> {
+    string.ok_or(FormatError::NeedShards)
 }
 
 impl<'a> IndexView<'a> {
@@ -75,6 +81,9 @@ impl<'a> IndexView<'a> {
 
     /// The original text of a passage.
     pub fn passage_text(&self, passage: u32) -> Result<&'a str> {
+        if let Some(store) = self.store {
+            return fetched(store.string(SectionKind::PassageOffsets, passage)?);
+        }
         let i = passage as usize;
         self.passages_checked
             .str(i, self.blob_bytes(&self.passage_offsets, i)?)
@@ -82,6 +91,9 @@ impl<'a> IndexView<'a> {
 
     /// The length of a passage's text in characters.
     pub fn passage_chars(&self, passage: u32) -> Result<u32> {
+        if let Some(facts) = self.store.and_then(|s| s.passage_facts(passage)) {
+            return Ok(facts.chars);
+        }
         if self.passage_chars.is_empty() {
             return Ok(self.passage_text(passage)?.chars().count() as u32);
         }
@@ -92,6 +104,9 @@ impl<'a> IndexView<'a> {
 
     /// The length of a title in characters.
     pub fn title_chars(&self, title: u32) -> Result<u32> {
+        if let Some(facts) = self.store.and_then(|s| s.title_facts(title)) {
+            return Ok(facts.chars);
+        }
         if self.title_chars.is_empty() {
             return Ok(self.title_text(title)?.chars().count() as u32);
         }
@@ -105,6 +120,9 @@ impl<'a> IndexView<'a> {
         if passage >= self.stats.passages {
             return Err(FormatError::OutOfBounds { what: "passage id" });
         }
+        if let Some(facts) = self.store.and_then(|s| s.passage_facts(passage)) {
+            return Ok(facts.title);
+        }
         self.title_first
             .last_at_or_below(passage)
             .map(|t| t as u32)
@@ -114,6 +132,12 @@ impl<'a> IndexView<'a> {
     }
 
     pub fn title_text(&self, title: u32) -> Result<&'a str> {
+        if let Some(store) = self.store {
+            if let Some(text) = store.learned_title(title) {
+                return Ok(text);
+            }
+            return fetched(store.string(SectionKind::TitleOffsets, title)?);
+        }
         let i = title as usize;
         self.titles_checked
             .str(i, self.blob_bytes(&self.title_offsets, i)?)
@@ -121,6 +145,11 @@ impl<'a> IndexView<'a> {
 
     /// The passages `[first, end)` a title heads.
     pub fn title_passages(&self, title: u32) -> Result<(u32, u32)> {
+        if let Some(facts) = self.store.and_then(|s| s.title_facts(title)) {
+            if facts.first <= facts.end && facts.end <= self.stats.passages {
+                return Ok((facts.first, facts.end));
+            }
+        }
         let what = "title id";
         let first = self
             .title_first
@@ -159,6 +188,9 @@ impl<'a> IndexView<'a> {
     }
 
     pub fn source_name(&self, source: u32) -> Result<&'a str> {
+        if let Some(store) = self.store {
+            return fetched(store.string(SectionKind::SourceOffsets, source)?);
+        }
         self.blob_str(&self.source_offsets, source as usize)
     }
 }

@@ -1,0 +1,112 @@
+// The search worker of a sharded index: loads the engine and the index's root, runs every
+// search off the page's thread, and fetches the shards a search reads (all those of a round in
+// parallel) until it completes. The page talks to it through engine.js (shardedEngine).
+//
+// Messages in:  { type: 'init', glue, wasm, root }   (absolute URLs)
+//               { type: 'call', id, method, args }    (search, searchPages, suggest, stats)
+// Messages out: { type: 'ready' } | { type: 'failed', message }
+//               { id, value } | { id, error }
+//
+// Never a wrong or stale answer: every shard is checked by the engine (magic, build, id,
+// length, checksum) before it is used; a shard that fails is fetched once more bypassing the
+// HTTP cache, then the call fails with a message saying why. A search that needs shards
+// answers only when it has read every one of them.
+
+/** A fetch that takes longer than this fails (slow or stalled networks never hang a search). */
+const FETCH_TIMEOUT_MS = 20_000;
+/** A search needs a few rounds of shards; more means something is wrong. */
+const MAX_ROUNDS = 32;
+
+let index;
+let rootUrl;
+/** Shard id → the promise of its arrival (one fetch per shard, however many searches wait). */
+const arriving = new Map();
+
+const gzipMagic = (bytes) => bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+
+/** The bytes of a response, inflated when they are stored gzip-compressed. */
+async function bytesOf(response) {
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (!gzipMagic(bytes)) return bytes;
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** GET `url` as bytes, with a timeout; errors say what failed. */
+async function fetchBytes(url, cache = 'default') {
+  let response;
+  try {
+    response = await fetch(url, { cache, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (err) {
+    const reason = err?.name === 'TimeoutError' ? 'timed out' : 'network error (offline?)';
+    throw new Error(`zh-search: could not fetch ${url.pathname.split('/').pop()}: ${reason}`);
+  }
+  if (!response.ok) {
+    throw new Error(`zh-search: could not fetch ${url.pathname.split('/').pop()}: HTTP ${response.status}`);
+  }
+  try {
+    return await bytesOf(response);
+  } catch {
+    throw new Error(`zh-search: ${url.pathname.split('/').pop()} is truncated or corrupt`);
+  }
+}
+
+/** Fetches and adds shard `id`: once more past the HTTP cache if it fails, then an Error. */
+function shard(id) {
+  let promise = arriving.get(id);
+  if (!promise) {
+    const url = new URL(index.shardPath(id), rootUrl);
+    promise = (async () => {
+      try {
+        index.addShard(id, await fetchBytes(url));
+      } catch {
+        try {
+          index.addShard(id, await fetchBytes(url, 'reload'));
+        } catch (err) {
+          throw new Error(
+            `${err.message.startsWith('zh-search:') ? err.message : `zh-search: ${err.message}`}` +
+              ' (the search index may have been rebuilt: reload the page)',
+          );
+        }
+      }
+    })();
+    promise.catch(() => arriving.delete(id));
+    arriving.set(id, promise);
+  }
+  return promise;
+}
+
+/** Runs `method` until the engine has every shard it reads. */
+async function call(method, args) {
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const answer = index[method](...args);
+    if (!answer || !Array.isArray(answer.need)) return answer;
+    await Promise.all(answer.need.map(shard));
+  }
+  throw new Error('zh-search: a search needed more index files than it should; reload the page');
+}
+
+let ready;
+
+self.onmessage = async ({ data }) => {
+  if (data.type === 'init') {
+    ready = (async () => {
+      rootUrl = new URL(data.root);
+      const [glue, root] = await Promise.all([import(data.glue), fetchBytes(rootUrl)]);
+      await glue.default({ module_or_path: data.wasm });
+      index = new glue.ShardedIndex(root);
+    })();
+    ready.then(
+      () => self.postMessage({ type: 'ready' }),
+      (err) => self.postMessage({ type: 'failed', message: String(err?.message ?? err) }),
+    );
+    return;
+  }
+  if (data.type !== 'call') return;
+  try {
+    await ready;
+    self.postMessage({ id: data.id, value: await call(data.method, data.args) });
+  } catch (err) {
+    self.postMessage({ id: data.id, error: String(err?.message ?? err) });
+  }
+};
