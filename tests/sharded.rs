@@ -118,7 +118,7 @@ fn assert_same_answers_to(dir: &str, sizes: ShardSizes, queries: &[String]) {
         most_rounds = most_rounds.max(rounds);
         assert_eq!(
             flat,
-            single.search(&query, options).unwrap(),
+            single.search(query, options).unwrap(),
             "{dir}: {query}"
         );
         let (pages, page_rounds) = fetching(query, &store, &sharded, &engine, |e| {
@@ -126,7 +126,7 @@ fn assert_same_answers_to(dir: &str, sizes: ShardSizes, queries: &[String]) {
         });
         assert_eq!(
             pages,
-            single.search_pages(&query, options).unwrap(),
+            single.search_pages(query, options).unwrap(),
             "{dir}: {query}"
         );
         most_rounds = most_rounds.max(page_rounds);
@@ -139,7 +139,7 @@ fn assert_same_answers_to(dir: &str, sizes: ShardSizes, queries: &[String]) {
         );
         assert_eq!(
             suggested,
-            single.suggest(&query, 8).unwrap(),
+            single.suggest(query, 8).unwrap(),
             "{dir}: {query}"
         );
         most_rounds = most_rounds.max(suggest_rounds);
