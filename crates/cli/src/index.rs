@@ -195,9 +195,12 @@ fn glob_literal(path: &str) -> String {
         .collect()
 }
 
-/// `path` made absolute, its parent's symlinks resolved when the parent exists (so that it
-/// compares with the canonical site folder).
+/// `path` made absolute and canonical (or, when it does not exist yet, its parent canonical),
+/// so that it compares with the canonical site folder.
 fn absolute(path: &Path) -> Result<PathBuf, CliError> {
+    if let Ok(existing) = std::fs::canonicalize(path) {
+        return Ok(existing);
+    }
     let full = std::path::absolute(path).map_err(|e| CliError::io("cannot resolve", path, e))?;
     Ok(match (full.parent(), full.file_name()) {
         (Some(parent), Some(name)) => std::fs::canonicalize(parent)
@@ -263,6 +266,174 @@ mod tests {
             .read_to_end(&mut back)
             .unwrap();
         assert_eq!(back, text);
+    }
+
+    const FAKE_ENGINE: EngineFiles = EngineFiles {
+        glue: b"export default 1;",
+        wasm: b"\0asm fake",
+        element: b"const c=\"__ZH_SEARCH_DIST__\";",
+    };
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("zh-search-run-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn seeds() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../seeds")
+    }
+
+    fn index_args(site: &Path, out: &Path) -> IndexArgs {
+        IndexArgs {
+            site: site.to_path_buf(),
+            out: out.to_path_buf(),
+            ..Default::default()
+        }
+    }
+
+    fn run_fake(args: &IndexArgs) -> Result<Summary, CliError> {
+        run_with_engine(args, &|_| None, Some(&FAKE_ENGINE))
+    }
+
+    /// The names of a folder's files, sorted, and the inflated index.
+    fn folder(out: &Path) -> (Vec<String>, Vec<u8>) {
+        use std::io::Read;
+        let mut names: Vec<String> = std::fs::read_dir(out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        let index = names
+            .iter()
+            .find(|n| n.starts_with("zh-search-index."))
+            .unwrap();
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(std::fs::File::open(out.join(index)).unwrap())
+            .read_to_end(&mut bytes)
+            .unwrap();
+        (names, bytes)
+    }
+
+    #[test]
+    fn writes_the_whole_folder_with_the_element_naming_its_files() {
+        let root = scratch("whole");
+        let out = root.join("search");
+        let mut args = index_args(&seeds(), &out);
+        args.base_url = Some("/docs/".into());
+        args.layout = Some("grams".into());
+        let summary = run_fake(&args).unwrap();
+        let (names, index) = folder(&out);
+        assert_eq!(names.len(), 9, "{names:?}");
+        assert_eq!(summary.files, 9);
+        assert_eq!((summary.pages, summary.index_bytes), (2, index.len()));
+        assert!(
+            !zh_search_index::index_is_scan(&index).unwrap(),
+            "--layout grams"
+        );
+        let element = std::fs::read_to_string(out.join("zh-search.js")).unwrap();
+        let named = |prefix: &str| {
+            names
+                .iter()
+                .find(|n| n.starts_with(prefix))
+                .unwrap()
+                .clone()
+        };
+        let config = serde_json::json!({
+            "glue": named("zh-search-glue."),
+            "wasm": named("zh-search-engine."),
+            "index": named("zh-search-index."),
+            "base": "/docs/",
+        });
+        let parsed: serde_json::Value = serde_json::from_str(
+            element
+                .strip_prefix("const c=")
+                .unwrap()
+                .strip_suffix(';')
+                .unwrap(),
+        )
+        .map(|v: serde_json::Value| serde_json::from_str(v.as_str().unwrap()).unwrap())
+        .unwrap();
+        assert_eq!(parsed, config);
+        assert_eq!(
+            std::fs::read(out.join(named("zh-search-engine."))).unwrap(),
+            FAKE_ENGINE.wasm
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn an_output_inside_the_site_is_never_indexed() {
+        let root = scratch("inside");
+        let site = root.join("site");
+        std::fs::create_dir(&site).unwrap();
+        for entry in std::fs::read_dir(seeds()).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, site.join(path.file_name().unwrap())).unwrap();
+        }
+        let args = index_args(&site, &site.join("search"));
+        let first = run_fake(&args).unwrap();
+        let again = run_fake(&args).unwrap();
+        assert_eq!(
+            (first.pages, again.pages),
+            (2, 2),
+            "the folder's index.html and README.md are left out"
+        );
+        assert_eq!(
+            folder(&site.join("search")).1,
+            folder(&site.join("search")).1
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn refuses_before_indexing_what_it_must_not_replace_or_cannot_do() {
+        let root = scratch("refuse");
+        let out = root.join("taken");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("about.html"), "a page").unwrap();
+        let refused = run_fake(&index_args(&seeds(), &out)).unwrap_err();
+        assert!(matches!(refused, CliError::OutNotOurs { .. }), "{refused}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("about.html")).unwrap(),
+            "a page"
+        );
+        assert!(!root.join("taken.tmp").exists());
+
+        let site = seeds();
+        for out in [site.clone(), site.join("..")] {
+            let error = run_fake(&index_args(&site, &out)).unwrap_err();
+            assert!(matches!(error, CliError::OutHoldsSite { .. }), "{error}");
+        }
+        let missing = run_fake(&index_args(&root.join("nope"), &root.join("o"))).unwrap_err();
+        assert!(matches!(missing, CliError::SiteNotFolder(_)), "{missing}");
+        let no_engine = run_with_engine(&index_args(&site, &root.join("o")), &|_| None, None);
+        assert!(matches!(no_engine, Err(CliError::NoEngine)));
+        assert!(no_engine.unwrap_err().to_string().contains("make cli"));
+
+        let mut args = index_args(&site, &root.join("o"));
+        args.dict = Some(root.join("missing.dict"));
+        let error = run_fake(&args).unwrap_err();
+        assert!(matches!(error, CliError::Build(_)), "{error}");
+        assert!(
+            !root.join("o").exists() && !root.join("o.tmp").exists(),
+            "a failed run leaves no folder"
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn flags_override_the_environment() {
+        let root = scratch("env");
+        let env = |name: &str| (name == ENV_LAYOUT).then(|| "scan".to_string());
+        let mut args = index_args(&seeds(), &root.join("o"));
+        run_with_engine(&args, &env, Some(&FAKE_ENGINE)).unwrap();
+        assert!(zh_search_index::index_is_scan(&folder(&root.join("o")).1).unwrap());
+        args.layout = Some("grams".into());
+        run_with_engine(&args, &env, Some(&FAKE_ENGINE)).unwrap();
+        assert!(!zh_search_index::index_is_scan(&folder(&root.join("o")).1).unwrap());
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]
