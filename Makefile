@@ -85,7 +85,7 @@ endef
 # $(ENGINE_PKG): the glue minified by esbuild, and the element bundle the CLI ships beside it
 # (zh-search.js, whose placeholder the CLI replaces with the folder's file names).
 ENGINE_PKG := target/engine/pkg
-engine: element
+engine:
 	cargo build --release --target $(WASM_TARGET) --lib --no-default-features
 	$(call bindgen_opt,target/engine/pkg.tmp)
 	node_modules/.bin/esbuild --minify --format=esm --log-level=warning target/engine/pkg.tmp/zh_search.js --outfile=target/engine/pkg.tmp/zh_search.min.js
