@@ -166,7 +166,7 @@ test("the folder's own example page works served as is", async (t) => {
   await checkClean();
 });
 
-test('a host that hands over the index inflated (Content-Encoding: gzip decoded by the browser) works too', async (t) => {
+test('an index file that arrives inflated (what a browser hands over when a host serves it with Content-Encoding: gzip) works too', async (t) => {
   const root = variant('plain', (dir, { index }) => {
     const file = path.join(dir, index);
     fs.writeFileSync(file, zlib.gunzipSync(fs.readFileSync(file)));
@@ -174,6 +174,31 @@ test('a host that hands over the index inflated (Content-Encoding: gzip decoded 
   const { page, checkClean } = await openPage(browser, t, { root, pathname: '/search/' });
   await searchFor(page, '光岳楼');
   assert.ok((await widgetState(page)).hits > 0);
+  await checkClean();
+});
+
+test('--base-url is where hits link to, unless the base attribute says otherwise', async (t) => {
+  const root = path.join(tmp, 'based');
+  execFileSync(CLI, ['index', path.join(ROOT, 'tests/site'), '--out', path.join(root, 'search'), '--base-url', '/docs/'],
+    { stdio: 'pipe' });
+  const { page, origin, checkClean } = await openPage(browser, t, { root, pathname: '/search/', init: () => {
+    window.__selected = [];
+    document.addEventListener('zh-search:select', (e) => {
+      window.__selected.push(e.detail.href);
+      e.preventDefault();
+    });
+  } });
+  let input = await searchFor(page, '运河博物馆');
+  await input.press('ArrowDown');
+  await input.press('Enter');
+  await page.waitForFunction(() => window.__selected.length === 1);
+  assert.equal(await page.evaluate(() => window.__selected[0]), `${origin}/docs/index.html#news`);
+  await page.locator('zh-search').evaluate((el) => el.setAttribute('base', '/other/'));
+  input = await searchFor(page, '呱嗒');
+  await input.press('ArrowDown');
+  await input.press('Enter');
+  await page.waitForFunction(() => window.__selected.length === 2);
+  assert.equal(await page.evaluate(() => window.__selected[1]), `${origin}/other/guide/food.htm#shaobing`);
   await checkClean();
 });
 
