@@ -95,7 +95,9 @@ engine:
 	mv target/engine/pkg.tmp $(ENGINE_PKG)
 
 # The indexer CLI, release, with the engine of make engine inside it: target/release/zh-search.
-cli: engine
+cli:
+	scripts/ensure-tools.sh build
+	$(MAKE) engine
 	ZH_SEARCH_ENGINE_DIR=$(CURDIR)/$(ENGINE_PKG) cargo build --release -p zh-search-cli
 	@echo "built target/release/zh-search (zh-search index SITE --out DIR)"
 

@@ -60,7 +60,9 @@ impl fmt::Display for CliError {
                 f,
                 "the element inside this binary has no file-name placeholder: rebuild it with make cli"
             ),
-            CliError::SiteNotFolder(site) => write!(f, "{}: not a folder", site.display()),
+            CliError::SiteNotFolder(site) => {
+                write!(f, "the site folder {} does not exist or is not a folder", site.display())
+            }
             CliError::OutHoldsSite { out, site } => write!(
                 f,
                 "--out {} would replace the site folder {}: choose a folder outside it",
