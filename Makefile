@@ -102,7 +102,8 @@ cli:
 	@echo "built target/release/zh-search (zh-search index SITE --out DIR)"
 
 # The <zh-search> element: its modules and stylesheet in www/src/, bundled and minified by esbuild
-# into www/zh-search.js (generated, not in git), which the demo, the tests and dist/ use.
+# into www/zh-search.js (generated, not in git), which the demo and the tests use (make engine
+# bundles its own copy, the one the CLI ships).
 ELEMENT_SOURCES := $(wildcard www/src/*) scripts/build-element.mjs
 element: www/zh-search.js
 www/zh-search.js: $(ELEMENT_SOURCES)
