@@ -6,7 +6,10 @@
 #                checks, node API tests, browser e2e tests, load test (short synthetic run)
 #   make fuzz    cargo-fuzz targets search, snippet, decode for FUZZ_SECONDS each (default 600)
 #   make load    the load test in full (100,000 queries on the seeds, a 50 MB synthetic corpus)
-#   make dist    build, then write dist/: the folder a site owner copies to their server as is
+#   make engine  the corpus-independent engine (no index inside) -> target/engine/pkg
+#   make cli     engine + the indexer CLI with it inside -> target/release/zh-search
+#   make dist    cli, then write $(DIST) (default dist/) over ZH_SEARCH_SEEDS: the folder a site
+#                owner copies to their server as is
 #   make bench   zh-search vs Pagefind vs FlexSearch on the seeds, Tang poems and Debian's docs -> bench/RESULTS.md
 #   make clean
 SHELL := bash
@@ -51,7 +54,8 @@ EVIL_DIR   := target/evil
 TEST_LOAD_SYNTHETIC_QUERIES ?= 200
 
 .PHONY: build wasm element wasm-evil serve test lint fmt-check clippy cargo-test check-size \
-        check-corpus-errors test-node test-e2e load fuzz bench clean dist site-pkg site-docbook-pkg
+        check-corpus-errors test-node test-e2e load fuzz bench clean dist site-pkg site-docbook-pkg \
+        engine cli
 
 build:
 	scripts/ensure-tools.sh build
@@ -62,17 +66,44 @@ build:
 # only printed for www/pkg).
 wasm: element
 	cargo build --release --target $(WASM_TARGET) --lib
-	rm -rf $(PKG_TMP)
-	wasm-bindgen --target web --out-dir $(PKG_TMP) $(RAW_WASM)
-	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_FEATURES) $(PKG_TMP)/zh_search_bg.wasm -o $(PKG_TMP)/zh_search_bg.opt.wasm
-	mv $(PKG_TMP)/zh_search_bg.opt.wasm $(PKG_TMP)/zh_search_bg.wasm
-	node -e 'const b = require("fs").readFileSync(process.argv[1]); if (!WebAssembly.validate(b)) { console.error("V8 rejects " + process.argv[1]); process.exit(1) }' $(PKG_TMP)/zh_search_bg.wasm
+	$(call bindgen_opt,$(PKG_TMP))
 	rm -rf $(PKG)
 	mv $(PKG_TMP) $(PKG)
 	$(if $(filter www/pkg,$(PKG)),scripts/size.sh)
 
+# wasm-bindgen then wasm-opt of $(RAW_WASM) into the folder $(1), which is then checked by V8.
+define bindgen_opt
+	rm -rf $(1)
+	wasm-bindgen --target web --out-dir $(1) $(RAW_WASM)
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_FEATURES) $(1)/zh_search_bg.wasm -o $(1)/zh_search_bg.opt.wasm
+	mv $(1)/zh_search_bg.opt.wasm $(1)/zh_search_bg.wasm
+	node -e 'const b = require("fs").readFileSync(process.argv[1]); if (!WebAssembly.validate(b)) { console.error("V8 rejects " + process.argv[1]); process.exit(1) }' $(1)/zh_search_bg.wasm
+endef
+
+# The corpus-independent engine (no embed feature: no index inside, both layouts' code, the JS
+# class Index over index bytes fetched at run time), built once for every site into
+# $(ENGINE_PKG): the glue minified by esbuild, and the element bundle the CLI ships beside it
+# (zh-search.js, whose placeholder the CLI replaces with the folder's file names).
+ENGINE_PKG := target/engine/pkg
+engine:
+	cargo build --release --target $(WASM_TARGET) --lib --no-default-features
+	$(call bindgen_opt,target/engine/pkg.tmp)
+	node_modules/.bin/esbuild --minify --format=esm --log-level=warning target/engine/pkg.tmp/zh_search.js --outfile=target/engine/pkg.tmp/zh_search.min.js
+	mv target/engine/pkg.tmp/zh_search.min.js target/engine/pkg.tmp/zh_search.js
+	node scripts/build-element.mjs target/engine/pkg.tmp/zh-search.js
+	rm -rf $(ENGINE_PKG)
+	mv target/engine/pkg.tmp $(ENGINE_PKG)
+
+# The indexer CLI, release, with the engine of make engine inside it: target/release/zh-search.
+cli:
+	scripts/ensure-tools.sh build
+	$(MAKE) engine
+	ZH_SEARCH_ENGINE_DIR=$(CURDIR)/$(ENGINE_PKG) cargo build --release -p zh-search-cli
+	@echo "built target/release/zh-search (zh-search index SITE --out DIR)"
+
 # The <zh-search> element: its modules and stylesheet in www/src/, bundled and minified by esbuild
-# into www/zh-search.js (generated, not in git), which the demo, the tests and dist/ use.
+# into www/zh-search.js (generated, not in git), which the demo and the tests use (make engine
+# bundles its own copy, the one the CLI ships).
 ELEMENT_SOURCES := $(wildcard www/src/*) scripts/build-element.mjs
 element: www/zh-search.js
 www/zh-search.js: $(ELEMENT_SOURCES)
@@ -84,9 +115,12 @@ wasm-evil:
 serve: build
 	node tools/serve.mjs --root www --port $(PORT)
 
-# dist/: zh-search.js + its types, pkg/ (wasm + glue), an example page and the embedding snippet.
-dist: build
-	scripts/dist.sh dist
+# $(DIST) (default dist/): the folder a site owner copies, written by the indexer CLI over
+# ZH_SEARCH_SEEDS (default seeds/): element, hashed engine + glue + index, types, example page.
+# Never touches www/pkg.
+DIST ?= dist
+dist: cli
+	scripts/dist.sh $(DIST)
 
 # The HTML fixture site (tests/site/) in its own package, for the browser test of page links
 # (same cargo target directory as www/pkg: see EVIL_SEEDS).
@@ -109,6 +143,7 @@ test:
 	$(MAKE) site-docbook-pkg
 	$(MAKE) wasm-evil
 	$(MAKE) check-corpus-errors
+	$(MAKE) cli
 	$(MAKE) test-node
 	$(MAKE) test-e2e
 	$(MAKE) load LOAD_SYNTHETIC_QUERIES=$(TEST_LOAD_SYNTHETIC_QUERIES)
@@ -122,6 +157,7 @@ fmt-check:
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 
 cargo-test:
 	cargo test --workspace
@@ -160,6 +196,6 @@ bench:
 	node bench/bench.mjs $(BENCH_CORPORA)
 
 clean:
-	rm -rf $(PKG) $(PKG_TMP) www/zh-search.js target/size.txt target/e2e target/site target/site-docbook dist
+	rm -rf $(PKG) $(PKG_TMP) www/zh-search.js target/size.txt target/e2e target/site target/site-docbook target/engine dist
 	cargo clean
 	rm -rf fuzz/target

@@ -1,5 +1,8 @@
-//! Builds the index of the corpus folder with the indexer (`zh-search-index`) and writes it to
-//! `OUT_DIR/index.bin`, where `src/lib.rs` embeds it with `include_bytes!`.
+//! With the `embed` feature (the default): builds the index of the corpus folder with the
+//! indexer (`zh-search-index`) and writes it to `OUT_DIR/index.bin`, where `src/lib.rs` embeds
+//! it with `include_bytes!`. Without it (the corpus-independent engine, `make engine`) it does
+//! nothing: the indexer is an optional build-dependency that is not even compiled, and no
+//! layout cfg is set, so the module keeps both layouts' query code.
 //!
 //! The folder is `ZH_SEARCH_SEEDS` (relative paths are taken from the crate root), default
 //! `seeds/`; its `zh-search.toml` and the `ZH_SEARCH_*` variables say what is indexed and how
@@ -7,10 +10,18 @@
 //! The indexer is a build-dependency: cargo rebuilds when its code changes, and the module
 //! never links jieba, the HTML parser or the conversion tables.
 
+#[cfg(feature = "embed")]
 use std::path::PathBuf;
 
+#[cfg(feature = "embed")]
 use zh_search_index::{build_folder, Options};
 
+#[cfg(not(feature = "embed"))]
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+}
+
+#[cfg(feature = "embed")]
 fn main() {
     if let Err(message) = run() {
         // A build script reports failure by its exit status; cargo prints stderr.
@@ -19,6 +30,7 @@ fn main() {
     }
 }
 
+#[cfg(feature = "embed")]
 fn run() -> Result<(), String> {
     let manifest = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
     println!("cargo:rerun-if-changed=build.rs");
@@ -58,6 +70,7 @@ fn run() -> Result<(), String> {
     std::fs::write(&out, &built.bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))
 }
 
+#[cfg(feature = "embed")]
 fn env(name: &str) -> Result<String, String> {
     std::env::var(name).map_err(|_| format!("cargo did not set {name}"))
 }

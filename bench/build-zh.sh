@@ -8,7 +8,7 @@
 #      (index build by build.rs + compile), under /usr/bin/time -v  -> STATS_DIR/cargo.time
 #   2. make wasm PKG=SITE_DIR/pkg: the Makefile's own wasm-bindgen + wasm-opt recipe (same flags),
 #      under /usr/bin/time -v                                        -> STATS_DIR/pkg.time
-#   3. puts the minified element and glue of scripts/dist.sh (what `make dist` ships) in SITE_DIR.
+#   3. puts the minified element and glue (esbuild, as make engine ships them) in SITE_DIR.
 #
 # Cargo builds into $CARGO_TARGET_DIR (default bench/work/target). BENCH_BUILD_TIMEOUT (seconds,
 # default 900) bounds each step.
@@ -41,10 +41,10 @@ $TIME -v -o "$stats/cargo.time" timeout --kill-after=10 "$limit" \
 echo "[build-zh] make wasm PKG=$site/pkg" >&2
 $TIME -v -o "$stats/pkg.time" timeout --kill-after=10 "$limit" \
   make --no-print-directory wasm PKG="$site/pkg" PKG_TMP="$site/pkg.tmp"
-# What a site owner ships: `make dist`'s folder (minified element and glue) over this module.
-PKG="$site/pkg" scripts/dist.sh "$site/dist" >&2
-cp "$site/dist/zh-search.js" "$site/zh-search.js"
-cp "$site/dist/pkg/zh_search.js" "$site/pkg/zh_search.js"
-rm -rf "$site/dist"
+# The minified element and glue (as make engine minifies them) over this embed-build module.
+node scripts/build-element.mjs "$site/zh-search.js"
+node_modules/.bin/esbuild --minify --format=esm --log-level=warning "$site/pkg/zh_search.js" \
+  --outfile="$site/pkg/zh_search.min.js"
+mv "$site/pkg/zh_search.min.js" "$site/pkg/zh_search.js"
 rm -f "$site/pkg/zh_search.d.ts" "$site/pkg/zh_search_bg.wasm.d.ts"
 echo "[build-zh] ok: $(wc -c <"$site/pkg/zh_search_bg.wasm") bytes of wasm in $site/pkg" >&2

@@ -4,9 +4,11 @@
 //
 //   node scripts/build-element.mjs [OUT]     (default www/zh-search.js; make build runs it)
 //
-// esbuild, minified (whitespace, names, the CSS): what every reader downloads. The element
-// loads pkg/zh_search.js relative to OUT, so OUT sits beside its pkg/. ELEMENT_MINIFY=0 writes
-// a readable bundle instead (debugging; larger).
+// esbuild, minified (whitespace, names, the CSS): what every reader downloads. As built, the
+// element loads pkg/zh_search.js relative to OUT (the embed build: OUT sits beside its pkg/);
+// the indexer CLI replaces the bundle's placeholder '__ZH_SEARCH_DIST__' (www/src/engine.js)
+// with the names of the files it writes, and the element loads those instead. ELEMENT_MINIFY=0
+// writes a readable bundle instead (debugging; larger).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

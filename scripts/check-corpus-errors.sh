@@ -11,10 +11,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 target_dir="${CARGO_TARGET_DIR:-target}"
 
-script=$(ls -t "$target_dir"/release/build/zh-search-*/build-script-build 2>/dev/null | head -n1 || true)
+# The root crate's build script of the embed build (the default feature): the one that indexes.
+# The engine build (no embed) and the CLI (crates/cli) have build scripts of their own.
+embed_script() {
+  local f
+  for f in $(ls -t "$target_dir"/release/build/zh-search-*/build-script-build 2>/dev/null); do
+    if grep -qa 'the index just built does not open' "$f"; then echo "$f"; return; fi
+  done
+}
+script=$(embed_script)
 if [[ -z "$script" ]]; then
   CARGO_TARGET_DIR="$target_dir" cargo build --release --target wasm32-unknown-unknown --lib
-  script=$(ls -t "$target_dir"/release/build/zh-search-*/build-script-build | head -n1)
+  script=$(embed_script)
 fi
 out="target/corpus-errors/out"
 mkdir -p "$out"

@@ -94,7 +94,8 @@ export interface IndexStats {
   index_bytes: number;
 }
 
-/** The WebAssembly module's API (pkg/zh_search.js after initialisation). */
+/** The engine's API: the embed build's module (pkg/zh_search.js after initialisation), or, in a
+ * folder written by `zh-search index`, the same methods over the index file it fetched. */
 export interface Engine {
   search(query: string, options?: SearchOptions | null): SearchResults;
   /** Hits grouped by page; `limit` and `offset` count pages (default 10, capped at 100). */
@@ -104,7 +105,8 @@ export interface Engine {
   stats(): IndexStats;
 }
 
-/** Loads and initialises the wasm module once (relative to zh-search.js). */
+/** Loads and initialises the engine once (its files relative to zh-search.js); rejects with an
+ * `Error` saying what failed (a file missing or damaged, the network). */
 export function loadEngine(): Promise<Engine>;
 
 /** A snippet (escaped text with `<mark>`) as DOM nodes, without ever parsing HTML. */
@@ -121,7 +123,7 @@ export interface ZhSearchAttributes {
   limit?: number | `${number}`;
   /** Language of the UI labels: `zh-CN` (default) or `en`. */
   lang?: 'zh-CN' | 'en' | (string & {});
-  /** Where hit URLs are resolved (default `/`, the site root). */
+  /** Where hit URLs are resolved (default `/`, the site root, or the folder's `--base-url`). */
   base?: string;
 }
 

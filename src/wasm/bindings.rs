@@ -1,22 +1,31 @@
 //! The JavaScript API: a thin `#[wasm_bindgen]` facade over [`crate::search::Engine`].
 //! Options are checked here ([`super::options`]), before the engine sees them.
 //!
+//! Two ways in, one implementation (the `*_in` functions below): the class `Index`, built from
+//! index bytes given at run time (`new Index(bytes)`, the corpus-independent module the indexer
+//! CLI ships), and, with the `embed` feature, the free functions `search`, `searchPages`,
+//! `suggest` and `stats` over the index embedded in the module.
+//!
 //! Values cross as plain JS objects/arrays: search results as one JSON text handed to
 //! `JSON.parse` (see `json`: one crossing instead of one per field), suggestions and stats through
 //! serde-wasm-bindgen (maps as objects); every error becomes a JS `Error` here and nowhere
 //! else. The embedded index is opened once, on first use, without copying it.
 
+#[cfg(feature = "embed")]
 use std::sync::OnceLock;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+#[cfg(feature = "embed")]
 use crate::format::FormatError;
+use crate::owned::OwnedEngine;
 use crate::query::MAX_QUERY_CHARS;
 use crate::search::{Engine, SearchOptions};
 
 use super::options::{search_options, suggest_limit, RawOption};
 
+#[cfg(feature = "embed")]
 fn engine() -> Result<&'static Engine<'static>, JsError> {
     static ENGINE: OnceLock<Result<Engine<'static>, FormatError>> = OnceLock::new();
     ENGINE
@@ -98,48 +107,131 @@ fn parsed_json(json: &str) -> Result<JsValue, JsError> {
         .map_err(|_| JsError::new("search results could not be parsed as JSON"))
 }
 
-/// `search(query, { limit, offset }) → { total, hits, partial }`.
-#[wasm_bindgen]
-pub fn search(
-    #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsError> {
-    let (query, options) = query_and_options(&query, &options)?;
-    let results = engine()?
+fn search_in(engine: &Engine, query: &JsValue, options: &JsValue) -> Result<JsValue, JsError> {
+    let (query, options) = query_and_options(query, options)?;
+    let results = engine
         .search(&query, options)
         .map_err(|e| JsError::new(&e.to_string()))?;
     parsed_json(&crate::json::search_results(&results))
 }
 
-/// `searchPages(query, { limit, offset }) → { total, total_pages, partial, pages }`: hits
-/// grouped by page, pages ordered by their best hit; `limit`/`offset` count pages.
-#[wasm_bindgen(js_name = searchPages)]
-pub fn search_pages(
-    #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
-    options: JsValue,
+fn search_pages_in(
+    engine: &Engine,
+    query: &JsValue,
+    options: &JsValue,
 ) -> Result<JsValue, JsError> {
-    let (query, options) = query_and_options(&query, &options)?;
-    let results = engine()?
+    let (query, options) = query_and_options(query, options)?;
+    let results = engine
         .search_pages(&query, options)
         .map_err(|e| JsError::new(&e.to_string()))?;
     parsed_json(&crate::json::page_results(&results))
 }
 
-/// `suggest(prefix, limit?) → string[]`: index terms starting with `prefix`, most useful first.
-#[wasm_bindgen]
-pub fn suggest(
-    #[wasm_bindgen(unchecked_param_type = "string")] prefix: JsValue,
-    limit: JsValue,
-) -> Result<JsValue, JsError> {
-    let prefix = string_arg(&prefix, "prefix")?;
+fn suggest_in(engine: &Engine, prefix: &JsValue, limit: JsValue) -> Result<JsValue, JsError> {
+    let prefix = string_arg(prefix, "prefix")?;
     let limit = suggest_limit(raw_option(limit)).map_err(|e| JsError::new(&e.to_string()))?;
-    let words = engine()?
+    let words = engine
         .suggest(&prefix, limit)
         .map_err(|e| JsError::new(&e.to_string()))?;
     to_js(&words)
 }
 
+/// An index given as bytes (what the indexer CLI writes as `zh-search-index.<hash>.bin`, after
+/// any gzip is inflated): `new Index(bytes)`, then the same methods, options and results as the
+/// free functions of the embedded build. It keeps its own copy of the bytes.
+#[wasm_bindgen]
+pub struct Index {
+    engine: OwnedEngine,
+}
+
+#[wasm_bindgen]
+impl Index {
+    /// `new Index(bytes: Uint8Array | ArrayBuffer)`: throws an `Error` saying what is wrong
+    /// when the bytes are not an index this engine reads.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    ) -> Result<Index, JsError> {
+        let bytes = if let Some(array) = bytes.dyn_ref::<js_sys::Uint8Array>() {
+            array.to_vec()
+        } else if let Some(buffer) = bytes.dyn_ref::<js_sys::ArrayBuffer>() {
+            js_sys::Uint8Array::new(buffer).to_vec()
+        } else {
+            return Err(JsError::new(
+                "new Index(bytes): bytes must be a Uint8Array or an ArrayBuffer",
+            ));
+        };
+        let engine = OwnedEngine::open(bytes).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(Index { engine })
+    }
+
+    /// `search(query, { limit, offset }) → { total, hits, partial }`.
+    pub fn search(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsError> {
+        search_in(self.engine.engine(), &query, &options)
+    }
+
+    /// `searchPages(query, { limit, offset }) → { total, total_pages, partial, pages }`.
+    #[wasm_bindgen(js_name = searchPages)]
+    pub fn search_pages(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsError> {
+        search_pages_in(self.engine.engine(), &query, &options)
+    }
+
+    /// `suggest(prefix, limit?) → string[]`.
+    pub fn suggest(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] prefix: JsValue,
+        limit: JsValue,
+    ) -> Result<JsValue, JsError> {
+        suggest_in(self.engine.engine(), &prefix, limit)
+    }
+
+    /// `stats() → { sources, passages, terms, index_bytes }`.
+    pub fn stats(&self) -> Result<JsValue, JsError> {
+        to_js(&self.engine.engine().stats())
+    }
+}
+
+/// `search(query, { limit, offset }) → { total, hits, partial }`.
+#[cfg(feature = "embed")]
+#[wasm_bindgen]
+pub fn search(
+    #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    search_in(engine()?, &query, &options)
+}
+
+/// `searchPages(query, { limit, offset }) → { total, total_pages, partial, pages }`: hits
+/// grouped by page, pages ordered by their best hit; `limit`/`offset` count pages.
+#[cfg(feature = "embed")]
+#[wasm_bindgen(js_name = searchPages)]
+pub fn search_pages(
+    #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
+    search_pages_in(engine()?, &query, &options)
+}
+
+/// `suggest(prefix, limit?) → string[]`: index terms starting with `prefix`, most useful first.
+#[cfg(feature = "embed")]
+#[wasm_bindgen]
+pub fn suggest(
+    #[wasm_bindgen(unchecked_param_type = "string")] prefix: JsValue,
+    limit: JsValue,
+) -> Result<JsValue, JsError> {
+    suggest_in(engine()?, &prefix, limit)
+}
+
 /// `stats() → { sources, passages, terms, index_bytes }`.
+#[cfg(feature = "embed")]
 #[wasm_bindgen]
 pub fn stats() -> Result<JsValue, JsError> {
     to_js(&engine()?.stats())

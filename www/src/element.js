@@ -1,7 +1,7 @@
 // <zh-search>: the search box, its list of suggestions and hits (flat, or grouped by page for
 // sites of HTML pages), the status line and the detail view. ARIA combobox + listbox: focus
 // stays in the box, the active option is aria-activedescendant.
-import { loadEngine } from './engine.js';
+import { dist, loadEngine } from './engine.js';
 import { crumbs, element, markedNodes, searchIcon, snippetNodes } from './render.js';
 import { stringsFor } from './strings.js';
 import CSS from './zh-search.css';
@@ -51,6 +51,7 @@ export class ZhSearchElement extends HTMLElement {
   #active = -1;
   #engine = null;
   #loadFailed = false;
+  #loadStarted = false;
   /** An IME composition is open: nothing runs on its half-typed letters. */
   #composing = false;
   #debounce;
@@ -127,6 +128,19 @@ export class ZhSearchElement extends HTMLElement {
   }
 
   connectedCallback() {
+    // The embed build loads at once (one module, the index inside). A folder the CLI wrote
+    // starts fetching the engine and the index when the reader goes to the box.
+    if (!dist) return this.#load();
+    const start = () => this.#load();
+    this.#input.addEventListener('focus', start, { once: true });
+    this.#input.addEventListener('input', start, { once: true });
+    if (this.matches(':focus-within')) start();
+  }
+
+  /** Starts loading the engine (once per element; the engine itself loads once per page). */
+  #load() {
+    if (this.#loadStarted) return;
+    this.#loadStarted = true;
     loadEngine().then(
       (engine) => {
         this.#engine = engine;
@@ -442,7 +456,7 @@ export class ZhSearchElement extends HTMLElement {
     if (!hit) return;
     this.#activate(this.#optionOf(i));
     if (hit.url) {
-      const url = new URL(hit.url, new URL(this.getAttribute('base') || '/', document.baseURI));
+      const url = new URL(hit.url, new URL(this.getAttribute('base') || dist?.base || '/', document.baseURI));
       if (hit.anchor) url.hash = hit.anchor;
       hit.href = url.href;
     }

@@ -1,18 +1,97 @@
-// Loading the WebAssembly engine (pkg/zh_search.js, wasm-bindgen's glue) once per page, and
-// warming it up in the idle time after it loads.
+// Loading the WebAssembly engine once per page, and warming it up in the idle time after it
+// loads. Two ways, one API for the element:
+// * the embed build (www/, make build): pkg/zh_search.js, wasm-bindgen's glue, beside the
+//   bundle; its module embeds the index and exports search/searchPages/suggest/stats;
+// * a folder the indexer CLI wrote (zh-search index SITE --out DIR): the CLI replaced DIST_CONFIG
+//   below with the names of the folder's content-hashed glue, engine and index (and the site's
+//   base URL). The glue, the engine and the index are fetched in parallel, the index inflated
+//   when it is gzip (hosts that decode it themselves hand over plain bytes), and opened as
+//   `new Index(bytes)`, whose methods are the same API.
 
-/** The glue module, next to the bundled zh-search.js this module is part of. */
-const GLUE = new URL('./pkg/zh_search.js', import.meta.url);
+/** The CLI's placeholder: a JSON text after it has written the folder, this string before. */
+const DIST_CONFIG = '__ZH_SEARCH_DIST__';
+
+/** The folder's files ({ glue, wasm, index, base? }), or null in the embed build. */
+export const dist = DIST_CONFIG.startsWith('{') ? JSON.parse(DIST_CONFIG) : null;
+
+/** The glue module of the embed build, next to the bundled zh-search.js this module is part of. */
+const GLUE = './pkg/zh_search.js';
 
 let engine;
 
-/** Load and initialise the wasm module once; resolves to the module namespace. */
-export const loadEngine = () =>
-  (engine ??= import(GLUE).then(async (module) => {
-    await module.default();
-    warmUp(module);
-    return module;
-  }));
+/** Load and initialise the engine once; resolves to an object with search, searchPages,
+ * suggest and stats, or rejects with an Error saying what failed. */
+export const loadEngine = () => (engine ??= (dist ? loadDist(dist) : loadEmbedded()));
+
+async function loadEmbedded() {
+  const module = await import(new URL(GLUE, import.meta.url).href);
+  await module.default();
+  warmUp(module);
+  return module;
+}
+
+/** A URL of the folder, relative to this module's own (the folder works under any path). */
+const fileUrl = (name) => new URL(name, import.meta.url);
+
+/** fetch, with an Error naming the file on a network failure or an HTTP error status. */
+async function fetchFile(name) {
+  let response;
+  try {
+    response = await fetch(fileUrl(name));
+  } catch (err) {
+    throw new Error(`zh-search: could not fetch ${name}: ${err?.message ?? err}`);
+  }
+  if (!response.ok) throw new Error(`zh-search: ${name} answered HTTP ${response.status}`);
+  return response;
+}
+
+/** The bytes of the index file, inflated when they start with the gzip magic bytes. */
+async function indexBytes(name) {
+  const response = await fetchFile(name);
+  let bytes;
+  try {
+    bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+    }
+  } catch (err) {
+    throw new Error(`zh-search: ${name} could not be read (damaged or cut short): ${err?.message ?? err}`);
+  }
+  return bytes;
+}
+
+async function loadDist({ glue, wasm, index }) {
+  const wasmResponse = fetchFile(wasm);
+  // Observed below (the glue awaits it); this keeps a failure that comes while the glue is
+  // still loading from being reported as unhandled.
+  wasmResponse.catch(() => {});
+  const [module, bytes] = await Promise.all([
+    import(fileUrl(glue).href)
+      .catch((err) => {
+        throw new Error(`zh-search: could not load ${glue}: ${err?.message ?? err}`);
+      })
+      .then(async (module) => {
+        await module.default({ module_or_path: wasmResponse });
+        return module;
+      }),
+    indexBytes(index),
+  ]);
+  let opened;
+  try {
+    opened = new module.Index(bytes);
+  } catch (err) {
+    throw new Error(`zh-search: ${index} is not a zh-search index this engine reads: ${err?.message ?? err}`);
+  }
+  const api = {
+    search: (query, options) => opened.search(query, options),
+    searchPages: (query, options) => opened.searchPages(query, options),
+    suggest: (prefix, limit) => opened.suggest(prefix, limit),
+    stats: () => opened.stats(),
+  };
+  warmUp(api);
+  return api;
+}
 
 /** Warm-up after loading (see warmUp): up to WARM_UP_SEARCHES searches cycling through
  * WARM_UP_QUERIES, in slices of about WARM_UP_SLICE_MS between other tasks, and no more than

@@ -1,0 +1,49 @@
+//! Embeds the corpus-independent engine in the CLI binary, so that `zh-search index` compiles
+//! nothing per site: the directory named by `ZH_SEARCH_ENGINE_DIR` (what `make engine` writes
+//! to `target/engine/pkg`: `zh_search.js`, the glue; `zh_search_bg.wasm`, the engine;
+//! `zh-search.js`, the element bundle) is copied to `OUT_DIR` and `src/engine.rs` includes it.
+//! Without the variable the binary still builds (so `cargo build/clippy --workspace` work), with
+//! no engine inside: `index` then stops and says to build it with `make cli`.
+
+use std::path::{Path, PathBuf};
+
+/// The files of the engine directory, as `make engine` names them.
+const ENGINE_FILES: [&str; 3] = ["zh_search.js", "zh_search_bg.wasm", "zh-search.js"];
+const ENV_ENGINE_DIR: &str = "ZH_SEARCH_ENGINE_DIR";
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed={ENV_ENGINE_DIR}");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let source = match std::env::var_os(ENV_ENGINE_DIR) {
+        Some(dir) if !dir.is_empty() => {
+            let dir = PathBuf::from(dir);
+            for name in ENGINE_FILES {
+                let from = dir.join(name);
+                println!("cargo:rerun-if-changed={}", from.display());
+                if let Err(e) = std::fs::copy(&from, out.join(name)) {
+                    // A build script reports failure by panicking; cargo shows the message.
+                    panic!(
+                        "{ENV_ENGINE_DIR}={}: cannot read {}: {e} (run make engine first, or make cli)",
+                        dir.display(),
+                        from.display()
+                    );
+                }
+            }
+            engine_source(&out)
+        }
+        _ => "pub const ENGINE: Option<EngineFiles> = None;\n".to_string(),
+    };
+    std::fs::write(out.join("engine_files.rs"), source).expect("OUT_DIR is writable");
+}
+
+fn engine_source(out: &Path) -> String {
+    let include =
+        |name: &str| format!("include_bytes!({:?})", out.join(name).display().to_string());
+    format!(
+        "pub const ENGINE: Option<EngineFiles> = Some(EngineFiles {{\n    glue: {},\n    wasm: {},\n    element: {},\n}});\n",
+        include(ENGINE_FILES[0]),
+        include(ENGINE_FILES[1]),
+        include(ENGINE_FILES[2]),
+    )
+}

@@ -1,0 +1,192 @@
+//! Writing the output folder so that a failed run never leaves half of one: every file goes
+//! into `<OUT>.tmp`, which then replaces `<OUT>` whole. An existing `<OUT>` is replaced only if
+//! it is empty or holds nothing but what this CLI writes (a zh-search folder), so a mistyped
+//! `--out` cannot wipe a site.
+
+use std::ffi::OsString;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::error::CliError;
+
+/// Whether `name` is a file this CLI (or the older `make dist`) writes at a folder's top level.
+fn is_our_file(name: &str) -> bool {
+    matches!(
+        name,
+        "zh-search.js"
+            | "zh-search.d.ts"
+            | "index.html"
+            | "index.css"
+            | "favicon.svg"
+            | "README.md"
+    ) || (name.starts_with("zh-search-")
+        && [".js", ".wasm", ".bin"]
+            .iter()
+            .any(|ext| name.ends_with(ext)))
+}
+
+/// `dir` next to itself with `suffix` added to its name (`dist` → `dist.tmp`).
+pub fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let mut name = dir.file_name().map(OsString::from).unwrap_or_default();
+    name.push(suffix);
+    dir.with_file_name(name)
+}
+
+/// What is at a path we are about to replace.
+#[derive(Debug, PartialEq)]
+pub enum Existing {
+    Nothing,
+    /// Empty, or only what this CLI writes.
+    Ours,
+}
+
+/// Checks what `dir` holds: nothing, an empty folder or a zh-search folder are fine; a file or
+/// a folder with anything else is an error naming what is in the way.
+pub fn check_replaceable(dir: &Path) -> Result<Existing, CliError> {
+    let meta = match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::Nothing),
+        Err(source) => return Err(CliError::io("cannot read", dir, source)),
+        Ok(meta) => meta,
+    };
+    if !meta.is_dir() {
+        return Err(CliError::OutNotFolder(dir.to_path_buf()));
+    }
+    let entries = fs::read_dir(dir).map_err(|e| CliError::io("cannot list", dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| CliError::io("cannot list", dir, e))?;
+        let name = entry.file_name();
+        let kind = entry
+            .file_type()
+            .map_err(|e| CliError::io("cannot read", &entry.path(), e))?;
+        let ours = match name.to_str() {
+            Some(name) if kind.is_file() => is_our_file(name),
+            // The older make dist layout kept the engine in pkg/.
+            Some("pkg") if kind.is_dir() => is_old_pkg(&entry.path())?,
+            _ => false,
+        };
+        if !ours {
+            return Err(CliError::OutNotOurs {
+                dir: dir.to_path_buf(),
+                entry: PathBuf::from(name),
+            });
+        }
+    }
+    Ok(Existing::Ours)
+}
+
+fn is_old_pkg(dir: &Path) -> Result<bool, CliError> {
+    let entries = fs::read_dir(dir).map_err(|e| CliError::io("cannot list", dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| CliError::io("cannot list", dir, e))?;
+        let name = entry.file_name();
+        if !matches!(name.to_str(), Some("zh_search.js" | "zh_search_bg.wasm")) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Writes `files` into `<out>.tmp`, then puts that folder in `out`'s place (the old `out`, if
+/// any, is moved aside first and removed last). `out` must have passed [`check_replaceable`].
+pub fn write_folder(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), CliError> {
+    let tmp = sibling(out, ".tmp");
+    let old = sibling(out, ".old");
+    for leftover in [&tmp, &old] {
+        if check_replaceable(leftover)? == Existing::Ours {
+            fs::remove_dir_all(leftover).map_err(|e| CliError::io("cannot remove", leftover, e))?;
+        }
+    }
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| CliError::io("cannot create", parent, e))?;
+    }
+    fs::create_dir(&tmp).map_err(|e| CliError::io("cannot create", &tmp, e))?;
+    for (name, bytes) in files {
+        let path = tmp.join(name);
+        if let Err(e) = fs::write(&path, bytes) {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(CliError::io("cannot write", &path, e));
+        }
+    }
+    let replacing = out.exists();
+    if replacing {
+        fs::rename(out, &old).map_err(|e| CliError::io("cannot move aside", out, e))?;
+    }
+    if let Err(e) = fs::rename(&tmp, out) {
+        if replacing {
+            let _ = fs::rename(&old, out);
+        }
+        return Err(CliError::io("cannot rename the new folder to", out, e));
+    }
+    if replacing {
+        fs::remove_dir_all(&old).map_err(|e| CliError::io("cannot remove", &old, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("zh-search-cli-{}-{name}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn replaces_only_missing_empty_or_zh_search_folders() {
+        let root = scratch("replaceable");
+        assert_eq!(
+            check_replaceable(&root.join("missing")).unwrap(),
+            Existing::Nothing
+        );
+        let empty = root.join("empty");
+        fs::create_dir(&empty).unwrap();
+        assert_eq!(check_replaceable(&empty).unwrap(), Existing::Ours);
+        let ours = root.join("ours");
+        fs::create_dir_all(ours.join("pkg")).unwrap();
+        for name in [
+            "zh-search.js",
+            "zh-search-engine.0123abcd.wasm",
+            "index.html",
+            "pkg/zh_search.js",
+        ] {
+            fs::write(ours.join(name), b"x").unwrap();
+        }
+        assert_eq!(check_replaceable(&ours).unwrap(), Existing::Ours);
+        fs::write(ours.join("about.html"), b"a page").unwrap();
+        let error = check_replaceable(&ours).unwrap_err();
+        assert!(error.to_string().contains("about.html"), "{error}");
+        let file = root.join("file");
+        fs::write(&file, b"x").unwrap();
+        assert!(matches!(
+            check_replaceable(&file),
+            Err(CliError::OutNotFolder(_))
+        ));
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn writes_a_whole_folder_in_place_of_the_old_one() {
+        let root = scratch("write");
+        let out = root.join("deep/out");
+        write_folder(
+            &out,
+            &[
+                ("zh-search.js".into(), b"one".to_vec()),
+                ("index.html".into(), b"1".to_vec()),
+            ],
+        )
+        .unwrap();
+        write_folder(&out, &[("zh-search.js".into(), b"two".to_vec())]).unwrap();
+        assert_eq!(fs::read(out.join("zh-search.js")).unwrap(), b"two");
+        assert!(
+            !out.join("index.html").exists(),
+            "the old folder's files are gone"
+        );
+        assert!(!sibling(&out, ".tmp").exists() && !sibling(&out, ".old").exists());
+        fs::remove_dir_all(&root).unwrap();
+    }
+}
