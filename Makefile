@@ -65,7 +65,7 @@ build:
 # bench/build-zh.sh reuses it for other corpora: PKG=<dir> PKG_TMP=<dir> (the size table is
 # only printed for www/pkg).
 wasm: element
-	cargo build --release --target $(WASM_TARGET) --lib
+	cargo build --release --target $(WASM_TARGET) --lib --no-default-features --features embed
 	$(call bindgen_opt,$(PKG_TMP))
 	rm -rf $(PKG)
 	mv $(PKG_TMP) $(PKG)
@@ -86,7 +86,7 @@ endef
 # (zh-search.js, whose placeholder the CLI replaces with the folder's file names).
 ENGINE_PKG := target/engine/pkg
 engine:
-	cargo build --release --target $(WASM_TARGET) --lib --no-default-features
+	cargo build --release --target $(WASM_TARGET) --lib --no-default-features --features sharded
 	$(call bindgen_opt,target/engine/pkg.tmp)
 	node_modules/.bin/esbuild --minify --format=esm --log-level=warning target/engine/pkg.tmp/zh_search.js --outfile=target/engine/pkg.tmp/zh_search.min.js
 	mv target/engine/pkg.tmp/zh_search.min.js target/engine/pkg.tmp/zh_search.js
@@ -157,7 +157,8 @@ fmt-check:
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features sharded -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features embed -- -D warnings
 
 cargo-test:
 	cargo test --workspace

@@ -37,7 +37,7 @@ cd "$root"
 rm -f "$stats/cargo.time" "$stats/pkg.time"
 echo "[build-zh] cargo build (ZH_SEARCH_SEEDS=$corpus, CARGO_TARGET_DIR=$CARGO_TARGET_DIR)" >&2
 $TIME -v -o "$stats/cargo.time" timeout --kill-after=10 "$limit" \
-  cargo build --release --target wasm32-unknown-unknown --lib
+  cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --features embed
 echo "[build-zh] make wasm PKG=$site/pkg" >&2
 $TIME -v -o "$stats/pkg.time" timeout --kill-after=10 "$limit" \
   make --no-print-directory wasm PKG="$site/pkg" PKG_TMP="$site/pkg.tmp"

@@ -8,7 +8,8 @@
 // element loads pkg/zh_search.js relative to OUT (the embed build: OUT sits beside its pkg/);
 // the indexer CLI replaces the bundle's placeholder '__ZH_SEARCH_DIST__' (www/src/engine.js)
 // with the names of the files it writes, and the element loads those instead. ELEMENT_MINIFY=0
-// writes a readable bundle instead (debugging; larger).
+// writes a readable bundle instead (debugging; larger). The search worker of sharded indexes
+// (www/src/worker.js) is bundled beside OUT as zh-search-worker.js.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,4 +40,16 @@ await esbuild.build({
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [cssAsText],
+});
+
+// The worker that searches a sharded index (www/src/worker.js), beside the element as
+// zh-search-worker.js: the indexer CLI ships it (content-hashed) with sharded indexes.
+await esbuild.build({
+  entryPoints: [path.join(ROOT, 'www/src/worker.js')],
+  outfile: path.join(path.dirname(out), 'zh-search-worker.js'),
+  bundle: true,
+  format: 'esm',
+  minify,
+  legalComments: 'none',
+  logLevel: 'warning',
 });

@@ -21,7 +21,7 @@ embed_script() {
 }
 script=$(embed_script)
 if [[ -z "$script" ]]; then
-  CARGO_TARGET_DIR="$target_dir" cargo build --release --target wasm32-unknown-unknown --lib
+  CARGO_TARGET_DIR="$target_dir" cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --features embed
   script=$(embed_script)
 fi
 out="target/corpus-errors/out"

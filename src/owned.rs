@@ -11,7 +11,7 @@
 use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
 
-use crate::format::FormatError;
+use crate::format::{FormatError, ShardStore};
 use crate::search::Engine;
 
 /// An [`Engine`] over index bytes it owns.
@@ -62,6 +62,59 @@ impl Drop for OwnedEngine {
         unsafe {
             ManuallyDrop::drop(&mut self.engine);
             drop(Box::from_raw(self.bytes.as_ptr()));
+        }
+    }
+}
+
+/// An [`Engine`] over a sharded index whose store it owns ([`ShardStore`]: the root, and the
+/// shards added as they arrive). The same ownership as [`OwnedEngine`]: the store lives in a
+/// heap allocation of its own, borrowed by the engine and freed after it.
+pub struct OwnedShardedEngine {
+    /// Borrows `*store`; dropped by hand, before the store is freed (see `Drop`).
+    engine: ManuallyDrop<Engine<'static>>,
+    store: NonNull<ShardStore>,
+}
+
+impl OwnedShardedEngine {
+    /// Opens a sharded index's root; the same checks and errors as [`ShardStore::open`].
+    pub fn open(root: Vec<u8>) -> Result<OwnedShardedEngine, FormatError> {
+        let store = NonNull::from(Box::leak(Box::new(ShardStore::open(root)?)));
+        // SAFETY: `store` comes from `Box::leak`: valid, only ever shared (the store changes
+        // through its own synchronised cells), and freed only in `Drop`, after the engine that
+        // borrows it (or right here if opening fails).
+        let view: &'static ShardStore = unsafe { store.as_ref() };
+        match Engine::open_sharded(view) {
+            Ok(engine) => Ok(OwnedShardedEngine {
+                engine: ManuallyDrop::new(engine),
+                store,
+            }),
+            Err(error) => {
+                // SAFETY: nothing borrows the store any more (the failed open returned no engine).
+                drop(unsafe { Box::from_raw(store.as_ptr()) });
+                Err(error)
+            }
+        }
+    }
+
+    /// The engine, borrowed no longer than its owner (see [`OwnedEngine::engine`]).
+    pub fn engine(&self) -> &Engine<'_> {
+        &self.engine
+    }
+
+    /// The store, to add the shards the engine asked for.
+    pub fn store(&self) -> &ShardStore {
+        // SAFETY: valid until `Drop` (see `open`), and only ever shared.
+        unsafe { self.store.as_ref() }
+    }
+}
+
+impl Drop for OwnedShardedEngine {
+    fn drop(&mut self) {
+        // SAFETY: as in `OwnedEngine`'s `Drop`: the engine first, then the store it borrows,
+        // each exactly once.
+        unsafe {
+            ManuallyDrop::drop(&mut self.engine);
+            drop(Box::from_raw(self.store.as_ptr()));
         }
     }
 }

@@ -94,15 +94,20 @@ export interface IndexStats {
   index_bytes: number;
 }
 
+/** An answer of the engine: the value itself (the embed build, one index file), or a promise of
+ * it (a sharded index, searched in a worker that fetches index files as searches need them,
+ * rejecting with an `Error` when one cannot be fetched or is damaged). `await` takes both. */
+export type Answer<T> = T | Promise<T>;
+
 /** The engine's API: the embed build's module (pkg/zh_search.js after initialisation), or, in a
- * folder written by `zh-search index`, the same methods over the index file it fetched. */
+ * folder written by `zh-search index`, the same methods over the index it fetches. */
 export interface Engine {
-  search(query: string, options?: SearchOptions | null): SearchResults;
+  search(query: string, options?: SearchOptions | null): Answer<SearchResults>;
   /** Hits grouped by page; `limit` and `offset` count pages (default 10, capped at 100). */
-  searchPages(query: string, options?: SearchOptions | null): PageResults;
+  searchPages(query: string, options?: SearchOptions | null): Answer<PageResults>;
   /** Index terms starting with `prefix`, most useful first; `limit` default 8, capped at 50. */
-  suggest(prefix: string, limit?: number | null): string[];
-  stats(): IndexStats;
+  suggest(prefix: string, limit?: number | null): Answer<string[]>;
+  stats(): Answer<IndexStats>;
 }
 
 /** Loads and initialises the engine once (its files relative to zh-search.js); rejects with an
@@ -150,6 +155,22 @@ export interface ZhSearchResultsDetail {
  */
 export type ZhSearchResultsEvent = CustomEvent<ZhSearchResultsDetail>;
 
+/** Why a search failed (the `detail` of `zh-search:error`). */
+export interface ZhSearchErrorDetail {
+  /** The query whose search failed. */
+  query: string;
+  /** What failed: an index file that could not be fetched (HTTP status, offline, timed out),
+   * was damaged or cut short, or belongs to another build of the index. */
+  message: string;
+}
+
+/**
+ * Fired on `<zh-search>` (bubbling, composed) when a search fails (sharded indexes fetch index
+ * files as searches need them): the list is emptied and the status line says so; nothing is
+ * shown as if it were the answer.
+ */
+export type ZhSearchErrorEvent = CustomEvent<ZhSearchErrorDetail>;
+
 export class ZhSearchElement extends HTMLElement {
   static readonly observedAttributes: string[];
   /** How many suggestions are shown above the results (default 5). */
@@ -188,5 +209,6 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'zh-search:select': ZhSearchSelectEvent;
     'zh-search:results': ZhSearchResultsEvent;
+    'zh-search:error': ZhSearchErrorEvent;
   }
 }

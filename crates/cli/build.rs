@@ -1,14 +1,20 @@
 //! Embeds the corpus-independent engine in the CLI binary, so that `zh-search index` compiles
 //! nothing per site: the directory named by `ZH_SEARCH_ENGINE_DIR` (what `make engine` writes
 //! to `target/engine/pkg`: `zh_search.js`, the glue; `zh_search_bg.wasm`, the engine;
-//! `zh-search.js`, the element bundle) is copied to `OUT_DIR` and `src/engine.rs` includes it.
+//! `zh-search.js`, the element bundle; `zh-search-worker.js`, the worker of sharded indexes) is
+//! copied to `OUT_DIR` and `src/engine.rs` includes it.
 //! Without the variable the binary still builds (so `cargo build/clippy --workspace` work), with
 //! no engine inside: `index` then stops and says to build it with `make cli`.
 
 use std::path::{Path, PathBuf};
 
 /// The files of the engine directory, as `make engine` names them.
-const ENGINE_FILES: [&str; 3] = ["zh_search.js", "zh_search_bg.wasm", "zh-search.js"];
+const ENGINE_FILES: [&str; 4] = [
+    "zh_search.js",
+    "zh_search_bg.wasm",
+    "zh-search.js",
+    "zh-search-worker.js",
+];
 const ENV_ENGINE_DIR: &str = "ZH_SEARCH_ENGINE_DIR";
 
 fn main() {
@@ -41,9 +47,10 @@ fn engine_source(out: &Path) -> String {
     let include =
         |name: &str| format!("include_bytes!({:?})", out.join(name).display().to_string());
     format!(
-        "pub const ENGINE: Option<EngineFiles> = Some(EngineFiles {{\n    glue: {},\n    wasm: {},\n    element: {},\n}});\n",
+        "pub const ENGINE: Option<EngineFiles> = Some(EngineFiles {{\n    glue: {},\n    wasm: {},\n    element: {},\n    worker: {},\n}});\n",
         include(ENGINE_FILES[0]),
         include(ENGINE_FILES[1]),
         include(ENGINE_FILES[2]),
+        include(ENGINE_FILES[3]),
     )
 }

@@ -301,6 +301,9 @@ impl Engine<'_> {
         &self,
         needles: &[Vec<Needle<'_>>],
     ) -> Result<Option<StoredCounts<'_>>, FormatError> {
+        if self.index.shard_store().is_none() {
+            return Ok(None);
+        }
         let [term] = needles else {
             return Ok(None);
         };
@@ -310,7 +313,7 @@ impl Engine<'_> {
         let plain = needle.pattern.is_none() && !needle.whole_word;
         let one_gram = term_grams(needle.text) == [GramQuery::Exact(needle.text.to_string())]
             && term_is_single_gram(needle.text);
-        if !plain || !one_gram || self.index.shard_store().is_none() {
+        if !plain || !one_gram {
             return Ok(None);
         }
         let Some((value, area)) = self.index.grams().get(needle.text.as_bytes()) else {

@@ -17,9 +17,13 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-#[cfg(feature = "embed")]
+#[cfg(feature = "sharded")]
+use crate::format::shard_path;
 use crate::format::FormatError;
+#[cfg(not(feature = "embed"))]
 use crate::owned::OwnedEngine;
+#[cfg(feature = "sharded")]
+use crate::owned::OwnedShardedEngine;
 use crate::query::MAX_QUERY_CHARS;
 use crate::search::{Engine, SearchOptions};
 
@@ -107,12 +111,30 @@ fn parsed_json(json: &str) -> Result<JsValue, JsError> {
         .map_err(|_| JsError::new("search results could not be parsed as JSON"))
 }
 
+/// What a sharded index answers a search that read shards it does not have yet: the
+/// caller (the worker) fetches them, adds them, and asks again.
+#[derive(Serialize)]
+struct NeedShards {
+    need: Vec<u32>,
+}
+
+/// An engine error as the JS API answers it: `{ need: [shard ids] }` for a sharded index's
+/// search that needs shards, an `Error` for anything else.
+fn engine_error(engine: &Engine, error: FormatError) -> Result<JsValue, JsError> {
+    if let (FormatError::NeedShards, Some(store)) = (&error, engine.index.shard_store()) {
+        return to_js(&NeedShards {
+            need: store.take_missing(),
+        });
+    }
+    Err(JsError::new(&error.to_string()))
+}
+
 fn search_in(engine: &Engine, query: &JsValue, options: &JsValue) -> Result<JsValue, JsError> {
     let (query, options) = query_and_options(query, options)?;
-    let results = engine
-        .search(&query, options)
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    parsed_json(&crate::json::search_results(&results))
+    match engine.search(&query, options) {
+        Ok(results) => parsed_json(&crate::json::search_results(&results)),
+        Err(error) => engine_error(engine, error),
+    }
 }
 
 fn search_pages_in(
@@ -121,29 +143,46 @@ fn search_pages_in(
     options: &JsValue,
 ) -> Result<JsValue, JsError> {
     let (query, options) = query_and_options(query, options)?;
-    let results = engine
-        .search_pages(&query, options)
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    parsed_json(&crate::json::page_results(&results))
+    match engine.search_pages(&query, options) {
+        Ok(results) => parsed_json(&crate::json::page_results(&results)),
+        Err(error) => engine_error(engine, error),
+    }
 }
 
 fn suggest_in(engine: &Engine, prefix: &JsValue, limit: JsValue) -> Result<JsValue, JsError> {
     let prefix = string_arg(prefix, "prefix")?;
     let limit = suggest_limit(raw_option(limit)).map_err(|e| JsError::new(&e.to_string()))?;
-    let words = engine
-        .suggest(&prefix, limit)
-        .map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&words)
+    match engine.suggest(&prefix, limit) {
+        Ok(words) => to_js(&words),
+        Err(error) => engine_error(engine, error),
+    }
 }
 
+/// The bytes of a `Uint8Array` or `ArrayBuffer` argument.
+#[cfg(any(not(feature = "embed"), feature = "sharded"))]
+fn bytes_arg(bytes: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
+    if let Some(array) = bytes.dyn_ref::<js_sys::Uint8Array>() {
+        Ok(array.to_vec())
+    } else if let Some(buffer) = bytes.dyn_ref::<js_sys::ArrayBuffer>() {
+        Ok(js_sys::Uint8Array::new(buffer).to_vec())
+    } else {
+        Err(JsError::new(&format!(
+            "{what}: bytes must be a Uint8Array or an ArrayBuffer"
+        )))
+    }
+}
+
+/// (Not in the embed build, whose module opens only its own index.)
 /// An index given as bytes (what the indexer CLI writes as `zh-search-index.<hash>.bin`, after
 /// any gzip is inflated): `new Index(bytes)`, then the same methods, options and results as the
 /// free functions of the embedded build. It keeps its own copy of the bytes.
+#[cfg(not(feature = "embed"))]
 #[wasm_bindgen]
 pub struct Index {
     engine: OwnedEngine,
 }
 
+#[cfg(not(feature = "embed"))]
 #[wasm_bindgen]
 impl Index {
     /// `new Index(bytes: Uint8Array | ArrayBuffer)`: throws an `Error` saying what is wrong
@@ -152,15 +191,7 @@ impl Index {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
     ) -> Result<Index, JsError> {
-        let bytes = if let Some(array) = bytes.dyn_ref::<js_sys::Uint8Array>() {
-            array.to_vec()
-        } else if let Some(buffer) = bytes.dyn_ref::<js_sys::ArrayBuffer>() {
-            js_sys::Uint8Array::new(buffer).to_vec()
-        } else {
-            return Err(JsError::new(
-                "new Index(bytes): bytes must be a Uint8Array or an ArrayBuffer",
-            ));
-        };
+        let bytes = bytes_arg(&bytes, "new Index(bytes)")?;
         let engine = OwnedEngine::open(bytes).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(Index { engine })
     }
@@ -194,6 +225,85 @@ impl Index {
     }
 
     /// `stats() → { sources, passages, terms, index_bytes }`.
+    pub fn stats(&self) -> Result<JsValue, JsError> {
+        to_js(&self.engine.engine().stats())
+    }
+}
+
+/// A sharded index (the indexer CLI's layout for large sites): `new ShardedIndex(rootBytes)`,
+/// then the methods of [`Index`], which answer `{ need: [shard ids] }` while a search reads
+/// shards that have not been added: fetch each (`shardPath(id)`, relative to the root's URL),
+/// `addShard(id, bytes)`, and ask again. The worker of the element does exactly that.
+#[cfg(feature = "sharded")]
+#[wasm_bindgen]
+pub struct ShardedIndex {
+    engine: OwnedShardedEngine,
+}
+
+#[cfg(feature = "sharded")]
+#[wasm_bindgen]
+impl ShardedIndex {
+    /// `new ShardedIndex(root: Uint8Array | ArrayBuffer)`: throws an `Error` when the bytes
+    /// are not the root of a sharded index this engine reads.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] root: JsValue,
+    ) -> Result<ShardedIndex, JsError> {
+        let root = bytes_arg(&root, "new ShardedIndex(root)")?;
+        let engine = OwnedShardedEngine::open(root).map_err(|e| JsError::new(&e.to_string()))?;
+        Ok(ShardedIndex { engine })
+    }
+
+    /// `shardPath(id) → string`: where shard `id` is, relative to the root file.
+    #[wasm_bindgen(js_name = shardPath)]
+    pub fn shard_path(&self, id: u32) -> String {
+        shard_path(self.engine.store().build_id(), id)
+    }
+
+    /// `addShard(id, bytes)`: throws an `Error` saying what is wrong when the bytes are not
+    /// shard `id` of this build (damaged, cut short, of another build).
+    #[wasm_bindgen(js_name = addShard)]
+    pub fn add_shard(
+        &self,
+        id: u32,
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+    ) -> Result<(), JsError> {
+        let bytes = bytes_arg(&bytes, "addShard(id, bytes)")?;
+        self.engine
+            .store()
+            .add(id, &bytes)
+            .map_err(|e| JsError::new(&format!("index shard {id}: {e}")))
+    }
+
+    /// `search(query, { limit, offset })`: as [`Index::search`], or `{ need }`.
+    pub fn search(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsError> {
+        search_in(self.engine.engine(), &query, &options)
+    }
+
+    /// `searchPages(query, { limit, offset })`: as [`Index::search_pages`], or `{ need }`.
+    #[wasm_bindgen(js_name = searchPages)]
+    pub fn search_pages(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, JsError> {
+        search_pages_in(self.engine.engine(), &query, &options)
+    }
+
+    /// `suggest(prefix, limit?)`: as [`Index::suggest`], or `{ need }`.
+    pub fn suggest(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] prefix: JsValue,
+        limit: JsValue,
+    ) -> Result<JsValue, JsError> {
+        suggest_in(self.engine.engine(), &prefix, limit)
+    }
+
+    /// `stats() → { sources, passages, terms, index_bytes }` (`index_bytes`: the root's).
     pub fn stats(&self) -> Result<JsValue, JsError> {
         to_js(&self.engine.engine().stats())
     }

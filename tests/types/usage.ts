@@ -18,15 +18,17 @@ import ZhSearchElement, {
 
 export async function useEngine(): Promise<string[]> {
   const engine: Engine = await loadEngine();
-  const results: SearchResults = engine.search('碳计量', { limit: 5, offset: 0 });
+  const results: SearchResults = await engine.search('碳计量', { limit: 5, offset: 0 });
+  // @ts-expect-error a sharded index answers in a promise: await the answer
+  const unawaited: SearchResults = engine.search('碳计量');
   engine.search('碳计量');
   engine.search('碳计量', null);
   const first: Hit | undefined = results.hits[0];
-  const words: string[] = engine.suggest('聊', 8);
-  const n: number = results.total + engine.stats().passages + (first?.highlights[0]?.[1] ?? 0);
+  const words: string[] = await engine.suggest('聊', 8);
+  const n: number = results.total + (await engine.stats()).passages + (first?.highlights[0]?.[1] ?? 0);
   const link: string | undefined = first?.url && first.anchor ? `${first.url}#${first.anchor}` : first?.url;
   const where: string = first ? [first.page_title, ...first.headings].join(' › ') : '';
-  const grouped: PageResults = engine.searchPages('碳计量', { limit: 5, offset: 5 });
+  const grouped: PageResults = await engine.searchPages('碳计量', { limit: 5, offset: 5 });
   const page: PageHits | undefined = grouped.pages[0];
   const passages: number = grouped.total + grouped.total_pages + (page?.total ?? 0) + (page?.hits.length ?? 0);
   const pageLink: string = page?.url ?? page?.source ?? '';
@@ -42,7 +44,7 @@ export async function useEngine(): Promise<string[]> {
   results.hits[0].page;
   // @ts-expect-error partial is a boolean
   const p: string = results.partial;
-  return [...words, String(n), link ?? '', p, where, String(passages), pageLink, String(level)];
+  return [...words, String(n), link ?? '', p, where, String(passages), pageLink, String(level), String(unawaited)];
 }
 
 export function useElement(): void {

@@ -15,6 +15,8 @@ const DEBOUNCE_MS = 40;
 let sheet;
 /** Element ids are unique per page: each element numbers its own. */
 let elementCount = 0;
+/** Thrown inside #run when a newer run has started while it waited for the engine. */
+const STALE = Symbol('stale');
 /** A failed load is logged once, however many elements share it. */
 let loadErrorLogged = false;
 /** The index holds web pages (one engine per page: every element shares it). */
@@ -51,6 +53,8 @@ export class ZhSearchElement extends HTMLElement {
   #active = -1;
   #engine = null;
   #loadFailed = false;
+  /** Runs started (see #run: only the latest shows its answer). */
+  #runs = 0;
   #loadStarted = false;
   /** An IME composition is open: nothing runs on its half-typed letters. */
   #composing = false;
@@ -239,9 +243,21 @@ export class ZhSearchElement extends HTMLElement {
     );
   }
 
-  /** Search the box's query (`more`: the next page of results for the same query) and show it. */
-  #run(more = false) {
+  /**
+   * Search the box's query (`more`: the next page of results for the same query) and show it.
+   * The embed build and a single index file answer at once, and all of this runs synchronously;
+   * a sharded index answers in promises (its worker may fetch shards first): a run that a newer
+   * one has overtaken by then shows nothing.
+   */
+  async #run(more = false) {
     clearTimeout(this.#debounce);
+    const run = ++this.#runs;
+    /** The engine's answer, awaited only when it is a promise. */
+    const settled = async (answer) => {
+      const value = answer instanceof Promise ? await answer : answer;
+      if (run !== this.#runs) throw STALE;
+      return value;
+    };
     const query = this.#input.value;
     if (this.#loadFailed || this.#composing) return;
     if (!this.#engine) return this.#say(query.trim() ? this.#strings.loading : '');
@@ -264,6 +280,7 @@ export class ZhSearchElement extends HTMLElement {
       if (!more) {
         if (!siteOfPages) {
           results = engine.search(query, { limit: this.limit });
+          if (results instanceof Promise) results = await settled(results);
           siteOfPages = typeof engine.searchPages === 'function' && results.hits.some((hit) => hit.url);
           if (siteOfPages) results = undefined;
         }
@@ -271,11 +288,13 @@ export class ZhSearchElement extends HTMLElement {
       }
       if (this.#grouped) {
         results ??= engine.searchPages(query, { limit: this.limit, offset: more ? this.#pages.length : 0 });
+        if (results instanceof Promise) results = await settled(results);
         this.#pages = more ? this.#pages.concat(results.pages) : results.pages;
         this.#hasMore = this.#pages.length < results.total_pages;
         focus = more && results.pages[0]?.hits[0];
       } else {
         results ??= engine.search(query, { limit: this.limit, offset: more ? this.#flatHits.length : 0 });
+        if (results instanceof Promise) results = await settled(results);
         this.#pages = null;
         this.#flatHits = more ? this.#flatHits.concat(results.hits) : results.hits;
         this.#hasMore = this.#flatHits.length < results.total;
@@ -285,17 +304,27 @@ export class ZhSearchElement extends HTMLElement {
       const last = /\S*$/.exec(query)[0];
       if (!more) {
         const shown = ZhSearchElement.suggestions;
-        this.#suggestions = /["“”「」]/.test(last)
-          ? []
-          : engine.suggest(last, shown + 1).filter((word) => word !== last).slice(0, shown);
+        let words = /["“”「」]/.test(last) ? [] : engine.suggest(last, shown + 1);
+        if (words instanceof Promise) words = await settled(words);
+        this.#suggestions = words.filter((word) => word !== last).slice(0, shown);
       }
     } catch (err) {
+      if (err === STALE) return;
+      // Nothing is shown as if it were the answer: the list empties and the status says why.
       console.error('zh-search: search failed', err);
-      results = { total: 0, hits: [], partial: false };
+      this.#query = query;
+      this.#total = 0;
+      this.#partial = false;
       this.#suggestions = [];
       this.#pages = null;
       this.#flatHits = [];
       this.#hasMore = false;
+      this.#render();
+      this.#say(this.#strings.searchError);
+      this.dispatchEvent(new CustomEvent('zh-search:error', {
+        detail: { query, message: String(err?.message ?? err) }, bubbles: true, composed: true,
+      }));
+      return;
     }
     this.#query = query;
     if (!more) this.#expandedPages = new Set();

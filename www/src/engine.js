@@ -6,12 +6,15 @@
 //   below with the names of the folder's content-hashed glue, engine and index (and the site's
 //   base URL). The glue, the engine and the index are fetched in parallel, the index inflated
 //   when it is gzip (hosts that decode it themselves hand over plain bytes), and opened as
-//   `new Index(bytes)`, whose methods are the same API.
+//   `new Index(bytes)`, whose methods are the same API;
+// * a sharded index (the CLI's folder for large sites: a root and shard files): searched in a
+//   worker that fetches the shards each search reads; the same methods, returning promises.
 
 /** The CLI's placeholder: a JSON text after it has written the folder, this string before. */
 const DIST_CONFIG = '__ZH_SEARCH_DIST__';
 
-/** The folder's files ({ glue, wasm, index, base? }), or null in the embed build. */
+/** The folder's files ({ glue, wasm, index, base? } or { glue, wasm, root, worker, base? }),
+ * or null in the embed build. */
 export const dist = DIST_CONFIG.startsWith('{') ? JSON.parse(DIST_CONFIG) : null;
 
 /** The glue module of the embed build, next to the bundled zh-search.js this module is part of. */
@@ -21,7 +24,8 @@ let engine;
 
 /** Load and initialise the engine once; resolves to an object with search, searchPages,
  * suggest and stats, or rejects with an Error saying what failed. */
-export const loadEngine = () => (engine ??= (dist ? loadDist(dist) : loadEmbedded()));
+export const loadEngine = () =>
+  (engine ??= !dist ? loadEmbedded() : dist.root ? loadSharded(dist) : loadDist(dist));
 
 async function loadEmbedded() {
   const module = await import(new URL(GLUE, import.meta.url).href);
@@ -91,6 +95,68 @@ async function loadDist({ glue, wasm, index }) {
   };
   warmUp(api);
   return api;
+}
+
+/**
+ * A sharded index (the CLI's layout for large sites): a module worker (zh-search-worker.js, see
+ * worker.js) loads the engine and the root, and each search there fetches the shards it reads.
+ * The API's methods return promises; an error in the worker rejects them with an Error.
+ */
+async function loadSharded({ glue, wasm, root, worker: workerFile }) {
+  let worker;
+  try {
+    worker = new Worker(fileUrl(workerFile), { type: 'module', name: 'zh-search' });
+  } catch (err) {
+    throw new Error(`zh-search: could not start ${workerFile}: ${err?.message ?? err}`);
+  }
+  const pending = new Map();
+  let next = 0;
+  let failure = null;
+  const fail = (message) => {
+    failure = new Error(message);
+    for (const { reject } of pending.values()) reject(failure);
+    pending.clear();
+  };
+  const ready = new Promise((resolve, reject) => {
+    worker.onmessage = ({ data }) => {
+      if (data.type === 'ready') return resolve();
+      if (data.type === 'failed') {
+        fail(data.message);
+        return reject(failure);
+      }
+      const call = pending.get(data.id);
+      if (!call) return;
+      pending.delete(data.id);
+      if ('error' in data) call.reject(new Error(data.error));
+      else call.resolve(data.value);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault?.();
+      fail(`zh-search: the search worker failed: ${event.message ?? 'could not load ' + workerFile}`);
+      reject(failure);
+    };
+  });
+  worker.postMessage({
+    type: 'init',
+    glue: fileUrl(glue).href,
+    wasm: fileUrl(wasm).href,
+    root: fileUrl(root).href,
+  });
+  await ready;
+  const call = (method, args) =>
+    failure
+      ? Promise.reject(failure)
+      : new Promise((resolve, reject) => {
+          const id = ++next;
+          pending.set(id, { resolve, reject });
+          worker.postMessage({ type: 'call', id, method, args });
+        });
+  return {
+    search: (query, options) => call('search', [query, options]),
+    searchPages: (query, options) => call('searchPages', [query, options]),
+    suggest: (prefix, limit) => call('suggest', [prefix, limit]),
+    stats: () => call('stats', []),
+  };
 }
 
 /** Warm-up after loading (see warmUp): up to WARM_UP_SEARCHES searches cycling through

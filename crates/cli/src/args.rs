@@ -10,7 +10,7 @@ pub const USAGE: &str = "\
 zh-search: Chinese full-text search for static sites, in the reader's browser.
 
 Usage:
-  zh-search index <SITE_DIR> --out <OUT_DIR> [--dict FILE] [--base-url URL] [--layout LAYOUT]
+  zh-search index <SITE_DIR> --out <OUT_DIR> [--dict FILE] [--base-url URL] [--layout LAYOUT] [--shards WHEN]
   zh-search --help | --version
 
 index   Indexes the .html/.md/.txt files of SITE_DIR and writes OUT_DIR: the folder to copy to
@@ -22,6 +22,8 @@ index   Indexes the .html/.md/.txt files of SITE_DIR and writes OUT_DIR: the fol
   --base-url URL   where the indexed pages are served, for the links of results: /, /docs/,
                    https://example.com/docs/ (default /; the element's base attribute wins)
   --layout LAYOUT  auto (default: by size), scan or grams (ZH_SEARCH_LAYOUT)
+  --shards WHEN    auto (default: when the index is large), on or off: split the index into
+                   a small root file and shard files each search fetches only as it needs
 ";
 
 /// What was asked.
@@ -40,6 +42,8 @@ pub struct IndexArgs {
     pub dict: Option<PathBuf>,
     pub base_url: Option<String>,
     pub layout: Option<String>,
+    /// `--shards`: `None` (auto: by size), `Some(true)` or `Some(false)`.
+    pub shards: Option<bool>,
 }
 
 /// A command line that does not say what to do.
@@ -54,6 +58,7 @@ pub enum UsageError {
     ExtraArgument(String),
     Repeated(&'static str),
     BadLayout(String),
+    BadShards(String),
     BadBaseUrl(String),
     NotUnicode(&'static str),
 }
@@ -70,6 +75,7 @@ impl fmt::Display for UsageError {
             UsageError::ExtraArgument(a) => write!(f, "unexpected argument {a:?}: index takes one site folder"),
             UsageError::Repeated(flag) => write!(f, "{flag} is given twice"),
             UsageError::BadLayout(l) => write!(f, "--layout {l:?}: expected auto, scan or grams"),
+            UsageError::BadShards(w) => write!(f, "--shards {w:?}: expected auto, on or off"),
             UsageError::BadBaseUrl(u) => write!(
                 f,
                 "--base-url {u:?}: expected a path starting with / (e.g. /docs/) or an http(s):// URL"
@@ -98,6 +104,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
     }
     let mut index = IndexArgs::default();
     let (mut site, mut out) = (None, None);
+    let mut shards_seen = false;
     while let Some(arg) = args.next() {
         let Some(text) = arg.to_str() else {
             let shown = arg.to_string_lossy().into_owned();
@@ -125,6 +132,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
             "--dict" => "--dict",
             "--base-url" => "--base-url",
             "--layout" => "--layout",
+            "--shards" => "--shards",
             _ => return Err(UsageError::UnknownFlag(flag)),
         };
         let value = match inline {
@@ -144,6 +152,22 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageE
                     .map_err(|_| UsageError::NotUnicode("--base-url"))?;
                 check_base_url(&url)?;
                 set(&mut index.base_url, url, name, repeated)?
+            }
+            "--shards" => {
+                let when = value
+                    .into_string()
+                    .map_err(|_| UsageError::NotUnicode("--shards"))?;
+                let shards = match when.as_str() {
+                    "auto" => None,
+                    "on" => Some(true),
+                    "off" => Some(false),
+                    _ => return Err(UsageError::BadShards(when)),
+                };
+                if shards_seen {
+                    return Err(UsageError::Repeated(name));
+                }
+                shards_seen = true;
+                index.shards = shards;
             }
             _ => {
                 let layout = value
@@ -204,6 +228,7 @@ mod tests {
             dict: Some("dict.txt".into()),
             base_url: Some("/docs/".into()),
             layout: Some("grams".into()),
+            shards: None,
         });
         let spaced = [
             "index",

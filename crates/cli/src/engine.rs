@@ -12,6 +12,8 @@ pub struct EngineFiles {
     /// The `<zh-search>` element bundle, with the placeholder [`DIST_MARKER`] that the CLI
     /// replaces by the names of the files it writes.
     pub element: &'static [u8],
+    /// The worker that searches a sharded index (`www/src/worker.js`, bundled).
+    pub worker: &'static [u8],
 }
 
 include!(concat!(env!("OUT_DIR"), "/engine_files.rs"));

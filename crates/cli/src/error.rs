@@ -4,6 +4,7 @@ use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use zh_search_core::format::FormatError;
 use zh_search_index::BuildError;
 
 use crate::args::UsageError;
@@ -31,6 +32,10 @@ pub enum CliError {
     },
     /// The indexer stopped (unreadable corpus, bad config, bad dictionary).
     Build(BuildError),
+    /// The index just built does not open or split (a bug: please report it).
+    Index(FormatError),
+    /// `--shards on` with `--layout scan`.
+    ShardsNeedGrams,
     Io {
         action: &'static str,
         path: PathBuf,
@@ -52,6 +57,11 @@ impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CliError::Usage(e) => e.fmt(f),
+            CliError::Index(e) => write!(f, "the index just built cannot be written: {e} (a bug: please report it)"),
+            CliError::ShardsNeedGrams => write!(
+                f,
+                "--shards on needs the gram layout (the scan layout reads every text at the first search): drop --layout scan"
+            ),
             CliError::NoEngine => write!(
                 f,
                 "this zh-search binary has no engine inside: build it with make cli (which runs make engine and sets ZH_SEARCH_ENGINE_DIR)"

@@ -21,9 +21,26 @@ fn is_our_file(name: &str) -> bool {
             | "favicon.svg"
             | "README.md"
     ) || (name.starts_with("zh-search-")
-        && [".js", ".wasm", ".bin"]
+        && [".js", ".wasm", ".bin", ".root"]
             .iter()
             .any(|ext| name.ends_with(ext)))
+}
+
+/// A sharded index's folder of shards (`zh-search-index.<build id>/`, numbered `.bin` files).
+fn is_shard_folder(dir: &Path) -> Result<bool, CliError> {
+    let entries = fs::read_dir(dir).map_err(|e| CliError::io("cannot list", dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| CliError::io("cannot list", dir, e))?;
+        let name = entry.file_name();
+        let numbered = name
+            .to_str()
+            .and_then(|n| n.strip_suffix(".bin"))
+            .is_some_and(|stem| !stem.is_empty() && stem.bytes().all(|b| b.is_ascii_digit()));
+        if !numbered {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// `dir` next to itself with `suffix` added to its name (`dist` → `dist.tmp`).
@@ -63,6 +80,9 @@ pub fn check_replaceable(dir: &Path) -> Result<Existing, CliError> {
             Some(name) if kind.is_file() => is_our_file(name),
             // The older make dist layout kept the engine in pkg/.
             Some("pkg") if kind.is_dir() => is_old_pkg(&entry.path())?,
+            Some(name) if kind.is_dir() && name.starts_with("zh-search-index.") => {
+                is_shard_folder(&entry.path())?
+            }
             _ => false,
         };
         if !ours {
@@ -103,6 +123,12 @@ pub fn write_folder(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), CliEr
     fs::create_dir(&tmp).map_err(|e| CliError::io("cannot create", &tmp, e))?;
     for (name, bytes) in files {
         let path = tmp.join(name);
+        if let Some(parent) = path.parent().filter(|p| !p.exists()) {
+            if let Err(e) = fs::create_dir_all(parent) {
+                let _ = fs::remove_dir_all(&tmp);
+                return Err(CliError::io("cannot create", parent, e));
+            }
+        }
         if let Err(e) = fs::write(&path, bytes) {
             let _ = fs::remove_dir_all(&tmp);
             return Err(CliError::io("cannot write", &path, e));

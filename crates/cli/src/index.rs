@@ -12,7 +12,8 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
-use zh_search_index::{build_folder, Options, ENV_DICT, ENV_EXCLUDE, ENV_LAYOUT};
+use zh_search_core::format::{root_name, shard_path, split_index, ShardSizes};
+use zh_search_index::{build_folder, index_is_scan, Options, ENV_DICT, ENV_EXCLUDE, ENV_LAYOUT};
 
 use crate::args::IndexArgs;
 use crate::engine::{EngineFiles, DIST_MARKER, ENGINE, STATIC_FILES};
@@ -27,6 +28,8 @@ pub struct Summary {
     /// The index, and as stored (gzip).
     pub index_bytes: usize,
     pub index_stored_bytes: usize,
+    /// Shard files of a sharded index (0: one index file).
+    pub shards: usize,
     pub files: usize,
     pub folder_bytes: usize,
     pub elapsed: Duration,
@@ -39,11 +42,16 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "zh-search: indexed {} pages, {} passages; index {} bytes ({} gzip); wrote {} files ({} bytes) to {} in {:.2} s",
+            "zh-search: indexed {} pages, {} passages; index {} bytes ({} gzip{}); wrote {} files ({} bytes) to {} in {:.2} s",
             self.pages,
             self.passages,
             self.index_bytes,
             self.index_stored_bytes,
+            if self.shards > 0 {
+                format!(", a root and {} shards", self.shards)
+            } else {
+                String::new()
+            },
             self.files,
             self.folder_bytes,
             self.out.display(),
@@ -85,9 +93,23 @@ pub fn run_with_engine(
         let rel = glob_literal(&rel.to_string_lossy().replace('\\', "/"));
         format!("{rel}/**,{rel}.tmp/**,{rel}.old/**")
     });
+    // Shards need the gram layout (the scan layout reads every text at its first search). A
+    // site whose files are large will most likely be sharded: it is indexed in the gram layout
+    // at once instead of twice (the indexer's own choice would be the scan layout up to a few
+    // MB of text).
+    let layout = match (&args.layout, args.shards) {
+        (Some(layout), Some(true)) if layout == "scan" => return Err(CliError::ShardsNeedGrams),
+        (None, Some(true)) => Some("grams".to_string()),
+        (None, None)
+            if env(ENV_LAYOUT).is_none() && folder_bytes(&site) > SHARD_ABOVE_SITE_BYTES =>
+        {
+            Some("grams".to_string())
+        }
+        (layout, _) => layout.clone(),
+    };
     let env = |name: &str| -> Option<String> {
         match name {
-            ENV_LAYOUT if args.layout.is_some() => args.layout.clone(),
+            ENV_LAYOUT if layout.is_some() => layout.clone(),
             ENV_DICT if args.dict.is_some() => args.dict.as_ref().map(|d| d.display().to_string()),
             ENV_EXCLUDE => match (env(name), &exclude_out) {
                 (Some(listed), Some(ours)) if !listed.trim().is_empty() => {
@@ -107,7 +129,37 @@ pub fn run_with_engine(
     let built = built?;
     let stored =
         gzip(&built.bytes).map_err(|e| CliError::io("cannot compress the index for", &out, e))?;
-    let files = folder_files(engine, &stored, args.base_url.as_deref())?;
+    let scan = index_is_scan(&built.bytes).map_err(CliError::Index)?;
+    let sharded = match args.shards {
+        Some(on) => on,
+        None => !scan && stored.len() > SHARD_ABOVE_GZIP_BYTES,
+    };
+    let index = if sharded {
+        progress.set_message(format!("splitting the index for {}", args.out.display()));
+        let split = split_index(&built.bytes, ShardSizes::default()).map_err(CliError::Index)?;
+        let compress = |bytes: &Vec<u8>| gzip_fast(bytes);
+        let shards = gzip_all(&split.shards, &compress)
+            .map_err(|e| CliError::io("cannot compress the index for", &out, e))?;
+        IndexFiles::Sharded {
+            root: (
+                root_name(split.build_id),
+                gzip(&split.root)
+                    .map_err(|e| CliError::io("cannot compress the index for", &out, e))?,
+            ),
+            shards: shards
+                .into_iter()
+                .enumerate()
+                .map(|(id, bytes)| (shard_path(split.build_id, id as u32), bytes))
+                .collect(),
+        }
+    } else {
+        IndexFiles::Single(stored.clone())
+    };
+    let shard_count = match &index {
+        IndexFiles::Sharded { shards, .. } => shards.len(),
+        IndexFiles::Single(_) => 0,
+    };
+    let files = folder_files(engine, index, args.base_url.as_deref())?;
     let written = write_folder(&out, &files);
     progress.finish_and_clear();
     written?;
@@ -116,6 +168,7 @@ pub fn run_with_engine(
         passages: built.summary.passages,
         index_bytes: built.bytes.len(),
         index_stored_bytes: stored.len(),
+        shards: shard_count,
         files: files.len(),
         folder_bytes: files.iter().map(|(_, b)| b.len()).sum(),
         elapsed: start.elapsed(),
@@ -124,27 +177,85 @@ pub fn run_with_engine(
     })
 }
 
-/// Every file of the folder, by name: the hashed engine, glue and index, the element that
-/// names them, and the files every site gets as they are.
+/// Single-file indexes up to this size (gzip) are fetched whole with the engine: one request,
+/// and every search after it runs at once. Larger ones are sharded, so that a reader fetches
+/// only what their searches read (the root, a key range and the hits' texts per search).
+pub const SHARD_ABOVE_GZIP_BYTES: usize = 192 * 1024;
+
+/// Sites whose files add up to more than this are indexed in the gram layout when neither the
+/// layout nor sharding is set: their index will most likely be sharded (see
+/// [`SHARD_ABOVE_GZIP_BYTES`]), and shards need the gram layout.
+pub const SHARD_ABOVE_SITE_BYTES: u64 = 1024 * 1024;
+
+/// The bytes of every file under `dir` (what the site would give the indexer at most).
+fn folder_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => stack.push(entry.path()),
+                Ok(kind) if kind.is_file() => total += entry.metadata().map_or(0, |m| m.len()),
+                _ => {}
+            }
+            if total > SHARD_ABOVE_SITE_BYTES {
+                return total;
+            }
+        }
+    }
+    total
+}
+
+/// The index files of a folder, each stored gzip-compressed.
+pub enum IndexFiles {
+    /// One file, named by its content's hash.
+    Single(Vec<u8>),
+    /// A root (named by the build id) and its shards (in a folder named by the build id):
+    /// `(path, bytes)`.
+    Sharded {
+        root: (String, Vec<u8>),
+        shards: Vec<(String, Vec<u8>)>,
+    },
+}
+
+/// Every file of the folder, by name: the hashed engine, glue and index (and, for a sharded
+/// index, the worker that searches it), the element that names them, and the files every site
+/// gets as they are.
 pub fn folder_files(
     engine: &EngineFiles,
-    stored_index: &[u8],
+    index: IndexFiles,
     base_url: Option<&str>,
 ) -> Result<Vec<(String, Vec<u8>)>, CliError> {
     let wasm = hashed("zh-search-engine", engine.wasm, "wasm");
     let glue = hashed("zh-search-glue", engine.glue, "js");
-    let index = hashed("zh-search-index", stored_index, "bin");
-    let mut config = serde_json::json!({ "glue": glue, "wasm": wasm, "index": index });
+    let mut files = vec![
+        (glue.clone(), engine.glue.to_vec()),
+        (wasm.clone(), engine.wasm.to_vec()),
+    ];
+    let mut config = serde_json::json!({ "glue": glue, "wasm": wasm });
+    match index {
+        IndexFiles::Single(stored) => {
+            let name = hashed("zh-search-index", &stored, "bin");
+            config["index"] = serde_json::Value::from(name.as_str());
+            files.push((name, stored));
+        }
+        IndexFiles::Sharded { root, shards } => {
+            let worker = hashed("zh-search-worker", engine.worker, "js");
+            config["root"] = serde_json::Value::from(root.0.as_str());
+            config["worker"] = serde_json::Value::from(worker.as_str());
+            files.push((worker, engine.worker.to_vec()));
+            files.push(root);
+            files.extend(shards);
+        }
+    }
     if let Some(base) = base_url {
         config["base"] = serde_json::Value::from(base);
     }
     let element = with_dist_config(engine.element, &config.to_string())?;
-    let mut files = vec![
-        ("zh-search.js".to_string(), element),
-        (glue, engine.glue.to_vec()),
-        (wasm, engine.wasm.to_vec()),
-        (index, stored_index.to_vec()),
-    ];
+    files.insert(0, ("zh-search.js".to_string(), element));
     files.extend(
         STATIC_FILES
             .iter()
@@ -183,6 +294,39 @@ fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 3), Compression::best());
     encoder.write_all(bytes)?;
     encoder.finish()
+}
+
+/// Gzip at the default level: the many shard files of a large index (best would take seconds
+/// longer for a few percent).
+fn gzip_fast(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 2), Compression::default());
+    encoder.write_all(bytes)?;
+    encoder.finish()
+}
+
+/// `compress` over every file, on every core.
+fn gzip_all(
+    files: &[Vec<u8>],
+    compress: &(dyn Fn(&Vec<u8>) -> std::io::Result<Vec<u8>> + Sync),
+) -> std::io::Result<Vec<Vec<u8>>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(compress).collect::<Vec<_>>()))
+            .collect();
+        let mut out = Vec::with_capacity(files.len());
+        for worker in workers {
+            let part = worker
+                .join()
+                .map_err(|_| std::io::Error::other("a gzip thread failed"))?;
+            for file in part {
+                out.push(file?);
+            }
+        }
+        Ok(out)
+    })
 }
 
 /// A path as a glob matching exactly it (`*`, `?`, `[`, `{` in brackets).
@@ -272,6 +416,7 @@ mod tests {
         glue: b"export default 1;",
         wasm: b"\0asm fake",
         element: b"const c=\"__ZH_SEARCH_DIST__\";",
+        worker: b"self.onmessage=()=>{};",
     };
 
     fn scratch(name: &str) -> PathBuf {

@@ -3,7 +3,7 @@
 //! [`FormatError`] on damage instead of panicking.
 
 use super::sharded::{Missing, PagedSection};
-use super::{FormatError, Result};
+use super::{FormatError, Result, SHARDED};
 
 /// Appends `value` as an unsigned LEB128 varint.
 pub(super) fn write_varint(out: &mut Vec<u8>, mut value: u64) {
@@ -77,6 +77,7 @@ impl<'a> Bytes<'a> {
     pub(super) fn get(&self, range: std::ops::Range<usize>) -> Option<&'a [u8]> {
         match *self {
             Bytes::Whole(b) => b.get(range),
+            Bytes::Paged { .. } if !SHARDED => None,
             Bytes::Paged {
                 section,
                 missing,
@@ -137,12 +138,15 @@ impl<'a> U32Array<'a> {
     /// one page, not one per probe.
     pub(super) fn last_at_or_below(&self, value: u32) -> Option<usize> {
         let (mut lo, mut hi) = (0usize, self.len());
-        if let Bytes::Paged {
-            section,
-            start,
-            len,
-            ..
-        } = self.0
+        if let (
+            true,
+            Bytes::Paged {
+                section,
+                start,
+                len,
+                ..
+            },
+        ) = (SHARDED, self.0)
         {
             if start == 0 && len == section.len() {
                 if let Some((first, end)) = section.u32_page_around(value) {

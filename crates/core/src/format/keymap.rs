@@ -9,6 +9,7 @@ use fst::raw::Output;
 use fst::{IntoStreamer, Streamer};
 
 use super::sharded::{Missing, RangeMap};
+use super::SHARDED;
 use crate::tokenize::Vocabulary;
 
 /// What [`KeyMap::for_each_with_prefix`] calls for each entry: `(key, value, area) -> go on`.
@@ -32,11 +33,12 @@ impl<'a> KeyMap<'a> {
     pub fn get(&self, key: &[u8]) -> Option<(u64, &'a [u8])> {
         match self {
             KeyMap::Whole { map, area } => map.get(key).map(|v| (v, *area)),
-            KeyMap::Ranges { map, missing } => {
+            KeyMap::Ranges { map, missing } if SHARDED => {
                 let range = map.ranges_between(key, key).start;
                 let (fst, area) = map.range(range, missing)?;
                 fst.get(key).map(|v| (v, area))
             }
+            KeyMap::Ranges { .. } => None,
         }
     }
 
@@ -53,7 +55,7 @@ impl<'a> KeyMap<'a> {
                     }
                 }
             }
-            KeyMap::Ranges { map, missing } => {
+            KeyMap::Ranges { map, missing } if SHARDED => {
                 for i in map.ranges_with_prefix(prefix.as_bytes()) {
                     let Some((fst, area)) = map.range(i, missing) else {
                         continue;
@@ -66,6 +68,7 @@ impl<'a> KeyMap<'a> {
                     }
                 }
             }
+            KeyMap::Ranges { .. } => {}
         }
     }
 
@@ -74,7 +77,7 @@ impl<'a> KeyMap<'a> {
     pub fn prefixes_of(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
         match self {
             KeyMap::Whole { map, .. } => walk_prefixes(map.as_fst(), text, found),
-            KeyMap::Ranges { map, missing } => {
+            KeyMap::Ranges { map, missing } if SHARDED => {
                 let Some(first) = text.chars().next() else {
                     return;
                 };
@@ -90,6 +93,7 @@ impl<'a> KeyMap<'a> {
                     found(len, value);
                 }
             }
+            KeyMap::Ranges { .. } => {}
         }
     }
 

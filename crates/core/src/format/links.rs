@@ -196,7 +196,7 @@ impl<'a> IndexView<'a> {
         if passage >= self.stats.passages {
             return Err(FormatError::OutOfBounds { what: "passage id" });
         }
-        if let Some(facts) = self.store.and_then(|s| s.passage_facts(passage)) {
+        if let Some(facts) = self.shard_store().and_then(|s| s.passage_facts(passage)) {
             return Ok(facts.link_percent.min(100));
         }
         Ok(byte_at(&self.passage_links, passage as usize).map_or(0, |p| p.min(100)))

@@ -148,6 +148,9 @@ pub enum SectionKind {
     TitleChars = 22,
 }
 
+/// Whether this build reads sharded indexes (the `sharded` feature).
+pub const SHARDED: bool = cfg!(feature = "sharded");
+
 /// One slot per possible [`SectionKind`] value.
 const KIND_SLOTS: usize = 23;
 
@@ -457,6 +460,9 @@ impl<'a> IndexView<'a> {
     /// for the rest. Reads of shards that have not arrived answer `None` (or an error) and are
     /// recorded in the store (see `sharded`).
     pub fn open_sharded(store: &'a ShardStore) -> Result<IndexView<'a>> {
+        if !SHARDED {
+            return Err(FormatError::ShardedRoot);
+        }
         Self::assemble(store.root(), Some(store))
     }
 
@@ -611,9 +617,14 @@ impl<'a> IndexView<'a> {
         Ok(self)
     }
 
-    /// The shard store of a sharded index (`None`: a single file).
+    /// The shard store of a sharded index (`None`: a single file). Always `None` without the
+    /// `sharded` feature, so that every sharded read folds away in a module that opens none.
     pub fn shard_store(&self) -> Option<&'a ShardStore> {
-        self.store
+        if SHARDED {
+            self.store
+        } else {
+            None
+        }
     }
 
     /// The whole index, as opened.

@@ -110,7 +110,7 @@ impl<'a> IndexView<'a> {
     /// For a sharded index, the facts stored after the block are learned by the store.
     pub fn gram_postings(&self, value: u64, area: &[u8]) -> Result<PostingsBlock> {
         let (block, end) = self.decode_block(value, area)?;
-        if let Some(store) = self.store {
+        if let Some(store) = self.shard_store() {
             if value & 1 == 0 {
                 store.learn_facts(&block, area, end)?;
             }
@@ -126,7 +126,7 @@ impl<'a> IndexView<'a> {
     /// text posting: [`crate::tokenize::whole_word_count`] of the gram in that passage), when
     /// the indexer stored them; `None` for a single-file index.
     pub fn gram_whole_counts(&self, value: u64, area: &'a [u8]) -> Result<Option<&'a [u8]>> {
-        if self.store.is_none() || value & 1 == 1 {
+        if self.shard_store().is_none() || value & 1 == 1 {
             return Ok(None);
         }
         let (block, mut pos) = self.decode_block(value, area)?;

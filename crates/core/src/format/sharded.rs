@@ -50,7 +50,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use fst::Streamer;
 
-use std::collections::hash_map::{Entry, HashMap};
+use std::collections::btree_map::{BTreeMap, Entry};
 
 use super::codec::{read_varint, write_varint, xxh32, Bytes};
 use super::keymap::MapVocabulary;
@@ -610,7 +610,7 @@ fn split_map(
         words: view.words(),
         total_freq: view.stats().word_freq_total,
     };
-    let mut keys: HashMap<u32, String> = HashMap::new();
+    let mut keys: BTreeMap<u32, String> = BTreeMap::new();
     let mut stream = map.stream();
     while let Some((key, value)) = stream.next() {
         let value = match kind {
@@ -822,11 +822,13 @@ pub struct RangeMap {
     ranges: Vec<OnceLock<LoadedRange>>,
 }
 
-/// A key range that has arrived: its fst and the area its values point into.
+/// A key range that has arrived: its fst's bytes (checked when added, opened as a borrowed
+/// `fst::Map<&[u8]>` on each read: the same instance of the fst code as a single-file index's,
+/// instead of a second one for owned bytes in the module) and the area its values point into.
 #[derive(Debug)]
 pub struct LoadedRange {
-    map: fst::Map<Vec<u8>>,
-    area: Vec<u8>,
+    fst: Box<[u8]>,
+    area: Box<[u8]>,
 }
 
 impl RangeMap {
@@ -839,9 +841,10 @@ impl RangeMap {
     }
 
     /// Range `i`, or `None` after recording it in `missing`.
-    pub(super) fn range(&self, i: usize, missing: &Missing) -> Option<(&fst::Map<Vec<u8>>, &[u8])> {
+    pub(super) fn range(&self, i: usize, missing: &Missing) -> Option<(fst::Map<&[u8]>, &[u8])> {
         match self.ranges.get(i)?.get() {
-            Some(r) => Some((&r.map, &r.area)),
+            // Checked by `fst::Map::new` when it was added: opening it again cannot fail.
+            Some(r) => fst::Map::new(&r.fst[..]).ok().map(|map| (map, &r.area[..])),
             None => {
                 missing.record(self.first_id + i as u32);
                 None
@@ -895,8 +898,8 @@ type TitleChunk = Box<[OnceLock<Box<str>>]>;
 /// Facts by passage and by title, as postings brought them.
 #[derive(Debug, Default)]
 struct Facts {
-    passages: HashMap<u32, PassageFacts>,
-    titles: HashMap<u32, TitleFacts>,
+    passages: BTreeMap<u32, PassageFacts>,
+    titles: BTreeMap<u32, TitleFacts>,
 }
 
 impl ShardStore {
@@ -1090,10 +1093,10 @@ impl ShardStore {
                 let fst_bytes = payload
                     .get(4..4 + fst_len)
                     .ok_or(FormatError::Truncated { what: "shard" })?;
+                fst::Map::new(fst_bytes).map_err(|_| FormatError::BadFst(map.kind))?;
                 let loaded = LoadedRange {
-                    map: fst::Map::new(fst_bytes.to_vec())
-                        .map_err(|_| FormatError::BadFst(map.kind))?,
-                    area: payload[4 + fst_len..].to_vec(),
+                    fst: fst_bytes.into(),
+                    area: payload[4 + fst_len..].into(),
                 };
                 let _ = map.ranges[(id - map.first_id) as usize].set(loaded);
                 return Ok(());

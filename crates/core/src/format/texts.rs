@@ -81,7 +81,7 @@ impl<'a> IndexView<'a> {
 
     /// The original text of a passage.
     pub fn passage_text(&self, passage: u32) -> Result<&'a str> {
-        if let Some(store) = self.store {
+        if let Some(store) = self.shard_store() {
             return fetched(store.string(SectionKind::PassageOffsets, passage)?);
         }
         let i = passage as usize;
@@ -91,7 +91,7 @@ impl<'a> IndexView<'a> {
 
     /// The length of a passage's text in characters.
     pub fn passage_chars(&self, passage: u32) -> Result<u32> {
-        if let Some(facts) = self.store.and_then(|s| s.passage_facts(passage)) {
+        if let Some(facts) = self.shard_store().and_then(|s| s.passage_facts(passage)) {
             return Ok(facts.chars);
         }
         if self.passage_chars.is_empty() {
@@ -104,7 +104,7 @@ impl<'a> IndexView<'a> {
 
     /// The length of a title in characters.
     pub fn title_chars(&self, title: u32) -> Result<u32> {
-        if let Some(facts) = self.store.and_then(|s| s.title_facts(title)) {
+        if let Some(facts) = self.shard_store().and_then(|s| s.title_facts(title)) {
             return Ok(facts.chars);
         }
         if self.title_chars.is_empty() {
@@ -120,7 +120,7 @@ impl<'a> IndexView<'a> {
         if passage >= self.stats.passages {
             return Err(FormatError::OutOfBounds { what: "passage id" });
         }
-        if let Some(facts) = self.store.and_then(|s| s.passage_facts(passage)) {
+        if let Some(facts) = self.shard_store().and_then(|s| s.passage_facts(passage)) {
             return Ok(facts.title);
         }
         self.title_first
@@ -132,7 +132,7 @@ impl<'a> IndexView<'a> {
     }
 
     pub fn title_text(&self, title: u32) -> Result<&'a str> {
-        if let Some(store) = self.store {
+        if let Some(store) = self.shard_store() {
             if let Some(text) = store.learned_title(title) {
                 return Ok(text);
             }
@@ -145,7 +145,7 @@ impl<'a> IndexView<'a> {
 
     /// The passages `[first, end)` a title heads.
     pub fn title_passages(&self, title: u32) -> Result<(u32, u32)> {
-        if let Some(facts) = self.store.and_then(|s| s.title_facts(title)) {
+        if let Some(facts) = self.shard_store().and_then(|s| s.title_facts(title)) {
             if facts.first <= facts.end && facts.end <= self.stats.passages {
                 return Ok((facts.first, facts.end));
             }
@@ -188,7 +188,7 @@ impl<'a> IndexView<'a> {
     }
 
     pub fn source_name(&self, source: u32) -> Result<&'a str> {
-        if let Some(store) = self.store {
+        if let Some(store) = self.shard_store() {
             return fetched(store.string(SectionKind::SourceOffsets, source)?);
         }
         self.blob_str(&self.source_offsets, source as usize)
