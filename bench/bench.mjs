@@ -646,6 +646,7 @@ async function main() {
   if (native) native.errors = nativeErrors;
   env.seconds = (Date.now() - t0) / 1000;
   if (warmError) env.warmError = warmError;
+  fs.writeFileSync(path.join(WORK, 'run.json'), JSON.stringify({ env, native }, null, 1));
   const md = report(env, all, native);
   fs.writeFileSync(path.join(BENCH, 'RESULTS.md'), md);
   console.log(md);
