@@ -62,8 +62,8 @@ build:
 	$(MAKE) wasm
 
 # Same as build without the tool check. Builds into $(PKG_TMP), then replaces $(PKG) whole.
-# bench/build-zh.sh reuses it for other corpora: PKG=<dir> PKG_TMP=<dir> (the size table is
-# only printed for www/pkg).
+# make bench builds other corpora through make dist with PKG=<dir> PKG_TMP=<dir> (the size table
+# is only printed for www/pkg).
 wasm: element
 	cargo build --release --target $(WASM_TARGET) --lib --no-default-features --features embed
 	$(call bindgen_opt,$(PKG_TMP))

@@ -4,8 +4,11 @@
 //   node bench/bench.mjs [CORPUS…]      corpora: seeds poems-1k poems-10k poems-57k debian (default: all)
 //
 // For each corpus: prepare the documents and query sets, build each engine (timed, peak RSS from
-// /usr/bin/time -v), evaluate quality and latency in Node (zh-search, FlexSearch) and in headless
-// Chromium (all three), and write bench/work/<corpus>/results.json. The debian corpus is a real
+// /usr/bin/time -v; zh-search through `make dist`, the folder a site owner ships: buildZhDist),
+// evaluate quality and latency in Node (zh-search, FlexSearch) and in headless Chromium (all
+// three), measure bytes on the wire in Chromium against each folder served by tools/serve.mjs
+// with gzip and without (lib/wire.mjs: first search, next queries), and write
+// bench/work/<corpus>/results.json. The debian corpus is a real
 // site (Debian's Chinese documentation, fetched with apt-get: lib/site.mjs): zh-search and
 // Pagefind index the same HTML pages and are judged on the links they return (FlexSearch, which
 // indexes strings, not pages, is not run on it). Then bench/report.mjs writes
@@ -25,6 +28,7 @@ import { writePages } from './lib/pages.mjs';
 import { readJudgments, knownItemQueries, substringQueries, containing } from './lib/queries.mjs';
 import { judged, knownItem, substringRecall, latencySummary, dedupe } from './lib/metrics.mjs';
 import { startBenchServer } from './lib/server.mjs';
+import { measureWire } from './lib/wire.mjs';
 import {
   fetchDebianDocs, copySite, readSite, knownItemSiteQueries, readSiteJudgments, checkJudgments,
   siteKnownItem, siteJudged, sectionMapper, linkKey,
@@ -48,11 +52,11 @@ const WARMUP = 10; // warm-up queries per page load
 const SEED = 20240603;
 
 export const CORPORA = {
-  seeds: { kind: 'seeds', first: ['碳计量', '光岳楼', '健步走 补给站'] },
-  'poems-1k': { kind: 'poems', limit: 1000, first: ['明月', '春風', '白雲'] },
-  'poems-10k': { kind: 'poems', limit: 10000, first: ['明月', '春風', '白雲'] },
-  'poems-57k': { kind: 'poems', limit: Infinity, first: ['明月', '春風', '白雲'] },
-  debian: { kind: 'site', judgments: 'debian-queries.tsv', first: ['apt-get', '软件包管理', 'ssh'] },
+  seeds: { kind: 'seeds', first: ['碳计量', '光岳楼', '健步走 补给站'], wire: '碳计量' },
+  'poems-1k': { kind: 'poems', limit: 1000, first: ['明月', '春風', '白雲'], wire: '明月', next: 'poem-queries.txt' },
+  'poems-10k': { kind: 'poems', limit: 10000, first: ['明月', '春風', '白雲'], wire: '明月', next: 'poem-queries.txt' },
+  'poems-57k': { kind: 'poems', limit: Infinity, first: ['明月', '春風', '白雲'], wire: '明月', next: 'poem-queries.txt' },
+  debian: { kind: 'site', judgments: 'debian-queries.tsv', first: ['apt-get', '软件包管理', 'ssh'], wire: 'apt-get' },
 };
 export const ENGINES = ['zh', 'pf', 'flex'];
 
@@ -210,32 +214,77 @@ function prepare(name, spec, dir, res) {
   return { input, corpusDir };
 }
 
+/**
+ * zh-search's folder for one corpus, built the way a site owner builds it:
+ * `ZH_SEARCH_SEEDS=<corpus> make dist DIST=<distDir>`, under /usr/bin/time -v (report in
+ * `timeFile`). Every zh-search build of the bench goes through here. Returns the parsed report.
+ *
+ * Stand-in until the indexer CLI lands: today's `make dist` compiles the corpus into the wasm
+ * module and writes dist/ whatever DIST says, so a dist/ this call wrote is moved to `distDir`;
+ * PKG/PKG_TMP keep that compile's module out of www/pkg and CARGO_TARGET_DIR out of target/.
+ */
+export function buildZhDist(corpusDir, distDir, timeFile) {
+  fs.rmSync(distDir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(distDir), { recursive: true });
+  fs.mkdirSync(path.dirname(timeFile), { recursive: true });
+  fs.rmSync(timeFile, { force: true });
+  const defaultDist = path.join(ROOT, 'dist');
+  const started = Date.now();
+  run('/usr/bin/time', ['-v', '-o', timeFile, 'timeout', '--kill-after=10', String(BUILD_TIMEOUT_S),
+    'make', '--no-print-directory', 'dist', `DIST=${distDir}`, `PKG=${path.join(WORK, 'pkg')}`, `PKG_TMP=${path.join(WORK, 'pkg.tmp')}`], {
+    env: { ZH_SEARCH_SEEDS: path.resolve(corpusDir), CARGO_TARGET_DIR: TARGET },
+  });
+  if (!fs.existsSync(distDir)) {
+    if (!fs.existsSync(defaultDist) || fs.statSync(defaultDist).mtimeMs < started - 2000) {
+      throw new Error(`make dist DIST=${distDir} wrote neither ${distDir} nor a fresh ${defaultDist}`);
+    }
+    fs.renameSync(defaultDist, distDir);
+  }
+  return parseTime(timeFile);
+}
+
+/** The files of a zh-search folder a reader's browser may fetch (not the example page, types, docs). */
+const zhRuntimeFiles = (site) => walk(site).filter((f) => !/\.(d\.ts|md|html|css|svg)$/.test(f) && path.basename(f) !== '__mark');
+
 function buildZh(corpusDir, dir, res) {
-  const stats = path.join(dir, 'stats');
-  fs.mkdirSync(stats, { recursive: true });
+  const site = path.join(dir, 'site/zh');
+  const timeFile = path.join(dir, 'stats/dist.time');
   try {
-    run(path.join(BENCH, 'build-zh.sh'), [corpusDir, path.join(dir, 'site/zh'), stats], {
-      env: { CARGO_TARGET_DIR: TARGET, BENCH_BUILD_TIMEOUT: String(BUILD_TIMEOUT_S) },
-    });
+    buildZhDist(corpusDir, site, timeFile);
   } finally {
     // Record what was measured even when the build failed (time -v still writes its report).
-    const parts = {};
-    for (const step of ['cargo', 'pkg']) {
-      const f = path.join(stats, `${step}.time`);
-      if (fs.existsSync(f)) parts[step] = parseTime(f);
-    }
+    const t = fs.existsSync(timeFile) ? parseTime(timeFile) : null;
     res.build.zh = {
-      parts,
-      seconds: Object.values(parts).reduce((a, p) => a + p.seconds, 0),
-      maxRssKB: Math.max(0, ...Object.values(parts).map((p) => p.maxRssKB)),
-      failed: !(parts.cargo?.exit === 0 && parts.pkg?.exit === 0),
+      parts: t ? { dist: t } : {},
+      seconds: t?.seconds ?? NaN,
+      maxRssKB: t?.maxRssKB ?? NaN,
+      failed: !(t?.exit === 0 && fs.existsSync(site)),
     };
   }
-  const pkg = path.join(dir, 'site/zh/pkg');
+  // The bench page takes index.html; the folder's example page stays beside it.
+  if (fs.existsSync(path.join(site, 'index.html'))) fs.renameSync(path.join(site, 'index.html'), path.join(site, 'example.html'));
+  const files = zhRuntimeFiles(site);
   res.size.zh = {
-    wasm: sizeOf([path.join(pkg, 'zh_search_bg.wasm')], { br: true }),
-    total: sizeOf([path.join(pkg, 'zh_search_bg.wasm'), path.join(pkg, 'zh_search.js'), path.join(dir, 'site/zh/zh-search.js')]),
+    wasm: sizeOf(files.filter((f) => f.endsWith('.wasm')), { br: true }),
+    total: sizeOf(files),
   };
+}
+
+/**
+ * Re-index the seeds after a content edit (one line appended to a copy of one seed file): the
+ * time and peak memory of the second build of the same folder, what a site owner waits for.
+ */
+function reindexSeeds(res) {
+  const dir = path.join(WORK, 'reindex');
+  const corpus = path.join(dir, 'corpus');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(path.join(ROOT, 'seeds'), corpus, { recursive: true });
+  buildZhDist(corpus, path.join(dir, 'site'), path.join(dir, 'first.time'));
+  const seed = walk(corpus).filter((f) => /\.(txt|md)$/.test(f)).sort()[0];
+  if (!seed) throw new Error(`no seed text in ${corpus}`);
+  fs.appendFileSync(seed, '\n\n重新索引的测试：这一行是新加的。\n');
+  const t = buildZhDist(corpus, path.join(dir, 'site'), path.join(dir, 'edit.time'));
+  res.reindex = { seconds: t.seconds, maxRssKB: t.maxRssKB, edited: path.relative(dir, seed) };
 }
 
 function buildPagefind(input, corpusDir, dir, res) {
@@ -315,7 +364,7 @@ async function browserEval(browser, dir, spec, input, res) {
     const idmap = fs.existsSync(path.join(dir, 'site/pf/pagefind')) ? pagefindIds(dir, input.kind === 'site') : null;
     for (const engine of ENGINES) {
       if (!fs.existsSync(path.join(dir, 'site', engine))) continue;
-      if (engine === 'zh' && !fs.existsSync(path.join(dir, 'site/zh/pkg/zh_search_bg.wasm'))) continue;
+      if (engine === 'zh' && !fs.existsSync(path.join(dir, 'site/zh/zh-search.js'))) continue;
       if (engine === 'pf' && !idmap) continue;
       if (engine === 'flex' && !fs.existsSync(path.join(dir, 'site/flex/docs.json'))) continue;
       const out = (res.browser[engine] = { problems: [] });
@@ -326,10 +375,31 @@ async function browserEval(browser, dir, spec, input, res) {
         res.errors.push(`browser ${engine}: ${e.message}`);
         log(`browser ${engine} failed: ${e.message}`);
       }
+      try {
+        log(`${engine}: bytes on the wire (tools/serve.mjs, gzip on and off)`);
+        out.wire = await measureWire(browser, path.join(dir, 'site'), engine, {
+          first: spec.wire, runs: FIRST_RUNS, queries: nextQueryList(spec, input), problems: out.problems,
+        });
+      } catch (e) {
+        res.errors.push(`browser ${engine}, wire: ${e.message}`);
+        log(`browser ${engine} wire failed: ${e.message}`);
+      }
+      out.problems = [...new Set(out.problems)];
     }
   } finally {
     await server.close();
   }
+}
+
+/**
+ * The queries a reader types one after another once the first result is shown (each next query
+ * brings new terms): the corpus's list file, else its judged queries.
+ */
+function nextQueryList(spec, input) {
+  if (spec.next) {
+    return fs.readFileSync(path.join(BENCH, spec.next), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  }
+  return [...new Set((input.judgments ?? input.siteJudgments ?? []).map((j) => j.query))];
 }
 
 async function newPage(browser, problems) {
@@ -517,9 +587,7 @@ async function main() {
   let warmError = null;
   try {
     log('warm-up build (dependencies for wasm32)');
-    run(path.join(BENCH, 'build-zh.sh'), [path.join(warm, 'corpus'), path.join(warm, 'site'), path.join(warm, 'stats')], {
-      env: { CARGO_TARGET_DIR: TARGET, BENCH_BUILD_TIMEOUT: String(BUILD_TIMEOUT_S) },
-    });
+    buildZhDist(path.join(warm, 'corpus'), path.join(warm, 'site'), path.join(warm, 'stats/dist.time'));
   } catch (e) {
     warmError = e.message;
     log(`warm-up build failed: ${e.message}`);
@@ -554,6 +622,7 @@ async function main() {
         const { input, corpusDir } = prepared;
         corpusDirs[name] = corpusDir;
         const zhOk = await step('build zh-search', () => buildZh(corpusDir, dir, res));
+        if (name === 'seeds' && zhOk) await step('re-index the seeds after an edit', () => reindexSeeds(res));
         await step('build Pagefind', () => buildPagefind(input, corpusDir, dir, res));
         if (spec.kind !== 'site') await step('build FlexSearch', () => buildFlex(input.docs, dir, res));
         writePages(path.join(dir, 'site'));
@@ -577,6 +646,7 @@ async function main() {
   if (native) native.errors = nativeErrors;
   env.seconds = (Date.now() - t0) / 1000;
   if (warmError) env.warmError = warmError;
+  fs.writeFileSync(path.join(WORK, 'run.json'), JSON.stringify({ env, native }, null, 1));
   const md = report(env, all, native);
   fs.writeFileSync(path.join(BENCH, 'RESULTS.md'), md);
   console.log(md);
