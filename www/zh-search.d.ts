@@ -114,6 +114,13 @@ export interface Engine {
  * `Error` saying what failed (a file missing or damaged, the network). */
 export function loadEngine(): Promise<Engine>;
 
+/** Read when the engine loads (set them before the first search). */
+export const settings: {
+  /** A sharded index's file fetch fails after this many milliseconds (default 20000): a stalled
+   * network never hangs a search, which then rejects with an `Error`. */
+  fetchTimeoutMs: number;
+};
+
 /** A snippet (escaped text with `<mark>`) as DOM nodes, without ever parsing HTML. */
 export function snippetNodes(html: string): Array<string | HTMLElement>;
 

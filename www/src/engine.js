@@ -22,6 +22,10 @@ const GLUE = './pkg/zh_search.js';
 
 let engine;
 
+/** Read when the engine loads (set them before the first search): a sharded index's file
+ * fetch fails after `fetchTimeoutMs` (a stalled network never hangs a search). */
+export const settings = { fetchTimeoutMs: 20_000 };
+
 /** Load and initialise the engine once; resolves to an object with search, searchPages,
  * suggest and stats, or rejects with an Error saying what failed. */
 export const loadEngine = () =>
@@ -141,6 +145,7 @@ async function loadSharded({ glue, wasm, root, worker: workerFile }) {
     glue: fileUrl(glue).href,
     wasm: fileUrl(wasm).href,
     root: fileUrl(root).href,
+    timeoutMs: settings.fetchTimeoutMs,
   });
   await ready;
   const call = (method, args) =>

@@ -5,7 +5,7 @@
 // www/zh-search.d.ts.
 import { ZhSearchElement } from './element.js';
 
-export { loadEngine } from './engine.js';
+export { loadEngine, settings } from './engine.js';
 export { markedNodes, snippetNodes } from './render.js';
 export { ZhSearchElement };
 export default ZhSearchElement;

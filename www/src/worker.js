@@ -2,7 +2,7 @@
 // search off the page's thread, and fetches the shards a search reads (all those of a round in
 // parallel) until it completes. The page talks to it through engine.js (shardedEngine).
 //
-// Messages in:  { type: 'init', glue, wasm, root }   (absolute URLs)
+// Messages in:  { type: 'init', glue, wasm, root, timeoutMs }   (absolute URLs)
 //               { type: 'call', id, method, args }    (search, searchPages, suggest, stats)
 // Messages out: { type: 'ready' } | { type: 'failed', message }
 //               { id, value } | { id, error }
@@ -12,8 +12,9 @@
 // HTTP cache, then the call fails with a message saying why. A search that needs shards
 // answers only when it has read every one of them.
 
-/** A fetch that takes longer than this fails (slow or stalled networks never hang a search). */
-const FETCH_TIMEOUT_MS = 20_000;
+/** A fetch that takes longer than this fails (slow or stalled networks never hang a search);
+ * the page's `settings.fetchTimeoutMs` (engine.js) replaces it at init. */
+let fetchTimeoutMs = 20_000;
 /** A search needs a few rounds of shards; more means something is wrong. */
 const MAX_ROUNDS = 32;
 
@@ -36,13 +37,17 @@ async function bytesOf(response) {
 async function fetchBytes(url, cache = 'default') {
   let response;
   try {
-    response = await fetch(url, { cache, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    response = await fetch(url, { cache, signal: AbortSignal.timeout(fetchTimeoutMs) });
   } catch (err) {
     const reason = err?.name === 'TimeoutError' ? 'timed out' : 'network error (offline?)';
     throw new Error(`zh-search: could not fetch ${url.pathname.split('/').pop()}: ${reason}`);
   }
   if (!response.ok) {
-    throw new Error(`zh-search: could not fetch ${url.pathname.split('/').pop()}: HTTP ${response.status}`);
+    const gone = response.status === 404 || response.status === 410;
+    throw new Error(
+      `zh-search: could not fetch ${url.pathname.split('/').pop()}: HTTP ${response.status}` +
+        (gone ? ' (the search index may have been rebuilt: reload the page)' : ''),
+    );
   }
   try {
     return await bytesOf(response);
@@ -63,10 +68,8 @@ function shard(id) {
         try {
           index.addShard(id, await fetchBytes(url, 'reload'));
         } catch (err) {
-          throw new Error(
-            `${err.message.startsWith('zh-search:') ? err.message : `zh-search: ${err.message}`}` +
-              ' (the search index may have been rebuilt: reload the page)',
-          );
+          const message = String(err?.message ?? err);
+          throw new Error(message.startsWith('zh-search:') ? message : `zh-search: ${message}`);
         }
       }
     })();
@@ -92,6 +95,7 @@ self.onmessage = async ({ data }) => {
   if (data.type === 'init') {
     ready = (async () => {
       rootUrl = new URL(data.root);
+      if (Number.isFinite(data.timeoutMs) && data.timeoutMs > 0) fetchTimeoutMs = data.timeoutMs;
       const [glue, root] = await Promise.all([import(data.glue), fetchBytes(rootUrl)]);
       await glue.default({ module_or_path: data.wasm });
       index = new glue.ShardedIndex(root);
