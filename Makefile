@@ -80,19 +80,29 @@ define bindgen_opt
 	node -e 'const b = require("fs").readFileSync(process.argv[1]); if (!WebAssembly.validate(b)) { console.error("V8 rejects " + process.argv[1]); process.exit(1) }' $(1)/zh_search_bg.wasm
 endef
 
-# The corpus-independent engine (no embed feature: no index inside, both layouts' code, the JS
-# class Index over index bytes fetched at run time), built once for every site into
-# $(ENGINE_PKG): the glue minified by esbuild, and the element bundle the CLI ships beside it
-# (zh-search.js, whose placeholder the CLI replaces with the folder's file names).
+# The corpus-independent engine, built once for every site into $(ENGINE_PKG): the module of
+# single-file folders (no embed feature: no index inside, both layouts' code, the JS class Index
+# over index bytes fetched at run time), and in sharded/ the module of sharded folders (the
+# class ShardedIndex, the gram layout's code only); each glue minified by esbuild, and the
+# element bundle and its worker that the CLI ships beside them (zh-search.js, whose placeholder
+# the CLI replaces with the folder's file names).
 ENGINE_PKG := target/engine/pkg
 engine:
-	cargo build --release --target $(WASM_TARGET) --lib --no-default-features --features sharded
+	cargo build --release --target $(WASM_TARGET) --lib --no-default-features
 	$(call bindgen_opt,target/engine/pkg.tmp)
-	node_modules/.bin/esbuild --minify --format=esm --log-level=warning target/engine/pkg.tmp/zh_search.js --outfile=target/engine/pkg.tmp/zh_search.min.js
-	mv target/engine/pkg.tmp/zh_search.min.js target/engine/pkg.tmp/zh_search.js
+	$(call minify_glue,target/engine/pkg.tmp)
+	cargo build --release --target $(WASM_TARGET) --lib --no-default-features --features sharded,grams-only
+	$(call bindgen_opt,target/engine/pkg.tmp/sharded)
+	$(call minify_glue,target/engine/pkg.tmp/sharded)
 	node scripts/build-element.mjs target/engine/pkg.tmp/zh-search.js
 	rm -rf $(ENGINE_PKG)
 	mv target/engine/pkg.tmp $(ENGINE_PKG)
+
+# The glue in the folder $(1), minified in place.
+define minify_glue
+	node_modules/.bin/esbuild --minify --format=esm --log-level=warning $(1)/zh_search.js --outfile=$(1)/zh_search.min.js
+	mv $(1)/zh_search.min.js $(1)/zh_search.js
+endef
 
 # The indexer CLI, release, with the engine of make engine inside it: target/release/zh-search.
 cli:
@@ -157,7 +167,8 @@ fmt-check:
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features sharded -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features sharded,grams-only -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features embed -- -D warnings
 
 cargo-test:

@@ -30,7 +30,21 @@ fn main() {
         .unwrap()
         .bytes;
     let built = started.elapsed();
-    let sharded = split_index(&bytes, ShardSizes::default()).unwrap();
+    let env = |name: &str, default: usize| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let defaults = ShardSizes::default();
+    let sizes = ShardSizes {
+        inline_max: env("SHARD_INLINE_MAX", defaults.inline_max),
+        text_page: env("SHARD_TEXT_PAGE", defaults.text_page),
+        table_page: env("SHARD_TABLE_PAGE", defaults.table_page),
+        range: env("SHARD_RANGE", defaults.range),
+        word_range: env("SHARD_WORD_RANGE", defaults.word_range),
+    };
+    let sharded = split_index(&bytes, sizes).unwrap();
     let total: usize = sharded.shards.iter().map(Vec::len).sum();
     println!(
         "index {} B (built in {:.1} s); root {} B ({} B gzip); {} shards, {} B",

@@ -163,6 +163,7 @@ fn tiny_shards_answer_the_same() {
         text_page: 256,
         table_page: 64,
         range: 256,
+        word_range: 128,
     };
     assert_same_answers("seeds", sizes);
     assert_same_answers("tests/site-docbook", sizes);

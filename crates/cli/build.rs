@@ -1,19 +1,21 @@
 //! Embeds the corpus-independent engine in the CLI binary, so that `zh-search index` compiles
 //! nothing per site: the directory named by `ZH_SEARCH_ENGINE_DIR` (what `make engine` writes
 //! to `target/engine/pkg`: `zh_search.js`, the glue; `zh_search_bg.wasm`, the engine;
-//! `zh-search.js`, the element bundle; `zh-search-worker.js`, the worker of sharded indexes) is
-//! copied to `OUT_DIR` and `src/engine.rs` includes it.
+//! `zh-search.js`, the element bundle; `zh-search-worker.js`, the worker of sharded indexes;
+//! `sharded/`, the glue and module of sharded folders) is copied to `OUT_DIR` and `src/engine.rs` includes it.
 //! Without the variable the binary still builds (so `cargo build/clippy --workspace` work), with
 //! no engine inside: `index` then stops and says to build it with `make cli`.
 
 use std::path::{Path, PathBuf};
 
 /// The files of the engine directory, as `make engine` names them.
-const ENGINE_FILES: [&str; 4] = [
+const ENGINE_FILES: [&str; 6] = [
     "zh_search.js",
     "zh_search_bg.wasm",
     "zh-search.js",
     "zh-search-worker.js",
+    "sharded/zh_search.js",
+    "sharded/zh_search_bg.wasm",
 ];
 const ENV_ENGINE_DIR: &str = "ZH_SEARCH_ENGINE_DIR";
 
@@ -27,7 +29,8 @@ fn main() {
             for name in ENGINE_FILES {
                 let from = dir.join(name);
                 println!("cargo:rerun-if-changed={}", from.display());
-                if let Err(e) = std::fs::copy(&from, out.join(name)) {
+                let to = out.join(name.replace('/', "-"));
+                if let Err(e) = std::fs::copy(&from, to) {
                     // A build script reports failure by panicking; cargo shows the message.
                     panic!(
                         "{ENV_ENGINE_DIR}={}: cannot read {}: {e} (run make engine first, or make cli)",
@@ -44,13 +47,17 @@ fn main() {
 }
 
 fn engine_source(out: &Path) -> String {
-    let include =
-        |name: &str| format!("include_bytes!({:?})", out.join(name).display().to_string());
+    let include = |name: &str| {
+        let path = out.join(name.replace('/', "-"));
+        format!("include_bytes!({:?})", path.display().to_string())
+    };
     format!(
-        "pub const ENGINE: Option<EngineFiles> = Some(EngineFiles {{\n    glue: {},\n    wasm: {},\n    element: {},\n    worker: {},\n}});\n",
+        "pub const ENGINE: Option<EngineFiles> = Some(EngineFiles {{\n    glue: {},\n    wasm: {},\n    element: {},\n    worker: {},\n    sharded_glue: {},\n    sharded_wasm: {},\n}});\n",
         include(ENGINE_FILES[0]),
         include(ENGINE_FILES[1]),
         include(ENGINE_FILES[2]),
         include(ENGINE_FILES[3]),
+        include(ENGINE_FILES[4]),
+        include(ENGINE_FILES[5]),
     )
 }

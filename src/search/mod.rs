@@ -56,7 +56,7 @@ pub const EMBEDDED_LAYOUT_IS_SCAN: Option<bool> = if cfg!(not(target_arch = "was
     None
 } else if cfg!(zh_search_embedded_layout = "scan") {
     Some(true)
-} else if cfg!(zh_search_embedded_layout = "grams") {
+} else if cfg!(zh_search_embedded_layout = "grams") || cfg!(feature = "grams-only") {
     Some(false)
 } else {
     None

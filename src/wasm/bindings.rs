@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 #[cfg(feature = "sharded")]
 use crate::format::shard_path;
 use crate::format::FormatError;
-#[cfg(not(feature = "embed"))]
+#[cfg(not(any(feature = "embed", feature = "sharded")))]
 use crate::owned::OwnedEngine;
 #[cfg(feature = "sharded")]
 use crate::owned::OwnedShardedEngine;
@@ -172,17 +172,18 @@ fn bytes_arg(bytes: &JsValue, what: &str) -> Result<Vec<u8>, JsError> {
     }
 }
 
-/// (Not in the embed build, whose module opens only its own index.)
+/// (Only in the module of single-file folders: the embed build's opens only its own index, the
+/// module of sharded folders only `ShardedIndex`.)
 /// An index given as bytes (what the indexer CLI writes as `zh-search-index.<hash>.bin`, after
 /// any gzip is inflated): `new Index(bytes)`, then the same methods, options and results as the
 /// free functions of the embedded build. It keeps its own copy of the bytes.
-#[cfg(not(feature = "embed"))]
+#[cfg(not(any(feature = "embed", feature = "sharded")))]
 #[wasm_bindgen]
 pub struct Index {
     engine: OwnedEngine,
 }
 
-#[cfg(not(feature = "embed"))]
+#[cfg(not(any(feature = "embed", feature = "sharded")))]
 #[wasm_bindgen]
 impl Index {
     /// `new Index(bytes: Uint8Array | ArrayBuffer)`: throws an `Error` saying what is wrong

@@ -53,8 +53,10 @@ async function fetchFile(name) {
   return response;
 }
 
-/** The bytes of the index file, inflated when they start with the gzip magic bytes. */
-async function indexBytes(name) {
+/** The bytes of a file of the folder (the index, the engine: stored gzip-compressed so that
+ * they are small on hosts that do not compress), inflated when they start with the gzip magic
+ * bytes (hosts that decode them themselves hand over plain bytes). */
+async function fileBytes(name) {
   const response = await fetchFile(name);
   let bytes;
   try {
@@ -70,20 +72,20 @@ async function indexBytes(name) {
 }
 
 async function loadDist({ glue, wasm, index }) {
-  const wasmResponse = fetchFile(wasm);
+  const wasmBytes = fileBytes(wasm);
   // Observed below (the glue awaits it); this keeps a failure that comes while the glue is
   // still loading from being reported as unhandled.
-  wasmResponse.catch(() => {});
+  wasmBytes.catch(() => {});
   const [module, bytes] = await Promise.all([
     import(fileUrl(glue).href)
       .catch((err) => {
         throw new Error(`zh-search: could not load ${glue}: ${err?.message ?? err}`);
       })
       .then(async (module) => {
-        await module.default({ module_or_path: wasmResponse });
+        await module.default({ module_or_path: await wasmBytes });
         return module;
       }),
-    indexBytes(index),
+    fileBytes(index),
   ]);
   let opened;
   try {

@@ -96,8 +96,13 @@ self.onmessage = async ({ data }) => {
     ready = (async () => {
       rootUrl = new URL(data.root);
       if (Number.isFinite(data.timeoutMs) && data.timeoutMs > 0) fetchTimeoutMs = data.timeoutMs;
-      const [glue, root] = await Promise.all([import(data.glue), fetchBytes(rootUrl)]);
-      await glue.default({ module_or_path: data.wasm });
+      // The glue, the engine (stored gzip-compressed: inflated here) and the root, all at once.
+      const [glue, wasm, root] = await Promise.all([
+        import(data.glue),
+        fetchBytes(new URL(data.wasm)),
+        fetchBytes(rootUrl),
+      ]);
+      await glue.default({ module_or_path: wasm });
       index = new glue.ShardedIndex(root);
     })();
     ready.then(

@@ -14,6 +14,9 @@ pub struct EngineFiles {
     pub element: &'static [u8],
     /// The worker that searches a sharded index (`www/src/worker.js`, bundled).
     pub worker: &'static [u8],
+    /// The glue and the module of sharded folders (gram layout only, the class ShardedIndex).
+    pub sharded_glue: &'static [u8],
+    pub sharded_wasm: &'static [u8],
 }
 
 include!(concat!(env!("OUT_DIR"), "/engine_files.rs"));

@@ -229,11 +229,21 @@ pub fn folder_files(
     index: IndexFiles,
     base_url: Option<&str>,
 ) -> Result<Vec<(String, Vec<u8>)>, CliError> {
-    let wasm = hashed("zh-search-engine", engine.wasm, "wasm");
-    let glue = hashed("zh-search-glue", engine.glue, "js");
+    // A sharded folder gets the module that reads shards (and no scan layout: shards are gram
+    // indexes); a single file, the module that opens either layout.
+    let (glue_bytes, wasm_bytes) = match index {
+        IndexFiles::Single(_) => (engine.glue, engine.wasm),
+        IndexFiles::Sharded { .. } => (engine.sharded_glue, engine.sharded_wasm),
+    };
+    // The engine stored gzip-compressed, like the index: small on hosts that do not compress
+    // `.wasm` (the element inflates it; a host that compresses it again changes nothing).
+    let stored_wasm = gzip(wasm_bytes)
+        .map_err(|e| CliError::io("cannot compress", Path::new("the engine"), e))?;
+    let wasm = hashed("zh-search-engine", &stored_wasm, "wasm");
+    let glue = hashed("zh-search-glue", glue_bytes, "js");
     let mut files = vec![
-        (glue.clone(), engine.glue.to_vec()),
-        (wasm.clone(), engine.wasm.to_vec()),
+        (glue.clone(), glue_bytes.to_vec()),
+        (wasm.clone(), stored_wasm),
     ];
     let mut config = serde_json::json!({ "glue": glue, "wasm": wasm });
     match index {
@@ -417,6 +427,8 @@ mod tests {
         wasm: b"\0asm fake",
         element: b"const c=\"__ZH_SEARCH_DIST__\";",
         worker: b"self.onmessage=()=>{};",
+        sharded_glue: b"export default 2;",
+        sharded_wasm: b"\0asm fake sharded",
     };
 
     fn scratch(name: &str) -> PathBuf {
@@ -501,9 +513,13 @@ mod tests {
         .map(|v: serde_json::Value| serde_json::from_str(v.as_str().unwrap()).unwrap())
         .unwrap();
         assert_eq!(parsed, config);
+        let stored = std::fs::read(out.join(named("zh-search-engine."))).unwrap();
+        let mut engine = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&stored[..]), &mut engine)
+            .unwrap();
         assert_eq!(
-            std::fs::read(out.join(named("zh-search-engine."))).unwrap(),
-            FAKE_ENGINE.wasm
+            engine, FAKE_ENGINE.wasm,
+            "the engine, stored gzip-compressed"
         );
         let _ = std::fs::remove_dir_all(&root);
     }

@@ -146,13 +146,15 @@ pub enum SectionKind {
     PassageChars = 21,
     /// Sharded only: per title, its length in characters (u32).
     TitleChars = 22,
+    /// A sharded index's root: the Fold table packed (see `sharded`).
+    FoldPacked = 23,
 }
 
 /// Whether this build reads sharded indexes (the `sharded` feature).
 pub const SHARDED: bool = cfg!(feature = "sharded");
 
 /// One slot per possible [`SectionKind`] value.
-const KIND_SLOTS: usize = 23;
+const KIND_SLOTS: usize = 24;
 
 /// Why an index could not be opened or read.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -440,6 +442,7 @@ pub(crate) fn section_kind_of(value: u32) -> Option<SectionKind> {
         Shards,
         PassageChars,
         TitleChars,
+        FoldPacked,
     ]
     .into_iter()
     .find(|k| *k as u32 == value)
@@ -522,7 +525,10 @@ impl<'a> IndexView<'a> {
                 words: key_map(SectionKind::WordFst, None)?,
                 pinyin: key_map(SectionKind::PinyinFst, Some(SectionKind::PinyinChars))?,
                 word_refs: &[],
-                fold: FoldTable::new(whole(SectionKind::Fold)?)?,
+                fold: match store {
+                    Some(store) => FoldTable::new(store.fold())?,
+                    None => FoldTable::new(whole(SectionKind::Fold)?)?,
+                },
                 links: Links::open(
                     section(SectionKind::Links)?,
                     2 * u64::from(stats.sources) + u64::from(stats.titles),

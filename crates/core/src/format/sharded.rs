@@ -36,12 +36,20 @@
 //! ```
 //! Shards section of the root (varints):
 //! ```text
-//! build id low u32, build id high u32, shard count
+//! build id low u32, build id high u32, shard count, links (1: postings carry link shares)
 //! paged section count, then per section: kind, length, page count, first shard id,
 //!   has fences (0/1), page start deltas (count), [first u32 of each page (count)]
+//! string table count, then per table: kind (PassageOffsets: passage texts, TitleOffsets:
+//!   titles, SourceOffsets: source names), string count, part (which list of a group file),
+//!   group count, first shard id, stride (group g starts at g × stride; 0: an expected delta
+//!   follows, then per group the zigzag of its start's delta minus the expected one)
 //! range map count, then per map: kind, range count, first shard id,
-//!   per range: first key length, first key bytes (the first range's key is empty)
+//!   per range: its separator front-coded (bytes shared with the previous one, length of the
+//!   rest, the rest); the first range's is empty, each other is the shortest prefix of the
+//!   range's first key above the previous range's last key
 //! ```
+//! Text groups hold `stride` passages (part 0) and the titles of the sections they open
+//! (part 1); source-name groups hold names (part 0).
 //! The build id is a hash of the single-file index, so a root and shards of different builds
 //! never mix: every shard names its build and is refused by a root of another.
 
@@ -88,17 +96,21 @@ pub struct ShardSizes {
     pub text_page: usize,
     /// Target bytes of a page of a u32 table or a byte table.
     pub table_page: usize,
-    /// Target bytes of a key range (its fst and area).
+    /// Target bytes of a key range of grams (its fst and postings).
     pub range: usize,
+    /// Target bytes of a key range of vocabulary words or pinyin readings (read a few entries
+    /// at a time: suggestions, segmenting a query).
+    pub word_range: usize,
 }
 
 impl Default for ShardSizes {
     fn default() -> Self {
         ShardSizes {
             inline_max: 1024,
-            text_page: 2 * 1024,
+            text_page: 1024,
             table_page: 8 * 1024,
             range: 16 * 1024,
+            word_range: 4 * 1024,
         }
     }
 }
@@ -232,7 +244,9 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
     let mut stats = view.stats();
     stats.flags |= FLAG_SHARDED;
     root_sections.push((SectionKind::Stats, stats.encode()));
-    root_sections.push((SectionKind::Fold, section(SectionKind::Fold)?.to_vec()));
+    root_sections.push((SectionKind::FoldPacked, pack_fold(section(SectionKind::Fold)?)));
+    // Postings carry link shares only when some passage has links.
+    let links = !section(SectionKind::PassageLinks)?.is_empty();
 
     // Cut points of the blob: every string boundary of the three offset tables.
     let blob_cuts = {
@@ -346,18 +360,22 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
     // passages, each group a shard (a hit and its heading come in one file); source names in
     // groups of their own.
     let s = view.stats();
+    // A fixed number of passages per group (so the root needs no group starts for them): about
+    // `text_page` bytes of text each, on average.
+    let mut text_bytes = 0usize;
+    for p in 0..s.passages {
+        text_bytes += view.passage_text(p)?.len();
+    }
+    let stride =
+        (sizes.text_page * s.passages.max(1) as usize / text_bytes.max(1)).clamp(1, 1 << 16) as u32;
     let mut text_groups: Vec<(u32, u32, Vec<u8>)> = Vec::new();
     {
         let (mut passages, mut titles): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
-        let (mut first_passage, mut first_title, mut next_title, mut bytes) = (0u32, 0u32, 0u32, 0);
+        let (mut first_passage, mut first_title, mut next_title) = (0u32, 0u32, 0u32);
         for p in 0..s.passages {
-            let text = view.passage_text(p)?;
-            bytes += text.len();
-            passages.push(text);
+            passages.push(view.passage_text(p)?);
             while next_title < s.titles && view.title_passages(next_title)?.0 <= p {
-                let title = view.title_text(next_title)?;
-                bytes += title.len();
-                titles.push(title);
+                titles.push(view.title_text(next_title)?);
                 next_title += 1;
             }
             if p + 1 == s.passages {
@@ -366,13 +384,13 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
                     next_title += 1;
                 }
             }
-            if bytes >= sizes.text_page || p + 1 == s.passages {
+            if (p + 1) % stride == 0 || p + 1 == s.passages {
                 let mut payload = encode_group(&passages);
                 payload.extend_from_slice(&encode_group(&titles));
                 text_groups.push((first_passage, first_title, payload));
                 passages.clear();
                 titles.clear();
-                (first_passage, first_title, bytes) = (p + 1, next_title, 0);
+                (first_passage, first_title) = (p + 1, next_title);
             }
         }
         if text_groups.is_empty() {
@@ -412,15 +430,19 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
         write_varint(&mut body, part);
         write_varint(&mut body, text_groups.len() as u64);
         write_varint(&mut body, text_first_id);
+        if part == 0 {
+            // Group g starts at passage g × stride.
+            write_varint(&mut body, u64::from(stride));
+            continue;
+        }
+        write_varint(&mut body, 0);
+        // The titles of a group: about as many as its passages (one section a passage in a
+        // collection of poems), so each delta is stored as its difference from the stride.
+        write_varint(&mut body, u64::from(stride));
         let mut previous = 0;
-        for (first_passage, first_title, _) in &text_groups {
-            let first = if part == 0 {
-                *first_passage
-            } else {
-                *first_title
-            };
-            write_varint(&mut body, u64::from(first - previous));
-            previous = first;
+        for (_, first_title, _) in &text_groups {
+            write_varint(&mut body, zigzag(i64::from(*first_title - previous) - i64::from(stride)));
+            previous = *first_title;
         }
     }
     for (_, _, payload) in &text_groups {
@@ -432,9 +454,11 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
     write_varint(&mut body, 0);
     write_varint(&mut body, source_groups.len() as u64);
     write_varint(&mut body, shards.len() as u64);
+    write_varint(&mut body, 0);
+    write_varint(&mut body, 0);
     let mut previous = 0;
     for (first, _) in &source_groups {
-        write_varint(&mut body, u64::from(first - previous));
+        write_varint(&mut body, zigzag(i64::from(first - previous)));
         previous = *first;
     }
     for (_, payload) in &source_groups {
@@ -448,18 +472,33 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
             Some(a) => section(a)?,
             None => &[],
         };
-        let ranges = split_map(&view, kind, &map, area, sizes.range)?;
+        let target = if kind == SectionKind::GramFst {
+            sizes.range
+        } else {
+            sizes.word_range
+        };
+        let ranges = split_map(&view, links, kind, &map, area, target)?;
         write_varint(&mut body, kind as u64);
         write_varint(&mut body, ranges.len() as u64);
         write_varint(&mut body, shards.len() as u64);
+        let mut previous: Vec<u8> = Vec::new();
         for (first_key, payload) in ranges {
-            write_varint(&mut body, first_key.len() as u64);
-            body.extend_from_slice(&first_key);
+            // Front-coded: the bytes shared with the previous separator, then the rest.
+            let shared = previous
+                .iter()
+                .zip(&first_key)
+                .take_while(|(a, b)| a == b)
+                .count();
+            write_varint(&mut body, shared as u64);
+            write_varint(&mut body, (first_key.len() - shared) as u64);
+            body.extend_from_slice(&first_key[shared..]);
+            previous = first_key;
             let id = shards.len() as u32;
             shards.push(shard_file(build_id, id, &payload));
         }
     }
     write_varint(&mut descriptor, shards.len() as u64);
+    write_varint(&mut descriptor, u64::from(links));
     descriptor.extend_from_slice(&body);
     root_sections.push((SectionKind::Shards, descriptor));
     let root = super::encode_sections(&root_sections);
@@ -511,7 +550,12 @@ fn title_facts(view: &IndexView<'_>, t: u32) -> Result<TitleFacts> {
 /// The facts after a block: per text posting (passages ascending) its passage's length, link
 /// share, title (delta from the previous posting's) and that title's facts; per title posting
 /// (ascending) the title's facts, and its passages' for short sections. All varints.
-fn write_facts(view: &IndexView<'_>, block: &PostingsBlock, out: &mut Vec<u8>) -> Result<()> {
+fn write_facts(
+    view: &IndexView<'_>,
+    block: &PostingsBlock,
+    links: bool,
+    out: &mut Vec<u8>,
+) -> Result<()> {
     let write_title = |out: &mut Vec<u8>, t: TitleFacts| {
         write_varint(out, u64::from(t.first));
         write_varint(out, u64::from(t.end - t.first));
@@ -520,11 +564,17 @@ fn write_facts(view: &IndexView<'_>, block: &PostingsBlock, out: &mut Vec<u8>) -
     let mut previous = 0;
     for posting in &block.text {
         let f = passage_facts(view, posting.doc)?;
+        let t = title_facts(view, f.title)?;
         write_varint(out, u64::from(f.chars));
-        write_varint(out, u64::from(f.link_percent));
+        if links {
+            write_varint(out, u64::from(f.link_percent));
+        }
         write_varint(out, u64::from(f.title - previous));
         previous = f.title;
-        write_title(out, title_facts(view, f.title)?);
+        // The section as the passage's position in it (mostly 0) and its length.
+        write_varint(out, u64::from(posting.doc - t.first));
+        write_varint(out, u64::from(t.end - t.first));
+        write_varint(out, u64::from(t.chars));
     }
     for posting in &block.title {
         let t = title_facts(view, posting.doc)?;
@@ -537,11 +587,61 @@ fn write_facts(view: &IndexView<'_>, block: &PostingsBlock, out: &mut Vec<u8>) -
             for p in t.first..t.end {
                 let f = passage_facts(view, p)?;
                 write_varint(out, u64::from(f.chars));
-                write_varint(out, u64::from(f.link_percent));
+                if links {
+                    write_varint(out, u64::from(f.link_percent));
+                }
             }
         }
     }
     Ok(())
+}
+
+/// The Fold section packed for the root (the root is in every first download): varint count,
+/// then per pair the varint delta of the traditional character from the previous one and the
+/// zigzag varint of (simplified − traditional). [`unpack_fold`] restores the table.
+fn pack_fold(table: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_varint(&mut out, (table.len() / 8) as u64);
+    let mut previous = 0u32;
+    for pair in table.chunks_exact(8) {
+        let from = u32::from_le_bytes([pair[0], pair[1], pair[2], pair[3]]);
+        let to = u32::from_le_bytes([pair[4], pair[5], pair[6], pair[7]]);
+        write_varint(&mut out, u64::from(from.wrapping_sub(previous)));
+        write_varint(&mut out, zigzag(i64::from(to) - i64::from(from)));
+        previous = from;
+    }
+    out
+}
+
+/// A signed number as an unsigned varint value: 0, -1, 1, -2, … → 0, 1, 2, 3, …
+fn zigzag(n: i64) -> u64 {
+    ((n << 1) ^ (n >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    (v >> 1) as i64 ^ -((v & 1) as i64)
+}
+
+/// The Fold table [`pack_fold`] packed.
+fn unpack_fold(packed: &[u8]) -> Result<Vec<u8>> {
+    let mut cursor = Cursor {
+        bytes: packed,
+        pos: 0,
+    };
+    let count = usize::try_from(cursor.varint()?).map_err(|_| bad("fold table"))?;
+    if count > packed.len() {
+        return Err(bad("fold table"));
+    }
+    let mut out = Vec::with_capacity(count * 8);
+    let mut from = 0u32;
+    for _ in 0..count {
+        from = from.wrapping_add(cursor.u32()?);
+        let to = u32::try_from(i64::from(from) + unzigzag(cursor.varint()?))
+            .map_err(|_| bad("fold table"))?;
+        out.extend_from_slice(&from.to_le_bytes());
+        out.extend_from_slice(&to.to_le_bytes());
+    }
+    Ok(out)
 }
 
 /// A string group's payload: varint count, the strings' byte lengths (varints), their bytes.
@@ -570,6 +670,7 @@ fn links_table_len(bytes: &[u8], view: &IndexView<'_>) -> usize {
 /// values re-encoded into the range's own area.
 fn split_map(
     view: &IndexView<'_>,
+    links: bool,
     kind: SectionKind,
     map: &fst::Map<&[u8]>,
     area: &[u8],
@@ -579,9 +680,11 @@ fn split_map(
     let mut entries: Vec<(Vec<u8>, u64)> = Vec::new();
     let mut range_area: Vec<u8> = Vec::new();
     let mut bytes = 0usize;
+    let mut last_key: Vec<u8> = Vec::new();
     let flush = |entries: &mut Vec<(Vec<u8>, u64)>,
                  range_area: &mut Vec<u8>,
-                 ranges: &mut Vec<(Vec<u8>, Vec<u8>)>|
+                 ranges: &mut Vec<(Vec<u8>, Vec<u8>)>,
+                 last_key: &mut Vec<u8>|
      -> Result<()> {
         let mut builder = fst::MapBuilder::memory();
         for (key, value) in entries.iter() {
@@ -596,11 +699,20 @@ fn split_map(
         payload.extend_from_slice(&(fst_bytes.len() as u32).to_le_bytes());
         payload.extend_from_slice(&fst_bytes);
         payload.extend_from_slice(range_area);
-        let first = if ranges.is_empty() {
-            Vec::new()
-        } else {
-            entries.first().map(|e| e.0.clone()).unwrap_or_default()
+        // The range's separator: the shortest prefix of its first key above the previous
+        // range's last key (every key of this range sorts at or above it, every key before
+        // below it), so that the root keeps a few bytes per range, not whole keys.
+        let first = match (ranges.is_empty(), entries.first()) {
+            (false, Some((key, _))) => {
+                let mut cut = 1;
+                while cut < key.len() && key[..cut] <= last_key[..] {
+                    cut += 1;
+                }
+                key[..cut].to_vec()
+            }
+            _ => Vec::new(),
         };
+        *last_key = entries.last().map(|e| e.0.clone()).unwrap_or_default();
         ranges.push((first, payload));
         entries.clear();
         range_area.clear();
@@ -636,7 +748,7 @@ fn split_map(
                     } else {
                         write_varint(&mut range_area, 0);
                     }
-                    write_facts(view, &block, &mut range_area)?;
+                    write_facts(view, &block, links, &mut range_area)?;
                 }
                 value
             }
@@ -649,12 +761,12 @@ fn split_map(
         bytes += key.len() + 2;
         entries.push((key.to_vec(), value));
         if bytes + range_area.len() >= target {
-            flush(&mut entries, &mut range_area, &mut ranges)?;
+            flush(&mut entries, &mut range_area, &mut ranges, &mut last_key)?;
             bytes = 0;
         }
     }
     if !entries.is_empty() || ranges.is_empty() {
-        flush(&mut entries, &mut range_area, &mut ranges)?;
+        flush(&mut entries, &mut range_area, &mut ranges, &mut last_key)?;
     }
     Ok(ranges)
 }
@@ -884,6 +996,10 @@ pub struct ShardStore {
     groups: Vec<StringGroups>,
     maps: Vec<RangeMap>,
     missing: Missing,
+    /// Postings carry link shares (some passage has links).
+    links: bool,
+    /// The Fold table, unpacked from the root.
+    fold: Vec<u8>,
     /// The facts that arrived with postings (see [`write_facts`]).
     facts: Mutex<Facts>,
     /// Titles that arrived with postings, by title id, in chunks of [`TITLE_CHUNK`] allocated
@@ -921,6 +1037,8 @@ impl ShardStore {
         let mut cursor = Cursor { bytes: d, pos: 0 };
         let build_id = cursor.varint()? | (cursor.varint()? << 32);
         let shard_count = u32::try_from(cursor.varint()?).map_err(|_| bad("shard count"))?;
+        let links = cursor.varint()? == 1;
+        let fold = unpack_fold(find(SectionKind::FoldPacked)?)?;
         let small = |v: u64, what| {
             usize::try_from(v)
                 .ok()
@@ -985,11 +1103,27 @@ impl ShardStore {
             if pages == 0 || first_id as usize + pages > shard_count as usize {
                 return Err(bad("group count"));
             }
+            // A stride: group g starts at g × stride; 0: every group's start follows.
+            let stride = u32::try_from(cursor.varint()?).map_err(|_| bad("group stride"))?;
+            // Without a stride: the deltas' expected value, each delta stored as the zigzag of
+            // its difference from it.
+            let expected = if stride == 0 {
+                i64::from(u32::try_from(cursor.varint()?).map_err(|_| bad("group start"))?)
+            } else {
+                0
+            };
             let mut firsts = Vec::with_capacity(pages);
             let mut at = 0u32;
-            for _ in 0..pages {
-                let delta = u32::try_from(cursor.varint()?).map_err(|_| bad("group start"))?;
-                at = at.checked_add(delta).ok_or(bad("group start"))?;
+            for g in 0..pages {
+                if stride > 0 {
+                    at = u32::try_from(g)
+                        .ok()
+                        .and_then(|g| g.checked_mul(stride))
+                        .ok_or(bad("group start"))?;
+                } else {
+                    let delta = unzigzag(cursor.varint()?) + expected;
+                    at = u32::try_from(i64::from(at) + delta).map_err(|_| bad("group start"))?;
+                }
                 firsts.push(at);
             }
             let ascending = firsts.windows(2).all(|w| w[0] <= w[1]);
@@ -1013,9 +1147,16 @@ impl ShardStore {
             if count == 0 || first_id as usize + count > shard_count as usize {
                 return Err(bad("range count"));
             }
-            let mut first_keys = Vec::with_capacity(count);
+            let mut first_keys: Vec<Vec<u8>> = Vec::with_capacity(count);
             for _ in 0..count {
-                first_keys.push(cursor.bytes_with_length()?.to_vec());
+                let shared = usize::try_from(cursor.varint()?).map_err(|_| bad("range key"))?;
+                let mut key = match first_keys.last() {
+                    Some(previous) if shared <= previous.len() => previous[..shared].to_vec(),
+                    None if shared == 0 => Vec::new(),
+                    _ => return Err(bad("range key")),
+                };
+                key.extend_from_slice(cursor.bytes_with_length()?);
+                first_keys.push(key);
             }
             if !first_keys[0].is_empty() || first_keys.windows(2).any(|w| w[0] >= w[1]) {
                 return Err(bad("range keys"));
@@ -1035,6 +1176,8 @@ impl ShardStore {
             groups,
             maps,
             missing: Missing::default(),
+            links,
+            fold,
             facts: Mutex::new(Facts::default()),
             title_texts: (0..(stats.titles as usize).div_ceil(TITLE_CHUNK))
                 .map(|_| OnceLock::new())
@@ -1199,9 +1342,15 @@ impl ShardStore {
         let mut title = 0u32;
         for posting in &block.text {
             let chars = cursor.u32()?;
-            let link_percent = u8::try_from(cursor.u32()?).map_err(|_| bad("facts"))?;
+            let link_percent = self.link_percent(&mut cursor)?;
             title = title.checked_add(cursor.u32()?).ok_or(bad("facts"))?;
-            let t = read_title(&mut cursor)?;
+            let first = posting.doc.checked_sub(cursor.u32()?).ok_or(bad("facts"))?;
+            let end = first.checked_add(cursor.u32()?).ok_or(bad("facts"))?;
+            let t = TitleFacts {
+                first,
+                end,
+                chars: cursor.u32()?,
+            };
             if !(t.first..t.end).contains(&posting.doc) {
                 return Err(bad("facts"));
             }
@@ -1228,7 +1377,7 @@ impl ShardStore {
             if t.end - t.first <= TITLE_FACTS_MAX_PASSAGES {
                 for p in t.first..t.end {
                     let chars = cursor.u32()?;
-                    let link_percent = u8::try_from(cursor.u32()?).map_err(|_| bad("facts"))?;
+                    let link_percent = self.link_percent(&mut cursor)?;
                     let facts = PassageFacts {
                         chars,
                         link_percent,
@@ -1249,6 +1398,19 @@ impl ShardStore {
     pub(super) fn learned_title(&self, t: u32) -> Option<&str> {
         let chunk = self.title_texts.get(t as usize / TITLE_CHUNK)?.get()?;
         chunk[t as usize % TITLE_CHUNK].get().map(|s| &**s)
+    }
+
+    /// A passage's link share in facts (0 when the index has no links: not stored then).
+    fn link_percent(&self, cursor: &mut Cursor<'_>) -> Result<u8> {
+        if !self.links {
+            return Ok(0);
+        }
+        u8::try_from(cursor.u32()?).map_err(|_| bad("facts"))
+    }
+
+    /// The Fold table (unpacked from the root).
+    pub(super) fn fold(&self) -> &[u8] {
+        &self.fold
     }
 
     /// The facts of passage `p`, if postings have brought them.
