@@ -4,7 +4,7 @@
 //   node bench/bench.mjs [CORPUS…]      corpora: seeds poems-1k poems-10k poems-57k debian (default: all)
 //
 // For each corpus: prepare the documents and query sets, build each engine (timed, peak RSS from
-// /usr/bin/time -v; zh-search through `make dist`, the folder a site owner ships: buildZhDist),
+// /usr/bin/time -v; zh-search through its indexer CLI, the folder a site owner ships: buildZhDist),
 // evaluate quality and latency in Node (zh-search, FlexSearch) and in headless Chromium (all
 // three), measure bytes on the wire in Chromium against each folder served by tools/serve.mjs
 // with gzip and without (lib/wire.mjs: first search, next queries), and write
@@ -214,32 +214,28 @@ function prepare(name, spec, dir, res) {
   return { input, corpusDir };
 }
 
+/** The indexer CLI of this checkout (make cli, built once by the warm-up into TARGET). */
+const ZH_CLI = path.join(TARGET, 'release/zh-search');
+
+/** Builds the indexer CLI (the engine modules inside it) once: not part of any timed build. */
+function buildZhCli() {
+  run('make', ['--no-print-directory', 'cli'], { env: { CARGO_TARGET_DIR: TARGET } });
+}
+
 /**
- * zh-search's folder for one corpus, built the way a site owner builds it:
- * `ZH_SEARCH_SEEDS=<corpus> make dist DIST=<distDir>`, under /usr/bin/time -v (report in
- * `timeFile`). Every zh-search build of the bench goes through here. Returns the parsed report.
- *
- * Stand-in until the indexer CLI lands: today's `make dist` compiles the corpus into the wasm
- * module and writes dist/ whatever DIST says, so a dist/ this call wrote is moved to `distDir`;
- * PKG/PKG_TMP keep that compile's module out of www/pkg and CARGO_TARGET_DIR out of target/.
+ * zh-search's folder for one corpus, built the way a site owner builds it: `zh-search index
+ * <corpus> --out <distDir>` (what `ZH_SEARCH_SEEDS=<corpus> make dist DIST=<distDir>` runs),
+ * under /usr/bin/time -v (report in `timeFile`): indexing only, nothing compiled. Every
+ * zh-search build of the bench goes through here. Returns the parsed report.
  */
 export function buildZhDist(corpusDir, distDir, timeFile) {
   fs.rmSync(distDir, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(distDir), { recursive: true });
   fs.mkdirSync(path.dirname(timeFile), { recursive: true });
   fs.rmSync(timeFile, { force: true });
-  const defaultDist = path.join(ROOT, 'dist');
-  const started = Date.now();
+  if (!fs.existsSync(ZH_CLI)) buildZhCli();
   run('/usr/bin/time', ['-v', '-o', timeFile, 'timeout', '--kill-after=10', String(BUILD_TIMEOUT_S),
-    'make', '--no-print-directory', 'dist', `DIST=${distDir}`, `PKG=${path.join(WORK, 'pkg')}`, `PKG_TMP=${path.join(WORK, 'pkg.tmp')}`], {
-    env: { ZH_SEARCH_SEEDS: path.resolve(corpusDir), CARGO_TARGET_DIR: TARGET },
-  });
-  if (!fs.existsSync(distDir)) {
-    if (!fs.existsSync(defaultDist) || fs.statSync(defaultDist).mtimeMs < started - 2000) {
-      throw new Error(`make dist DIST=${distDir} wrote neither ${distDir} nor a fresh ${defaultDist}`);
-    }
-    fs.renameSync(defaultDist, distDir);
-  }
+    ZH_CLI, 'index', path.resolve(corpusDir), '--out', distDir]);
   return parseTime(timeFile);
 }
 
@@ -579,14 +575,15 @@ async function main() {
   const env = environment(ROOT);
   log(`corpora: ${names.join(' ')}`);
 
-  // Compile zh-search's dependencies for wasm32 once, over a one-line corpus, so each corpus's
-  // measured build is what a corpus change costs: build.rs (index) + the crate itself + bindgen/opt.
+  // Build the indexer CLI once (make cli: the engine modules inside it), so that each corpus's
+  // measured build is what a site owner runs: zh-search index, which compiles nothing.
   const warm = path.join(WORK, 'warm');
   fs.mkdirSync(path.join(warm, 'corpus'), { recursive: true });
   fs.writeFileSync(path.join(warm, 'corpus/warm.md'), '## 预热\n\n这是一个用于预热构建的小语料。\n');
   let warmError = null;
   try {
-    log('warm-up build (dependencies for wasm32)');
+    log('warm-up: make cli (the engine modules and the indexer CLI of this checkout)');
+    buildZhCli();
     buildZhDist(path.join(warm, 'corpus'), path.join(warm, 'site'), path.join(warm, 'stats/dist.time'));
   } catch (e) {
     warmError = e.message;

@@ -4,7 +4,8 @@
 //   node bench/node-eval.mjs zh|flex WORKDIR      -> writes WORKDIR/node-<engine>.json
 //
 // WORKDIR/input.json (written by bench.mjs) holds the documents and the query sets.
-// zh-search: site/zh/pkg/zh_search.js + initSync. FlexSearch: Charset.CJK, context on, over
+// zh-search: the folder site/zh the indexer CLI wrote (lib/zh-folder.mjs: one index file, or a
+// root and the shards each search reads). FlexSearch: Charset.CJK, context on, over
 // site/flex/docs.json (the same documents the FlexSearch page indexes).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,14 +27,13 @@ let rank; // q -> ranked doc ids (all it returns, deduplicated)
 let timed; // q -> top 10 rendered to data
 
 if (engine === 'zh') {
-  const pkg = path.join(workdir, 'site/zh/pkg');
-  const zh = await import(pathToFileURL(path.join(pkg, 'zh_search.js')).href);
-  const bytes = fs.readFileSync(path.join(pkg, 'zh_search_bg.wasm'));
+  const { openZhFolder } = await import('./lib/zh-folder.mjs');
   const t0 = performance.now();
-  zh.initSync({ module: bytes });
+  const zh = await openZhFolder(path.join(workdir, 'site/zh'));
   zhModule = zh;
   out.initMs = performance.now() - t0;
   out.stats = zh.stats();
+  out.sharded = zh.sharded;
   const toDoc = input.kind === 'poems' ? poemMapper(docs) : (hit) => hit.passage;
   let unmapped = 0;
   rank = (q) => {

@@ -1,5 +1,5 @@
 // Minimal bench pages, one per engine, each in its own folder of the corpus's site:
-//   zh/index.html    <zh-search> (www/zh-search.js + pkg/) — the widget renders the results
+//   zh/index.html    <zh-search> (the folder zh-search index wrote) — the widget renders the results
 //   pf/index.html    Pagefind's UI-less API (pagefind/pagefind.js): search, then data() of the top 10
 //   flex/index.html  FlexSearch (Charset.CJK, context on) indexing docs.json in the page
 // With ?q=…, a page searches on load, renders the first results, sets window.__first
@@ -65,7 +65,8 @@ let zh;
 window.bench = {
   ready: loadEngine().then((m) => { zh = m; return true; }),
   async timed(q) {
-    return zh.search(q, { limit: 10 }).hits.length;
+    // A sharded index answers in a promise (its worker may fetch shards first).
+    return (await zh.search(q, { limit: 10 })).hits.length;
   },
   lastIds: () => null,
 };

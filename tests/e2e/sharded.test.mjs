@@ -86,6 +86,12 @@ async function search(page, q) {
     q,
     { timeout: 20_000 },
   );
+  // A sharded index adds the suggestions after the results: the worker answers in order, so
+  // once the API's own suggest has answered, the element's has too.
+  await page.evaluate(async (q) => {
+    const m = await import('./zh-search.js');
+    await (await m.loadEngine()).suggest(/\S*$/.exec(q)[0], 6);
+  }, q).catch(() => {});
   return page.evaluate(() => {
     const host = document.querySelector('zh-search');
     return {

@@ -273,6 +273,10 @@ export class ZhSearchElement extends HTMLElement {
     const engine = this.#engine;
     let results;
     let focus;
+    let pendingWords = null;
+    const last = /\S*$/.exec(query)[0];
+    const completions = (words) =>
+      words.filter((word) => word !== last).slice(0, ZhSearchElement.suggestions);
     try {
       // Sites of web pages get the grouped view (the engine's searchPages: "More results" pages
       // pages); text corpora, and an engine without searchPages, the flat list of passages. A
@@ -300,13 +304,17 @@ export class ZhSearchElement extends HTMLElement {
         this.#hasMore = this.#flatHits.length < results.total;
         focus = more && results.hits[0];
       }
-      // Completions of the last term (not inside quotes), the term itself left out.
-      const last = /\S*$/.exec(query)[0];
+      // Completions of the last term (not inside quotes), the term itself left out. A sharded
+      // index answers them in a promise: the results are shown first, the suggestions added
+      // when their shard has arrived (below).
       if (!more) {
-        const shown = ZhSearchElement.suggestions;
-        let words = /["“”「」]/.test(last) ? [] : engine.suggest(last, shown + 1);
-        if (words instanceof Promise) words = await settled(words);
-        this.#suggestions = words.filter((word) => word !== last).slice(0, shown);
+        const words = /["“”「」]/.test(last) ? [] : engine.suggest(last, ZhSearchElement.suggestions + 1);
+        if (words instanceof Promise) {
+          pendingWords = words;
+          this.#suggestions = [];
+        } else {
+          this.#suggestions = completions(words);
+        }
       }
     } catch (err) {
       if (err === STALE) return;
@@ -335,6 +343,21 @@ export class ZhSearchElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent('zh-search:results', {
       detail: { query, total: this.#total, partial: this.#partial }, bubbles: true, composed: true,
     }));
+    if (pendingWords) {
+      let words;
+      try {
+        words = await settled(pendingWords);
+      } catch (err) {
+        // The results stand; only the suggestions are missing.
+        if (err !== STALE) console.error('zh-search: suggestions failed', err);
+        return;
+      }
+      // Added only while the reader has not moved through the list (they would shift it).
+      if (this.#active === -1 && words.length) {
+        this.#suggestions = completions(words);
+        this.#render();
+      }
+    }
   }
 
   /** The status line: the count (and `extra`, announced with it), partial matches, the key hint. */

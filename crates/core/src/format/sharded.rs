@@ -244,7 +244,10 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
     let mut stats = view.stats();
     stats.flags |= FLAG_SHARDED;
     root_sections.push((SectionKind::Stats, stats.encode()));
-    root_sections.push((SectionKind::FoldPacked, pack_fold(section(SectionKind::Fold)?)));
+    root_sections.push((
+        SectionKind::FoldPacked,
+        pack_fold(section(SectionKind::Fold)?),
+    ));
     // Postings carry link shares only when some passage has links.
     let links = !section(SectionKind::PassageLinks)?.is_empty();
 
@@ -441,7 +444,10 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
         write_varint(&mut body, u64::from(stride));
         let mut previous = 0;
         for (_, first_title, _) in &text_groups {
-            write_varint(&mut body, zigzag(i64::from(*first_title - previous) - i64::from(stride)));
+            write_varint(
+                &mut body,
+                zigzag(i64::from(*first_title - previous) - i64::from(stride)),
+            );
             previous = *first_title;
         }
     }
