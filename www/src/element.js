@@ -252,8 +252,11 @@ export class ZhSearchElement extends HTMLElement {
   async #run(more = false) {
     clearTimeout(this.#debounce);
     const run = ++this.#runs;
-    /** The engine's answer, awaited only when it is a promise. */
-    const settled = async (answer) => {
+    /** The engine's answer, awaited only when it is a promise (then the engine is
+     * `asynchronous`: a sharded index's worker). */
+    let asynchronous = false;
+    const settled = async (answer, search = false) => {
+      if (search && answer instanceof Promise) asynchronous = true;
       const value = answer instanceof Promise ? await answer : answer;
       if (run !== this.#runs) throw STALE;
       return value;
@@ -273,7 +276,7 @@ export class ZhSearchElement extends HTMLElement {
     const engine = this.#engine;
     let results;
     let focus;
-    let pendingWords = null;
+    let suggestLater = false;
     const last = /\S*$/.exec(query)[0];
     const completions = (words) =>
       words.filter((word) => word !== last).slice(0, ZhSearchElement.suggestions);
@@ -284,7 +287,7 @@ export class ZhSearchElement extends HTMLElement {
       if (!more) {
         if (!siteOfPages) {
           results = engine.search(query, { limit: this.limit });
-          if (results instanceof Promise) results = await settled(results);
+          if (results instanceof Promise) results = await settled(results, true);
           siteOfPages = typeof engine.searchPages === 'function' && results.hits.some((hit) => hit.url);
           if (siteOfPages) results = undefined;
         }
@@ -292,29 +295,28 @@ export class ZhSearchElement extends HTMLElement {
       }
       if (this.#grouped) {
         results ??= engine.searchPages(query, { limit: this.limit, offset: more ? this.#pages.length : 0 });
-        if (results instanceof Promise) results = await settled(results);
+        if (results instanceof Promise) results = await settled(results, true);
         this.#pages = more ? this.#pages.concat(results.pages) : results.pages;
         this.#hasMore = this.#pages.length < results.total_pages;
         focus = more && results.pages[0]?.hits[0];
       } else {
         results ??= engine.search(query, { limit: this.limit, offset: more ? this.#flatHits.length : 0 });
-        if (results instanceof Promise) results = await settled(results);
+        if (results instanceof Promise) results = await settled(results, true);
         this.#pages = null;
         this.#flatHits = more ? this.#flatHits.concat(results.hits) : results.hits;
         this.#hasMore = this.#flatHits.length < results.total;
         focus = more && results.hits[0];
       }
       // Completions of the last term (not inside quotes), the term itself left out. A sharded
-      // index answers them in a promise: the results are shown first, the suggestions added
-      // when their shard has arrived (below).
+      // index (its answers are promises) is asked for them once the results are shown, so that
+      // the first results wait for no suggestion shard (below).
       if (!more) {
-        const words = /["“”「」]/.test(last) ? [] : engine.suggest(last, ZhSearchElement.suggestions + 1);
-        if (words instanceof Promise) {
-          pendingWords = words;
+        const quoted = /["“”「」]/.test(last);
+        if (quoted) this.#suggestions = [];
+        else if (asynchronous) {
           this.#suggestions = [];
-        } else {
-          this.#suggestions = completions(words);
-        }
+          suggestLater = true;
+        } else this.#suggestions = completions(engine.suggest(last, ZhSearchElement.suggestions + 1));
       }
     } catch (err) {
       if (err === STALE) return;
@@ -343,10 +345,10 @@ export class ZhSearchElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent('zh-search:results', {
       detail: { query, total: this.#total, partial: this.#partial }, bubbles: true, composed: true,
     }));
-    if (pendingWords) {
+    if (suggestLater) {
       let words;
       try {
-        words = await settled(pendingWords);
+        words = await settled(engine.suggest(last, ZhSearchElement.suggestions + 1));
       } catch (err) {
         // The results stand; only the suggestions are missing.
         if (err !== STALE) console.error('zh-search: suggestions failed', err);

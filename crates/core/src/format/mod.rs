@@ -510,54 +510,47 @@ impl<'a> IndexView<'a> {
                 FormatError::ShardedRoot
             });
         }
-        if sharded {
-            return IndexView {
-                bytes,
-                stats,
-                // Texts, titles and source names are the store's string groups.
-                blob: Bytes::EMPTY,
-                passage_offsets: U32Array(Bytes::EMPTY),
-                title_first: u32s(SectionKind::TitleFirst, "title table")?,
-                title_offsets: U32Array(Bytes::EMPTY),
-                source_first: u32s(SectionKind::SourceFirst, "source table")?,
-                source_offsets: U32Array(Bytes::EMPTY),
-                grams: key_map(SectionKind::GramFst, Some(SectionKind::Postings))?,
-                words: key_map(SectionKind::WordFst, None)?,
-                pinyin: key_map(SectionKind::PinyinFst, Some(SectionKind::PinyinChars))?,
-                word_refs: &[],
-                fold: match store {
-                    Some(store) => FoldTable::new(store.fold())?,
-                    None => FoldTable::new(whole(SectionKind::Fold)?)?,
-                },
-                links: Links::open(
-                    section(SectionKind::Links)?,
-                    2 * u64::from(stats.sources) + u64::from(stats.titles),
-                )?,
-                title_parents: u32s(SectionKind::TitleParents, "title parents")?,
-                passage_links: section(SectionKind::PassageLinks)?,
-                numbering: section(SectionKind::Numbering)?,
-                passage_chars: u32s(SectionKind::PassageChars, "passage lengths")?,
-                title_chars: u32s(SectionKind::TitleChars, "title lengths")?,
-                store,
-                passages_checked: Utf8Checked::new(stats.passages as usize + 1),
-                titles_checked: Utf8Checked::new(stats.titles as usize + 1),
+        // A sharded index keeps its texts, titles and source names in the store's string
+        // groups, its lengths in tables of their own, its Fold table unpacked in the store.
+        let strings = |kind: SectionKind, what| {
+            if sharded {
+                Ok(U32Array(Bytes::EMPTY))
+            } else {
+                u32s(kind, what)
             }
-            .checked_sizes();
-        }
+        };
+        let lengths = |kind: SectionKind, what| {
+            if sharded {
+                u32s(kind, what)
+            } else {
+                Ok(U32Array(Bytes::EMPTY))
+            }
+        };
         let view = IndexView {
             bytes,
             stats,
-            blob: section(SectionKind::Blob)?,
-            passage_offsets: u32s(SectionKind::PassageOffsets, "passage offsets")?,
+            blob: if sharded {
+                Bytes::EMPTY
+            } else {
+                section(SectionKind::Blob)?
+            },
+            passage_offsets: strings(SectionKind::PassageOffsets, "passage offsets")?,
             title_first: u32s(SectionKind::TitleFirst, "title table")?,
-            title_offsets: u32s(SectionKind::TitleOffsets, "title offsets")?,
+            title_offsets: strings(SectionKind::TitleOffsets, "title offsets")?,
             source_first: u32s(SectionKind::SourceFirst, "source table")?,
-            source_offsets: u32s(SectionKind::SourceOffsets, "source offsets")?,
+            source_offsets: strings(SectionKind::SourceOffsets, "source offsets")?,
             grams: key_map(SectionKind::GramFst, Some(SectionKind::Postings))?,
             words: key_map(SectionKind::WordFst, None)?,
             pinyin: key_map(SectionKind::PinyinFst, Some(SectionKind::PinyinChars))?,
-            word_refs: whole(SectionKind::WordRefs)?,
-            fold: FoldTable::new(whole(SectionKind::Fold)?)?,
+            word_refs: if sharded {
+                &[]
+            } else {
+                whole(SectionKind::WordRefs)?
+            },
+            fold: match store {
+                Some(store) => FoldTable::new(store.fold())?,
+                None => FoldTable::new(whole(SectionKind::Fold)?)?,
+            },
             links: Links::open(
                 section(SectionKind::Links)?,
                 2 * u64::from(stats.sources) + u64::from(stats.titles),
@@ -565,13 +558,17 @@ impl<'a> IndexView<'a> {
             title_parents: u32s(SectionKind::TitleParents, "title parents")?,
             passage_links: section(SectionKind::PassageLinks)?,
             numbering: section(SectionKind::Numbering)?,
-            passage_chars: U32Array(Bytes::EMPTY),
-            title_chars: U32Array(Bytes::EMPTY),
-            store: None,
+            passage_chars: lengths(SectionKind::PassageChars, "passage lengths")?,
+            title_chars: lengths(SectionKind::TitleChars, "title lengths")?,
+            store,
             passages_checked: Utf8Checked::new(0),
             titles_checked: Utf8Checked::new(0),
         }
         .checked_sizes()?;
+        if sharded {
+            // Parents are checked as they are read (`title_parent`).
+            return Ok(view);
+        }
         // A parent must be an earlier title (so heading paths are finite walks up).
         for t in 0..view.title_parents.len() {
             if view.title_parents.get(t).is_some_and(|p| p as usize > t) {

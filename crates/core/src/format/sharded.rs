@@ -782,12 +782,15 @@ fn split_map(
 
 /// Which shards a search read but did not have.
 #[derive(Debug, Default)]
-pub struct Missing(Mutex<BTreeSet<u32>>);
+pub struct Missing(Mutex<Vec<u32>>);
 
 impl Missing {
     fn record(&self, id: u32) {
-        if let Ok(mut set) = self.0.lock() {
-            set.insert(id);
+        if let Ok(mut ids) = self.0.lock() {
+            // Loops read the same page many times over: keep runs of one id to one entry.
+            if ids.last() != Some(&id) {
+                ids.push(id);
+            }
         }
     }
 }
@@ -1301,7 +1304,12 @@ impl ShardStore {
     /// The shards read since the last call but not there, ascending (and forgets them).
     pub fn take_missing(&self) -> Vec<u32> {
         match self.missing.0.lock() {
-            Ok(mut set) => std::mem::take(&mut *set).into_iter().collect(),
+            Ok(mut ids) => {
+                let mut ids = std::mem::take(&mut *ids);
+                crate::sort::sort_by(&mut ids, |a, b| a.cmp(b));
+                ids.dedup();
+                ids
+            }
             Err(_) => Vec::new(),
         }
     }
