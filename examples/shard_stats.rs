@@ -44,7 +44,9 @@ fn main() {
         range: env("SHARD_RANGE", defaults.range),
         word_range: env("SHARD_WORD_RANGE", defaults.word_range),
     };
+    let started = std::time::Instant::now();
     let sharded = split_index(&bytes, sizes).unwrap();
+    eprintln!("split in {:.1} s", started.elapsed().as_secs_f64());
     let total: usize = sharded.shards.iter().map(Vec::len).sum();
     println!(
         "index {} B (built in {:.1} s); root {} B ({} B gzip); {} shards, {} B",

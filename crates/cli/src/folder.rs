@@ -109,6 +109,42 @@ fn is_old_pkg(dir: &Path) -> Result<bool, CliError> {
 
 /// Writes `files` into `<out>.tmp`, then puts that folder in `out`'s place (the old `out`, if
 /// any, is moved aside first and removed last). `out` must have passed [`check_replaceable`].
+/// Writes `files` under `dir` (creating their folders), on several threads: a sharded index is
+/// thousands of small files, and creating a file waits on the file system more than on a core.
+fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), CliError> {
+    for (name, _) in files {
+        if let Some(parent) = dir.join(name).parent().filter(|p| !p.exists()) {
+            fs::create_dir_all(parent).map_err(|e| CliError::io("cannot create", parent, e))?;
+        }
+    }
+    const THREADS: usize = 8;
+    let chunk = files.len().div_ceil(THREADS).max(1);
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    for (name, bytes) in part {
+                        let path = dir.join(name);
+                        fs::write(&path, bytes)
+                            .map_err(|e| CliError::io("cannot write", &path, e))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        writers.into_iter().try_for_each(|w| {
+            w.join().unwrap_or_else(|_| {
+                Err(CliError::io(
+                    "cannot write",
+                    dir,
+                    std::io::Error::other("a writer thread failed"),
+                ))
+            })
+        })
+    })
+}
+
 pub fn write_folder(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), CliError> {
     let tmp = sibling(out, ".tmp");
     let old = sibling(out, ".old");
@@ -121,18 +157,9 @@ pub fn write_folder(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), CliEr
         fs::create_dir_all(parent).map_err(|e| CliError::io("cannot create", parent, e))?;
     }
     fs::create_dir(&tmp).map_err(|e| CliError::io("cannot create", &tmp, e))?;
-    for (name, bytes) in files {
-        let path = tmp.join(name);
-        if let Some(parent) = path.parent().filter(|p| !p.exists()) {
-            if let Err(e) = fs::create_dir_all(parent) {
-                let _ = fs::remove_dir_all(&tmp);
-                return Err(CliError::io("cannot create", parent, e));
-            }
-        }
-        if let Err(e) = fs::write(&path, bytes) {
-            let _ = fs::remove_dir_all(&tmp);
-            return Err(CliError::io("cannot write", &path, e));
-        }
+    if let Err(e) = write_files(&tmp, files) {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
     }
     let replacing = out.exists();
     if replacing {

@@ -25,7 +25,7 @@ use crate::folder::{check_replaceable, write_folder};
 pub struct Summary {
     pub pages: usize,
     pub passages: usize,
-    /// The index, and as stored (gzip).
+    /// The index, and as stored (gzip: the one file, or the root and the shards).
     pub index_bytes: usize,
     pub index_stored_bytes: usize,
     /// Shard files of a sharded index (0: one index file).
@@ -127,12 +127,21 @@ pub fn run_with_engine(
     let built = build_folder(&site, &options);
     progress.set_message(format!("writing {}", args.out.display()));
     let built = built?;
-    let stored =
-        gzip(&built.bytes).map_err(|e| CliError::io("cannot compress the index for", &out, e))?;
     let scan = index_is_scan(&built.bytes).map_err(CliError::Index)?;
-    let sharded = match args.shards {
-        Some(on) => on,
-        None => !scan && stored.len() > SHARD_ABOVE_GZIP_BYTES,
+    // An index many times the threshold is sharded without compressing it whole first (gzip
+    // shrinks an index about threefold: it could not end up under the threshold).
+    let surely_large = built.bytes.len() > 8 * SHARD_ABOVE_GZIP_BYTES;
+    let single = match (args.shards, surely_large && !scan) {
+        (Some(true), _) | (None, true) => None,
+        _ => Some(
+            gzip(&built.bytes)
+                .map_err(|e| CliError::io("cannot compress the index for", &out, e))?,
+        ),
+    };
+    let sharded = match (&single, args.shards) {
+        (_, Some(on)) => on,
+        (None, None) => true,
+        (Some(stored), None) => !scan && stored.len() > SHARD_ABOVE_GZIP_BYTES,
     };
     let index = if sharded {
         progress.set_message(format!("splitting the index for {}", args.out.display()));
@@ -153,11 +162,14 @@ pub fn run_with_engine(
                 .collect(),
         }
     } else {
-        IndexFiles::Single(stored.clone())
+        IndexFiles::Single(single.unwrap_or_default())
     };
-    let shard_count = match &index {
-        IndexFiles::Sharded { shards, .. } => shards.len(),
-        IndexFiles::Single(_) => 0,
+    let (shard_count, stored_bytes) = match &index {
+        IndexFiles::Sharded { root, shards } => (
+            shards.len(),
+            root.1.len() + shards.iter().map(|s| s.1.len()).sum::<usize>(),
+        ),
+        IndexFiles::Single(stored) => (0, stored.len()),
     };
     let files = folder_files(engine, index, args.base_url.as_deref())?;
     let written = write_folder(&out, &files);
@@ -167,7 +179,7 @@ pub fn run_with_engine(
         pages: built.summary.pages,
         passages: built.summary.passages,
         index_bytes: built.bytes.len(),
-        index_stored_bytes: stored.len(),
+        index_stored_bytes: stored_bytes,
         shards: shard_count,
         files: files.len(),
         folder_bytes: files.iter().map(|(_, b)| b.len()).sum(),

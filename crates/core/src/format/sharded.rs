@@ -56,7 +56,7 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use fst::Streamer;
+use fst::{IntoStreamer, Streamer};
 
 use std::collections::btree_map::{BTreeMap, Entry};
 
@@ -483,12 +483,50 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
         } else {
             sizes.word_range
         };
-        let ranges = split_map(&view, links, kind, &map, area, target)?;
+        // The grams (most of the work: postings, facts, whole-word counts) in two halves of
+        // the key space at once, on two threads.
+        let ranges = if kind == SectionKind::GramFst && map.len() > 1024 {
+            let mut keys = map.keys();
+            let mut middle = Vec::new();
+            for _ in 0..=map.len() / 2 {
+                match keys.next() {
+                    Some(key) => middle = key.to_vec(),
+                    None => break,
+                }
+            }
+            let (view, middle) = (&view, middle.as_slice());
+            let (map, area) = (&map, area);
+            std::thread::scope(|scope| {
+                let low = scope.spawn(move || {
+                    split_map(view, links, kind, map, area, target, None, Some(middle))
+                });
+                let high = split_map(view, links, kind, map, area, target, Some(middle), None);
+                let mut low = low.join().map_err(|_| bad("a split thread failed"))??;
+                low.extend(high?);
+                Ok::<_, FormatError>(low)
+            })?
+        } else {
+            split_map(&view, links, kind, &map, area, target, None, None)?
+        };
         write_varint(&mut body, kind as u64);
         write_varint(&mut body, ranges.len() as u64);
         write_varint(&mut body, shards.len() as u64);
         let mut previous: Vec<u8> = Vec::new();
-        for (first_key, payload) in ranges {
+        let mut last_key: &[u8] = &[];
+        for (i, (first, last, payload)) in ranges.iter().enumerate() {
+            // The range's separator: the shortest prefix of its first key above the previous
+            // range's last key (every key of this range sorts at or above it, every key before
+            // below it), so that the root keeps a few bytes per range, not whole keys.
+            let first_key = if i == 0 {
+                Vec::new()
+            } else {
+                let mut cut = 1;
+                while cut < first.len() && first[..cut] <= *last_key {
+                    cut += 1;
+                }
+                first[..cut].to_vec()
+            };
+            last_key = last;
             // Front-coded: the bytes shared with the previous separator, then the rest.
             let shared = previous
                 .iter()
@@ -500,7 +538,7 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
             body.extend_from_slice(&first_key[shared..]);
             previous = first_key;
             let id = shards.len() as u32;
-            shards.push(shard_file(build_id, id, &payload));
+            shards.push(shard_file(build_id, id, payload));
         }
     }
     write_varint(&mut descriptor, shards.len() as u64);
@@ -674,6 +712,11 @@ fn links_table_len(bytes: &[u8], view: &IndexView<'_>) -> usize {
 
 /// Cuts one fst into key ranges of about `target` bytes: `(first key, payload)` each, the
 /// values re-encoded into the range's own area.
+/// A key range as [`split_map`] cuts it: its first key, its last key, its payload.
+type CutRange = (Vec<u8>, Vec<u8>, Vec<u8>);
+
+/// [`split_map`] over the keys from `from` (inclusive) to `to` (exclusive; `None`: no bound).
+#[allow(clippy::too_many_arguments)]
 fn split_map(
     view: &IndexView<'_>,
     links: bool,
@@ -681,16 +724,16 @@ fn split_map(
     map: &fst::Map<&[u8]>,
     area: &[u8],
     target: usize,
-) -> Result<Vec<(Vec<u8>, Vec<u8>)>> {
+    from: Option<&[u8]>,
+    to: Option<&[u8]>,
+) -> Result<Vec<CutRange>> {
     let mut ranges = Vec::new();
     let mut entries: Vec<(Vec<u8>, u64)> = Vec::new();
     let mut range_area: Vec<u8> = Vec::new();
     let mut bytes = 0usize;
-    let mut last_key: Vec<u8> = Vec::new();
     let flush = |entries: &mut Vec<(Vec<u8>, u64)>,
                  range_area: &mut Vec<u8>,
-                 ranges: &mut Vec<(Vec<u8>, Vec<u8>)>,
-                 last_key: &mut Vec<u8>|
+                 ranges: &mut Vec<CutRange>|
      -> Result<()> {
         let mut builder = fst::MapBuilder::memory();
         for (key, value) in entries.iter() {
@@ -705,21 +748,9 @@ fn split_map(
         payload.extend_from_slice(&(fst_bytes.len() as u32).to_le_bytes());
         payload.extend_from_slice(&fst_bytes);
         payload.extend_from_slice(range_area);
-        // The range's separator: the shortest prefix of its first key above the previous
-        // range's last key (every key of this range sorts at or above it, every key before
-        // below it), so that the root keeps a few bytes per range, not whole keys.
-        let first = match (ranges.is_empty(), entries.first()) {
-            (false, Some((key, _))) => {
-                let mut cut = 1;
-                while cut < key.len() && key[..cut] <= last_key[..] {
-                    cut += 1;
-                }
-                key[..cut].to_vec()
-            }
-            _ => Vec::new(),
-        };
-        *last_key = entries.last().map(|e| e.0.clone()).unwrap_or_default();
-        ranges.push((first, payload));
+        let first = entries.first().map(|e| e.0.clone()).unwrap_or_default();
+        let last = entries.last().map(|e| e.0.clone()).unwrap_or_default();
+        ranges.push((first, last, payload));
         entries.clear();
         range_area.clear();
         Ok(())
@@ -729,7 +760,12 @@ fn split_map(
         total_freq: view.stats().word_freq_total,
     };
     let mut keys: BTreeMap<u32, String> = BTreeMap::new();
-    let mut stream = map.stream();
+    let mut stream = match (from, to) {
+        (Some(a), Some(b)) => map.range().ge(a).lt(b).into_stream(),
+        (Some(a), None) => map.range().ge(a).into_stream(),
+        (None, Some(b)) => map.range().lt(b).into_stream(),
+        (None, None) => map.range().into_stream(),
+    };
     while let Some((key, value)) = stream.next() {
         let value = match kind {
             SectionKind::GramFst => {
@@ -767,12 +803,12 @@ fn split_map(
         bytes += key.len() + 2;
         entries.push((key.to_vec(), value));
         if bytes + range_area.len() >= target {
-            flush(&mut entries, &mut range_area, &mut ranges, &mut last_key)?;
+            flush(&mut entries, &mut range_area, &mut ranges)?;
             bytes = 0;
         }
     }
     if !entries.is_empty() || ranges.is_empty() {
-        flush(&mut entries, &mut range_area, &mut ranges, &mut last_key)?;
+        flush(&mut entries, &mut range_area, &mut ranges)?;
     }
     Ok(ranges)
 }
