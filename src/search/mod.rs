@@ -192,7 +192,11 @@ pub struct Engine<'a> {
 
 impl<'a> Engine<'a> {
     pub fn open(bytes: &'a [u8]) -> Result<Engine<'a>, FormatError> {
-        let index = IndexView::open(bytes)?;
+        Self::over(IndexView::open(bytes)?)
+    }
+
+    /// The engine over an opened index (single file or sharded), its layout chosen.
+    fn over(index: IndexView<'a>) -> Result<Engine<'a>, FormatError> {
         index.require_layout(EMBEDDED_LAYOUT_IS_SCAN)?;
         let layout = layout::for_index(&index, WORD_PREFIXES_MAX_KEY_BYTES);
         Ok(Engine {
@@ -208,14 +212,7 @@ impl<'a> Engine<'a> {
     /// ([`ShardStore::take_missing`] lists them), then exactly what the single-file index
     /// answers.
     pub fn open_sharded(store: &'a ShardStore) -> Result<Engine<'a>, FormatError> {
-        let index = IndexView::open_sharded(store)?;
-        let layout = layout::for_index(&index, WORD_PREFIXES_MAX_KEY_BYTES);
-        Ok(Engine {
-            index,
-            layout,
-            read_otherwise: OnceLock::new(),
-            page_keys: OnceLock::new(),
-        })
+        Self::over(IndexView::open_sharded(store)?)
     }
 
     /// Runs one read of the index (a search, suggestions). For a sharded index, a run that

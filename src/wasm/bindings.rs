@@ -196,39 +196,6 @@ impl Index {
         let engine = OwnedEngine::open(bytes).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(Index { engine })
     }
-
-    /// `search(query, { limit, offset }) → { total, hits, partial }`.
-    pub fn search(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
-        options: JsValue,
-    ) -> Result<JsValue, JsError> {
-        search_in(self.engine.engine(), &query, &options)
-    }
-
-    /// `searchPages(query, { limit, offset }) → { total, total_pages, partial, pages }`.
-    #[wasm_bindgen(js_name = searchPages)]
-    pub fn search_pages(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
-        options: JsValue,
-    ) -> Result<JsValue, JsError> {
-        search_pages_in(self.engine.engine(), &query, &options)
-    }
-
-    /// `suggest(prefix, limit?) → string[]`.
-    pub fn suggest(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] prefix: JsValue,
-        limit: JsValue,
-    ) -> Result<JsValue, JsError> {
-        suggest_in(self.engine.engine(), &prefix, limit)
-    }
-
-    /// `stats() → { sources, passages, terms, index_bytes }`.
-    pub fn stats(&self) -> Result<JsValue, JsError> {
-        to_js(&self.engine.engine().stats())
-    }
 }
 
 /// A sharded index (the indexer CLI's layout for large sites): `new ShardedIndex(rootBytes)`,
@@ -275,40 +242,56 @@ impl ShardedIndex {
             .add(id, &bytes)
             .map_err(|e| JsError::new(&format!("index shard {id}: {e}")))
     }
-
-    /// `search(query, { limit, offset })`: as [`Index::search`], or `{ need }`.
-    pub fn search(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
-        options: JsValue,
-    ) -> Result<JsValue, JsError> {
-        search_in(self.engine.engine(), &query, &options)
-    }
-
-    /// `searchPages(query, { limit, offset })`: as [`Index::search_pages`], or `{ need }`.
-    #[wasm_bindgen(js_name = searchPages)]
-    pub fn search_pages(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
-        options: JsValue,
-    ) -> Result<JsValue, JsError> {
-        search_pages_in(self.engine.engine(), &query, &options)
-    }
-
-    /// `suggest(prefix, limit?)`: as [`Index::suggest`], or `{ need }`.
-    pub fn suggest(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] prefix: JsValue,
-        limit: JsValue,
-    ) -> Result<JsValue, JsError> {
-        suggest_in(self.engine.engine(), &prefix, limit)
-    }
-
-    /// `stats() → { sources, passages, terms, index_bytes }` (`index_bytes`: the root's).
-    pub fn stats(&self) -> Result<JsValue, JsError> {
-        to_js(&self.engine.engine().stats())
-    }
 }
+
+/// The query methods of a class that holds an engine (`self.engine.engine()`): the same for
+/// `Index` and `ShardedIndex` (whose searches may answer `{ need: [shard ids] }` instead), in
+/// one definition so that the two classes cannot drift apart.
+#[cfg(any(not(feature = "embed"), feature = "sharded"))]
+macro_rules! query_methods {
+    ($class:ident) => {
+        #[wasm_bindgen]
+        impl $class {
+            /// `search(query, { limit, offset }) → { total, hits, partial }`.
+            pub fn search(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+                options: JsValue,
+            ) -> Result<JsValue, JsError> {
+                search_in(self.engine.engine(), &query, &options)
+            }
+
+            /// `searchPages(query, { limit, offset }) → { total, total_pages, partial, pages }`.
+            #[wasm_bindgen(js_name = searchPages)]
+            pub fn search_pages(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue,
+                options: JsValue,
+            ) -> Result<JsValue, JsError> {
+                search_pages_in(self.engine.engine(), &query, &options)
+            }
+
+            /// `suggest(prefix, limit?) → string[]`.
+            pub fn suggest(
+                &self,
+                #[wasm_bindgen(unchecked_param_type = "string")] prefix: JsValue,
+                limit: JsValue,
+            ) -> Result<JsValue, JsError> {
+                suggest_in(self.engine.engine(), &prefix, limit)
+            }
+
+            /// `stats() → { sources, passages, terms, index_bytes }`.
+            pub fn stats(&self) -> Result<JsValue, JsError> {
+                to_js(&self.engine.engine().stats())
+            }
+        }
+    };
+}
+
+#[cfg(not(any(feature = "embed", feature = "sharded")))]
+query_methods!(Index);
+#[cfg(feature = "sharded")]
+query_methods!(ShardedIndex);
 
 /// `search(query, { limit, offset }) → { total, hits, partial }`.
 #[cfg(feature = "embed")]
