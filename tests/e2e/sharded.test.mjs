@@ -255,3 +255,15 @@ for (const [name, file] of [['the root', /\.root$/], ['the worker', /zh-search-w
     assert.deepEqual(problems.filter((p) => !p.includes('failed to load the search index')), []);
   });
 }
+
+test('a script that sets the value gets it searched: the engine loads without the box ever having focus', async (t) => {
+  const { page, problems } = await open(t, sharded);
+  await page.evaluate(() => {
+    document.querySelector('zh-search').value = '碳计量';
+  });
+  await page.waitForFunction(() => {
+    const host = document.querySelector('zh-search');
+    return host.query === '碳计量' && host.total > 0;
+  });
+  assert.deepEqual(problems, []);
+});

@@ -182,6 +182,9 @@ export class ZhSearchElement extends HTMLElement {
   }
   set value(text) {
     this.#input.value = text;
+    // A script that sets the query wants it searched: the engine starts loading now if it
+    // waits for the box's focus (a folder the CLI wrote), and searches once it has loaded.
+    this.#load();
     this.#run();
   }
 
