@@ -17,6 +17,24 @@
 let fetchTimeoutMs = 20_000;
 /** A search needs a few rounds of shards; more means something is wrong. */
 const MAX_ROUNDS = 32;
+/** Fetches in flight at once: a query that reads hundreds of shards (a pinyin initial over a
+ * large site) would otherwise exhaust the browser's connection resources
+ * (net::ERR_INSUFFICIENT_RESOURCES). */
+const MAX_FETCHES = 12;
+
+let fetching = 0;
+const waiting = [];
+/** Runs `task` when fewer than MAX_FETCHES are running. */
+async function limited(task) {
+  if (fetching >= MAX_FETCHES) await new Promise((resolve) => waiting.push(resolve));
+  fetching++;
+  try {
+    return await task();
+  } finally {
+    fetching--;
+    waiting.shift()?.();
+  }
+}
 
 let index;
 let rootUrl;
@@ -63,10 +81,10 @@ function shard(id) {
     const url = new URL(index.shardPath(id), rootUrl);
     promise = (async () => {
       try {
-        index.addShard(id, await fetchBytes(url));
+        index.addShard(id, await limited(() => fetchBytes(url)));
       } catch {
         try {
-          index.addShard(id, await fetchBytes(url, 'reload'));
+          index.addShard(id, await limited(() => fetchBytes(url, 'reload')));
         } catch (err) {
           const message = String(err?.message ?? err);
           throw new Error(message.startsWith('zh-search:') ? message : `zh-search: ${message}`);
