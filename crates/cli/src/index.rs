@@ -138,10 +138,29 @@ pub fn run_with_engine(
                 .map_err(|e| CliError::io("cannot compress the index for", &out, e))?,
         ),
     };
-    let sharded = match (&single, args.shards) {
+    let mut sharded = match (&single, args.shards) {
         (_, Some(on)) => on,
         (None, None) => true,
         (Some(stored), None) => !scan && stored.len() > SHARD_ABOVE_GZIP_BYTES,
+    };
+    // The indexer chose the scan layout (a few MB of text at most) but the index is too large to
+    // fetch whole: indexed again in the gram layout, and sharded.
+    let rescan_as_grams = scan
+        && layout.is_none()
+        && args.shards.is_none()
+        && single
+            .as_ref()
+            .is_some_and(|s| s.len() > SHARD_ABOVE_GZIP_BYTES);
+    let built = if rescan_as_grams {
+        let env = |name: &str| match name {
+            ENV_LAYOUT => Some("grams".to_string()),
+            _ => env(name),
+        };
+        let options = Options::load(&site, &cwd, &env)?;
+        sharded = true;
+        build_folder(&site, &options)?
+    } else {
+        built
     };
     let index = if sharded {
         progress.set_message(format!("splitting the index for {}", args.out.display()));
@@ -191,8 +210,9 @@ pub fn run_with_engine(
 
 /// Single-file indexes up to this size (gzip) are fetched whole with the engine: one request,
 /// and every search after it runs at once. Larger ones are sharded, so that a reader fetches
-/// only what their searches read (the root, a key range and the hits' texts per search).
-pub const SHARD_ABOVE_GZIP_BYTES: usize = 192 * 1024;
+/// only what their searches read (the root, a key range and the hits' texts per search: about
+/// 20–40 KB for a first search, whatever the site's size), which costs less from here on.
+pub const SHARD_ABOVE_GZIP_BYTES: usize = 64 * 1024;
 
 /// Sites whose files add up to more than this are indexed in the gram layout when neither the
 /// layout nor sharding is set: their index will most likely be sharded (see
