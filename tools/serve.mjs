@@ -236,9 +236,16 @@ export function startServer({
             // As stored, streamed.
             res.writeHead(200, { ...headers, 'Content-Length': st2.size });
             done(200);
-            if (req.method === 'HEAD') return res.end();
-            const stream = fs.createReadStream(real);
+            if (req.method === 'HEAD' || st2.size === 0) return res.end();
+            // Exactly the bytes the header announced: a file that grows while it is sent (a site
+            // being rebuilt) must not spill past Content-Length into the next answer on a
+            // kept-alive connection, and one that shrinks ends the connection instead of a
+            // short answer the client would wait on.
+            const stream = fs.createReadStream(real, { start: 0, end: st2.size - 1 });
+            let sent = 0;
+            stream.on('data', (c) => { sent += c.length; });
             stream.on('error', () => res.destroy());
+            stream.on('end', () => { if (sent < st2.size) res.destroy(); });
             stream.pipe(res);
             return;
           }

@@ -219,6 +219,39 @@ test('served files carry those headers, an ETag, and 304 when unchanged; errors 
   }
 });
 
+test('a file that grows or shrinks while it is sent never spills into the next answer', async (t) => {
+  const s = await startServer({ root: dir, port: 0 });
+  t.after(() => s.close());
+  const big = path.join(dir, 'growing.css');
+  const size = 1 << 20;
+  fs.writeFileSync(big, Buffer.alloc(size, 97));
+  t.after(() => fs.rmSync(big, { force: true }));
+  // One kept-alive connection, so any extra byte would be parsed as the start of the next answer.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  t.after(() => agent.destroy());
+  const fetchOnce = (onHeaders) => new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: s.port, path: '/growing.css', agent }, (res) => {
+      onHeaders?.();
+      let n = 0;
+      res.on('data', (c) => { n += c.length; });
+      res.on('end', () => resolve({ n, length: Number(res.headers['content-length']) }));
+      res.on('error', reject);
+      res.on('aborted', () => reject(new Error('aborted')));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  // Grows once the headers are out (the stream has not reached the end of a 1 MB file yet).
+  let r = await fetchOnce(() => fs.appendFileSync(big, 'a{}'));
+  assert.deepEqual(r, { n: size, length: size });
+  r = await fetchOnce();
+  assert.deepEqual(r, { n: size + 3, length: size + 3 });
+  // Shrinks: the connection ends short of Content-Length instead of hanging or passing as complete.
+  await assert.rejects(fetchOnce(() => fs.truncateSync(big, 10)));
+  r = await fetchOnce();
+  assert.deepEqual(r, { n: 10, length: 10 });
+});
+
 test('acceptsGzip reads Accept-Encoding', () => {
   assert.equal(acceptsGzip('gzip, deflate, br'), true);
   assert.equal(acceptsGzip('br;q=1.0, gzip;q=0.8'), true);
