@@ -68,7 +68,7 @@ impl Engine<'_> {
                 let exact = Needle::of(term);
                 let pinyin = texts.iter().map(|text| Needle {
                     text,
-                    pattern: pattern.as_ref(),
+                    pattern: pattern.as_ref().and_then(|p| p.check_for(text)),
                     whole_word: false,
                 });
                 [exact].into_iter().chain(pinyin).collect()
@@ -218,9 +218,22 @@ impl Engine<'_> {
         if term.whole_word || self.occurs_literally(term, cache)? {
             return Ok((Vec::new(), None));
         }
-        let mut runs = self.layout.pinyin_runs(&self.index, &pattern, cache)?;
+        let mut runs = self.pinyin_runs(&pattern, cache)?;
         runs.retain(|run| *run != term.key);
         Ok((runs, Some(pattern)))
+    }
+
+    /// The most frequent runs of corpus text matching `pattern`: a one-slot pattern's from the
+    /// reading table's counts ([`Pattern::runs_from_counts`]), longer ones from the layout.
+    fn pinyin_runs(
+        &self,
+        pattern: &Pattern,
+        cache: &mut KeyCache,
+    ) -> Result<Vec<String>, FormatError> {
+        match pattern.runs_from_counts() {
+            Some(runs) => Ok(runs),
+            None => self.layout.pinyin_runs(&self.index, pattern, cache),
+        }
     }
 
     /// The alternatives of every term. Several terms of letters only (`guang yue lou`) are
@@ -248,7 +261,7 @@ impl Engine<'_> {
             if let Some((pattern, counts)) =
                 Pattern::from_terms(&keys, self.readings(), &self.read_otherwise())
             {
-                let runs = self.layout.pinyin_runs(&self.index, &pattern, cache)?;
+                let runs = self.pinyin_runs(&pattern, cache)?;
                 if !runs.is_empty() {
                     let mut per_term: Vec<Vec<String>> = vec![Vec::new(); terms.len()];
                     for run in runs {
@@ -292,9 +305,13 @@ impl Engine<'_> {
                 whole_word: false,
             };
             all.extend(
-                self.term_matches(&alt, pattern.as_ref(), cache)?
-                    .into_iter()
-                    .map(|m| TermMatch { exact: false, ..m }),
+                self.term_matches(
+                    &alt,
+                    pattern.as_ref().and_then(|p| p.check_for(alternative)),
+                    cache,
+                )?
+                .into_iter()
+                .map(|m| TermMatch { exact: false, ..m }),
             );
         }
         Ok(merge_by_passage(all))

@@ -11,7 +11,7 @@
 //! Ctrl-F alternatives of the term, so highlights land on exactly those characters and an
 //! exact (letters as typed) match always ranks above a pinyin one (`search`).
 
-use crate::format::{decode_char_list, KeyMap};
+use crate::format::{decode_char_list, CountedChar, KeyMap};
 
 /// Every Mandarin syllable without tone (`ü` written `v`), as the build's reading table writes
 /// them. Tokenising queries against this fixed list (not against the corpus) cuts a query the
@@ -160,6 +160,9 @@ pub(crate) struct Pattern {
     /// `(character, word)`: inside `word`, `character` has another reading than its usual one,
     /// so a slot does not accept it there (`xing` does not match the 行 of 银行).
     pub(crate) read_otherwise: Vec<(char, Vec<char>)>,
+    /// The occurrences in the corpus of the characters of the first slot (the table's counts),
+    /// sorted by character: what [`Pattern::runs_from_counts`] ranks.
+    pub(crate) first_counts: Vec<CountedChar>,
 }
 
 /// Exceptions kept per pattern (see [`Pattern::read_otherwise`]).
@@ -259,6 +262,19 @@ impl Pattern {
         }
     }
 
+    /// What a Ctrl-F needle for `run` (a run this pattern found) must check at each occurrence:
+    /// the pattern itself when some character of the run is read otherwise in some word
+    /// ([`Pattern::read_otherwise`]), else nothing. Without such a character every literal
+    /// occurrence of the run matches: the run was matched once, and the slots and words that
+    /// matched it accept the same characters wherever they stand, always `slots.len()`
+    /// characters long. A plain needle then finds exactly the same occurrences, and the gram
+    /// layout takes them from the postings instead of reading every text that holds the run.
+    pub(crate) fn check_for(&self, run: &str) -> Option<&Pattern> {
+        run.chars()
+            .any(|c| self.read_otherwise.iter().any(|(x, _)| *x == c))
+            .then_some(self)
+    }
+
     /// Is `c`, at byte `at` of `text`, inside a word that reads it otherwise?
     fn read_otherwise_at(&self, text: &str, at: usize, c: char) -> bool {
         self.read_otherwise
@@ -296,6 +312,10 @@ impl Pattern {
                 });
             crate::sort::sort_by(&mut chars, |a, b| a.cmp(b));
             chars.dedup();
+            if first + i == 0 {
+                self.first_counts = chars.clone();
+            }
+            let chars: Vec<char> = chars.into_iter().map(|(c, _)| c).collect();
             // Words read unusually whose first syllable is this token and whose other
             // syllables fit the tokens after it.
             let mut key = String::from("~");
@@ -327,6 +347,33 @@ impl Pattern {
             self.slots.push(Slot::AnyOf(chars));
         }
         Some(())
+    }
+
+    /// The runs of a one-slot pattern (`bai`, `ming`: one syllable, whole or still being
+    /// typed), most frequent first, from the table's counts alone: its
+    /// [`MAX_SINGLE_SYLLABLE_ALTERNATIVES`] most frequent characters (then in code-point
+    /// order), as [`best_runs`] ranks runs. `None` for longer patterns, whose runs only the
+    /// corpus text shows. Both layouts take these, so they agree by construction; that a
+    /// character's occurrences inside words reading it otherwise count too only costs the
+    /// rare character read so nowhere else a place among the few (its needle then checks the
+    /// pattern and finds nothing there).
+    pub(crate) fn runs_from_counts(&self) -> Option<Vec<String>> {
+        if self.slots.len() != 1
+            || !matches!(self.slots[0], Slot::AnyOf(_))
+            || !self.words.is_empty()
+        {
+            return None;
+        }
+        let mut counted: Vec<CountedChar> = self.first_counts.clone();
+        crate::sort::sort_by(&mut counted, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Some(
+            counted
+                .into_iter()
+                .filter(|c| c.1 > 0)
+                .take(MAX_SINGLE_SYLLABLE_ALTERNATIVES)
+                .map(|c| c.0.to_string())
+                .collect(),
+        )
     }
 
     /// Every character a match may start with ([`Pattern::may_start_with`] as a list): the first
@@ -482,14 +529,20 @@ mod tests {
     /// A reading table encoded as the builder does: `reading|char` entries are grouped into
     /// character lists, `~…|word` and `^…|word` entries kept as keys.
     fn table(entries: &[&str]) -> Readings<'static> {
-        let mut lists: std::collections::BTreeMap<&str, Vec<char>> = Default::default();
+        let mut lists: std::collections::BTreeMap<&str, Vec<(char, u64)>> = Default::default();
         let mut keys: std::collections::BTreeMap<Vec<u8>, u64> = Default::default();
         for e in entries {
             let (reading, text) = e.split_once('|').unwrap();
             if reading.starts_with(['~', '^']) {
                 keys.insert(e.replace('|', "\0").into_bytes(), 0);
             } else {
-                lists.entry(reading).or_default().extend(text.chars());
+                // `reading|chars` or `reading|chars|count` (every character that often; 1).
+                let (text, count) = text.split_once('|').unwrap_or((text, "1"));
+                let count: u64 = count.parse().unwrap();
+                lists
+                    .entry(reading)
+                    .or_default()
+                    .extend(text.chars().map(|c| (c, count)));
             }
         }
         let mut chars = Vec::new();
@@ -567,6 +620,54 @@ mod tests {
             for c in "城成光航聊楼行银岳中".chars() {
                 assert_eq!(p.may_start_with(c), expected.contains(&c), "{term} {c}");
             }
+        }
+    }
+
+    #[test]
+    fn one_syllable_runs_are_the_most_frequent_characters() {
+        let table = table(&[
+            "bai|白|40",
+            "bai|百|40",
+            "bai|柏|7",
+            "bai|拜|9",
+            "bai|败|1",
+            "bo|波|3",
+            "ban|半|50",
+            "yin|银|2",
+            "hang|航|2",
+            "~yin hang|银行",
+        ]);
+        let runs = |term: &str| {
+            Pattern::new(term, table, &read_otherwise_entries(table))
+                .and_then(|p| p.runs_from_counts())
+        };
+        // Count first, then code point (白 U+767D before 百 U+767E).
+        assert_eq!(runs("bai").unwrap(), ["白", "百", "拜", "柏"]);
+        // A syllable still being typed stands for every reading it starts: 半 (ban) leads.
+        assert_eq!(runs("ba").unwrap(), ["半", "白", "百", "拜"]);
+        // Longer patterns, or a typed character, are the corpus text's to say.
+        assert_eq!(runs("yinhang"), None);
+        assert_eq!(runs("bai银"), None);
+        assert_eq!(runs("b"), None);
+    }
+
+    #[test]
+    fn a_run_needs_its_pattern_only_where_a_character_reads_otherwise() {
+        let table = table(&["xing|行", "xing|星", "yin|银", "~yin hang|银行", "^行|银行"]);
+        let exceptions = read_otherwise_entries(table);
+        let pattern = Pattern::new("xing", table, &exceptions).unwrap();
+        assert!(pattern.check_for("行").is_some());
+        assert!(pattern.check_for("星").is_none());
+        // Without such a character, the plain match and the pattern's agree on any text.
+        let text = "星星银行星行";
+        for run in ["星", "行"] {
+            let plain: Vec<usize> = text.match_indices(run).map(|(at, _)| at).collect();
+            let checked: Vec<usize> = plain
+                .iter()
+                .copied()
+                .filter(|&at| pattern.match_at(text, at) == Some(at + run.len()))
+                .collect();
+            assert_eq!(plain == checked, pattern.check_for(run).is_none(), "{run}");
         }
     }
 }

@@ -153,8 +153,20 @@ fn check_reading(
 ) -> Result<(), String> {
     let (from, to) = (usize::from(lead), v.len() - usize::from(trail));
     let core: String = v[from..to].iter().collect();
-    if core.chars().count() > SNIPPET_CHARS || !shown.contains(&core) {
+    if !shown.contains(&core) {
         return Err("not a piece of the text".into());
+    }
+    // The window grows past SNIPPET_CHARS only to show whole a match it would cut.
+    let longest_mark = marks
+        .iter()
+        .map(|&(start, end)| end - start)
+        .max()
+        .unwrap_or(0);
+    if core.chars().count() > SNIPPET_CHARS + longest_mark {
+        return Err(format!(
+            "{} characters shown, more than {SNIPPET_CHARS} and the longest match ({longest_mark})",
+            core.chars().count()
+        ));
     }
     for &(start, end) in marks {
         if start < from || end > to {

@@ -16,7 +16,7 @@ pub(crate) struct PinyinTable {
 }
 
 /// The pinyin table (`format`'s PinyinFst and PinyinChars): every Han character of the match
-/// keys under its usual toneless reading (`tan` → 碳谈…), every vocabulary word whose reading is not its
+/// keys under its usual toneless reading (`tan` → 碳谈…) with its number of occurrences there, every vocabulary word whose reading is not its
 /// characters' usual readings strung together (`~yin hang\0银行`: 行 is usually xing), and for
 /// each such word the characters it reads otherwise (`^行\0银行`). Queries match a pinyin
 /// syllable against the characters' readings except inside those words, and a run of syllables
@@ -32,17 +32,22 @@ pub(crate) fn pinyin_entries<'w>(
         e.extend_from_slice(text.as_bytes());
         e
     };
-    let mut usual: BTreeMap<char, String> = BTreeMap::new();
+    let mut occurrences: BTreeMap<char, u64> = BTreeMap::new();
     for c in keys.iter().flat_map(|k| k.chars()).filter(|&c| is_han(c)) {
-        if let std::collections::btree_map::Entry::Vacant(slot) = usual.entry(c) {
-            if let Some(r) = reading(c.encode_utf8(&mut [0; 4])).filter(|r| !r.contains(' ')) {
-                slot.insert(r);
-            }
+        *occurrences.entry(c).or_default() += 1;
+    }
+    let mut usual: BTreeMap<char, String> = BTreeMap::new();
+    for &c in occurrences.keys() {
+        if let Some(r) = reading(c.encode_utf8(&mut [0; 4])).filter(|r| !r.contains(' ')) {
+            usual.insert(c, r);
         }
     }
-    let mut by_reading: BTreeMap<&str, Vec<char>> = BTreeMap::new();
+    let mut by_reading: BTreeMap<&str, Vec<(char, u64)>> = BTreeMap::new();
     for (c, r) in &usual {
-        by_reading.entry(r.as_str()).or_default().push(*c);
+        by_reading
+            .entry(r.as_str())
+            .or_default()
+            .push((*c, occurrences[c]));
     }
     let mut chars = Vec::new();
     let mut out: BTreeMap<Vec<u8>, u64> = by_reading
@@ -75,5 +80,42 @@ pub(crate) fn pinyin_entries<'w>(
     PinyinTable {
         entries: out,
         chars,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::decode_char_list;
+
+    #[test]
+    fn characters_are_listed_under_their_reading_with_their_occurrences() {
+        let reading = |s: &str| -> Option<String> {
+            let said: Vec<&str> = s
+                .chars()
+                .map(|c| match c {
+                    '银' => Some("yin"),
+                    '行' if s == "银行" => Some("hang"),
+                    '行' => Some("xing"),
+                    '星' => Some("xing"),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?;
+            Some(said.join(" "))
+        };
+        let (a, b, title) = (
+            "银行行星".to_string(),
+            "行，行".to_string(),
+            "星".to_string(),
+        );
+        let table = pinyin_entries(&[&a, &b, &title], ["银行"].into_iter(), &reading);
+        let list =
+            |r: &str| decode_char_list(&table.chars, table.entries[r.as_bytes()], 99).unwrap();
+        // Every occurrence in every key (texts and titles), those inside 银行 included.
+        // Ascending by character: 星 (U+661F) before 行 (U+884C).
+        assert_eq!(list("xing"), [('星', 2), ('行', 4)]);
+        assert_eq!(list("yin"), [('银', 1)]);
+        assert!(table.entries.contains_key("~yin hang\0银行".as_bytes()));
+        assert!(table.entries.contains_key("^行\0银行".as_bytes()));
     }
 }

@@ -50,7 +50,8 @@
 //!            every vocabulary word whose reading differs from its characters' usual ones
 //!            (`~yin hang\0银行`), with `^character\0word` → 0 for each character read otherwise
 //!            in such a word (`^行\0银行`)
-//! chars    : per reading, count × varint code point deltas (the first from 0), ascending
+//! chars    : per reading, count × (varint code point delta (the first from 0), ascending;
+//!            varint occurrences of the character in the match keys of texts and titles)
 //! wordrefs : varint count, then per word, by ascending offset: varint (offset − previous
 //!            offset), varint (frequency << 4 | length in characters). The offset is a byte
 //!            offset into the *keys*: every passage's match key followed by [`KEY_SEPARATOR`],
@@ -76,7 +77,7 @@ pub use codec::{checksum, xxh32};
 pub use fold::FoldTable;
 pub use keymap::{KeyMap, MapVocabulary};
 pub use links::{encode_numbering, encode_passage_links, encode_title_parents, Links};
-pub use pinyin::{decode_char_list, encode_char_list};
+pub use pinyin::{decode_char_list, encode_char_list, CountedChar};
 pub use postings::{Posting, PostingsBlock};
 pub use sharded::{
     root_name, shard_path, split_index, ShardSizes, ShardStore, Sharded, SHARD_MAGIC,
@@ -92,7 +93,7 @@ use texts::Utf8Checked;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 10;
+pub const VERSION: u32 = 11;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
 /// `Stats::flags`: the gram index is empty and queries scan the texts instead: the engine folds

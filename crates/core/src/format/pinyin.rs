@@ -1,23 +1,32 @@
 //! The PinyinChars section: per reading, the ascending list of characters usually read so,
-//! which a PinyinFst value points to.
+//! each with its number of occurrences in the corpus's match keys, which a PinyinFst value
+//! points to. The counts let a one-syllable pinyin query (`bai`) pick the characters it stands
+//! for (the most frequent few) from the table alone, without reading any text: a sharded index
+//! would otherwise fetch every text that holds one of them.
 
 use super::codec::{read_varint, write_varint};
 use super::keymap::KeyMap;
 use super::{FormatError, IndexView, Result};
 
-/// Appends `chars` (ascending) to the PinyinChars bytes; returns the PinyinFst value for it.
-pub fn encode_char_list(out: &mut Vec<u8>, chars: &[char]) -> u64 {
+/// One character of a reading's list and its occurrences in the corpus's match keys.
+pub type CountedChar = (char, u64);
+
+/// Appends `chars` (ascending by character) to the PinyinChars bytes; returns the PinyinFst
+/// value for it.
+pub fn encode_char_list(out: &mut Vec<u8>, chars: &[CountedChar]) -> u64 {
     let value = (out.len() as u64) << 16 | chars.len().min(0xFFFF) as u64;
     let mut previous = 0u32;
-    for &c in chars.iter().take(0xFFFF) {
+    for &(c, count) in chars.iter().take(0xFFFF) {
         write_varint(out, u64::from((c as u32).wrapping_sub(previous)));
+        write_varint(out, count);
         previous = c as u32;
     }
     value
 }
 
-/// The characters of the list a PinyinFst `value` points to, at most `limit` of them.
-pub fn decode_char_list(bytes: &[u8], value: u64, limit: usize) -> Result<Vec<char>> {
+/// The characters (with their counts) of the list a PinyinFst `value` points to, at most
+/// `limit` of them.
+pub fn decode_char_list(bytes: &[u8], value: u64, limit: usize) -> Result<Vec<CountedChar>> {
     let mut pos = usize::try_from(value >> 16).map_err(|_| FormatError::OutOfBounds {
         what: "pinyin list",
     })?;
@@ -32,9 +41,10 @@ pub fn decode_char_list(bytes: &[u8], value: u64, limit: usize) -> Result<Vec<ch
             .ok_or(FormatError::OutOfBounds {
                 what: "pinyin character",
             })?;
-        out.push(char::from_u32(code).ok_or(FormatError::OutOfBounds {
+        let c = char::from_u32(code).ok_or(FormatError::OutOfBounds {
             what: "pinyin character",
-        })?);
+        })?;
+        out.push((c, read_varint(bytes, &mut pos)?));
     }
     Ok(out)
 }
@@ -45,5 +55,49 @@ impl<'a> IndexView<'a> {
     /// ([`decode_char_list`] reads one).
     pub fn pinyin(&self) -> &KeyMap<'a> {
         &self.pinyin
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn char_lists_round_trip_with_their_counts() {
+        let lists: [&[CountedChar]; 4] = [
+            &[],
+            &[('碳', 1)],
+            &[('A', 0), ('探', 300), ('谈', u64::from(u32::MAX) + 7)],
+            &[
+                ('\u{4e00}', 5),
+                ('\u{9fa5}', 1),
+                ('\u{20000}', 2),
+                ('\u{10FFFF}', 9),
+            ],
+        ];
+        let mut bytes = Vec::new();
+        let values: Vec<u64> = lists
+            .iter()
+            .map(|list| encode_char_list(&mut bytes, list))
+            .collect();
+        for (list, value) in lists.iter().zip(values) {
+            assert_eq!(decode_char_list(&bytes, value, usize::MAX).unwrap(), *list);
+            let limited = decode_char_list(&bytes, value, 1).unwrap();
+            assert_eq!(limited, list[..list.len().min(1)]);
+        }
+    }
+
+    #[test]
+    fn damaged_lists_are_errors() {
+        let mut bytes = Vec::new();
+        let value = encode_char_list(&mut bytes, &[('碳', 3), ('谈', 4)]);
+        // Cut inside the last count, then past the end of the section.
+        assert!(decode_char_list(&bytes[..bytes.len() - 1], value, usize::MAX).is_err());
+        assert!(decode_char_list(&bytes, value + (1 << 40), usize::MAX).is_err());
+        // A delta past the last code point.
+        let mut huge = Vec::new();
+        write_varint(&mut huge, 0x11_0000);
+        write_varint(&mut huge, 1);
+        assert!(decode_char_list(&huge, 1, usize::MAX).is_err());
     }
 }
