@@ -6,7 +6,7 @@
 
 mod common;
 
-use zh_search::format::{split_index, FormatError, ShardSizes, ShardStore, Sharded};
+use zh_search::format::{split_index, FormatError, SectionKind, ShardSizes, ShardStore, Sharded};
 use zh_search::search::{Engine, SearchOptions};
 use zh_search_index::{build_folder, Layout, Options};
 
@@ -258,4 +258,53 @@ fn tempdir_with_seeds_plus(text: &str) -> std::path::PathBuf {
     }
     std::fs::write(dir.join("extra.md"), format!("# 新增\n\n{text}\n")).unwrap();
     dir
+}
+
+#[test]
+fn a_single_character_reads_its_union_not_every_range_of_its_grams() {
+    // Ranges so small that the grams 中 starts span several of them.
+    let sizes = ShardSizes {
+        range: 256,
+        ..ShardSizes::default()
+    };
+    let bytes = index_of("seeds");
+    let sharded = split_index(&bytes, sizes).unwrap();
+    let store = ShardStore::open(sharded.root.clone()).unwrap();
+    let engine = Engine::open_sharded(&store).unwrap();
+    let single = Engine::open(&bytes).unwrap();
+    let grams_starting_with = |prefix: &str| {
+        let mut keys = 0;
+        single
+            .index
+            .grams()
+            .for_each_with_prefix(prefix, &mut |_, _, _| {
+                keys += 1;
+                true
+            });
+        keys
+    };
+    assert!(
+        grams_starting_with("中") > 20,
+        "the seeds have grams starting with 中"
+    );
+    let mut gram_shards = Vec::new();
+    let options = SearchOptions {
+        limit: 10,
+        offset: 0,
+    };
+    let answer = loop {
+        match engine.search("中", options) {
+            Err(FormatError::NeedShards) => {
+                for id in store.take_missing() {
+                    if store.shard_kind(id) == Some(SectionKind::GramFst) {
+                        gram_shards.push(id);
+                    }
+                    store.add(id, &sharded.shards[id as usize]).unwrap();
+                }
+            }
+            other => break other.unwrap(),
+        }
+    };
+    assert_eq!(answer, single.search("中", options).unwrap());
+    assert_eq!(gram_shards.len(), 1, "gram ranges read: {gram_shards:?}");
 }

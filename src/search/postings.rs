@@ -75,16 +75,8 @@ pub(crate) fn intersect(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
     out
 }
 
-/// Unions posting lists, summing term frequencies.
+/// Unions posting lists, summing term frequencies: the format's own [`crate::format::union`],
+/// which the sharded layout's character unions are built with.
 pub(crate) fn union(lists: Vec<Vec<Posting>>) -> Vec<Posting> {
-    let mut all: Vec<Posting> = lists.into_iter().flatten().collect();
-    sort_by_key(&mut all, |p| p.doc);
-    let mut out: Vec<Posting> = Vec::with_capacity(all.len());
-    for p in all {
-        match out.last_mut() {
-            Some(last) if last.doc == p.doc => last.tf = last.tf.saturating_add(p.tf),
-            _ => out.push(p),
-        }
-    }
-    out
+    crate::format::union(lists)
 }

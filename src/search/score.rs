@@ -11,6 +11,7 @@ use crate::tokenize::{
     is_whole_word, search_words, term_grams, term_is_single_gram, GramQuery, Vocabulary,
 };
 
+use super::layout::gram::char_union_of;
 use super::layout::scan_keys::ScanVocabulary;
 use super::layout::KeyCache;
 use super::needle::Needle;
@@ -294,7 +295,8 @@ impl Engine<'_> {
     }
 
     /// A sharded index's stored whole-word counts ([`crate::tokenize::whole_word_count`] per
-    /// text posting) when the query is one term searched as one plain gram, with the passages
+    /// text posting) when the query is one term searched as one plain gram or one character
+    /// (its character union), with the passages
     /// they are for: exactly what the second pass would count in those passages' texts (and
     /// a passage not among them does not hold the gram in its text: 0).
     fn stored_whole_counts(
@@ -311,12 +313,19 @@ impl Engine<'_> {
             return Ok(None);
         };
         let plain = needle.pattern.is_none() && !needle.whole_word;
-        let one_gram = term_grams(needle.text) == [GramQuery::Exact(needle.text.to_string())]
-            && term_is_single_gram(needle.text);
-        if !plain || !one_gram {
+        if !plain || !term_is_single_gram(needle.text) {
             return Ok(None);
         }
-        let Some((value, area)) = self.index.grams().get(needle.text.as_bytes()) else {
+        // The gram itself, or the union of the grams one character starts (`月`).
+        let key = match term_grams(needle.text).as_slice() {
+            [GramQuery::Exact(gram)] if gram == needle.text => gram.as_bytes().to_vec(),
+            [prefix @ GramQuery::Prefix(_)] => match char_union_of(&self.index, prefix) {
+                Some(key) => key,
+                None => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        let Some((value, area)) = self.index.grams().get(&key) else {
             return Ok(None);
         };
         let Some(counts) = self.index.gram_whole_counts(value, area)? else {

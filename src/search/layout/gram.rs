@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use crate::format::{FormatError, IndexView, Posting, PostingsBlock};
-use crate::normalize::fold_text;
+use crate::format::{char_union_key, FormatError, IndexView, Posting, PostingsBlock};
+use crate::normalize::{char_class, fold_text, CharClass};
 use crate::query::Term;
 use crate::sort::{sort_by, sort_by_key};
 use crate::tokenize::{term_is_single_gram, GramQuery};
@@ -18,6 +18,19 @@ use super::super::vocabulary::IndexVocabulary;
 use super::super::{MAX_PINYIN_CANDIDATES, MAX_PINYIN_GRAMS, MAX_SUGGEST_SCAN};
 use super::scan_keys::WordPrefixes;
 use super::{touch_texts, KeyCache, Layout};
+
+/// A sharded index's key for the union of every gram a one-character prefix starts (a CJK
+/// character typed last: `月`), which the indexer stored ready-made (see
+/// [`crate::format::char_union_key`]); `None` for any other gram, and for a single file.
+pub(crate) fn char_union_of(index: &IndexView<'_>, gram: &GramQuery) -> Option<Vec<u8>> {
+    index.shard_store()?;
+    let GramQuery::Prefix(prefix) = gram else {
+        return None;
+    };
+    let mut chars = prefix.chars();
+    let c = chars.next()?;
+    (chars.next().is_none() && char_class(c) == CharClass::Cjk).then(|| char_union_key(c))
+}
 
 /// The gram layout's way (it keeps nothing of its own: the index has it all).
 pub(crate) struct GramLayout;
@@ -34,6 +47,13 @@ impl GramLayout {
                 Some((value, area)) => index.gram_postings(value, area),
                 None => Ok(PostingsBlock::default()),
             },
+            GramQuery::Prefix(_) if char_union_of(index, gram).is_some() => {
+                let key = char_union_of(index, gram).unwrap_or_default();
+                match index.grams().get(&key) {
+                    Some((value, area)) => index.gram_postings(value, area),
+                    None => Ok(PostingsBlock::default()),
+                }
+            }
             GramQuery::Prefix(p) => {
                 let (mut texts, mut titles) = (Vec::new(), Vec::new());
                 let mut failed = None;

@@ -11,7 +11,7 @@
 //! constructed and the compiler leaves its code out of the module (the one value both layouts
 //! hand out, [`IndexVocabulary`], reads its variant through the same constant for that reason).
 
-mod gram;
+pub(crate) mod gram;
 mod scan;
 pub(crate) mod scan_keys;
 

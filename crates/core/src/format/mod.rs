@@ -78,9 +78,10 @@ pub use fold::FoldTable;
 pub use keymap::{KeyMap, MapVocabulary};
 pub use links::{encode_numbering, encode_passage_links, encode_title_parents, Links};
 pub use pinyin::{decode_char_list, encode_char_list, CountedChar};
-pub use postings::{Posting, PostingsBlock};
+pub use postings::{union, Posting, PostingsBlock};
 pub use sharded::{
-    root_name, shard_path, split_index, ShardSizes, ShardStore, Sharded, SHARD_MAGIC,
+    char_union_key, root_name, shard_path, split_index, ShardSizes, ShardStore, Sharded,
+    CHAR_UNION_MARK, SHARD_MAGIC,
 };
 pub use stats::Stats;
 pub use word_refs::{

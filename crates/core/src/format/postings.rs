@@ -64,6 +64,21 @@ fn read_entries(bytes: &[u8], pos: &mut usize, count: u64, doc_limit: u32) -> Re
     Ok(out)
 }
 
+/// Unites posting lists (each sorted by doc), summing term frequencies (saturating: an index's
+/// counts are not trusted). The order of the lists does not matter.
+pub fn union(lists: impl IntoIterator<Item = Vec<Posting>>) -> Vec<Posting> {
+    let mut all: Vec<Posting> = lists.into_iter().flatten().collect();
+    crate::sort::sort_by_key(&mut all, |p| p.doc);
+    let mut out: Vec<Posting> = Vec::with_capacity(all.len());
+    for p in all {
+        match out.last_mut() {
+            Some(last) if last.doc == p.doc => last.tf = last.tf.saturating_add(p.tf),
+            _ => out.push(p),
+        }
+    }
+    out
+}
+
 /// Where a gram occurs: in passage texts and in titles (both sorted by doc).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PostingsBlock {

@@ -17,6 +17,12 @@
 //!   first key. Every lookup the engine makes is a key, a key prefix (a typed first character,
 //!   the letters of a Latin word), or the prefixes of a text (segmentation): each reads the one
 //!   or few ranges that can hold such keys, so nothing like a dictionary is loaded first.
+//!   The gram fst also gets, after every real key, one **character union** per CJK character
+//!   that starts a gram ([`char_union_key`]: the byte `0xFF`, which no UTF-8 key starts with,
+//!   then the character): the union of the postings of every gram it starts, with their facts
+//!   and whole-word counts, exactly what a one-character query unites at search time. Such a
+//!   query (`月`, or the characters a syllable such as `yue` stands for) then reads one entry
+//!   instead of every range of the character's bigrams, and ranks without reading texts.
 //!
 //! The engine opens a [`ShardStore`] over the root and reads through the same
 //! [`IndexView`](super::IndexView) methods as for a single file. A read of a shard that has
@@ -63,10 +69,11 @@ use std::collections::btree_map::{BTreeMap, Entry};
 use super::codec::{read_varint, write_varint, xxh32, Bytes};
 use super::keymap::MapVocabulary;
 use super::{
-    checksum, decode_char_list, encode_char_list, raw_sections, FormatError, IndexView,
+    checksum, decode_char_list, encode_char_list, raw_sections, union, FormatError, IndexView,
     PostingsBlock, Result, SectionKind, Stats, FLAG_SCAN, FLAG_SHARDED, VERSION,
 };
 use crate::normalize::fold_text;
+use crate::normalize::{char_class, CharClass};
 use crate::tokenize::{term_is_single_gram, whole_word_count};
 
 /// First bytes of every shard file.
@@ -483,31 +490,25 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
         } else {
             sizes.word_range
         };
-        // The grams (most of the work: postings, facts, whole-word counts) in two halves of
-        // the key space at once, on two threads.
-        let ranges = if kind == SectionKind::GramFst && map.len() > 1024 {
-            let mut keys = map.keys();
-            let mut middle = Vec::new();
-            for _ in 0..=map.len() / 2 {
-                match keys.next() {
-                    Some(key) => middle = key.to_vec(),
-                    None => break,
-                }
-            }
-            let (view, middle) = (&view, middle.as_slice());
-            let (map, area) = (&map, area);
-            std::thread::scope(|scope| {
-                let low = scope.spawn(move || {
-                    split_map(view, links, kind, map, area, target, None, Some(middle))
-                });
-                let high = split_map(view, links, kind, map, area, target, Some(middle), None);
-                let mut low = low.join().map_err(|_| bad("a split thread failed"))??;
-                low.extend(high?);
-                Ok::<_, FormatError>(low)
-            })?
+        let mut ranges = if kind == SectionKind::GramFst {
+            split_in_halves(&view, links, kind, &map, area, target)?
         } else {
             split_map(&view, links, kind, &map, area, target, None, None)?
         };
+        if kind == SectionKind::GramFst {
+            // After every real key (0xFF sorts above any UTF-8 byte).
+            let (fst_bytes, union_area) = char_unions(&view, &map, area)?;
+            let unions =
+                fst::Map::new(fst_bytes.as_slice()).map_err(|_| FormatError::BadFst(kind))?;
+            ranges.extend(split_in_halves(
+                &view,
+                links,
+                kind,
+                &unions,
+                &union_area,
+                target,
+            )?);
+        }
         write_varint(&mut body, kind as u64);
         write_varint(&mut body, ranges.len() as u64);
         write_varint(&mut body, shards.len() as u64);
@@ -710,6 +711,99 @@ fn links_table_len(bytes: &[u8], view: &IndexView<'_>) -> usize {
     ((2 * s.sources as usize + s.titles as usize) + 1) * 4
 }
 
+/// [`split_map`] of a whole gram fst (most of the work: postings, facts, whole-word counts) in
+/// two halves of its key space at once, on two threads.
+fn split_in_halves(
+    view: &IndexView<'_>,
+    links: bool,
+    kind: SectionKind,
+    map: &fst::Map<&[u8]>,
+    area: &[u8],
+    target: usize,
+) -> Result<Vec<CutRange>> {
+    if map.len() <= 1024 {
+        return split_map(view, links, kind, map, area, target, None, None);
+    }
+    let mut keys = map.keys();
+    let mut middle = Vec::new();
+    for _ in 0..=map.len() / 2 {
+        match keys.next() {
+            Some(key) => middle = key.to_vec(),
+            None => break,
+        }
+    }
+    let middle = middle.as_slice();
+    std::thread::scope(|scope| {
+        let low = scope
+            .spawn(move || split_map(view, links, kind, map, area, target, None, Some(middle)));
+        let high = split_map(view, links, kind, map, area, target, Some(middle), None);
+        let mut low = low.join().map_err(|_| bad("a split thread failed"))??;
+        low.extend(high?);
+        Ok(low)
+    })
+}
+
+/// First byte of a character union's key in a sharded index's gram fst: no UTF-8 key starts
+/// with it, so no prefix of real text ever reaches a union.
+pub const CHAR_UNION_MARK: u8 = 0xFF;
+
+/// The key of the character union of `c` (see the module docs): [`CHAR_UNION_MARK`], then `c`.
+pub fn char_union_key(c: char) -> Vec<u8> {
+    let mut key = vec![CHAR_UNION_MARK];
+    key.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+    key
+}
+
+/// The character unions of a gram fst: for every CJK character that starts a key, the
+/// [`union`] of the text and of the title postings of every key it starts, as an fst (keys
+/// [`char_union_key`]) and the area its values point into.
+fn char_unions(
+    view: &IndexView<'_>,
+    map: &fst::Map<&[u8]>,
+    area: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    let mut builder = fst::MapBuilder::memory();
+    let mut union_area = Vec::new();
+    let mut current: Option<char> = None;
+    let (mut texts, mut titles) = (Vec::new(), Vec::new());
+    let mut finish = |c: char, texts: &mut Vec<_>, titles: &mut Vec<_>| -> Result<()> {
+        let block = PostingsBlock {
+            text: union(std::mem::take(texts)),
+            title: union(std::mem::take(titles)),
+        };
+        let value = block.encode(&mut union_area);
+        builder
+            .insert(char_union_key(c), value)
+            .map_err(|_| FormatError::BadFst(SectionKind::GramFst))
+    };
+    // Keys are in byte order, so the keys a character starts are consecutive.
+    let mut stream = map.stream();
+    while let Some((key, value)) = stream.next() {
+        let first = std::str::from_utf8(key)
+            .ok()
+            .and_then(|k| k.chars().next())
+            .filter(|&c| char_class(c) == CharClass::Cjk);
+        if first != current {
+            if let Some(c) = current {
+                finish(c, &mut texts, &mut titles)?;
+            }
+            current = first;
+        }
+        if first.is_some() {
+            let block = view.gram_postings_in(value, area)?;
+            texts.push(block.text);
+            titles.push(block.title);
+        }
+    }
+    if let Some(c) = current {
+        finish(c, &mut texts, &mut titles)?;
+    }
+    let fst_bytes = builder
+        .into_inner()
+        .map_err(|_| FormatError::BadFst(SectionKind::GramFst))?;
+    Ok((fst_bytes, union_area))
+}
+
 /// Cuts one fst into key ranges of about `target` bytes: `(first key, payload)` each, the
 /// values re-encoded into the range's own area.
 /// A key range as [`split_map`] cuts it: its first key, its last key, its payload.
@@ -772,7 +866,9 @@ fn split_map(
                 let block: PostingsBlock = view.gram_postings_in(value, area)?;
                 let value = block.encode(&mut range_area);
                 if value & 1 == 0 {
-                    let gram = std::str::from_utf8(key).unwrap_or("");
+                    // A character union counts its character.
+                    let gram = key.strip_prefix(&[CHAR_UNION_MARK]).unwrap_or(key);
+                    let gram = std::str::from_utf8(gram).unwrap_or("");
                     let counted =
                         block.text.len() >= WHOLE_COUNTS_MIN_POSTINGS && term_is_single_gram(gram);
                     if counted {
