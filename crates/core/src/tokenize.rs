@@ -177,12 +177,6 @@ pub fn segment_run(run: &str, vocab: &dyn Vocabulary) -> Vec<Range<usize>> {
     out
 }
 
-/// Whether the match `key[start..end]` is a whole word (or a run of whole words) under
-/// [`segment_run`]: each end is a word boundary — never inside a run of letters and digits
-/// (`cp` in `cpu`), always elsewhere next to a non-CJK character, and otherwise decided by
-/// segmenting the CJK text around the match (up to `MAX_WORD_CHARS` chars beyond each end) with
-/// `vocab`, once for both ends. Tells a whole-word match from an accidental overlap (`计量` in
-/// `碳计量中心` vs in `会计量`).
 /// Occurrences of a term whose word boundaries ranking checks per passage (BM25 saturates
 /// long before: the first few are enough, and they bound the work for a term found all over a
 /// long passage).
@@ -193,14 +187,46 @@ pub const MAX_WORD_CHECKS: usize = 4;
 /// The engine computes it from a passage's text; a sharded index stores it with the postings
 /// of each gram, so that ranking reads no text (both are this function).
 pub fn whole_word_count(key: &str, needle: &str, vocab: &dyn Vocabulary) -> u32 {
+    whole_word_count_in(key, needle, vocab, &mut WindowCuts::default())
+}
+
+/// [`whole_word_count`] with the segmentations of `key`'s windows remembered in `memo` (which
+/// must only ever see this `key`): the indexer counts every gram and character of a passage,
+/// and in short runs (a line of verse) every match has the same window.
+pub fn whole_word_count_in(
+    key: &str,
+    needle: &str,
+    vocab: &dyn Vocabulary,
+    memo: &mut WindowCuts,
+) -> u32 {
     crate::normalize::find_all(key, needle)
         .iter()
         .take(MAX_WORD_CHECKS)
-        .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
+        .filter(|&&(a, b)| is_whole_word_in(key, a, b, vocab, Some(&mut *memo)))
         .count() as u32
 }
 
+/// The word boundaries [`segment_run`] puts in windows of one key, by window (byte range).
+#[derive(Debug, Default)]
+pub struct WindowCuts(std::collections::HashMap<(usize, usize), Vec<usize>>);
+
+/// Whether the match `key[start..end]` is a whole word (or a run of whole words) under
+/// [`segment_run`]: each end is a word boundary — never inside a run of letters and digits
+/// (`cp` in `cpu`), always elsewhere next to a non-CJK character, and otherwise decided by
+/// segmenting the CJK text around the match (up to `MAX_WORD_CHARS` chars beyond each end) with
+/// `vocab`, once for both ends. Tells a whole-word match from an accidental overlap (`计量` in
+/// `碳计量中心` vs in `会计量`).
 pub fn is_whole_word(key: &str, start: usize, end: usize, vocab: &dyn Vocabulary) -> bool {
+    is_whole_word_in(key, start, end, vocab, None)
+}
+
+fn is_whole_word_in(
+    key: &str,
+    start: usize,
+    end: usize,
+    vocab: &dyn Vocabulary,
+    memo: Option<&mut WindowCuts>,
+) -> bool {
     if start >= end || !key.is_char_boundary(start) || !key.is_char_boundary(end) || end > key.len()
     {
         return false;
@@ -237,7 +263,22 @@ pub fn is_whole_word(key: &str, start: usize, end: usize, vocab: &dyn Vocabulary
         .map(char::len_utf8)
         .sum();
     let (from, to) = (start - back, end + ahead);
-    // Segment the CJK pieces of the window (the match itself may contain non-CJK text).
+    let decide = |cuts: &[usize]| {
+        (!check_start || cuts.contains(&start)) && (!check_end || cuts.contains(&end))
+    };
+    match memo {
+        Some(memo) => decide(
+            memo.0
+                .entry((from, to))
+                .or_insert_with(|| window_cuts(key, from, to, vocab)),
+        ),
+        None => decide(&window_cuts(key, from, to, vocab)),
+    }
+}
+
+/// The word starts [`segment_run`] puts in the CJK pieces of `key[from..to]` (the match inside
+/// may contain non-CJK text), as byte offsets of `key`.
+fn window_cuts(key: &str, from: usize, to: usize, vocab: &dyn Vocabulary) -> Vec<usize> {
     let mut cuts = Vec::new();
     for (class, range) in runs(&key[from..to]) {
         if class == CharClass::Cjk {
@@ -249,7 +290,7 @@ pub fn is_whole_word(key: &str, start: usize, end: usize, vocab: &dyn Vocabulary
             );
         }
     }
-    (!check_start || cuts.contains(&start)) && (!check_end || cuts.contains(&end))
+    cuts
 }
 
 /// The words of a key, as indexed and as searched: every word token, and for every CJK run its
@@ -406,5 +447,31 @@ mod tests {
             words,
             vec!["聊城", "城市", "聊城市", "质检", "质检所", "nqi"]
         );
+    }
+
+    #[test]
+    fn remembered_windows_count_the_same_whole_words() {
+        let vocab = vocab();
+        let keys = [
+            "碳计量中心",
+            "会计量，碳计量。计量中心碳",
+            "ab 计量 cd计量",
+            "计计计计计计",
+        ];
+        for key in keys {
+            // One memo for every needle of a key, as the indexer uses it.
+            let mut memo = WindowCuts::default();
+            let needles: Vec<String> = key
+                .char_indices()
+                .flat_map(|(i, _)| [1, 2].map(|n| key[i..].chars().take(n).collect()))
+                .collect();
+            for needle in &needles {
+                assert_eq!(
+                    whole_word_count_in(key, needle, &vocab, &mut memo),
+                    whole_word_count(key, needle, &vocab),
+                    "{needle} in {key}"
+                );
+            }
+        }
     }
 }

@@ -74,7 +74,7 @@ use super::{
 };
 use crate::normalize::fold_text;
 use crate::normalize::{char_class, CharClass};
-use crate::tokenize::{term_is_single_gram, whole_word_count};
+use crate::tokenize::{term_is_single_gram, whole_word_count_in, WindowCuts};
 
 /// First bytes of every shard file.
 pub const SHARD_MAGIC: &[u8; 8] = b"ZHSSHARD";
@@ -491,15 +491,16 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
             sizes.word_range
         };
         let mut ranges = if kind == SectionKind::GramFst {
-            split_in_halves(&view, links, kind, &map, area, target)?
+            split_in_halves(&view, links, kind, &map, area, target, None)?
         } else {
-            split_map(&view, links, kind, &map, area, target, None, None)?
+            split_map(&view, links, kind, &map, area, target, None, None, None)?
         };
         if kind == SectionKind::GramFst {
             // After every real key (0xFF sorts above any UTF-8 byte).
             let (fst_bytes, union_area) = char_unions(&view, &map, area)?;
             let unions =
                 fst::Map::new(fst_bytes.as_slice()).map_err(|_| FormatError::BadFst(kind))?;
+            let counts = char_whole_counts(&view)?;
             ranges.extend(split_in_halves(
                 &view,
                 links,
@@ -507,6 +508,7 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
                 &unions,
                 &union_area,
                 target,
+                Some(&counts),
             )?);
         }
         write_varint(&mut body, kind as u64);
@@ -713,6 +715,7 @@ fn links_table_len(bytes: &[u8], view: &IndexView<'_>) -> usize {
 
 /// [`split_map`] of a whole gram fst (most of the work: postings, facts, whole-word counts) in
 /// two halves of its key space at once, on two threads.
+#[allow(clippy::too_many_arguments)]
 fn split_in_halves(
     view: &IndexView<'_>,
     links: bool,
@@ -720,9 +723,20 @@ fn split_in_halves(
     map: &fst::Map<&[u8]>,
     area: &[u8],
     target: usize,
+    char_counts: Option<&CharWholeCounts>,
 ) -> Result<Vec<CutRange>> {
     if map.len() <= 1024 {
-        return split_map(view, links, kind, map, area, target, None, None);
+        return split_map(
+            view,
+            links,
+            kind,
+            map,
+            area,
+            target,
+            char_counts,
+            None,
+            None,
+        );
     }
     let mut keys = map.keys();
     let mut middle = Vec::new();
@@ -734,9 +748,30 @@ fn split_in_halves(
     }
     let middle = middle.as_slice();
     std::thread::scope(|scope| {
-        let low = scope
-            .spawn(move || split_map(view, links, kind, map, area, target, None, Some(middle)));
-        let high = split_map(view, links, kind, map, area, target, Some(middle), None);
+        let low = scope.spawn(move || {
+            split_map(
+                view,
+                links,
+                kind,
+                map,
+                area,
+                target,
+                char_counts,
+                None,
+                Some(middle),
+            )
+        });
+        let high = split_map(
+            view,
+            links,
+            kind,
+            map,
+            area,
+            target,
+            char_counts,
+            Some(middle),
+            None,
+        );
         let mut low = low.join().map_err(|_| bad("a split thread failed"))??;
         low.extend(high?);
         Ok(low)
@@ -752,6 +787,53 @@ pub fn char_union_key(c: char) -> Vec<u8> {
     let mut key = vec![CHAR_UNION_MARK];
     key.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
     key
+}
+
+/// Whole-word counts of characters, by character: `(passage, count)` sorted by passage.
+type CharWholeCounts = std::collections::HashMap<char, Vec<(u32, u8)>>;
+
+/// [`whole_word_count_in`] of every CJK character of every passage text, for the character
+/// unions: computed passage by passage (one fold and one window memo per passage, on two
+/// threads), where [`split_map`] would fold and search each passage again for every one of
+/// its characters.
+fn char_whole_counts(view: &IndexView<'_>) -> Result<CharWholeCounts> {
+    let passages = view.stats().passages;
+    let part = |range: std::ops::Range<u32>| -> Result<Vec<(char, u32, u8)>> {
+        let vocab = MapVocabulary {
+            words: view.words(),
+            total_freq: view.stats().word_freq_total,
+        };
+        let mut out = Vec::new();
+        let mut chars: Vec<char> = Vec::new();
+        for passage in range {
+            let key = fold_text(view.passage_text(passage)?, &view.fold());
+            chars.clear();
+            chars.extend(key.chars().filter(|&c| char_class(c) == CharClass::Cjk));
+            chars.sort_unstable();
+            chars.dedup();
+            let mut memo = WindowCuts::default();
+            for &c in &chars {
+                let count =
+                    whole_word_count_in(&key, c.encode_utf8(&mut [0; 4]), &vocab, &mut memo);
+                out.push((c, passage, count.min(u32::from(u8::MAX)) as u8));
+            }
+        }
+        Ok(out)
+    };
+    let middle = passages / 2;
+    let mut all = std::thread::scope(|scope| {
+        let low = scope.spawn(|| part(0..middle));
+        let high = part(middle..passages);
+        let mut low = low.join().map_err(|_| bad("a count thread failed"))??;
+        low.extend(high?);
+        Ok::<_, FormatError>(low)
+    })?;
+    all.sort_unstable_by_key(|e| (e.0, e.1));
+    let mut counts = CharWholeCounts::new();
+    for (c, passage, count) in all {
+        counts.entry(c).or_default().push((passage, count));
+    }
+    Ok(counts)
 }
 
 /// The character unions of a gram fst: for every CJK character that starts a key, the
@@ -818,6 +900,7 @@ fn split_map(
     map: &fst::Map<&[u8]>,
     area: &[u8],
     target: usize,
+    char_counts: Option<&CharWholeCounts>,
     from: Option<&[u8]>,
     to: Option<&[u8]>,
 ) -> Result<Vec<CutRange>> {
@@ -853,7 +936,7 @@ fn split_map(
         words: view.words(),
         total_freq: view.stats().word_freq_total,
     };
-    let mut keys: BTreeMap<u32, String> = BTreeMap::new();
+    let mut keys: BTreeMap<u32, (String, WindowCuts)> = BTreeMap::new();
     let mut stream = match (from, to) {
         (Some(a), Some(b)) => map.range().ge(a).lt(b).into_stream(),
         (Some(a), None) => map.range().ge(a).into_stream(),
@@ -871,17 +954,29 @@ fn split_map(
                     let gram = std::str::from_utf8(gram).unwrap_or("");
                     let counted =
                         block.text.len() >= WHOLE_COUNTS_MIN_POSTINGS && term_is_single_gram(gram);
-                    if counted {
+                    let union_counts = char_counts
+                        .filter(|_| key.first() == Some(&CHAR_UNION_MARK))
+                        .zip(gram.chars().next());
+                    if let (true, Some((counts, c))) = (counted, union_counts) {
+                        write_varint(&mut range_area, block.text.len() as u64);
+                        let list = counts.get(&c).map_or(&[][..], Vec::as_slice);
+                        for posting in &block.text {
+                            let at = list
+                                .binary_search_by_key(&posting.doc, |e| e.0)
+                                .map_err(|_| bad("a character union's whole-word counts"))?;
+                            range_area.push(list[at].1);
+                        }
+                    } else if counted {
                         write_varint(&mut range_area, block.text.len() as u64);
                         for posting in &block.text {
-                            let key = match keys.entry(posting.doc) {
+                            let (key, memo) = match keys.entry(posting.doc) {
                                 Entry::Occupied(e) => e.into_mut(),
-                                Entry::Vacant(e) => e.insert(fold_text(
-                                    view.passage_text(posting.doc)?,
-                                    &view.fold(),
+                                Entry::Vacant(e) => e.insert((
+                                    fold_text(view.passage_text(posting.doc)?, &view.fold()),
+                                    WindowCuts::default(),
                                 )),
                             };
-                            range_area.push(whole_word_count(key, gram, &vocab) as u8);
+                            range_area.push(whole_word_count_in(key, gram, &vocab, memo) as u8);
                         }
                     } else {
                         write_varint(&mut range_area, 0);
