@@ -130,3 +130,65 @@ fn letters_that_occur_as_typed_are_not_read_as_pinyin() {
     );
     assert_eq!(engine.suggest("yinh", 8).unwrap(), ["yinhang"]);
 }
+
+/// The gram layout counts the runs of one- and two-syllable patterns from the reading table and
+/// the bigram postings, the scan layout by walking its text: the same runs, in the same order,
+/// with polyphones (行 in 银行, 行人, 步行), words read otherwise, repeats and titles.
+#[test]
+fn both_layouts_find_the_same_pinyin_runs() {
+    let texts = [
+        "他在中国银行工作了很多年，每天骑车去银行上班。银行门口行人很多。",
+        "步行是最健康的出行方式，行人很多，行行出状元。",
+        "银航科技是一家新公司，银杏树下有一家银行。航行，行星，星星。",
+        "长安城里长长的街道，长大以后去长安。音乐，快乐，乐观。",
+    ];
+    let sections: Vec<(&str, &[&str])> = texts
+        .iter()
+        .map(|t| ("行人与银行", std::slice::from_ref(t)))
+        .collect();
+    let docs = [common::markdown_doc("fixture.md", &sections)];
+    let scan = common::docs_engine(&docs, Layout::Scan);
+    let grams = common::docs_engine(&docs, Layout::Grams);
+    assert!(scan.index.is_scan() && !grams.index.is_scan());
+    let queries = [
+        "xing",
+        "hang",
+        "yin",
+        "yinhang",
+        "yinh",
+        "xingren",
+        "xingr",
+        "buxing",
+        "hangxing",
+        "xingxing",
+        "changan",
+        "zhangda",
+        "changd",
+        "yinyue",
+        "kuaile",
+        "le",
+        "yh",
+        "xr",
+        "银hang",
+        "xing人",
+        "yin hang",
+        "xing ren",
+        "xingshang",
+        "xings",
+    ];
+    for q in queries {
+        assert_eq!(
+            grams.pinyin_alternatives_of(q).unwrap(),
+            scan.pinyin_alternatives_of(q).unwrap(),
+            "{q}"
+        );
+        assert_eq!(
+            grams.search(q, SearchOptions::default()).unwrap(),
+            scan.search(q, SearchOptions::default()).unwrap(),
+            "{q}"
+        );
+    }
+    // The fixture does exercise what the counts must get right.
+    assert!(!scan.pinyin_alternatives_of("xingren").unwrap()[0].is_empty());
+    assert!(!scan.pinyin_alternatives_of("yinhang").unwrap()[0].is_empty());
+}

@@ -12,6 +12,7 @@ use crate::sort::{sort_by, sort_by_key};
 use crate::tokenize::{term_is_single_gram, GramQuery};
 
 use super::super::needle::Needle;
+use super::super::pinyin::MAX_ALTERNATIVES;
 use super::super::pinyin::{best_runs, collect_runs, Pattern};
 use super::super::postings::{intersect, union};
 use super::super::vocabulary::IndexVocabulary;
@@ -31,6 +32,11 @@ pub(crate) fn char_union_of(index: &IndexView<'_>, gram: &GramQuery) -> Option<V
     let c = chars.next()?;
     (chars.next().is_none() && char_class(c) == CharClass::Cjk).then(|| char_union_key(c))
 }
+
+/// Characters a two-slot pinyin pattern's first slot may stand for and still have its runs
+/// counted from bigram postings ([`GramLayout::two_slot_runs`]); more (an initial, `lc`) go the
+/// way of longer patterns.
+pub(crate) const MAX_TWO_SLOT_FIRST_CHARS: usize = 64;
 
 /// The gram layout's way (it keeps nothing of its own: the index has it all).
 pub(crate) struct GramLayout;
@@ -137,6 +143,133 @@ impl GramLayout {
             list.truncate(MAX_PINYIN_CANDIDATES);
         }
         Ok((passages, titles))
+    }
+}
+
+impl GramLayout {
+    /// The runs of a two-slot pattern (`mingyue`, `聊cheng`) counted from the bigrams' postings:
+    /// a run is one bigram `ab`, found wherever the bigram is, unless a character of it is read
+    /// otherwise in some word (then only where the pattern matches, checked in the texts that
+    /// hold that bigram). Every bigram the first slot's characters (and the words that fill
+    /// both slots) start is looked at, so the counts are the corpus's, as the scan layout's
+    /// walk counts them, without reading the texts of every passage a run may be in. `None`
+    /// for other patterns, and when the first slot stands for more than
+    /// [`MAX_TWO_SLOT_FIRST_CHARS`] characters (an initial: the bigrams of hundreds of
+    /// characters).
+    fn two_slot_runs(
+        &self,
+        index: &IndexView<'_>,
+        pattern: &Pattern,
+        cache: &mut KeyCache,
+    ) -> Result<Option<Vec<String>>, FormatError> {
+        let [first, second] = pattern.slots.as_slice() else {
+            return Ok(None);
+        };
+        let words: Vec<&[char]> = pattern
+            .words
+            .iter()
+            .filter(|(slot, word)| *slot == 0 && word.len() == 2)
+            .map(|(_, word)| word.as_slice())
+            .collect();
+        let mut starts: Vec<char> = first.chars().to_vec();
+        starts.extend(words.iter().map(|w| w[0]));
+        sort_by(&mut starts, |a, b| a.cmp(b));
+        starts.dedup();
+        if starts.len() > MAX_TWO_SLOT_FIRST_CHARS {
+            return Ok(None);
+        }
+        let is_run = |a: char, b: char| {
+            words.iter().any(|w| w[0] == a && w[1] == b)
+                || (first.chars().binary_search(&a).is_ok()
+                    && second.chars().binary_search(&b).is_ok())
+        };
+        // Every bigram a start character begins that may be a run, with its postings.
+        let mut bigrams: Vec<(String, PostingsBlock)> = Vec::new();
+        let mut failed = None;
+        for &a in &starts {
+            let prefix = a.to_string();
+            index
+                .grams()
+                .for_each_with_prefix(&prefix, &mut |gram, value, area| {
+                    let Ok(gram) = std::str::from_utf8(gram) else {
+                        return true;
+                    };
+                    let mut chars = gram.chars();
+                    let (Some(_), Some(b), None) = (chars.next(), chars.next(), chars.next())
+                    else {
+                        return true;
+                    };
+                    if !is_run(a, b) {
+                        return true;
+                    }
+                    match index.gram_postings(value, area) {
+                        Ok(block) => {
+                            bigrams.push((gram.to_string(), block));
+                            true
+                        }
+                        Err(e) => {
+                            failed = Some(e);
+                            false
+                        }
+                    }
+                });
+            if let Some(e) = failed {
+                return Err(e);
+            }
+        }
+        let is_word = |run: &str| words.iter().any(|w| w.iter().copied().eq(run.chars()));
+        // Bigrams counted only where the pattern matches them: their texts, in one round.
+        let checked: Vec<&(String, PostingsBlock)> = bigrams
+            .iter()
+            .filter(|(run, _)| !is_word(run) && pattern.check_for(run).is_some())
+            .collect();
+        touch_texts(
+            index,
+            checked
+                .iter()
+                .flat_map(|(_, b)| b.text.iter().map(|p| p.doc)),
+            checked
+                .iter()
+                .flat_map(|(_, b)| b.title.iter().map(|p| p.doc)),
+        )?;
+        let mut counted: Vec<(String, u64)> = Vec::with_capacity(bigrams.len());
+        for (run, block) in &bigrams {
+            let count = if is_word(run) || pattern.check_for(run).is_none() {
+                block
+                    .text
+                    .iter()
+                    .chain(&block.title)
+                    .map(|p| u64::from(p.tf))
+                    .sum()
+            } else {
+                // Only where the pattern matches the bigram.
+                let matching = |key: &str| {
+                    crate::normalize::find_all(key, run)
+                        .iter()
+                        .filter(|&&(at, end)| pattern.match_at(key, at) == Some(end))
+                        .count() as u64
+                };
+                let mut n = 0;
+                for p in &block.text {
+                    n += matching(self.text_key(index, cache, p.doc)?);
+                }
+                for t in &block.title {
+                    n += matching(self.title_key(index, cache, t.doc)?);
+                }
+                n
+            };
+            if count > 0 {
+                counted.push((run.clone(), count));
+            }
+        }
+        sort_by(&mut counted, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(Some(
+            counted
+                .into_iter()
+                .take(MAX_ALTERNATIVES)
+                .map(|(run, _)| run)
+                .collect(),
+        ))
     }
 }
 
@@ -268,6 +401,9 @@ impl Layout for GramLayout {
         pattern: &Pattern,
         cache: &mut KeyCache,
     ) -> Result<Vec<String>, FormatError> {
+        if let Some(runs) = self.two_slot_runs(index, pattern, cache)? {
+            return Ok(runs);
+        }
         let (passages, titles) = self.pinyin_candidates(index, pattern)?;
         touch_texts(index, passages.iter().copied(), titles.iter().copied())?;
         let mut owned: Vec<String> = Vec::new();
