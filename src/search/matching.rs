@@ -64,14 +64,19 @@ impl Engine<'_> {
             .terms
             .iter()
             .zip(&alternatives)
-            .map(|(term, (texts, pattern))| {
-                let exact = Needle::of(term);
+            .zip(&per_term)
+            .map(|((term, (texts, pattern)), matches)| {
+                // The term as typed is a needle where it matched: a term found through its
+                // pinyin alternatives only is highlighted and counted on those alone (not on
+                // its letters inside some longer word, which never matched).
+                let exact =
+                    (texts.is_empty() || matches.iter().any(|m| m.exact)).then(|| Needle::of(term));
                 let pinyin = texts.iter().map(|text| Needle {
                     text,
                     pattern: pattern.as_ref().and_then(|p| p.check_for(text)),
                     whole_word: false,
                 });
-                [exact].into_iter().chain(pinyin).collect()
+                exact.into_iter().chain(pinyin).collect()
             })
             .collect();
         // AND across terms.

@@ -39,10 +39,12 @@ pub(crate) fn by_rank(a: &Scored, b: &Scored) -> std::cmp::Ordering {
         .then(a.passage.cmp(&b.passage))
 }
 
-/// A gram's stored whole-word counts (sharded index), one per passage of its text postings.
-struct StoredCounts<'i> {
+/// One needle's gram in a sharded index: the passages whose text holds the gram (exactly those
+/// holding a plain needle; a needle that checks a pattern holds in some of them) and, when the
+/// indexer stored them and the needle is plain, its whole-word count in each.
+struct NeedleDocs<'i> {
     docs: Vec<u32>,
-    counts: &'i [u8],
+    counts: Option<&'i [u8]>,
 }
 
 /// One term's part in a passage's score.
@@ -294,56 +296,66 @@ impl Engine<'_> {
         Ok((scored, matched_words))
     }
 
-    /// A sharded index's stored whole-word counts ([`crate::tokenize::whole_word_count`] per
-    /// text posting) when the query is one term searched as one plain gram or one character
-    /// (its character union), with the passages
-    /// they are for: exactly what the second pass would count in those passages' texts (and
-    /// a passage not among them does not hold the gram in its text: 0).
-    fn stored_whole_counts(
+    /// For a one-term query over a sharded index, what its needles' postings say of the
+    /// passages that hold each ([`NeedleDocs`]), so that the second pass reads the text only of
+    /// the passages it cannot score without; `None` for several terms, for a single file, and
+    /// when a needle is not one gram (its passages are an intersection the texts decide).
+    fn needle_docs(
         &self,
         needles: &[Vec<Needle<'_>>],
-    ) -> Result<Option<StoredCounts<'_>>, FormatError> {
+    ) -> Result<Option<Vec<NeedleDocs<'_>>>, FormatError> {
         if self.index.shard_store().is_none() {
             return Ok(None);
         }
         let [term] = needles else {
             return Ok(None);
         };
-        let [needle] = term.as_slice() else {
-            return Ok(None);
-        };
-        let plain = needle.pattern.is_none() && !needle.whole_word;
-        if !plain || !term_is_single_gram(needle.text) {
-            return Ok(None);
+        let mut out = Vec::with_capacity(term.len());
+        for needle in term {
+            if !term_is_single_gram(needle.text) {
+                return Ok(None);
+            }
+            // The gram itself, or the union of the grams one character starts (`月`).
+            let key = match term_grams(needle.text).as_slice() {
+                [GramQuery::Exact(gram)] if gram == needle.text => gram.as_bytes().to_vec(),
+                [prefix @ GramQuery::Prefix(_)] => match char_union_of(&self.index, prefix) {
+                    Some(key) => key,
+                    None => return Ok(None),
+                },
+                _ => return Ok(None),
+            };
+            let Some((value, area)) = self.index.grams().get(&key) else {
+                // No text holds it.
+                out.push(NeedleDocs {
+                    docs: Vec::new(),
+                    counts: None,
+                });
+                continue;
+            };
+            let docs = self
+                .index
+                .gram_postings(value, area)?
+                .text
+                .iter()
+                .map(|p| p.doc)
+                .collect();
+            let plain = needle.pattern.is_none() && !needle.whole_word;
+            let counts = if plain {
+                self.index.gram_whole_counts(value, area)?
+            } else {
+                None
+            };
+            out.push(NeedleDocs { docs, counts });
         }
-        // The gram itself, or the union of the grams one character starts (`月`).
-        let key = match term_grams(needle.text).as_slice() {
-            [GramQuery::Exact(gram)] if gram == needle.text => gram.as_bytes().to_vec(),
-            [prefix @ GramQuery::Prefix(_)] => match char_union_of(&self.index, prefix) {
-                Some(key) => key,
-                None => return Ok(None),
-            },
-            _ => return Ok(None),
-        };
-        let Some((value, area)) = self.index.grams().get(&key) else {
-            return Ok(None);
-        };
-        let Some(counts) = self.index.gram_whole_counts(value, area)? else {
-            return Ok(None);
-        };
-        let docs = self
-            .index
-            .gram_postings(value, area)?
-            .text
-            .iter()
-            .map(|p| p.doc)
-            .collect();
-        Ok(Some(StoredCounts { docs, counts }))
+        Ok(Some(out))
     }
 
-    /// Second pass over the best [`rank::RERANK_DEPTH`] passages, reading their text: adds the
-    /// whole-word bonus (matches whose both ends are word boundaries under the shared
-    /// segmenter) and, for several terms, the proximity bonus.
+    /// Second pass over the best [`rank::RERANK_DEPTH`] passages: adds the whole-word bonus
+    /// (matches whose both ends are word boundaries under the shared segmenter) and, for
+    /// several terms, the proximity bonus. A passage where the one term of a query over a
+    /// sharded index has a single needle, one the indexer counted, takes the stored count
+    /// ([`crate::tokenize::whole_word_count`], what the text would give); one that holds no
+    /// needle counts none; the others are read.
     fn rerank(
         &self,
         scored: &mut [Scored],
@@ -352,24 +364,55 @@ impl Engine<'_> {
         cache: &mut KeyCache,
     ) -> Result<(), FormatError> {
         sort_top_by(scored, rank::RERANK_DEPTH, by_rank);
-        if let Some(StoredCounts { docs, counts }) = self.stored_whole_counts(needles)? {
-            // One term, one gram: the counts stored with its postings stand for the text.
-            let avg = self.index.stats().avg_text_chars;
-            for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
-                let len = self.passage_len(s.passage)?;
-                let whole_words = docs
-                    .binary_search(&s.passage)
-                    .map_or(0, |i| u32::from(counts[i]));
-                s.score += rank::WORD_WEIGHT * idfs[0] * rank::bm25_tf(whole_words, len, avg);
-            }
+        let depth = scored.len().min(rank::RERANK_DEPTH);
+        let Some(lists) = self.needle_docs(needles)? else {
+            return self.rerank_with_text(scored, 0..depth, needles, idfs, cache);
+        };
+        let avg = self.index.stats().avg_text_chars;
+        let mut read = Vec::new();
+        for (i, s) in scored.iter_mut().enumerate().take(depth) {
+            let mut present = lists
+                .iter()
+                .filter_map(|l| l.docs.binary_search(&s.passage).ok().map(|at| (l, at)));
+            let whole_words = match (present.next(), present.next()) {
+                (None, _) => 0,
+                (
+                    Some((
+                        NeedleDocs {
+                            counts: Some(c), ..
+                        },
+                        at,
+                    )),
+                    None,
+                ) => u32::from(c[at]),
+                _ => {
+                    read.push(i);
+                    continue;
+                }
+            };
+            let len = self.passage_len(s.passage)?;
+            s.score += rank::WORD_WEIGHT * idfs[0] * rank::bm25_tf(whole_words, len, avg);
+        }
+        self.rerank_with_text(scored, read.into_iter(), needles, idfs, cache)
+    }
+
+    /// The second pass of the passages `which` (indexes into `scored`), reading their text.
+    fn rerank_with_text(
+        &self,
+        scored: &mut [Scored],
+        which: impl Iterator<Item = usize> + Clone,
+        needles: &[Vec<Needle<'_>>],
+        idfs: &[f32],
+        cache: &mut KeyCache,
+    ) -> Result<(), FormatError> {
+        super::layout::touch_texts(
+            &self.index,
+            which.clone().map(|i| scored[i].passage),
+            std::iter::empty(),
+        )?;
+        if which.clone().next().is_none() {
             return Ok(());
         }
-        let best: Vec<u32> = scored
-            .iter()
-            .take(rank::RERANK_DEPTH)
-            .map(|s| s.passage)
-            .collect();
-        super::layout::touch_texts(&self.index, best.into_iter(), std::iter::empty())?;
         let idf_sum: f32 = idfs.iter().sum();
         let avg = self.index.stats().avg_text_chars;
         let index_vocab = self.vocabulary()?;
@@ -385,7 +428,8 @@ impl Engine<'_> {
             }
             None => &index_vocab,
         };
-        for s in scored.iter_mut().take(rank::RERANK_DEPTH) {
+        for i in which {
+            let s = &mut scored[i];
             let len = self.passage_len(s.passage)?;
             let key = self.layout.text_key(&self.index, cache, s.passage)?;
             let occurrences: Vec<Vec<(usize, usize)>> = needles
