@@ -187,7 +187,11 @@ pub const MAX_WORD_CHECKS: usize = 4;
 /// The engine computes it from a passage's text; a sharded index stores it with the postings
 /// of each gram, so that ranking reads no text (both are this function).
 pub fn whole_word_count(key: &str, needle: &str, vocab: &dyn Vocabulary) -> u32 {
-    whole_word_count_in(key, needle, vocab, &mut WindowCuts::default())
+    crate::normalize::find_all(key, needle)
+        .iter()
+        .take(MAX_WORD_CHECKS)
+        .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
+        .count() as u32
 }
 
 /// [`whole_word_count`] with the segmentations of `key`'s windows remembered in `memo` (which
@@ -202,7 +206,14 @@ pub fn whole_word_count_in(
     crate::normalize::find_all(key, needle)
         .iter()
         .take(MAX_WORD_CHECKS)
-        .filter(|&&(a, b)| is_whole_word_in(key, a, b, vocab, Some(&mut *memo)))
+        .filter(|&&(a, b)| match word_window(key, a, b) {
+            Decided(whole) => whole,
+            Window(window) => window.decide(
+                memo.0
+                    .entry((window.from, window.to))
+                    .or_insert_with(|| window_cuts(key, window.from, window.to, vocab)),
+            ),
+        })
         .count() as u32
 }
 
@@ -217,19 +228,40 @@ pub struct WindowCuts(std::collections::HashMap<(usize, usize), Vec<usize>>);
 /// `vocab`, once for both ends. Tells a whole-word match from an accidental overlap (`计量` in
 /// `碳计量中心` vs in `会计量`).
 pub fn is_whole_word(key: &str, start: usize, end: usize, vocab: &dyn Vocabulary) -> bool {
-    is_whole_word_in(key, start, end, vocab, None)
+    match word_window(key, start, end) {
+        Decided(whole) => whole,
+        Window(window) => window.decide(&window_cuts(key, window.from, window.to, vocab)),
+    }
 }
 
-fn is_whole_word_in(
-    key: &str,
-    start: usize,
-    end: usize,
-    vocab: &dyn Vocabulary,
-    memo: Option<&mut WindowCuts>,
-) -> bool {
+/// What [`is_whole_word`] knows of a match before segmenting anything.
+enum WordWindow {
+    /// Whole or not, whatever the segmenter says.
+    Decided(bool),
+    /// Up to the segmentation of this window.
+    Window(CutsToCheck),
+}
+use WordWindow::{Decided, Window};
+
+/// The window of a key whose segmentation decides whether a match is a whole word, and the
+/// ends of the match that must be word starts in it.
+struct CutsToCheck {
+    from: usize,
+    to: usize,
+    start: Option<usize>,
+    end: Option<usize>,
+}
+
+impl CutsToCheck {
+    fn decide(&self, cuts: &[usize]) -> bool {
+        self.start.is_none_or(|s| cuts.contains(&s)) && self.end.is_none_or(|e| cuts.contains(&e))
+    }
+}
+
+fn word_window(key: &str, start: usize, end: usize) -> WordWindow {
     if start >= end || !key.is_char_boundary(start) || !key.is_char_boundary(end) || end > key.len()
     {
-        return false;
+        return Decided(false);
     }
     let is_latin_char = |c: char| char_class(c) == CharClass::Word;
     let inside_latin = |pos: usize| {
@@ -237,7 +269,7 @@ fn is_whole_word_in(
             && key[pos..].chars().next().is_some_and(is_latin_char)
     };
     if inside_latin(start) || inside_latin(end) {
-        return false;
+        return Decided(false);
     }
     let is_cjk_char = |c: char| char_class(c) == CharClass::Cjk;
     let inside_cjk = |pos: usize| {
@@ -246,7 +278,7 @@ fn is_whole_word_in(
     };
     let (check_start, check_end) = (inside_cjk(start), inside_cjk(end));
     if !check_start && !check_end {
-        return true;
+        return Decided(true);
     }
     // The CJK run around the match, limited to MAX_WORD_CHARS beyond each end.
     let back: usize = key[..start]
@@ -262,18 +294,12 @@ fn is_whole_word_in(
         .take_while(|&c| is_cjk_char(c))
         .map(char::len_utf8)
         .sum();
-    let (from, to) = (start - back, end + ahead);
-    let decide = |cuts: &[usize]| {
-        (!check_start || cuts.contains(&start)) && (!check_end || cuts.contains(&end))
-    };
-    match memo {
-        Some(memo) => decide(
-            memo.0
-                .entry((from, to))
-                .or_insert_with(|| window_cuts(key, from, to, vocab)),
-        ),
-        None => decide(&window_cuts(key, from, to, vocab)),
-    }
+    Window(CutsToCheck {
+        from: start - back,
+        to: end + ahead,
+        start: check_start.then_some(start),
+        end: check_end.then_some(end),
+    })
 }
 
 /// The word starts [`segment_run`] puts in the CJK pieces of `key[from..to]` (the match inside
