@@ -490,17 +490,21 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
         } else {
             sizes.word_range
         };
+        let counts = if kind == SectionKind::GramFst {
+            Some(whole_counts(&view)?)
+        } else {
+            None
+        };
         let mut ranges = if kind == SectionKind::GramFst {
-            split_in_halves(&view, links, kind, &map, area, target, None)?
+            split_in_halves(&view, links, kind, &map, area, target, counts.as_ref())?
         } else {
             split_map(&view, links, kind, &map, area, target, None, None, None)?
         };
-        if kind == SectionKind::GramFst {
+        if let Some(counts) = &counts {
             // After every real key (0xFF sorts above any UTF-8 byte).
             let (fst_bytes, union_area) = char_unions(&view, &map, area)?;
             let unions =
                 fst::Map::new(fst_bytes.as_slice()).map_err(|_| FormatError::BadFst(kind))?;
-            let counts = char_whole_counts(&view)?;
             ranges.extend(split_in_halves(
                 &view,
                 links,
@@ -508,7 +512,7 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
                 &unions,
                 &union_area,
                 target,
-                Some(&counts),
+                Some(counts),
             )?);
         }
         write_varint(&mut body, kind as u64);
@@ -723,20 +727,10 @@ fn split_in_halves(
     map: &fst::Map<&[u8]>,
     area: &[u8],
     target: usize,
-    char_counts: Option<&CharWholeCounts>,
+    counts: Option<&WholeCounts>,
 ) -> Result<Vec<CutRange>> {
     if map.len() <= 1024 {
-        return split_map(
-            view,
-            links,
-            kind,
-            map,
-            area,
-            target,
-            char_counts,
-            None,
-            None,
-        );
+        return split_map(view, links, kind, map, area, target, counts, None, None);
     }
     let mut keys = map.keys();
     let mut middle = Vec::new();
@@ -756,7 +750,7 @@ fn split_in_halves(
                 map,
                 area,
                 target,
-                char_counts,
+                counts,
                 None,
                 Some(middle),
             )
@@ -768,7 +762,7 @@ fn split_in_halves(
             map,
             area,
             target,
-            char_counts,
+            counts,
             Some(middle),
             None,
         );
@@ -789,33 +783,53 @@ pub fn char_union_key(c: char) -> Vec<u8> {
     key
 }
 
-/// Whole-word counts of characters, by character: `(passage, count)` sorted by passage.
-type CharWholeCounts = std::collections::HashMap<char, Vec<(u32, u8)>>;
+/// Whole-word counts of CJK characters (`(c, '\0')`) and of CJK bigrams (`(a, b)`), by needle:
+/// `(passage, count)` sorted by passage.
+type WholeCounts = std::collections::HashMap<(char, char), Vec<(u32, u8)>>;
 
-/// [`whole_word_count_in`] of every CJK character of every passage text, for the character
-/// unions: computed passage by passage (one fold and one window memo per passage, on two
-/// threads), where [`split_map`] would fold and search each passage again for every one of
-/// its characters.
-fn char_whole_counts(view: &IndexView<'_>) -> Result<CharWholeCounts> {
+/// One count of [`WholeCounts`] as the passages yield it: needle, passage, count.
+type WholeCount = ((char, char), u32, u8);
+
+/// [`whole_word_count_in`] of every CJK character and every CJK bigram of every passage text,
+/// for the character unions and the bigrams' postings: computed passage by passage (one fold
+/// and one window memo per passage, on two threads), where [`split_map`] would fold and search
+/// each passage again for every one of its grams.
+fn whole_counts(view: &IndexView<'_>) -> Result<WholeCounts> {
     let passages = view.stats().passages;
-    let part = |range: std::ops::Range<u32>| -> Result<Vec<(char, u32, u8)>> {
+    let part = |range: std::ops::Range<u32>| -> Result<Vec<WholeCount>> {
         let vocab = MapVocabulary {
             words: view.words(),
             total_freq: view.stats().word_freq_total,
         };
         let mut out = Vec::new();
-        let mut chars: Vec<char> = Vec::new();
+        let mut needles: Vec<(char, char)> = Vec::new();
         for passage in range {
             let key = fold_text(view.passage_text(passage)?, &view.fold());
-            chars.clear();
-            chars.extend(key.chars().filter(|&c| char_class(c) == CharClass::Cjk));
-            chars.sort_unstable();
-            chars.dedup();
+            needles.clear();
+            let mut previous: Option<char> = None;
+            for c in key.chars() {
+                if char_class(c) == CharClass::Cjk {
+                    needles.push((c, '\0'));
+                    if let Some(p) = previous {
+                        needles.push((p, c));
+                    }
+                    previous = Some(c);
+                } else {
+                    previous = None;
+                }
+            }
+            needles.sort_unstable();
+            needles.dedup();
             let mut memo = WindowCuts::default();
-            for &c in &chars {
-                let count =
-                    whole_word_count_in(&key, c.encode_utf8(&mut [0; 4]), &vocab, &mut memo);
-                out.push((c, passage, count.min(u32::from(u8::MAX)) as u8));
+            let mut needle = String::new();
+            for &(a, b) in &needles {
+                needle.clear();
+                needle.push(a);
+                if b != '\0' {
+                    needle.push(b);
+                }
+                let count = whole_word_count_in(&key, &needle, &vocab, &mut memo);
+                out.push(((a, b), passage, count.min(u32::from(u8::MAX)) as u8));
             }
         }
         Ok(out)
@@ -829,9 +843,9 @@ fn char_whole_counts(view: &IndexView<'_>) -> Result<CharWholeCounts> {
         Ok::<_, FormatError>(low)
     })?;
     all.sort_unstable_by_key(|e| (e.0, e.1));
-    let mut counts = CharWholeCounts::new();
-    for (c, passage, count) in all {
-        counts.entry(c).or_default().push((passage, count));
+    let mut counts = WholeCounts::new();
+    for (needle, passage, count) in all {
+        counts.entry(needle).or_default().push((passage, count));
     }
     Ok(counts)
 }
@@ -900,7 +914,7 @@ fn split_map(
     map: &fst::Map<&[u8]>,
     area: &[u8],
     target: usize,
-    char_counts: Option<&CharWholeCounts>,
+    counts: Option<&WholeCounts>,
     from: Option<&[u8]>,
     to: Option<&[u8]>,
 ) -> Result<Vec<CutRange>> {
@@ -954,16 +968,28 @@ fn split_map(
                     let gram = std::str::from_utf8(gram).unwrap_or("");
                     let counted =
                         block.text.len() >= WHOLE_COUNTS_MIN_POSTINGS && term_is_single_gram(gram);
-                    let union_counts = char_counts
-                        .filter(|_| key.first() == Some(&CHAR_UNION_MARK))
-                        .zip(gram.chars().next());
-                    if let (true, Some((counts, c))) = (counted, union_counts) {
+                    // A CJK character or bigram: its counts were computed passage by passage.
+                    let mut chars = gram.chars();
+                    let needle = match (chars.next(), chars.next(), chars.next()) {
+                        (Some(a), None, _) if key.first() == Some(&CHAR_UNION_MARK) => {
+                            Some((a, '\0'))
+                        }
+                        (Some(a), Some(b), None)
+                            if char_class(a) == CharClass::Cjk
+                                && char_class(b) == CharClass::Cjk =>
+                        {
+                            Some((a, b))
+                        }
+                        _ => None,
+                    };
+                    let known = counts.zip(needle);
+                    if let (true, Some((counts, needle))) = (counted, known) {
                         write_varint(&mut range_area, block.text.len() as u64);
-                        let list = counts.get(&c).map_or(&[][..], Vec::as_slice);
+                        let list = counts.get(&needle).map_or(&[][..], Vec::as_slice);
                         for posting in &block.text {
                             let at = list
                                 .binary_search_by_key(&posting.doc, |e| e.0)
-                                .map_err(|_| bad("a character union's whole-word counts"))?;
+                                .map_err(|_| bad("whole-word counts of a gram"))?;
                             range_area.push(list[at].1);
                         }
                     } else if counted {
