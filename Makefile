@@ -25,7 +25,7 @@ export ZH_SEARCH_SEEDS
 endif
 
 WASM_TARGET := wasm32-unknown-unknown
-RAW_WASM    := $(or $(CARGO_TARGET_DIR),target)/$(WASM_TARGET)/release/zh_search.wasm
+RAW_WASM    := $(or $(CARGO_TARGET_DIR),target)/$(WASM_TARGET)/wasm/zh_search.wasm
 PKG         := www/pkg
 PKG_TMP     := target/pkg.tmp
 WASM_OPT    := node_modules/.bin/wasm-opt
@@ -65,7 +65,7 @@ build:
 # make bench builds other corpora through make dist with PKG=<dir> PKG_TMP=<dir> (the size table
 # is only printed for www/pkg).
 wasm: element
-	cargo build --release --target $(WASM_TARGET) --lib --no-default-features --features embed
+	cargo build --profile wasm --target $(WASM_TARGET) --lib --no-default-features --features embed
 	$(call bindgen_opt,$(PKG_TMP))
 	rm -rf $(PKG)
 	mv $(PKG_TMP) $(PKG)
@@ -88,10 +88,10 @@ endef
 # the CLI replaces with the folder's file names).
 ENGINE_PKG := target/engine/pkg
 engine:
-	cargo build --release --target $(WASM_TARGET) --lib --no-default-features
+	cargo build --profile wasm --target $(WASM_TARGET) --lib --no-default-features
 	$(call bindgen_opt,target/engine/pkg.tmp)
 	$(call minify_glue,target/engine/pkg.tmp)
-	cargo build --release --target $(WASM_TARGET) --lib --no-default-features --features sharded,grams-only
+	cargo build --profile wasm --target $(WASM_TARGET) --lib --no-default-features --features sharded,grams-only
 	$(call bindgen_opt,target/engine/pkg.tmp/sharded)
 	$(call minify_glue,target/engine/pkg.tmp/sharded)
 	node scripts/build-element.mjs target/engine/pkg.tmp/zh-search.js

@@ -15,13 +15,13 @@ target_dir="${CARGO_TARGET_DIR:-target}"
 # The engine build (no embed) and the CLI (crates/cli) have build scripts of their own.
 embed_script() {
   local f
-  for f in $(ls -t "$target_dir"/release/build/zh-search-*/build-script-build 2>/dev/null); do
+  for f in $(ls -t "$target_dir"/wasm/build/zh-search-*/build-script-build 2>/dev/null); do
     if grep -qa 'the index just built does not open' "$f"; then echo "$f"; return; fi
   done
 }
 script=$(embed_script)
 if [[ -z "$script" ]]; then
-  CARGO_TARGET_DIR="$target_dir" cargo build --release --target wasm32-unknown-unknown --lib --no-default-features --features embed
+  CARGO_TARGET_DIR="$target_dir" cargo build --profile wasm --target wasm32-unknown-unknown --lib --no-default-features --features embed
   script=$(embed_script)
 fi
 out="target/corpus-errors/out"
