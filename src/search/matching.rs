@@ -216,13 +216,17 @@ impl Engine<'_> {
         if term.phrase || !term.key.bytes().any(|b| b.is_ascii_lowercase()) {
             return Ok((Vec::new(), None));
         }
-        let Some(pattern) = Pattern::new(&term.key, self.readings(), &self.read_otherwise()) else {
-            return Ok((Vec::new(), None));
-        };
         // A whole-word term was found literally by mark_whole_words already: no second scan.
         if term.whole_word || self.occurs_literally(term, cache)? {
             return Ok((Vec::new(), None));
         }
+        // The pattern reads the pinyin table: a sharded index first learns whether the term
+        // occurs as typed (its grams' ranges), instead of fetching the table's ranges with them
+        // for a term such as `ssh` that never reads it.
+        self.stop_if_missed()?;
+        let Some(pattern) = Pattern::new(&term.key, self.readings(), &self.read_otherwise()) else {
+            return Ok((Vec::new(), None));
+        };
         let mut runs = self.pinyin_runs(&pattern, cache)?;
         runs.retain(|run| *run != term.key);
         Ok((runs, Some(pattern)))

@@ -329,7 +329,12 @@ impl<'a> Engine<'a> {
     fn fold_page_keys(&self) -> Result<Vec<(u32, String)>, FormatError> {
         let mut keys = Vec::new();
         for source in 0..self.index.stats().sources {
-            let title = self.index.source_page_title(source)?;
+            // A sharded index: go on past a group that has not arrived, so that one round
+            // fetches every missing one (the caller sees the miss and discards these keys).
+            let title = match self.index.source_page_title(source) {
+                Err(FormatError::NeedShards) => continue,
+                title => title?,
+            };
             if !title.is_empty() {
                 let key = fold_text(title, &self.index.fold());
                 let numbering = self.index.page_title_numbering(source)?;
