@@ -1,7 +1,7 @@
 //! The sharded layout answers exactly what the single-file index answers: every query of the
 //! evaluation set and of a probe list (words, phrases, several terms, partial matches,
 //! traditional characters, full-width letters, pinyin, prefixes as typed), flat and grouped
-//! results, and suggestions, on the seeds and the DocBook fixture site — fetching only the
+//! results, and suggestions, on the seeds and the two fixture sites — fetching only the
 //! shards each search reads, round after round, as the browser does.
 
 mod common;
@@ -167,11 +167,19 @@ fn tiny_shards_answer_the_same() {
     };
     assert_same_answers("seeds", sizes);
     assert_same_answers("tests/site-docbook", sizes);
+    assert_same_answers("tests/site", sizes);
 }
 
 #[test]
 fn the_docbook_site_answers_the_same_sharded() {
     assert_same_answers("tests/site-docbook", ShardSizes::default());
+}
+
+/// The fixture site: page URLs that differ from the file names (`guide/光岳楼.html` is linked
+/// percent-encoded), page titles, heading anchors.
+#[test]
+fn the_fixture_site_answers_the_same_sharded() {
+    assert_same_answers("tests/site", ShardSizes::default());
 }
 
 /// A large real corpus (`make bench` runs it on 10,000 Tang poems with their query list):

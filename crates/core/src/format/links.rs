@@ -3,6 +3,8 @@
 //! numbering in titles); all empty for corpora without them.
 
 use super::codec::{push_u32s, Bytes, U32Array};
+use super::sharded::{LinkString, ShardStore};
+use super::texts::fetched;
 use super::{FormatError, IndexView, Result};
 
 /// Where a hit links to: the page URL of every source and the heading anchor of every title
@@ -117,10 +119,18 @@ pub fn encode_passage_links(percent: &[u8]) -> Vec<u8> {
 }
 
 impl<'a> IndexView<'a> {
+    /// The shard store, when it keeps the links in string groups.
+    fn grouped_links(&self) -> Option<&'a ShardStore> {
+        self.shard_store().filter(|store| store.grouped_links())
+    }
+
     /// The page URL of a source ("" when it has none: text and Markdown files).
     pub fn source_url(&self, source: u32) -> Result<&'a str> {
         if source >= self.stats.sources {
             return Err(FormatError::OutOfBounds { what: "source id" });
+        }
+        if let Some(store) = self.grouped_links() {
+            return fetched(store.link_string(LinkString::SourceUrl, source)?);
         }
         self.links.get(source as usize)
     }
@@ -130,6 +140,9 @@ impl<'a> IndexView<'a> {
         if title >= self.stats.titles {
             return Err(FormatError::OutOfBounds { what: "title id" });
         }
+        if let Some(store) = self.grouped_links() {
+            return fetched(store.link_string(LinkString::TitleAnchor, title)?);
+        }
         self.links.get(self.stats.sources as usize + title as usize)
     }
 
@@ -137,6 +150,9 @@ impl<'a> IndexView<'a> {
     pub fn source_page_title(&self, source: u32) -> Result<&'a str> {
         if source >= self.stats.sources {
             return Err(FormatError::OutOfBounds { what: "source id" });
+        }
+        if let Some(store) = self.grouped_links() {
+            return fetched(store.link_string(LinkString::PageTitle, source)?);
         }
         let s = self.stats.sources as usize;
         self.links

@@ -42,11 +42,13 @@
 //! ```
 //! Shards section of the root (varints):
 //! ```text
-//! build id low u32, build id high u32, shard count, links (1: postings carry link shares)
+//! build id low u32, build id high u32, shard count, link flags (bit 0: postings carry link
+//!   shares; bit 1: the index has links, kept in string groups: see below)
 //! paged section count, then per section: kind, length, page count, first shard id,
 //!   has fences (0/1), page start deltas (count), [first u32 of each page (count)]
 //! string table count, then per table: kind (PassageOffsets: passage texts, TitleOffsets:
-//!   titles, SourceOffsets: source names), string count, part (which list of a group file),
+//!   titles, SourceOffsets: source names, Links: page titles), string count, part (which list
+//!   of a group file),
 //!   group count, first shard id, stride (group g starts at g × stride; 0: an expected delta
 //!   follows, then per group the zigzag of its start's delta minus the expected one)
 //! range map count, then per map: kind, range count, first shard id,
@@ -54,8 +56,11 @@
 //!   rest, the rest); the first range's is empty, each other is the shortest prefix of the
 //!   range's first key above the previous range's last key
 //! ```
-//! Text groups hold `stride` passages (part 0) and the titles of the sections they open
-//! (part 1); source-name groups hold names (part 0).
+//! Text groups hold `stride` passages (part 0), the titles of the sections they open (part 1)
+//! and, with links, those titles' heading anchors (part 2); source-name groups hold names
+//! (part 0) and, with links, the pages' URLs (part 1); page titles have groups of their own.
+//! So a hit's heading, anchor, page name and URL come in the files of its text and its name,
+//! and the Links section of a single file stays empty in the root.
 //! The build id is a hash of the single-file index, so a root and shards of different builds
 //! never mix: every shard names its build and is refused by a root of another.
 
@@ -231,8 +236,8 @@ fn cut_at_or_below(cuts: &[usize], x: usize) -> usize {
 }
 
 /// Splits a single-file gram-layout index into a root and shards.
-pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
-    let view = IndexView::open(index)?;
+pub fn split_index<'a>(index: &'a [u8], sizes: ShardSizes) -> Result<Sharded> {
+    let view: IndexView<'a> = IndexView::open(index)?;
     if view.stats().flags & FLAG_SCAN != 0 {
         return Err(FormatError::ScanNotShardable);
     }
@@ -257,6 +262,11 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
     ));
     // Postings carry link shares only when some passage has links.
     let links = !section(SectionKind::PassageLinks)?.is_empty();
+    // Page URLs, heading anchors and page titles ride in string groups (below), each beside
+    // what a hit reads with it, instead of pages of the Links section: a hit's link then costs
+    // no round of its own (the offset table, then the string). The root keeps an empty Links.
+    let grouped_links = !section(SectionKind::Links)?.is_empty();
+    root_sections.push((SectionKind::Links, Vec::new()));
 
     // Cut points of the blob: every string boundary of the three offset tables.
     let blob_cuts = {
@@ -276,7 +286,6 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
     let paged_kinds = [
         SectionKind::TitleFirst,
         SectionKind::SourceFirst,
-        SectionKind::Links,
         SectionKind::TitleParents,
         SectionKind::PassageLinks,
         SectionKind::Numbering,
@@ -310,23 +319,6 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
                 }),
                 false,
             ),
-            SectionKind::Links => {
-                let table = links_table_len(bytes, &view);
-                let strings: Vec<usize> = bytes[..table]
-                    .chunks_exact(4)
-                    .map(|b| table + u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-                    .collect();
-                (
-                    page_starts(bytes.len(), sizes.text_page, &|x| {
-                        if x < table {
-                            x - x % 4
-                        } else {
-                            cut_at_or_below(&strings, x).max(table)
-                        }
-                    }),
-                    false,
-                )
-            }
             SectionKind::PassageLinks | SectionKind::Numbering => {
                 (page_starts(bytes.len(), sizes.table_page, &|x| x), false)
             }
@@ -381,55 +373,70 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
     let mut text_groups: Vec<(u32, u32, Vec<u8>)> = Vec::new();
     {
         let (mut passages, mut titles): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+        let mut anchors: Vec<&str> = Vec::new();
         let (mut first_passage, mut first_title, mut next_title) = (0u32, 0u32, 0u32);
+        let take_title = |t: u32, titles: &mut Vec<&'a str>, anchors: &mut Vec<&'a str>| {
+            titles.push(view.title_text(t)?);
+            if grouped_links {
+                anchors.push(view.title_anchor(t)?);
+            }
+            Ok::<(), FormatError>(())
+        };
         for p in 0..s.passages {
             passages.push(view.passage_text(p)?);
             while next_title < s.titles && view.title_passages(next_title)?.0 <= p {
-                titles.push(view.title_text(next_title)?);
+                take_title(next_title, &mut titles, &mut anchors)?;
                 next_title += 1;
             }
             if p + 1 == s.passages {
                 while next_title < s.titles {
-                    titles.push(view.title_text(next_title)?);
+                    take_title(next_title, &mut titles, &mut anchors)?;
                     next_title += 1;
                 }
             }
             if (p + 1) % stride == 0 || p + 1 == s.passages {
                 let mut payload = encode_group(&passages);
                 payload.extend_from_slice(&encode_group(&titles));
+                if grouped_links {
+                    payload.extend_from_slice(&encode_group(&anchors));
+                }
                 text_groups.push((first_passage, first_title, payload));
                 passages.clear();
                 titles.clear();
+                anchors.clear();
                 (first_passage, first_title) = (p + 1, next_title);
             }
         }
         if text_groups.is_empty() {
             let mut payload = encode_group(&[]);
             payload.extend_from_slice(&encode_group(&[]));
+            if grouped_links {
+                payload.extend_from_slice(&encode_group(&[]));
+            }
             text_groups.push((0, 0, payload));
         }
     }
-    let mut source_groups: Vec<(u32, Vec<u8>)> = Vec::new();
-    {
-        let mut names: Vec<&str> = Vec::new();
-        let (mut first, mut bytes) = (0u32, 0);
-        for i in 0..s.sources {
-            let name = view.source_name(i)?;
-            bytes += name.len();
-            names.push(name);
-            if bytes >= sizes.text_page || i + 1 == s.sources {
-                source_groups.push((first, encode_group(&names)));
-                names.clear();
-                (first, bytes) = (i + 1, 0);
-            }
-        }
-        if source_groups.is_empty() {
-            source_groups.push((0, encode_group(&[])));
-        }
-    }
+    // Source names with their page URLs (part 1); page titles in groups of their own, which
+    // a search reads all of (a page title stands for its whole page).
+    let source_groups = string_groups(s.sources, sizes.text_page, |i| {
+        let name = view.source_name(i)?;
+        Ok(if grouped_links {
+            vec![name, view.source_url(i)?]
+        } else {
+            vec![name]
+        })
+    })?;
+    let page_title_groups = if grouped_links {
+        string_groups(s.sources, sizes.text_page, |i| {
+            Ok(vec![view.source_page_title(i)?])
+        })?
+    } else {
+        Vec::new()
+    };
     // Three string tables: passages (part 0 of the text groups), titles (part 1 of the same
-    // files), source names (part 0 of their own).
-    write_varint(&mut body, 3);
+    // files; their anchors are part 2), source names (part 0 of their own; their URLs are part
+    // 1); and page titles (a Links table) when the index has links.
+    write_varint(&mut body, if grouped_links { 4 } else { 3 });
     let text_first_id = shards.len() as u64;
     for (kind, count, part) in [
         (SectionKind::PassageOffsets, s.passages, 0),
@@ -462,21 +469,29 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
         let id = shards.len() as u32;
         shards.push(shard_file(build_id, id, payload));
     }
-    write_varint(&mut body, SectionKind::SourceOffsets as u64);
-    write_varint(&mut body, u64::from(s.sources));
-    write_varint(&mut body, 0);
-    write_varint(&mut body, source_groups.len() as u64);
-    write_varint(&mut body, shards.len() as u64);
-    write_varint(&mut body, 0);
-    write_varint(&mut body, 0);
-    let mut previous = 0;
-    for (first, _) in &source_groups {
-        write_varint(&mut body, zigzag(i64::from(first - previous)));
-        previous = *first;
-    }
-    for (_, payload) in &source_groups {
-        let id = shards.len() as u32;
-        shards.push(shard_file(build_id, id, payload));
+    for (kind, groups) in [
+        (SectionKind::SourceOffsets, &source_groups),
+        (SectionKind::Links, &page_title_groups),
+    ] {
+        if groups.is_empty() {
+            continue;
+        }
+        write_varint(&mut body, kind as u64);
+        write_varint(&mut body, u64::from(s.sources));
+        write_varint(&mut body, 0);
+        write_varint(&mut body, groups.len() as u64);
+        write_varint(&mut body, shards.len() as u64);
+        write_varint(&mut body, 0);
+        write_varint(&mut body, 0);
+        let mut previous = 0;
+        for (first, _) in groups {
+            write_varint(&mut body, zigzag(i64::from(first - previous)));
+            previous = *first;
+        }
+        for (_, payload) in groups {
+            let id = shards.len() as u32;
+            shards.push(shard_file(build_id, id, payload));
+        }
     }
     write_varint(&mut body, RANGE_MAPS.len() as u64);
     for (kind, area_kind) in RANGE_MAPS {
@@ -549,7 +564,10 @@ pub fn split_index(index: &[u8], sizes: ShardSizes) -> Result<Sharded> {
         }
     }
     write_varint(&mut descriptor, shards.len() as u64);
-    write_varint(&mut descriptor, u64::from(links));
+    write_varint(
+        &mut descriptor,
+        u64::from(links) | u64::from(grouped_links) << 1,
+    );
     descriptor.extend_from_slice(&body);
     root_sections.push((SectionKind::Shards, descriptor));
     let root = super::encode_sections(&root_sections);
@@ -708,13 +726,38 @@ fn encode_group(strings: &[&str]) -> Vec<u8> {
     out
 }
 
-/// Bytes of the offset table at the start of a Links section.
-fn links_table_len(bytes: &[u8], view: &IndexView<'_>) -> usize {
-    if bytes.is_empty() {
-        return 0;
+/// Strings `0..count` in groups of consecutive ids of about `target` bytes, each group file
+/// holding the parts `strings(i)` gives for each id (part k: every id's k-th string, see
+/// [`encode_group`]): `(first id, payload)` per group; one empty group when `count` is 0.
+fn string_groups<'s>(
+    count: u32,
+    target: usize,
+    strings: impl Fn(u32) -> Result<Vec<&'s str>>,
+) -> Result<Vec<(u32, Vec<u8>)>> {
+    let mut groups = Vec::new();
+    let mut parts: Vec<Vec<&str>> = Vec::new();
+    let (mut first, mut bytes) = (0u32, 0);
+    for i in 0..count {
+        let these = strings(i)?;
+        parts.resize_with(these.len(), Vec::new);
+        for (part, s) in parts.iter_mut().zip(these) {
+            bytes += s.len();
+            part.push(s);
+        }
+        if bytes >= target || i + 1 == count {
+            let mut payload = Vec::new();
+            for part in &mut parts {
+                payload.extend_from_slice(&encode_group(part));
+                part.clear();
+            }
+            groups.push((first, payload));
+            (first, bytes) = (i + 1, 0);
+        }
     }
-    let s = view.stats();
-    ((2 * s.sources as usize + s.titles as usize) + 1) * 4
+    if groups.is_empty() {
+        groups.push((0, encode_group(&[])));
+    }
+    Ok(groups)
 }
 
 /// [`split_map`] of a whole gram fst (most of the work: postings, facts, whole-word counts) in
@@ -1140,6 +1183,12 @@ pub struct StringGroups {
 impl StringGroups {
     /// String `i`, when its group has arrived (else records it in `missing`).
     pub(super) fn get<'s>(&'s self, i: u32, missing: &Missing) -> Result<Option<&'s str>> {
+        self.get_part(i, self.part, missing)
+    }
+
+    /// The string of id `i` in part `part` of its group (a list of the group file beside this
+    /// table's own: the anchors beside the titles, the URLs beside the source names).
+    fn get_part<'s>(&'s self, i: u32, part: u8, missing: &Missing) -> Result<Option<&'s str>> {
         if i >= self.count {
             return Err(bad("string id"));
         }
@@ -1151,7 +1200,7 @@ impl StringGroups {
             return Ok(None);
         };
         let mut cursor = Cursor { bytes, pos: 0 };
-        for _ in 0..self.part {
+        for _ in 0..part {
             // Skip a list: its count, lengths and bytes.
             let n = cursor.varint()?;
             let mut total = 0usize;
@@ -1185,6 +1234,17 @@ impl StringGroups {
             .map(Some)
             .map_err(|_| FormatError::BadUtf8)
     }
+}
+
+/// The strings of a single file's Links section, as a sharded index keeps them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum LinkString {
+    /// A source's page URL: part 1 of its source group.
+    SourceUrl,
+    /// A title's heading anchor: the part after the titles in its text group.
+    TitleAnchor,
+    /// A source's page title: groups of their own (the table of kind Links).
+    PageTitle,
 }
 
 /// One fst cut into key ranges.
@@ -1260,6 +1320,8 @@ pub struct ShardStore {
     missing: Missing,
     /// Postings carry link shares (some passage has links).
     links: bool,
+    /// Page URLs, anchors and page titles are in string groups ([`LinkString`]).
+    grouped_links: bool,
     /// The Fold table, unpacked from the root.
     fold: Vec<u8>,
     /// The facts that arrived with postings (see [`write_facts`]).
@@ -1299,7 +1361,8 @@ impl ShardStore {
         let mut cursor = Cursor { bytes: d, pos: 0 };
         let build_id = cursor.varint()? | (cursor.varint()? << 32);
         let shard_count = u32::try_from(cursor.varint()?).map_err(|_| bad("shard count"))?;
-        let links = cursor.varint()? == 1;
+        let flags = cursor.varint()?;
+        let (links, grouped_links) = (flags & 1 != 0, flags & 2 != 0);
         let fold = unpack_fold(find(SectionKind::FoldPacked)?)?;
         let small = |v: u64, what| {
             usize::try_from(v)
@@ -1439,6 +1502,7 @@ impl ShardStore {
             maps,
             missing: Missing::default(),
             links,
+            grouped_links,
             fold,
             facts: Mutex::new(Facts::default()),
             title_texts: (0..(stats.titles as usize).div_ceil(TITLE_CHUNK))
@@ -1592,6 +1656,26 @@ impl ShardStore {
             Some(group) => group.get(i, &self.missing),
             None => Err(FormatError::MissingSection(kind)),
         }
+    }
+
+    /// Whether page URLs, heading anchors and page titles are read through
+    /// [`ShardStore::link_string`] (the index has some).
+    pub(super) fn grouped_links(&self) -> bool {
+        self.grouped_links
+    }
+
+    /// A page URL, heading anchor or page title: `Ok(None)` when its group has not arrived.
+    pub(super) fn link_string(&self, which: LinkString, i: u32) -> Result<Option<&str>> {
+        let (kind, part) = match which {
+            LinkString::SourceUrl => (SectionKind::SourceOffsets, Some(1)),
+            LinkString::TitleAnchor => (SectionKind::TitleOffsets, None),
+            LinkString::PageTitle => (SectionKind::Links, Some(0)),
+        };
+        let Some(group) = self.groups.iter().find(|g| g.kind == kind) else {
+            return Err(FormatError::MissingSection(kind));
+        };
+        // A title's anchor is the list after the titles in its text group.
+        group.get_part(i, part.unwrap_or(group.part + 1), &self.missing)
     }
 
     /// Reads the facts after a postings block (`at`: its end, where the whole-word counts

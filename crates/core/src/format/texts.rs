@@ -37,7 +37,7 @@ impl Utf8Checked {
 
 /// A string of a sharded index's groups, or the error that stops a run whose group has not
 /// arrived (the store has recorded it as missing).
-fn fetched(string: Option<&str>) -> Result<&str> {
+pub(super) fn fetched(string: Option<&str>) -> Result<&str> {
     string.ok_or(FormatError::NeedShards)
 }
 
