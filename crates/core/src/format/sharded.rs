@@ -51,11 +51,15 @@
 //!   of a group file),
 //!   group count, first shard id, stride (group g starts at g × stride; 0: an expected delta
 //!   follows, then per group the zigzag of its start's delta minus the expected one)
-//! range map count, then per map: kind, range count, first shard id,
-//!   per range: its separator front-coded (bytes shared with the previous one, length of the
-//!   rest, the rest); the first range's is empty, each other is the shortest prefix of the
-//!   range's first key above the previous range's last key
+//! range map count, then per map: kind, range count, first shard id, the ranges' separators:
+//!   per range the symbols shared with the previous separator and the count of the rest; then
+//!   the rest's symbols, the first as its distance above the previous separator's symbol in
+//!   its place (when there is one). A separator is the shortest run of symbols (characters;
+//!   the union mark 0xFF as 0x110000) starting the range's first key above the previous
+//!   range's last key; the first range's is empty
 //! ```
+//! A range past half its target size ends where the keys' first character changes, so most
+//! separators are one character a few code points above the previous one.
 //! Text groups hold `stride` passages (part 0), the titles of the sections they open (part 1)
 //! and, with links, those titles' heading anchors (part 2); source-name groups hold names
 //! (part 0) and, with links, the pages' URLs (part 1); page titles have groups of their own.
@@ -533,35 +537,19 @@ pub fn split_index<'a>(index: &'a [u8], sizes: ShardSizes) -> Result<Sharded> {
         write_varint(&mut body, kind as u64);
         write_varint(&mut body, ranges.len() as u64);
         write_varint(&mut body, shards.len() as u64);
-        let mut previous: Vec<u8> = Vec::new();
+        let mut separators = Vec::with_capacity(ranges.len());
         let mut last_key: &[u8] = &[];
         for (i, (first, last, payload)) in ranges.iter().enumerate() {
-            // The range's separator: the shortest prefix of its first key above the previous
-            // range's last key (every key of this range sorts at or above it, every key before
-            // below it), so that the root keeps a few bytes per range, not whole keys.
-            let first_key = if i == 0 {
+            separators.push(if i == 0 {
                 Vec::new()
             } else {
-                let mut cut = 1;
-                while cut < first.len() && first[..cut] <= *last_key {
-                    cut += 1;
-                }
-                first[..cut].to_vec()
-            };
+                separator(&key_symbols(first)?, &key_symbols(last_key)?)
+            });
             last_key = last;
-            // Front-coded: the bytes shared with the previous separator, then the rest.
-            let shared = previous
-                .iter()
-                .zip(&first_key)
-                .take_while(|(a, b)| a == b)
-                .count();
-            write_varint(&mut body, shared as u64);
-            write_varint(&mut body, (first_key.len() - shared) as u64);
-            body.extend_from_slice(&first_key[shared..]);
-            previous = first_key;
             let id = shards.len() as u32;
             shards.push(shard_file(build_id, id, payload));
         }
+        write_separators(&mut body, &separators);
     }
     write_varint(&mut descriptor, shards.len() as u64);
     write_varint(
@@ -1001,6 +989,17 @@ fn split_map(
         (None, None) => map.range().into_stream(),
     };
     while let Some((key, value)) = stream.next() {
+        // Past half the target, cut where the keys' first character changes: the separator is
+        // then that one character (see `separator`), and a prefix lookup reads fewer ranges.
+        let half_full = bytes + range_area.len() >= target / 2;
+        if half_full
+            && entries
+                .last()
+                .is_some_and(|(k, _)| first_symbol(k) != first_symbol(key))
+        {
+            flush(&mut entries, &mut range_area, &mut ranges)?;
+            bytes = 0;
+        }
         let value = match kind {
             SectionKind::GramFst => {
                 let block: PostingsBlock = view.gram_postings_in(value, area)?;
@@ -1071,6 +1070,125 @@ fn split_map(
         flush(&mut entries, &mut range_area, &mut ranges)?;
     }
     Ok(ranges)
+}
+
+/// The symbols of a key of a range map: its characters, and [`CHAR_UNION_MARK`] as
+/// [`UNION_SYMBOL`], which sorts above every character as the byte does above every UTF-8
+/// byte, so that symbols compare as the key bytes do.
+fn key_symbols(key: &[u8]) -> Result<Vec<u32>> {
+    let (mark, rest) = match key.split_first() {
+        Some((&CHAR_UNION_MARK, rest)) => (Some(UNION_SYMBOL), rest),
+        _ => (None, key),
+    };
+    let text = std::str::from_utf8(rest).map_err(|_| bad("range key"))?;
+    Ok(mark
+        .into_iter()
+        .chain(text.chars().map(u32::from))
+        .collect())
+}
+
+/// The bytes of a key's first symbol (see [`key_symbols`]): its first character, or the mark.
+fn first_symbol(key: &[u8]) -> &[u8] {
+    let len = match key.first() {
+        Some(0xC0..=0xDF) => 2,
+        Some(0xE0..=0xEF) => 3,
+        Some(0xF0..=0xF7) => 4,
+        _ => 1,
+    };
+    &key[..len.min(key.len())]
+}
+
+/// The symbol of [`CHAR_UNION_MARK`] (see [`key_symbols`]).
+const UNION_SYMBOL: u32 = 0x11_0000;
+
+/// The key bytes of `symbols` ([`key_symbols`] reversed).
+fn symbols_key(symbols: &[u32]) -> Result<Vec<u8>> {
+    let mut key = Vec::with_capacity(symbols.len() * 3);
+    for &symbol in symbols {
+        if symbol == UNION_SYMBOL {
+            key.push(CHAR_UNION_MARK);
+        } else {
+            let c = char::from_u32(symbol).ok_or(bad("range key"))?;
+            key.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+    }
+    Ok(key)
+}
+
+/// A range's separator: the shortest run of symbols starting its first key that sorts above the
+/// previous range's last key (every key of the range sorts at or above it, every key before it
+/// below), so that the root keeps a character or two per range, not whole keys.
+fn separator(first: &[u32], previous_last: &[u32]) -> Vec<u32> {
+    let mut cut = 1;
+    while cut < first.len() && first[..cut] <= *previous_last {
+        cut += 1;
+    }
+    first[..cut.min(first.len())].to_vec()
+}
+
+/// Writes the separators of one range map (symbols, the first one empty), front-coded in two
+/// runs: per separator the symbols it shares with the previous one and the count of the rest;
+/// then the rest's symbols, the first of them as its distance above the previous separator's
+/// symbol in the same place when there is one (consecutive separators mostly differ in one
+/// character, a few code points apart), the others as they are.
+fn write_separators(out: &mut Vec<u8>, symbols: &[Vec<u32>]) {
+    let shared_with_previous = |i: usize| -> usize {
+        match i.checked_sub(1) {
+            Some(p) => symbols[p]
+                .iter()
+                .zip(&symbols[i])
+                .take_while(|(a, b)| a == b)
+                .count(),
+            None => 0,
+        }
+    };
+    for (i, separator) in symbols.iter().enumerate() {
+        let shared = shared_with_previous(i);
+        write_varint(out, shared as u64);
+        write_varint(out, (separator.len() - shared) as u64);
+    }
+    for (i, separator) in symbols.iter().enumerate() {
+        let shared = shared_with_previous(i);
+        for (k, &symbol) in separator[shared..].iter().enumerate() {
+            let above = match (k, i.checked_sub(1)) {
+                (0, Some(p)) => symbols[p].get(shared).copied(),
+                _ => None,
+            };
+            write_varint(out, u64::from(symbol - above.unwrap_or(0)));
+        }
+    }
+}
+
+/// Reads `count` separators [`write_separators`] wrote, as key bytes.
+fn read_separators(cursor: &mut Cursor<'_>, count: usize) -> Result<Vec<Vec<u8>>> {
+    let mut lengths = Vec::with_capacity(count);
+    for _ in 0..count {
+        let shared = usize::try_from(cursor.varint()?).map_err(|_| bad("range key"))?;
+        let rest = usize::try_from(cursor.varint()?)
+            .ok()
+            .filter(|&n| n <= 1024)
+            .ok_or(bad("range key"))?;
+        lengths.push((shared, rest));
+    }
+    let mut previous: Vec<u32> = Vec::new();
+    let mut keys = Vec::with_capacity(count);
+    for (i, &(shared, rest)) in lengths.iter().enumerate() {
+        if shared > previous.len() {
+            return Err(bad("range key"));
+        }
+        let mut symbols = previous[..shared].to_vec();
+        for k in 0..rest {
+            let value = u32::try_from(cursor.varint()?).map_err(|_| bad("range key"))?;
+            let above = match (k, i) {
+                (0, 1..) => previous.get(shared).copied().unwrap_or(0),
+                _ => 0,
+            };
+            symbols.push(value.checked_add(above).ok_or(bad("range key"))?);
+        }
+        keys.push(symbols_key(&symbols)?);
+        previous = symbols;
+    }
+    Ok(keys)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1472,17 +1590,7 @@ impl ShardStore {
             if count == 0 || first_id as usize + count > shard_count as usize {
                 return Err(bad("range count"));
             }
-            let mut first_keys: Vec<Vec<u8>> = Vec::with_capacity(count);
-            for _ in 0..count {
-                let shared = usize::try_from(cursor.varint()?).map_err(|_| bad("range key"))?;
-                let mut key = match first_keys.last() {
-                    Some(previous) if shared <= previous.len() => previous[..shared].to_vec(),
-                    None if shared == 0 => Vec::new(),
-                    _ => return Err(bad("range key")),
-                };
-                key.extend_from_slice(cursor.bytes_with_length()?);
-                first_keys.push(key);
-            }
+            let first_keys = read_separators(&mut cursor, count)?;
             if !first_keys[0].is_empty() || first_keys.windows(2).any(|w| w[0] >= w[1]) {
                 return Err(bad("range keys"));
             }
@@ -1825,4 +1933,86 @@ fn section_kind(value: u64) -> Result<SectionKind> {
         .ok()
         .and_then(super::section_kind_of)
         .ok_or(bad("section kind"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Keys as the range maps hold them: text of Latin letters, CJK characters and an emoji,
+    /// some behind the character-union mark.
+    fn key() -> impl Strategy<Value = Vec<u8>> {
+        (
+            any::<bool>(),
+            proptest::collection::vec(
+                prop::sample::select(vec!['a', 'b', 'z', '~', '一', '丁', '明', '月', '龥', '😀']),
+                1..5,
+            ),
+        )
+            .prop_map(|(union, chars)| {
+                let text: String = chars.into_iter().collect();
+                let mut key = if union {
+                    vec![CHAR_UNION_MARK]
+                } else {
+                    Vec::new()
+                };
+                key.extend_from_slice(text.as_bytes());
+                key
+            })
+    }
+
+    proptest! {
+        /// Cut sorted keys into ranges anywhere: the separators read back are the ones
+        /// written, and each key's range is the last whose separator is at or below it.
+        #[test]
+        fn separators_round_trip_and_place_every_key(
+            keys in proptest::collection::btree_set(key(), 1..60),
+            cuts in proptest::collection::vec(any::<prop::sample::Index>(), 0..12),
+        ) {
+            let keys: Vec<Vec<u8>> = keys.into_iter().collect();
+            let mut starts: Vec<usize> = cuts.iter().map(|c| c.index(keys.len())).collect();
+            starts.push(0);
+            starts.sort_unstable();
+            starts.dedup();
+            let mut separators = Vec::new();
+            for (i, &start) in starts.iter().enumerate() {
+                separators.push(if i == 0 {
+                    Vec::new()
+                } else {
+                    let previous_last = &keys[start - 1];
+                    separator(&key_symbols(&keys[start]).unwrap(), &key_symbols(previous_last).unwrap())
+                });
+            }
+            let mut bytes = Vec::new();
+            write_separators(&mut bytes, &separators);
+            let mut cursor = Cursor { bytes: &bytes, pos: 0 };
+            let read = read_separators(&mut cursor, separators.len()).unwrap();
+            prop_assert_eq!(cursor.pos, bytes.len());
+            for (got, want) in read.iter().zip(&separators) {
+                prop_assert_eq!(got, &symbols_key(want).unwrap());
+            }
+            for (k, key) in keys.iter().enumerate() {
+                let range = read.partition_point(|s| s.as_slice() <= key.as_slice()) - 1;
+                let want = starts.partition_point(|&s| s <= k) - 1;
+                prop_assert_eq!(range, want, "key {:?}", key);
+            }
+        }
+    }
+
+    #[test]
+    fn damaged_separators_are_errors() {
+        // A separator sharing more symbols than the previous one has; a length beyond any key;
+        // a list that ends early; a symbol beyond Unicode; a surrogate.
+        for bytes in [
+            &[0u8, 1, 3, 0, 97][..],
+            &[0, 1, 0, 0xFF, 0x7F][..],
+            &[0, 1][..],
+            &[0, 1, 0, 1, 97, 0x81, 0x80, 0x44][..],
+            &[0, 1, 0, 1, 97, 0x80, 0xB0, 0x03][..],
+        ] {
+            let mut cursor = Cursor { bytes, pos: 0 };
+            assert!(read_separators(&mut cursor, 2).is_err(), "{bytes:?}");
+        }
+    }
 }
