@@ -85,6 +85,10 @@ export interface SearchOptions {
   limit?: number | null;
   /** Hits (pages for `searchPages`) to skip, default 0. */
   offset?: number | null;
+  /** A sharded index: aborting it rejects the search's promise with the signal's reason, and
+   * the search fetches no further index files (a reader who typed on). The other engines
+   * answer at once and ignore it. */
+  signal?: AbortSignal | null;
 }
 
 export interface IndexStats {

@@ -162,6 +162,43 @@ test('the page keeps running while a slow network delivers the shards', async (t
   assert.deepEqual(problems, []);
 });
 
+test('a search abandoned through its signal fetches no further round; typing over a search shows only the last', async (t) => {
+  // Every shard takes 300 ms: 'gyl' (pinyin initials) reads its shards in several rounds.
+  const slow = { fault: (p) => (isShard(p) ? { delayMs: 300 } : undefined) };
+  const shardsFetched = (requests) => requests.filter((u) => isShard(new URL(u).pathname)).length;
+  const whole = await open(t, sharded, slow);
+  const full = await whole.page.evaluate(async () => {
+    const m = await import('./zh-search.js');
+    return (await (await m.loadEngine()).search('gyl', { limit: 5 })).total;
+  });
+  assert.ok(full > 0);
+  const allRounds = shardsFetched(whole.requests);
+
+  const { page, problems, requests } = await open(t, sharded, slow);
+  const outcome = await page.evaluate(async () => {
+    const m = await import('./zh-search.js');
+    const engine = await m.loadEngine();
+    const controller = new AbortController();
+    const search = engine.search('gyl', { limit: 5, signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    const error = await search.then(() => null, (err) => err.name);
+    // Longer than the rounds left would take.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const bad = await engine.search('gyl', { signal: 'no' }).then(() => null, (err) => err.name);
+    return { error, bad };
+  });
+  assert.deepEqual(outcome, { error: 'AbortError', bad: 'TypeError' });
+  const abandoned = shardsFetched(requests);
+  assert.ok(abandoned >= 1 && abandoned < allRounds, `abandoned after ${abandoned} of ${allRounds} shards`);
+
+  // The element: a query typed over by the next shows the last one's results, quietly.
+  await page.locator('zh-search input').fill('gyl');
+  await page.waitForTimeout(150);
+  const last = await search(page, '碳计量');
+  assert.ok(last.total > 0, last.status);
+  assert.deepEqual(problems, []);
+});
+
 /** Each fault, injected for every shard, then cleared. */
 const FAULTS = [
   ['HTTP 404', { status: 404 }, /HTTP 404/],

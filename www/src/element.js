@@ -59,6 +59,8 @@ export class ZhSearchElement extends HTMLElement {
   /** An IME composition is open: nothing runs on its half-typed letters. */
   #composing = false;
   #debounce;
+  /** Aborts the searches of the run in progress (see #run). */
+  #abort;
 
   #id;
   #input;
@@ -163,6 +165,9 @@ export class ZhSearchElement extends HTMLElement {
 
   disconnectedCallback() {
     clearTimeout(this.#debounce);
+    // A removed element fetches nothing more for a search it can no longer show.
+    this.#runs++;
+    this.#abort?.abort();
   }
 
   attributeChangedCallback() {
@@ -255,12 +260,21 @@ export class ZhSearchElement extends HTMLElement {
   async #run(more = false) {
     clearTimeout(this.#debounce);
     const run = ++this.#runs;
+    // The run this one overtakes fetches nothing more (a sharded index's worker stops it).
+    this.#abort?.abort();
+    const { signal } = (this.#abort = new AbortController());
     /** The engine's answer, awaited only when it is a promise (then the engine is
-     * `asynchronous`: a sharded index's worker). */
+     * `asynchronous`: a sharded index's worker). Whatever an overtaken run gets, even an
+     * error (its abort), it shows nothing. */
     let asynchronous = false;
     const settled = async (answer, search = false) => {
       if (search && answer instanceof Promise) asynchronous = true;
-      const value = answer instanceof Promise ? await answer : answer;
+      let value;
+      try {
+        value = answer instanceof Promise ? await answer : answer;
+      } catch (err) {
+        throw run === this.#runs ? err : STALE;
+      }
       if (run !== this.#runs) throw STALE;
       return value;
     };
@@ -289,7 +303,7 @@ export class ZhSearchElement extends HTMLElement {
       // site is known by its first hit with a URL; until then each search is the flat one.
       if (!more) {
         if (!siteOfPages) {
-          results = engine.search(query, { limit: this.limit });
+          results = engine.search(query, { limit: this.limit, signal });
           if (results instanceof Promise) results = await settled(results, true);
           siteOfPages = typeof engine.searchPages === 'function' && results.hits.some((hit) => hit.url);
           if (siteOfPages) results = undefined;
@@ -297,13 +311,13 @@ export class ZhSearchElement extends HTMLElement {
         this.#grouped = siteOfPages;
       }
       if (this.#grouped) {
-        results ??= engine.searchPages(query, { limit: this.limit, offset: more ? this.#pages.length : 0 });
+        results ??= engine.searchPages(query, { limit: this.limit, offset: more ? this.#pages.length : 0, signal });
         if (results instanceof Promise) results = await settled(results, true);
         this.#pages = more ? this.#pages.concat(results.pages) : results.pages;
         this.#hasMore = this.#pages.length < results.total_pages;
         focus = more && results.pages[0]?.hits[0];
       } else {
-        results ??= engine.search(query, { limit: this.limit, offset: more ? this.#flatHits.length : 0 });
+        results ??= engine.search(query, { limit: this.limit, offset: more ? this.#flatHits.length : 0, signal });
         if (results instanceof Promise) results = await settled(results, true);
         this.#pages = null;
         this.#flatHits = more ? this.#flatHits.concat(results.hits) : results.hits;

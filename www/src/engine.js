@@ -150,17 +150,40 @@ async function loadSharded({ glue, wasm, root, worker: workerFile }) {
     timeoutMs: settings.fetchTimeoutMs,
   });
   await ready;
-  const call = (method, args) =>
-    failure
-      ? Promise.reject(failure)
-      : new Promise((resolve, reject) => {
-          const id = ++next;
-          pending.set(id, { resolve, reject });
-          worker.postMessage({ type: 'call', id, method, args });
-        });
+  /** `method(...args)` in the worker; an aborted `signal` rejects with its reason at once and
+   * tells the worker, which then starts no further round of fetches for it. */
+  const call = (method, args, signal) => {
+    if (failure) return Promise.reject(failure);
+    if (signal != null && !(signal instanceof AbortSignal)) {
+      return Promise.reject(new TypeError('zh-search: options.signal must be an AbortSignal'));
+    }
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const id = ++next;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ type: 'call', id, method, args });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (!pending.delete(id)) return;
+          worker.postMessage({ type: 'cancel', id });
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  };
+  /** A search's arguments for the worker (an AbortSignal cannot be sent there) and its signal. */
+  const searching = (method, query, options) => {
+    if (options === null || typeof options !== 'object' || !('signal' in options)) {
+      return call(method, [query, options]);
+    }
+    const { signal, ...rest } = options;
+    return call(method, [query, rest], signal);
+  };
   return {
-    search: (query, options) => call('search', [query, options]),
-    searchPages: (query, options) => call('searchPages', [query, options]),
+    search: (query, options) => searching('search', query, options),
+    searchPages: (query, options) => searching('searchPages', query, options),
     suggest: (prefix, limit) => call('suggest', [prefix, limit]),
     stats: () => call('stats', []),
   };

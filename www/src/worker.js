@@ -4,6 +4,7 @@
 //
 // Messages in:  { type: 'init', glue, wasm, root, timeoutMs }   (absolute URLs)
 //               { type: 'call', id, method, args }    (search, searchPages, suggest, stats)
+//               { type: 'cancel', id }   (the page no longer waits for call `id`: it fetches no more)
 // Messages out: { type: 'ready' } | { type: 'failed', message }
 //               { id, value } | { id, error }
 //
@@ -97,14 +98,26 @@ function shard(id) {
   return promise;
 }
 
+/** Calls running (by id), and those of them the page has abandoned (an aborted signal: a
+ * reader who typed on): an abandoned call starts no further round of fetches. */
+const running = new Set();
+const abandoned = new Set();
+
 /** Runs `method` until the engine has every shard it reads. */
-async function call(method, args) {
-  for (let round = 0; round < MAX_ROUNDS; round++) {
-    const answer = index[method](...args);
-    if (!answer || !Array.isArray(answer.need)) return answer;
-    await Promise.all(answer.need.map(shard));
+async function call(id, method, args) {
+  running.add(id);
+  try {
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      if (abandoned.has(id)) throw new Error('zh-search: the search was abandoned');
+      const answer = index[method](...args);
+      if (!answer || !Array.isArray(answer.need)) return answer;
+      await Promise.all(answer.need.map(shard));
+    }
+    throw new Error('zh-search: a search needed more index files than it should; reload the page');
+  } finally {
+    running.delete(id);
+    abandoned.delete(id);
   }
-  throw new Error('zh-search: a search needed more index files than it should; reload the page');
 }
 
 let ready;
@@ -129,10 +142,14 @@ self.onmessage = async ({ data }) => {
     );
     return;
   }
+  if (data.type === 'cancel') {
+    if (running.has(data.id)) abandoned.add(data.id);
+    return;
+  }
   if (data.type !== 'call') return;
   try {
     await ready;
-    self.postMessage({ id: data.id, value: await call(data.method, data.args) });
+    self.postMessage({ id: data.id, value: await call(data.id, data.method, data.args) });
   } catch (err) {
     self.postMessage({ id: data.id, error: String(err?.message ?? err) });
   }
