@@ -185,9 +185,12 @@ test('a search abandoned through its signal fetches no further round; typing ove
     // Longer than the rounds left would take.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     const bad = await engine.search('gyl', { signal: 'no' }).then(() => null, (err) => err.name);
-    return { error, bad };
+    const before = new AbortController();
+    before.abort();
+    const early = await engine.searchPages('gyl', { signal: before.signal }).then(() => null, (err) => err.name);
+    return { error, bad, early };
   });
-  assert.deepEqual(outcome, { error: 'AbortError', bad: 'TypeError' });
+  assert.deepEqual(outcome, { error: 'AbortError', bad: 'TypeError', early: 'AbortError' });
   const abandoned = shardsFetched(requests);
   assert.ok(abandoned >= 1 && abandoned < allRounds, `abandoned after ${abandoned} of ${allRounds} shards`);
 
