@@ -514,25 +514,31 @@ pub fn split_index<'a>(index: &'a [u8], sizes: ShardSizes) -> Result<Sharded> {
         } else {
             None
         };
-        let mut ranges = if kind == SectionKind::GramFst {
-            split_in_halves(&view, links, kind, &map, area, target, counts.as_ref())?
-        } else {
-            split_map(&view, links, kind, &map, area, target, None, None, None)?
+        let whole = MapToSplit {
+            view: &view,
+            links,
+            kind,
+            map: &map,
+            area,
+            target,
+            counts: counts.as_ref(),
         };
-        if let Some(counts) = &counts {
+        let mut ranges = if kind == SectionKind::GramFst {
+            whole.split_in_halves()?
+        } else {
+            whole.split(None, None)?
+        };
+        if counts.is_some() {
             // After every real key (0xFF sorts above any UTF-8 byte).
             let (fst_bytes, union_area) = char_unions(&view, &map, area)?;
             let unions =
                 fst::Map::new(fst_bytes.as_slice()).map_err(|_| FormatError::BadFst(kind))?;
-            ranges.extend(split_in_halves(
-                &view,
-                links,
-                kind,
-                &unions,
-                &union_area,
-                target,
-                Some(counts),
-            )?);
+            let unions = MapToSplit {
+                map: &unions,
+                area: &union_area,
+                ..whole
+            };
+            ranges.extend(unions.split_in_halves()?);
         }
         write_varint(&mut body, kind as u64);
         write_varint(&mut body, ranges.len() as u64);
@@ -748,59 +754,18 @@ fn string_groups<'s>(
     Ok(groups)
 }
 
-/// [`split_map`] of a whole gram fst (most of the work: postings, facts, whole-word counts) in
-/// two halves of its key space at once, on two threads.
-#[allow(clippy::too_many_arguments)]
-fn split_in_halves(
-    view: &IndexView<'_>,
+/// One fst to cut into key ranges of about `target` bytes, with what its values need: the
+/// area they point into, and for the gram fst the facts and whole-word counts written beside
+/// each postings block.
+#[derive(Clone, Copy)]
+struct MapToSplit<'m, 'v> {
+    view: &'m IndexView<'v>,
     links: bool,
     kind: SectionKind,
-    map: &fst::Map<&[u8]>,
-    area: &[u8],
+    map: &'m fst::Map<&'m [u8]>,
+    area: &'m [u8],
     target: usize,
-    counts: Option<&WholeCounts>,
-) -> Result<Vec<CutRange>> {
-    if map.len() <= 1024 {
-        return split_map(view, links, kind, map, area, target, counts, None, None);
-    }
-    let mut keys = map.keys();
-    let mut middle = Vec::new();
-    for _ in 0..=map.len() / 2 {
-        match keys.next() {
-            Some(key) => middle = key.to_vec(),
-            None => break,
-        }
-    }
-    let middle = middle.as_slice();
-    std::thread::scope(|scope| {
-        let low = scope.spawn(move || {
-            split_map(
-                view,
-                links,
-                kind,
-                map,
-                area,
-                target,
-                counts,
-                None,
-                Some(middle),
-            )
-        });
-        let high = split_map(
-            view,
-            links,
-            kind,
-            map,
-            area,
-            target,
-            counts,
-            Some(middle),
-            None,
-        );
-        let mut low = low.join().map_err(|_| bad("a split thread failed"))??;
-        low.extend(high?);
-        Ok(low)
-    })
+    counts: Option<&'m WholeCounts>,
 }
 
 /// First byte of a character union's key in a sharded index's gram fst: no UTF-8 key starts
@@ -931,145 +896,168 @@ fn char_unions(
     Ok((fst_bytes, union_area))
 }
 
-/// Cuts one fst into key ranges of about `target` bytes: `(first key, payload)` each, the
-/// values re-encoded into the range's own area.
-/// A key range as [`split_map`] cuts it: its first key, its last key, its payload.
+/// A key range as [`MapToSplit::split`] cuts it: its first key, its last key, its payload.
 type CutRange = (Vec<u8>, Vec<u8>, Vec<u8>);
 
-/// [`split_map`] over the keys from `from` (inclusive) to `to` (exclusive; `None`: no bound).
-#[allow(clippy::too_many_arguments)]
-fn split_map(
-    view: &IndexView<'_>,
-    links: bool,
-    kind: SectionKind,
-    map: &fst::Map<&[u8]>,
-    area: &[u8],
-    target: usize,
-    counts: Option<&WholeCounts>,
-    from: Option<&[u8]>,
-    to: Option<&[u8]>,
-) -> Result<Vec<CutRange>> {
-    let mut ranges = Vec::new();
-    let mut entries: Vec<(Vec<u8>, u64)> = Vec::new();
-    let mut range_area: Vec<u8> = Vec::new();
-    let mut bytes = 0usize;
-    let flush = |entries: &mut Vec<(Vec<u8>, u64)>,
-                 range_area: &mut Vec<u8>,
-                 ranges: &mut Vec<CutRange>|
-     -> Result<()> {
-        let mut builder = fst::MapBuilder::memory();
-        for (key, value) in entries.iter() {
-            builder
-                .insert(key, *value)
+impl MapToSplit<'_, '_> {
+    /// [`MapToSplit::split`] of the whole fst (of a gram fst, most of the work: postings,
+    /// facts, whole-word counts) in two halves of its key space at once, on two threads.
+    fn split_in_halves(&self) -> Result<Vec<CutRange>> {
+        if self.map.len() <= 1024 {
+            return self.split(None, None);
+        }
+        let mut keys = self.map.keys();
+        let mut middle = Vec::new();
+        for _ in 0..=self.map.len() / 2 {
+            match keys.next() {
+                Some(key) => middle = key.to_vec(),
+                None => break,
+            }
+        }
+        let middle = middle.as_slice();
+        std::thread::scope(|scope| {
+            let low = scope.spawn(move || self.split(None, Some(middle)));
+            let high = self.split(Some(middle), None);
+            let mut low = low.join().map_err(|_| bad("a split thread failed"))??;
+            low.extend(high?);
+            Ok(low)
+        })
+    }
+
+    /// Cuts the keys from `from` (inclusive) to `to` (exclusive; `None`: no bound) into key
+    /// ranges, the values re-encoded into each range's own area.
+    fn split(&self, from: Option<&[u8]>, to: Option<&[u8]>) -> Result<Vec<CutRange>> {
+        let MapToSplit {
+            view,
+            links,
+            kind,
+            map,
+            area,
+            target,
+            counts,
+        } = *self;
+        let mut ranges = Vec::new();
+        let mut entries: Vec<(Vec<u8>, u64)> = Vec::new();
+        let mut range_area: Vec<u8> = Vec::new();
+        let mut bytes = 0usize;
+        let flush = |entries: &mut Vec<(Vec<u8>, u64)>,
+                     range_area: &mut Vec<u8>,
+                     ranges: &mut Vec<CutRange>|
+         -> Result<()> {
+            let mut builder = fst::MapBuilder::memory();
+            for (key, value) in entries.iter() {
+                builder
+                    .insert(key, *value)
+                    .map_err(|_| FormatError::BadFst(kind))?;
+            }
+            let fst_bytes = builder
+                .into_inner()
                 .map_err(|_| FormatError::BadFst(kind))?;
-        }
-        let fst_bytes = builder
-            .into_inner()
-            .map_err(|_| FormatError::BadFst(kind))?;
-        let mut payload = Vec::with_capacity(4 + fst_bytes.len() + range_area.len());
-        payload.extend_from_slice(&(fst_bytes.len() as u32).to_le_bytes());
-        payload.extend_from_slice(&fst_bytes);
-        payload.extend_from_slice(range_area);
-        let first = entries.first().map(|e| e.0.clone()).unwrap_or_default();
-        let last = entries.last().map(|e| e.0.clone()).unwrap_or_default();
-        ranges.push((first, last, payload));
-        entries.clear();
-        range_area.clear();
-        Ok(())
-    };
-    let vocab = MapVocabulary {
-        words: view.words(),
-        total_freq: view.stats().word_freq_total,
-    };
-    let mut keys: BTreeMap<u32, (String, WindowCuts)> = BTreeMap::new();
-    let mut stream = match (from, to) {
-        (Some(a), Some(b)) => map.range().ge(a).lt(b).into_stream(),
-        (Some(a), None) => map.range().ge(a).into_stream(),
-        (None, Some(b)) => map.range().lt(b).into_stream(),
-        (None, None) => map.range().into_stream(),
-    };
-    while let Some((key, value)) = stream.next() {
-        // Past half the target, cut where the keys' first character changes: the separator is
-        // then that one character (see `separator`), and a prefix lookup reads fewer ranges.
-        let half_full = bytes + range_area.len() >= target / 2;
-        if half_full
-            && entries
-                .last()
-                .is_some_and(|(k, _)| first_symbol(k) != first_symbol(key))
-        {
-            flush(&mut entries, &mut range_area, &mut ranges)?;
-            bytes = 0;
-        }
-        let value = match kind {
-            SectionKind::GramFst => {
-                let block: PostingsBlock = view.gram_postings_in(value, area)?;
-                let value = block.encode(&mut range_area);
-                if value & 1 == 0 {
-                    // A character union counts its character.
-                    let gram = key.strip_prefix(&[CHAR_UNION_MARK]).unwrap_or(key);
-                    let gram = std::str::from_utf8(gram).unwrap_or("");
-                    let counted =
-                        block.text.len() >= WHOLE_COUNTS_MIN_POSTINGS && term_is_single_gram(gram);
-                    // A CJK character or bigram: its counts were computed passage by passage.
-                    let mut chars = gram.chars();
-                    let needle = match (chars.next(), chars.next(), chars.next()) {
-                        (Some(a), None, _) if key.first() == Some(&CHAR_UNION_MARK) => {
-                            Some((a, '\0'))
-                        }
-                        (Some(a), Some(b), None)
-                            if char_class(a) == CharClass::Cjk
-                                && char_class(b) == CharClass::Cjk =>
-                        {
-                            Some((a, b))
-                        }
-                        _ => None,
-                    };
-                    let known = counts.zip(needle);
-                    if let (true, Some((counts, needle))) = (counted, known) {
-                        write_varint(&mut range_area, block.text.len() as u64);
-                        let list = counts.get(&needle).map_or(&[][..], Vec::as_slice);
-                        for posting in &block.text {
-                            let at = list
-                                .binary_search_by_key(&posting.doc, |e| e.0)
-                                .map_err(|_| bad("whole-word counts of a gram"))?;
-                            range_area.push(list[at].1);
-                        }
-                    } else if counted {
-                        write_varint(&mut range_area, block.text.len() as u64);
-                        for posting in &block.text {
-                            let (key, memo) = match keys.entry(posting.doc) {
-                                Entry::Occupied(e) => e.into_mut(),
-                                Entry::Vacant(e) => e.insert((
-                                    fold_text(view.passage_text(posting.doc)?, &view.fold()),
-                                    WindowCuts::default(),
-                                )),
-                            };
-                            range_area.push(whole_word_count_in(key, gram, &vocab, memo) as u8);
-                        }
-                    } else {
-                        write_varint(&mut range_area, 0);
-                    }
-                    write_facts(view, &block, links, &mut range_area)?;
-                }
-                value
-            }
-            SectionKind::PinyinFst if !matches!(key.first(), Some(b'~' | b'^')) => {
-                let chars = decode_char_list(area, value, usize::MAX)?;
-                encode_char_list(&mut range_area, &chars)
-            }
-            _ => value,
+            let mut payload = Vec::with_capacity(4 + fst_bytes.len() + range_area.len());
+            payload.extend_from_slice(&(fst_bytes.len() as u32).to_le_bytes());
+            payload.extend_from_slice(&fst_bytes);
+            payload.extend_from_slice(range_area);
+            let first = entries.first().map(|e| e.0.clone()).unwrap_or_default();
+            let last = entries.last().map(|e| e.0.clone()).unwrap_or_default();
+            ranges.push((first, last, payload));
+            entries.clear();
+            range_area.clear();
+            Ok(())
         };
-        bytes += key.len() + 2;
-        entries.push((key.to_vec(), value));
-        if bytes + range_area.len() >= target {
-            flush(&mut entries, &mut range_area, &mut ranges)?;
-            bytes = 0;
+        let vocab = MapVocabulary {
+            words: view.words(),
+            total_freq: view.stats().word_freq_total,
+        };
+        let mut keys: BTreeMap<u32, (String, WindowCuts)> = BTreeMap::new();
+        let mut stream = match (from, to) {
+            (Some(a), Some(b)) => map.range().ge(a).lt(b).into_stream(),
+            (Some(a), None) => map.range().ge(a).into_stream(),
+            (None, Some(b)) => map.range().lt(b).into_stream(),
+            (None, None) => map.range().into_stream(),
+        };
+        while let Some((key, value)) = stream.next() {
+            // Past half the target, cut where the keys' first character changes: the separator is
+            // then that one character (see `separator`), and a prefix lookup reads fewer ranges.
+            let half_full = bytes + range_area.len() >= target / 2;
+            if half_full
+                && entries
+                    .last()
+                    .is_some_and(|(k, _)| first_symbol(k) != first_symbol(key))
+            {
+                flush(&mut entries, &mut range_area, &mut ranges)?;
+                bytes = 0;
+            }
+            let value = match kind {
+                SectionKind::GramFst => {
+                    let block: PostingsBlock = view.gram_postings_in(value, area)?;
+                    let value = block.encode(&mut range_area);
+                    if value & 1 == 0 {
+                        // A character union counts its character.
+                        let gram = key.strip_prefix(&[CHAR_UNION_MARK]).unwrap_or(key);
+                        let gram = std::str::from_utf8(gram).unwrap_or("");
+                        let counted = block.text.len() >= WHOLE_COUNTS_MIN_POSTINGS
+                            && term_is_single_gram(gram);
+                        // A CJK character or bigram: its counts were computed passage by passage.
+                        let mut chars = gram.chars();
+                        let needle = match (chars.next(), chars.next(), chars.next()) {
+                            (Some(a), None, _) if key.first() == Some(&CHAR_UNION_MARK) => {
+                                Some((a, '\0'))
+                            }
+                            (Some(a), Some(b), None)
+                                if char_class(a) == CharClass::Cjk
+                                    && char_class(b) == CharClass::Cjk =>
+                            {
+                                Some((a, b))
+                            }
+                            _ => None,
+                        };
+                        let known = counts.zip(needle);
+                        if let (true, Some((counts, needle))) = (counted, known) {
+                            write_varint(&mut range_area, block.text.len() as u64);
+                            let list = counts.get(&needle).map_or(&[][..], Vec::as_slice);
+                            for posting in &block.text {
+                                let at = list
+                                    .binary_search_by_key(&posting.doc, |e| e.0)
+                                    .map_err(|_| bad("whole-word counts of a gram"))?;
+                                range_area.push(list[at].1);
+                            }
+                        } else if counted {
+                            write_varint(&mut range_area, block.text.len() as u64);
+                            for posting in &block.text {
+                                let (key, memo) = match keys.entry(posting.doc) {
+                                    Entry::Occupied(e) => e.into_mut(),
+                                    Entry::Vacant(e) => e.insert((
+                                        fold_text(view.passage_text(posting.doc)?, &view.fold()),
+                                        WindowCuts::default(),
+                                    )),
+                                };
+                                range_area.push(whole_word_count_in(key, gram, &vocab, memo) as u8);
+                            }
+                        } else {
+                            write_varint(&mut range_area, 0);
+                        }
+                        write_facts(view, &block, links, &mut range_area)?;
+                    }
+                    value
+                }
+                SectionKind::PinyinFst if !matches!(key.first(), Some(b'~' | b'^')) => {
+                    let chars = decode_char_list(area, value, usize::MAX)?;
+                    encode_char_list(&mut range_area, &chars)
+                }
+                _ => value,
+            };
+            bytes += key.len() + 2;
+            entries.push((key.to_vec(), value));
+            if bytes + range_area.len() >= target {
+                flush(&mut entries, &mut range_area, &mut ranges)?;
+                bytes = 0;
+            }
         }
+        if !entries.is_empty() || ranges.is_empty() {
+            flush(&mut entries, &mut range_area, &mut ranges)?;
+        }
+        Ok(ranges)
     }
-    if !entries.is_empty() || ranges.is_empty() {
-        flush(&mut entries, &mut range_area, &mut ranges)?;
-    }
-    Ok(ranges)
 }
 
 /// The symbols of a key of a range map: its characters, and [`CHAR_UNION_MARK`] as
