@@ -62,25 +62,12 @@ impl GramLayout {
             }
             GramQuery::Prefix(p) => {
                 let (mut texts, mut titles) = (Vec::new(), Vec::new());
-                let mut failed = None;
-                index
-                    .grams()
-                    .for_each_with_prefix(p, &mut |_, value, area| match index
-                        .gram_postings(value, area)
-                    {
-                        Ok(block) => {
-                            texts.push(block.text);
-                            titles.push(block.title);
-                            true
-                        }
-                        Err(e) => {
-                            failed = Some(e);
-                            false
-                        }
-                    });
-                if let Some(e) = failed {
-                    return Err(e);
-                }
+                grams_with_prefix(index, p, |_, value, area| {
+                    let block = index.gram_postings(value, area)?;
+                    texts.push(block.text);
+                    titles.push(block.title);
+                    Ok(true)
+                })?;
                 Ok(PostingsBlock {
                     text: union(texts),
                     title: union(titles),
@@ -185,37 +172,20 @@ impl GramLayout {
         };
         // Every bigram a start character begins that may be a run, with its postings.
         let mut bigrams: Vec<(String, PostingsBlock)> = Vec::new();
-        let mut failed = None;
         for &a in &starts {
-            let prefix = a.to_string();
-            index
-                .grams()
-                .for_each_with_prefix(&prefix, &mut |gram, value, area| {
-                    let Ok(gram) = std::str::from_utf8(gram) else {
-                        return true;
-                    };
-                    let mut chars = gram.chars();
-                    let (Some(_), Some(b), None) = (chars.next(), chars.next(), chars.next())
-                    else {
-                        return true;
-                    };
-                    if !is_run(a, b) {
-                        return true;
-                    }
-                    match index.gram_postings(value, area) {
-                        Ok(block) => {
-                            bigrams.push((gram.to_string(), block));
-                            true
-                        }
-                        Err(e) => {
-                            failed = Some(e);
-                            false
-                        }
-                    }
-                });
-            if let Some(e) = failed {
-                return Err(e);
-            }
+            grams_with_prefix(index, &a.to_string(), |gram, value, area| {
+                let Ok(gram) = std::str::from_utf8(gram) else {
+                    return Ok(true);
+                };
+                let mut chars = gram.chars();
+                let (Some(_), Some(b), None) = (chars.next(), chars.next(), chars.next()) else {
+                    return Ok(true);
+                };
+                if is_run(a, b) {
+                    bigrams.push((gram.to_string(), index.gram_postings(value, area)?));
+                }
+                Ok(true)
+            })?;
         }
         let is_word = |run: &str| words.iter().any(|w| w.iter().copied().eq(run.chars()));
         // Bigrams counted only where the pattern matches them: their texts, in one round.
@@ -294,30 +264,17 @@ impl Layout for GramLayout {
         prefix: &str,
     ) -> Result<Vec<(u64, usize, String)>, FormatError> {
         let mut found = Vec::new();
-        let mut failed = None;
-        index
-            .grams()
-            .for_each_with_prefix(prefix, &mut |gram, value, area| {
-                if found.len() == MAX_SUGGEST_SCAN {
-                    return false;
-                }
-                match index.gram_postings(value, area) {
-                    Ok(block) => {
-                        let freq = (block.text.len() + block.title.len()) as u64;
-                        let word = String::from_utf8_lossy(gram).into_owned();
-                        found.push((freq, word.chars().count(), word));
-                        true
-                    }
-                    Err(e) => {
-                        failed = Some(e);
-                        false
-                    }
-                }
-            });
-        match failed {
-            Some(e) => Err(e),
-            None => Ok(found),
-        }
+        grams_with_prefix(index, prefix, |gram, value, area| {
+            if found.len() == MAX_SUGGEST_SCAN {
+                return Ok(false);
+            }
+            let block = index.gram_postings(value, area)?;
+            let freq = (block.text.len() + block.title.len()) as u64;
+            let word = String::from_utf8_lossy(gram).into_owned();
+            found.push((freq, word.chars().count(), word));
+            Ok(true)
+        })?;
+        Ok(found)
     }
 
     fn text_key<'c>(
@@ -427,6 +384,29 @@ impl Layout for GramLayout {
 
 /// The candidates that really hold the term, with its count in each (`count`: the term's
 /// occurrences in a candidate's folded text, from the postings' document id).
+/// `visit(gram, value, area)` for every gram key starting with `prefix`, in key order, until it
+/// answers `Ok(false)`; its first error ends the walk and is the answer.
+fn grams_with_prefix<'a>(
+    index: &IndexView<'a>,
+    prefix: &str,
+    mut visit: impl FnMut(&[u8], u64, &'a [u8]) -> Result<bool, FormatError>,
+) -> Result<(), FormatError> {
+    let mut failed = None;
+    index
+        .grams()
+        .for_each_with_prefix(
+            prefix,
+            &mut |gram, value, area| match visit(gram, value, area) {
+                Ok(go_on) => go_on,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
+            },
+        );
+    failed.map_or(Ok(()), Err)
+}
+
 fn verified(
     candidates: Vec<Posting>,
     mut count: impl FnMut(u32) -> Result<u32, FormatError>,
