@@ -100,9 +100,13 @@ fn assert_same_answers(dir: &str, sizes: ShardSizes) {
 }
 
 fn assert_same_answers_to(dir: &str, sizes: ShardSizes, queries: &[String]) {
-    let bytes = index_of(dir);
-    let single = Engine::open(&bytes).unwrap();
-    let sharded = split_index(&bytes, sizes).unwrap();
+    assert_same_answers_of(dir, &index_of(dir), sizes, queries);
+}
+
+/// [`assert_same_answers_to`] of an index built otherwise (`dir` names it in messages).
+fn assert_same_answers_of(dir: &str, bytes: &[u8], sizes: ShardSizes, queries: &[String]) {
+    let single = Engine::open(bytes).unwrap();
+    let sharded = split_index(bytes, sizes).unwrap();
     let store = ShardStore::open(sharded.root.clone()).unwrap();
     let engine = Engine::open_sharded(&store).unwrap();
     let options = SearchOptions {
@@ -180,6 +184,79 @@ fn the_docbook_site_answers_the_same_sharded() {
 #[test]
 fn the_fixture_site_answers_the_same_sharded() {
     assert_same_answers("tests/site", ShardSizes::default());
+}
+
+/// Polyphones (行 reads hang in 银行, 乐 yue in 音乐, 长 zhang in 长大), in texts and titles:
+/// the sharded index answers one-syllable pinyin as the single file does, from the postings of
+/// each character's usual reading that it stored, without reading the texts.
+#[test]
+fn polyphones_answer_the_same_sharded_without_reading_texts() {
+    let texts = [
+        "他在中国银行工作了很多年，每天骑车去银行上班。银行门口行人很多。",
+        "步行是最健康的出行方式，行人很多，行行出状元。",
+        "银航科技是一家新公司，银杏树下有一家银行。航行，行星，星星。",
+        "长安城里长长的街道，长大以后去长安。音乐，快乐，乐观。",
+        "音乐会上的音乐很好听。",
+        "这样行不行？行。我看行，乐在其中。",
+    ];
+    let titles = ["行人与银行", "银行", "快乐的音乐", "长大", "音乐", "行"];
+    let sections: Vec<(&str, &[&str])> = titles
+        .iter()
+        .zip(&texts)
+        .map(|(title, text)| (*title, std::slice::from_ref(text)))
+        .collect();
+    let docs = [common::markdown_doc("polyphones.md", &sections)];
+    let bytes = common::docs_index(&docs, Layout::Grams);
+    let typed = [
+        "xing", "hang", "le", "yue", "chang", "zhang", "yin", "yinhang", "xingren", "kuaile",
+        "yinyue", "xing ren", "le yue",
+    ];
+    let mut queries: Vec<String> = typed
+        .iter()
+        .flat_map(|q| (1..=q.len()).map(move |n| q[..n].to_string()))
+        .collect();
+    queries.sort();
+    queries.dedup();
+    let tiny = ShardSizes {
+        inline_max: 0,
+        text_page: 16,
+        table_page: 64,
+        range: 256,
+        word_range: 128,
+    };
+    assert_same_answers_of("polyphones", &bytes, ShardSizes::default(), &queries);
+    assert_same_answers_of("polyphones", &bytes, tiny, &queries);
+
+    // No hits to show (limit 0): the texts a search reads are those its matching and ranking
+    // read. `yue` (乐 outside 音乐 … read otherwise) and `zhang` (长 in 长大) read none; they
+    // read every text holding the character before the usual readings were stored.
+    let sharded = split_index(&bytes, tiny).unwrap();
+    for q in ["yue", "zhang"] {
+        let store = ShardStore::open(sharded.root.clone()).unwrap();
+        let engine = Engine::open_sharded(&store).unwrap();
+        let mut texts = 0;
+        let results = loop {
+            match engine.search(
+                q,
+                SearchOptions {
+                    limit: 0,
+                    offset: 0,
+                },
+            ) {
+                Err(FormatError::NeedShards) => {
+                    for id in store.take_missing() {
+                        if store.shard_kind(id) == Some(SectionKind::PassageOffsets) {
+                            texts += 1;
+                        }
+                        store.add(id, &sharded.shards[id as usize]).unwrap();
+                    }
+                }
+                other => break other.unwrap(),
+            }
+        };
+        assert!(results.total > 0, "{q}");
+        assert_eq!(texts, 0, "{q} read {texts} text groups");
+    }
 }
 
 /// A large real corpus (`make bench` runs it on 10,000 Tang poems with their query list):

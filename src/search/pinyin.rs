@@ -11,7 +11,9 @@
 //! Ctrl-F alternatives of the term, so highlights land on exactly those characters and an
 //! exact (letters as typed) match always ranks above a pinyin one (`search`).
 
-use crate::format::{decode_char_list, CountedChar, KeyMap};
+use crate::format::{
+    decode_char_list, inside_word_read_otherwise, read_otherwise_entry, CountedChar, KeyMap,
+};
 
 /// Every Mandarin syllable without tone (`ü` written `v`), as the build's reading table writes
 /// them. Tokenising queries against this fixed list (not against the corpus) cuts a query the
@@ -163,6 +165,9 @@ pub(crate) struct Pattern {
     /// The occurrences in the corpus of the characters of the first slot (the table's counts),
     /// sorted by character: what [`Pattern::runs_from_counts`] ranks.
     pub(crate) first_counts: Vec<CountedChar>,
+    /// Exceptions were left out ([`MAX_EXCEPTIONS`]): the pattern accepts some characters in
+    /// words that read them otherwise, and only the texts say where it matches.
+    pub(crate) exceptions_dropped: bool,
 }
 
 /// Exceptions kept per pattern (see [`Pattern::read_otherwise`]).
@@ -173,11 +178,7 @@ pub(crate) const MAX_EXCEPTIONS: usize = 4_000;
 pub(crate) fn read_otherwise_entries(table: Readings<'_>) -> Vec<(char, Vec<char>)> {
     let mut out = Vec::new();
     table.map.for_each_with_prefix("^", &mut |entry, _, _| {
-        if let Some((reading, word)) = split_entry(entry) {
-            if let Some(c) = reading[1..].chars().next() {
-                out.push((c, word.chars().collect()));
-            }
-        }
+        out.extend(read_otherwise_entry(entry));
         true
     });
     out
@@ -249,14 +250,15 @@ impl Pattern {
     /// Keeps the exceptions (see [`read_otherwise_entries`]) of the characters its slots accept.
     fn keep_exceptions(&mut self, all: &[(char, Vec<char>)]) {
         for (c, word) in all {
-            if self.read_otherwise.len() == MAX_EXCEPTIONS {
-                break;
-            }
             if self
                 .slots
                 .iter()
                 .any(|s| matches!(s, Slot::AnyOf(_)) && s.accepts(*c))
             {
+                if self.read_otherwise.len() == MAX_EXCEPTIONS {
+                    self.exceptions_dropped = true;
+                    break;
+                }
                 self.read_otherwise.push((*c, word.clone()));
             }
         }
@@ -277,23 +279,12 @@ impl Pattern {
 
     /// Is `c`, at byte `at` of `text`, inside a word that reads it otherwise?
     fn read_otherwise_at(&self, text: &str, at: usize, c: char) -> bool {
-        self.read_otherwise
+        let words = self
+            .read_otherwise
             .iter()
             .filter(|(x, _)| *x == c)
-            .any(|(_, word)| {
-                word.iter()
-                    .enumerate()
-                    .filter(|(_, &w)| w == c)
-                    .any(|(k, _)| {
-                        let before: usize = word[..k].iter().map(|w| w.len_utf8()).sum();
-                        at.checked_sub(before)
-                            .and_then(|start| text.get(start..))
-                            .is_some_and(|rest| {
-                                let mut chars = rest.chars();
-                                word.iter().all(|&w| chars.next() == Some(w))
-                            })
-                    })
-            })
+            .map(|(_, word)| word.as_slice());
+        inside_word_read_otherwise(text, at, c, words)
     }
 
     fn push_tokens(&mut self, tokens: &[Token], table: Readings<'_>) -> Option<()> {

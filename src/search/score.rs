@@ -11,7 +11,7 @@ use crate::tokenize::{
     is_whole_word, search_words, term_grams, term_is_single_gram, GramQuery, Vocabulary,
 };
 
-use super::layout::gram::char_union_of;
+use super::layout::gram::{char_union_of, usual_reading_of};
 use super::layout::scan_keys::ScanVocabulary;
 use super::layout::KeyCache;
 use super::needle::Needle;
@@ -40,10 +40,12 @@ pub(crate) fn by_rank(a: &Scored, b: &Scored) -> std::cmp::Ordering {
 }
 
 /// One needle's gram in a sharded index: the passages whose text holds the gram (exactly those
-/// holding a plain needle; a needle that checks a pattern holds in some of them) and, when the
-/// indexer stored them and the needle is plain, its whole-word count in each.
+/// holding a plain needle or a usual reading's needle; a needle that checks a pattern otherwise
+/// holds in some of them), the gram's occurrences in each (at least the needle's), and, when
+/// the indexer stored them for the needle itself, its whole-word count in each.
 struct NeedleDocs<'i> {
     docs: Vec<u32>,
+    tfs: Vec<u32>,
     counts: Option<&'i [u8]>,
 }
 
@@ -315,37 +317,45 @@ impl Engine<'_> {
             if !term_is_single_gram(needle.text) {
                 return Ok(None);
             }
-            // The gram itself, or the union of the grams one character starts (`月`).
-            let key = match term_grams(needle.text).as_slice() {
-                [GramQuery::Exact(gram)] if gram == needle.text => gram.as_bytes().to_vec(),
-                [prefix @ GramQuery::Prefix(_)] => match char_union_of(&self.index, prefix) {
-                    Some(key) => key,
-                    None => return Ok(None),
-                },
+            // A one-character pinyin needle in its usual reading (`樂` for `yue`), the gram
+            // itself, or the union of the grams one character starts (`月`).
+            let usual = usual_reading_of(&self.index, needle);
+            let key = match (&usual, term_grams(needle.text).as_slice()) {
+                (Some(key), _) => key.clone(),
+                (None, [GramQuery::Exact(gram)]) if gram == needle.text => gram.as_bytes().to_vec(),
+                (None, [prefix @ GramQuery::Prefix(_)]) => {
+                    match char_union_of(&self.index, prefix) {
+                        Some(key) => key,
+                        None => return Ok(None),
+                    }
+                }
                 _ => return Ok(None),
             };
             let Some((value, area)) = self.index.grams().get(&key) else {
+                if usual.is_some() {
+                    // Not stored: the texts say.
+                    return Ok(None);
+                }
                 // No text holds it.
                 out.push(NeedleDocs {
                     docs: Vec::new(),
+                    tfs: Vec::new(),
                     counts: None,
                 });
                 continue;
             };
-            let docs = self
-                .index
-                .gram_postings(value, area)?
-                .text
-                .iter()
-                .map(|p| p.doc)
-                .collect();
+            let postings = self.index.gram_postings(value, area)?.text;
+            let docs = postings.iter().map(|p| p.doc).collect();
+            let tfs = postings.iter().map(|p| p.tf).collect();
+            // The stored counts are the needle's own: those of the gram for a plain needle,
+            // those of the usual reading's matches for a pinyin one.
             let plain = needle.pattern.is_none() && !needle.whole_word;
-            let counts = if plain {
+            let counts = if plain || usual.is_some() {
                 self.index.gram_whole_counts(value, area)?
             } else {
                 None
             };
-            out.push(NeedleDocs { docs, counts });
+            out.push(NeedleDocs { docs, tfs, counts });
         }
         Ok(Some(out))
     }
@@ -354,8 +364,10 @@ impl Engine<'_> {
     /// (matches whose both ends are word boundaries under the shared segmenter) and, for
     /// several terms, the proximity bonus. A passage where the one term of a query over a
     /// sharded index has a single needle, one the indexer counted, takes the stored count
-    /// ([`crate::tokenize::whole_word_count`], what the text would give); one that holds no
-    /// needle counts none; the others are read.
+    /// ([`crate::tokenize::whole_word_count`], what the text would give); so does one holding
+    /// several counted needles with no more occurrences in all than the text's check looks at
+    /// ([`rank::MAX_WORD_CHECKS`]: it checks them all, so the sum of the counts); one that
+    /// holds no needle counts none; the others are read.
     fn rerank(
         &self,
         scored: &mut [Scored],
@@ -371,20 +383,23 @@ impl Engine<'_> {
         let avg = self.index.stats().avg_text_chars;
         let mut read = Vec::new();
         for (i, s) in scored.iter_mut().enumerate().take(depth) {
-            let mut present = lists
+            let present: Vec<(u32, Option<u8>)> = lists
                 .iter()
-                .filter_map(|l| l.docs.binary_search(&s.passage).ok().map(|at| (l, at)));
-            let whole_words = match (present.next(), present.next()) {
-                (None, _) => 0,
-                (
-                    Some((
-                        NeedleDocs {
-                            counts: Some(c), ..
-                        },
-                        at,
-                    )),
-                    None,
-                ) => u32::from(c[at]),
+                .filter_map(|l| {
+                    let at = l.docs.binary_search(&s.passage).ok()?;
+                    Some((l.tfs[at], l.counts.map(|c| c[at])))
+                })
+                .collect();
+            let occurrences: u32 = present.iter().map(|p| p.0).sum();
+            let whole_words = match present.as_slice() {
+                [] => 0,
+                [(_, Some(count))] => u32::from(*count),
+                several
+                    if occurrences as usize <= rank::MAX_WORD_CHECKS
+                        && several.iter().all(|p| p.1.is_some()) =>
+                {
+                    several.iter().filter_map(|p| p.1).map(u32::from).sum()
+                }
                 _ => {
                     read.push(i);
                     continue;

@@ -203,7 +203,19 @@ pub fn whole_word_count_in(
     vocab: &dyn Vocabulary,
     memo: &mut WindowCuts,
 ) -> u32 {
-    crate::normalize::find_all(key, needle)
+    whole_words_among(key, &crate::normalize::find_all(key, needle), vocab, memo)
+}
+
+/// How many of the first [`MAX_WORD_CHECKS`] of `occurrences` (byte ranges of `key`, in order)
+/// are whole words: [`whole_word_count_in`] of occurrences found otherwise (the matches of a
+/// pinyin needle, which leave some occurrences of its text out).
+pub fn whole_words_among(
+    key: &str,
+    occurrences: &[(usize, usize)],
+    vocab: &dyn Vocabulary,
+    memo: &mut WindowCuts,
+) -> u32 {
+    occurrences
         .iter()
         .take(MAX_WORD_CHECKS)
         .filter(|&&(a, b)| match word_window(key, a, b) {

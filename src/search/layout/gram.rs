@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use crate::format::{char_union_key, FormatError, IndexView, Posting, PostingsBlock};
+use crate::format::{
+    char_union_key, usual_reading_key, FormatError, IndexView, Posting, PostingsBlock,
+};
 use crate::normalize::{char_class, fold_text, CharClass};
 use crate::query::Term;
 use crate::sort::{sort_by, sort_by_key};
@@ -13,7 +15,7 @@ use crate::tokenize::{term_is_single_gram, GramQuery};
 
 use super::super::needle::Needle;
 use super::super::pinyin::MAX_ALTERNATIVES;
-use super::super::pinyin::{best_runs, collect_runs, Pattern};
+use super::super::pinyin::{best_runs, collect_runs, Pattern, Slot};
 use super::super::postings::{intersect, union};
 use super::super::vocabulary::IndexVocabulary;
 use super::super::{MAX_PINYIN_CANDIDATES, MAX_PINYIN_GRAMS, MAX_SUGGEST_SCAN};
@@ -31,6 +33,27 @@ pub(crate) fn char_union_of(index: &IndexView<'_>, gram: &GramQuery) -> Option<V
     let mut chars = prefix.chars();
     let c = chars.next()?;
     (chars.next().is_none() && char_class(c) == CharClass::Cjk).then(|| char_union_key(c))
+}
+
+/// A sharded index's key for the postings of a one-character pinyin needle (`樂` for `yue`) in
+/// its usual reading, which the indexer stored ready-made (see
+/// [`crate::format::usual_reading_key`]): the passages and titles where the needle's pattern
+/// matches it, with those matches as the term frequency. `None` unless the needle is one CJK
+/// character checked by a one-slot pattern that kept every reading exception of its
+/// characters, and for a single file.
+pub(crate) fn usual_reading_of(index: &IndexView<'_>, needle: &Needle<'_>) -> Option<Vec<u8>> {
+    index.shard_store()?;
+    let pattern = needle.pattern?;
+    let [slot @ Slot::AnyOf(_)] = pattern.slots.as_slice() else {
+        return None;
+    };
+    if needle.whole_word || pattern.exceptions_dropped || !pattern.words.is_empty() {
+        return None;
+    }
+    let mut chars = needle.text.chars();
+    let c = chars.next()?;
+    let one_cjk = chars.next().is_none() && char_class(c) == CharClass::Cjk;
+    (one_cjk && slot.chars().binary_search(&c).is_ok()).then(|| usual_reading_key(c))
 }
 
 /// Characters a two-slot pinyin pattern's first slot may stand for and still have its runs
@@ -309,6 +332,20 @@ impl Layout for GramLayout {
         needle: Needle<'_>,
         cache: &mut KeyCache,
     ) -> Result<(Vec<Posting>, Vec<Posting>), FormatError> {
+        if let Some(key) = usual_reading_of(index, &needle) {
+            match index.grams().get(&key) {
+                Some((value, area)) => {
+                    let block = index.gram_postings(value, area)?;
+                    return Ok((block.text, block.title));
+                }
+                // Its range has not arrived: nothing else is worth reading before it has.
+                None if index.shard_store().is_some_and(|s| s.has_missing()) => {
+                    return Err(FormatError::NeedShards);
+                }
+                // Not stored: the texts say.
+                None => {}
+            }
+        }
         let mut blocks = Vec::with_capacity(term.grams.len());
         for gram in &term.grams {
             let block = self.gram_postings(index, gram)?;

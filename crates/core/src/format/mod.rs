@@ -77,11 +77,14 @@ pub use codec::{checksum, xxh32};
 pub use fold::FoldTable;
 pub use keymap::{KeyMap, MapVocabulary};
 pub use links::{encode_numbering, encode_passage_links, encode_title_parents, Links};
-pub use pinyin::{decode_char_list, encode_char_list, CountedChar};
+pub use pinyin::{
+    decode_char_list, encode_char_list, inside_word_read_otherwise, read_otherwise_entry,
+    CountedChar,
+};
 pub use postings::{union, Posting, PostingsBlock};
 pub use sharded::{
-    char_union_key, root_name, shard_path, split_index, ShardSizes, ShardStore, Sharded,
-    CHAR_UNION_MARK, SHARD_MAGIC,
+    char_union_key, root_name, shard_path, split_index, usual_reading_key, ShardSizes, ShardStore,
+    Sharded, CHAR_UNION_MARK, SHARD_MAGIC,
 };
 pub use stats::Stats;
 pub use word_refs::{

@@ -49,6 +49,43 @@ pub fn decode_char_list(bytes: &[u8], value: u64, limit: usize) -> Result<Vec<Co
     Ok(out)
 }
 
+/// A reading exception of the PinyinFst (key `^char\0word`): inside `word`, the character is
+/// read otherwise than usual (`^行\0银行`: 行 reads hang there, not xing). `None` for the
+/// table's other keys.
+pub fn read_otherwise_entry(key: &[u8]) -> Option<(char, Vec<char>)> {
+    let rest = key.strip_prefix(b"^")?;
+    let zero = rest.iter().position(|&b| b == 0)?;
+    let c = std::str::from_utf8(&rest[..zero]).ok()?.chars().next()?;
+    let word = std::str::from_utf8(&rest[zero + 1..]).ok()?;
+    Some((c, word.chars().collect()))
+}
+
+/// Whether the `c` at byte `at` of `text` lies inside one of `words` (`c`'s reading
+/// exceptions, see [`read_otherwise_entry`]), wherever `c` stands in the word: a pinyin slot
+/// for `c`'s usual reading does not accept it there. The engine's pinyin patterns and the
+/// sharded index's usual-reading counts both decide through this.
+pub fn inside_word_read_otherwise<'w>(
+    text: &str,
+    at: usize,
+    c: char,
+    mut words: impl Iterator<Item = &'w [char]>,
+) -> bool {
+    words.any(|word| {
+        word.iter()
+            .enumerate()
+            .filter(|(_, &w)| w == c)
+            .any(|(k, _)| {
+                let before: usize = word[..k].iter().map(|w| w.len_utf8()).sum();
+                at.checked_sub(before)
+                    .and_then(|start| text.get(start..))
+                    .is_some_and(|rest| {
+                        let mut chars = rest.chars();
+                        word.iter().all(|&w| chars.next() == Some(w))
+                    })
+            })
+    })
+}
+
 impl<'a> IndexView<'a> {
     /// The PinyinFst section: readings and reading exceptions (see the module docs of
     /// `format`); a reading's value points into the character lists its entry comes with

@@ -23,6 +23,11 @@
 //!   and whole-word counts, exactly what a one-character query unites at search time. Such a
 //!   query (`月`, or the characters a syllable such as `yue` stands for) then reads one entry
 //!   instead of every range of the character's bigrams, and ranks without reading texts.
+//!   A character with reading exceptions (樂 reads le in 快樂, yue in 音樂) also gets, right
+//!   after its union, the postings of its **usual reading** ([`usual_reading_key`]): where it
+//!   occurs outside the words that read it otherwise, with those occurrences and their
+//!   whole-word counts, exactly what a pinyin needle for it would find in the texts, which a
+//!   one-syllable query then does not read.
 //!
 //! The engine opens a [`ShardStore`] over the root and reads through the same
 //! [`IndexView`](super::IndexView) methods as for a single file. A read of a shard that has
@@ -78,12 +83,13 @@ use std::collections::btree_map::{BTreeMap, Entry};
 use super::codec::{read_varint, write_varint, xxh32, Bytes};
 use super::keymap::MapVocabulary;
 use super::{
-    checksum, decode_char_list, encode_char_list, raw_sections, union, FormatError, IndexView,
-    PostingsBlock, Result, SectionKind, Stats, FLAG_SCAN, FLAG_SHARDED, VERSION,
+    checksum, decode_char_list, encode_char_list, inside_word_read_otherwise, raw_sections,
+    read_otherwise_entry, union, FormatError, IndexView, Posting, PostingsBlock, Result,
+    SectionKind, Stats, FLAG_SCAN, FLAG_SHARDED, VERSION,
 };
-use crate::normalize::fold_text;
-use crate::normalize::{char_class, CharClass};
-use crate::tokenize::{term_is_single_gram, whole_word_count_in, WindowCuts};
+use crate::normalize::{char_class, find_all, fold_text, CharClass};
+use crate::tokenize::{term_is_single_gram, whole_word_count_in, whole_words_among, WindowCuts};
+use std::collections::HashMap;
 
 /// First bytes of every shard file.
 pub const SHARD_MAGIC: &[u8; 8] = b"ZHSSHARD";
@@ -509,8 +515,9 @@ pub fn split_index<'a>(index: &'a [u8], sizes: ShardSizes) -> Result<Sharded> {
         } else {
             sizes.word_range
         };
+        let exceptions = reading_exceptions(section(SectionKind::PinyinFst)?)?;
         let counts = if kind == SectionKind::GramFst {
-            Some(whole_counts(&view)?)
+            Some(whole_counts(&view, &exceptions)?)
         } else {
             None
         };
@@ -521,16 +528,16 @@ pub fn split_index<'a>(index: &'a [u8], sizes: ShardSizes) -> Result<Sharded> {
             map: &map,
             area,
             target,
-            counts: counts.as_ref(),
+            counts: counts.as_ref().map(|c| &c.whole),
         };
         let mut ranges = if kind == SectionKind::GramFst {
             whole.split_in_halves()?
         } else {
             whole.split(None, None)?
         };
-        if counts.is_some() {
+        if let Some(counts) = &counts {
             // After every real key (0xFF sorts above any UTF-8 byte).
-            let (fst_bytes, union_area) = char_unions(&view, &map, area)?;
+            let (fst_bytes, union_area) = char_unions(&view, &map, area, &exceptions, counts)?;
             let unions =
                 fst::Map::new(fst_bytes.as_slice()).map_err(|_| FormatError::BadFst(kind))?;
             let unions = MapToSplit {
@@ -779,25 +786,78 @@ pub fn char_union_key(c: char) -> Vec<u8> {
     key
 }
 
+/// The key of the postings of `c` in its usual reading (see [`char_unions`]), right after its
+/// [`char_union_key`]: that key, then a 0 byte. Only characters with reading exceptions have
+/// one; a one-syllable pinyin query reads it instead of every text that holds `c`.
+pub fn usual_reading_key(c: char) -> Vec<u8> {
+    let mut key = char_union_key(c);
+    key.push(0);
+    key
+}
+
 /// Whole-word counts of CJK characters (`(c, '\0')`) and of CJK bigrams (`(a, b)`), by needle:
 /// `(passage, count)` sorted by passage.
-type WholeCounts = std::collections::HashMap<(char, char), Vec<(u32, u8)>>;
+type WholeCounts = HashMap<(char, char), Vec<(u32, u8)>>;
 
 /// One count of [`WholeCounts`] as the passages yield it: needle, passage, count.
 type WholeCount = ((char, char), u32, u8);
+
+/// The needle of [`WholeCounts`] for a character alone.
+const ALONE: char = '\0';
+/// The needle of [`WholeCounts`] for a character in its usual reading (see
+/// [`usual_reading_key`]): the whole-word count of its occurrences outside its reading
+/// exceptions.
+const USUAL: char = '\u{1}';
+
+/// A CJK character's reading exceptions: the words that read it otherwise than usual
+/// ([`read_otherwise_entry`]), by character.
+type Exceptions = HashMap<char, Vec<Vec<char>>>;
+
+/// The reading exceptions of the PinyinFst section `pinyin`.
+fn reading_exceptions(pinyin: &[u8]) -> Result<Exceptions> {
+    let map = fst::Map::new(pinyin).map_err(|_| FormatError::BadFst(SectionKind::PinyinFst))?;
+    let mut out = Exceptions::new();
+    let mut stream = map.range().ge(b"^").lt(b"_").into_stream();
+    while let Some((key, _)) = stream.next() {
+        if let Some((c, word)) = read_otherwise_entry(key) {
+            out.entry(c).or_default().push(word);
+        }
+    }
+    Ok(out)
+}
+
+/// The occurrences of `c` in `key` outside its reading exceptions `words`: where a pinyin
+/// pattern for its usual reading matches it (see `inside_word_read_otherwise`).
+fn usual_occurrences(key: &str, c: char, words: &[Vec<char>]) -> Vec<(usize, usize)> {
+    let mut needle = [0; 4];
+    find_all(key, c.encode_utf8(&mut needle))
+        .into_iter()
+        .filter(|&(at, _)| !inside_word_read_otherwise(key, at, c, words.iter().map(Vec::as_slice)))
+        .collect()
+}
+
+/// What [`whole_counts`] finds passage by passage: the whole-word counts, and for each
+/// character with reading exceptions, `(passage, occurrences in its usual reading)` of the
+/// passages that have some, ascending.
+struct PassageCounts {
+    whole: WholeCounts,
+    usual: HashMap<char, Vec<(u32, u32)>>,
+}
 
 /// [`whole_word_count_in`] of every CJK character and every CJK bigram of every passage text,
 /// for the character unions and the bigrams' postings: computed passage by passage (one fold
 /// and one window memo per passage, on two threads), where [`split_map`] would fold and search
 /// each passage again for every one of its grams.
-fn whole_counts(view: &IndexView<'_>) -> Result<WholeCounts> {
+fn whole_counts(view: &IndexView<'_>, exceptions: &Exceptions) -> Result<PassageCounts> {
     let passages = view.stats().passages;
-    let part = |range: std::ops::Range<u32>| -> Result<Vec<WholeCount>> {
+    type Usual = (char, u32, u32, u8);
+    let part = |range: std::ops::Range<u32>| -> Result<(Vec<WholeCount>, Vec<Usual>)> {
         let vocab = MapVocabulary {
             words: view.words(),
             total_freq: view.stats().word_freq_total,
         };
         let mut out = Vec::new();
+        let mut usual = Vec::new();
         let mut needles: Vec<(char, char)> = Vec::new();
         for passage in range {
             let key = fold_text(view.passage_text(passage)?, &view.fold());
@@ -805,7 +865,7 @@ fn whole_counts(view: &IndexView<'_>) -> Result<WholeCounts> {
             let mut previous: Option<char> = None;
             for c in key.chars() {
                 if char_class(c) == CharClass::Cjk {
-                    needles.push((c, '\0'));
+                    needles.push((c, ALONE));
                     if let Some(p) = previous {
                         needles.push((p, c));
                     }
@@ -821,38 +881,69 @@ fn whole_counts(view: &IndexView<'_>) -> Result<WholeCounts> {
             for &(a, b) in &needles {
                 needle.clear();
                 needle.push(a);
-                if b != '\0' {
+                if b != ALONE {
                     needle.push(b);
                 }
                 let count = whole_word_count_in(&key, &needle, &vocab, &mut memo);
                 out.push(((a, b), passage, count.min(u32::from(u8::MAX)) as u8));
+                if let (ALONE, Some(words)) = (b, exceptions.get(&a)) {
+                    let found = usual_occurrences(&key, a, words);
+                    if !found.is_empty() {
+                        let whole = whole_words_among(&key, &found, &vocab, &mut memo);
+                        let whole = whole.min(u32::from(u8::MAX)) as u8;
+                        usual.push((a, passage, found.len() as u32, whole));
+                    }
+                }
             }
         }
-        Ok(out)
+        Ok((out, usual))
     };
     let middle = passages / 2;
-    let mut all = std::thread::scope(|scope| {
+    let (mut all, mut usual) = std::thread::scope(|scope| {
         let low = scope.spawn(|| part(0..middle));
         let high = part(middle..passages);
-        let mut low = low.join().map_err(|_| bad("a count thread failed"))??;
-        low.extend(high?);
-        Ok::<_, FormatError>(low)
+        let (mut all, mut usual) = low.join().map_err(|_| bad("a count thread failed"))??;
+        let (high_all, high_usual) = high?;
+        all.extend(high_all);
+        usual.extend(high_usual);
+        Ok::<_, FormatError>((all, usual))
     })?;
     all.sort_unstable_by_key(|e| (e.0, e.1));
-    let mut counts = WholeCounts::new();
+    usual.sort_unstable_by_key(|e| (e.0, e.1));
+    let mut counts = PassageCounts {
+        whole: WholeCounts::new(),
+        usual: HashMap::new(),
+    };
     for (needle, passage, count) in all {
-        counts.entry(needle).or_default().push((passage, count));
+        counts
+            .whole
+            .entry(needle)
+            .or_default()
+            .push((passage, count));
+    }
+    for (c, passage, tf, whole) in usual {
+        counts
+            .whole
+            .entry((c, USUAL))
+            .or_default()
+            .push((passage, whole));
+        counts.usual.entry(c).or_default().push((passage, tf));
     }
     Ok(counts)
 }
 
 /// The character unions of a gram fst: for every CJK character that starts a key, the
 /// [`union`] of the text and of the title postings of every key it starts, as an fst (keys
-/// [`char_union_key`]) and the area its values point into.
+/// [`char_union_key`]) and the area its values point into; and for a character with reading
+/// exceptions, right after its union, the postings of its usual reading
+/// ([`usual_reading_key`]: the passages and titles where it occurs outside the words that
+/// read it otherwise, with those occurrences as the term frequency).
 fn char_unions(
     view: &IndexView<'_>,
     map: &fst::Map<&[u8]>,
     area: &[u8],
+    exceptions: &Exceptions,
+    counts: &PassageCounts,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
     let mut builder = fst::MapBuilder::memory();
     let mut union_area = Vec::new();
@@ -864,9 +955,31 @@ fn char_unions(
             title: union(std::mem::take(titles)),
         };
         let value = block.encode(&mut union_area);
-        builder
-            .insert(char_union_key(c), value)
-            .map_err(|_| FormatError::BadFst(SectionKind::GramFst))
+        let bad_fst = |_| FormatError::BadFst(SectionKind::GramFst);
+        builder.insert(char_union_key(c), value).map_err(bad_fst)?;
+        let Some(words) = exceptions.get(&c) else {
+            return Ok(());
+        };
+        let passages = counts.usual.get(&c).map_or(&[][..], Vec::as_slice);
+        let mut usual = PostingsBlock {
+            text: passages
+                .iter()
+                .map(|&(doc, tf)| Posting { doc, tf })
+                .collect(),
+            title: Vec::new(),
+        };
+        for posting in &block.title {
+            let key = fold_text(view.title_text(posting.doc)?, &view.fold());
+            let tf = usual_occurrences(&key, c, words).len() as u32;
+            if tf > 0 {
+                usual.title.push(Posting {
+                    doc: posting.doc,
+                    tf,
+                });
+            }
+        }
+        let value = usual.encode(&mut union_area);
+        builder.insert(usual_reading_key(c), value).map_err(bad_fst)
     };
     // Keys are in byte order, so the keys a character starts are consecutive.
     let mut stream = map.stream();
@@ -995,14 +1108,17 @@ impl MapToSplit<'_, '_> {
                         // A character union counts its character.
                         let gram = key.strip_prefix(&[CHAR_UNION_MARK]).unwrap_or(key);
                         let gram = std::str::from_utf8(gram).unwrap_or("");
-                        let counted = block.text.len() >= WHOLE_COUNTS_MIN_POSTINGS
-                            && term_is_single_gram(gram);
+                        let union = key.first() == Some(&CHAR_UNION_MARK);
+                        // A usual reading's counts are always kept: its needle is never read.
+                        let usual = union && key.last() == Some(&0);
+                        let counted = usual
+                            || (block.text.len() >= WHOLE_COUNTS_MIN_POSTINGS
+                                && term_is_single_gram(gram));
                         // A CJK character or bigram: its counts were computed passage by passage.
                         let mut chars = gram.chars();
                         let needle = match (chars.next(), chars.next(), chars.next()) {
-                            (Some(a), None, _) if key.first() == Some(&CHAR_UNION_MARK) => {
-                                Some((a, '\0'))
-                            }
+                            (Some(a), None, _) if union => Some((a, ALONE)),
+                            (Some(a), Some('\0'), None) if usual => Some((a, USUAL)),
                             (Some(a), Some(b), None)
                                 if char_class(a) == CharClass::Cjk
                                     && char_class(b) == CharClass::Cjk =>
