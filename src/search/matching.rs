@@ -60,6 +60,9 @@ impl Engine<'_> {
         for (term, alternatives) in parsed.terms.iter().zip(&alternatives) {
             per_term.push(self.matches_with_alternatives(term, alternatives, &mut cache)?);
         }
+        // Sharded: every term's ranges were asked for in this round; what follows (the
+        // partial fallback above all) depends on their answers.
+        self.stop_if_missed()?;
         let needles: Vec<Vec<Needle<'_>>> = parsed
             .terms
             .iter()
@@ -132,7 +135,9 @@ impl Engine<'_> {
                 ..TermMatch::default()
             })
             .collect();
-        if self.index.shard_store().is_some() {
+        // Sharded: every title's section is read in one round. Without titles nothing stops
+        // here, so the alternatives of a term all miss their ranges in the same round.
+        if self.index.shard_store().is_some() && !titles.is_empty() {
             for t in &titles {
                 let _ = self.index.title_passages(t.doc);
             }

@@ -49,6 +49,32 @@ struct NeedleDocs<'i> {
     counts: Option<&'i [u8]>,
 }
 
+/// A term's whole-word count in `passage` from its needles' postings, when they tell it: no
+/// needle there (0); one whose count the indexer stored; or several counted ones with no more
+/// occurrences in all than the text's check looks at ([`rank::MAX_WORD_CHECKS`]: it checks
+/// them all, so the sum of their counts). `None` when only the text can tell.
+fn stored_whole_words(needles: &[NeedleDocs<'_>], passage: u32) -> Option<u32> {
+    let present: Vec<(u32, Option<u8>)> = needles
+        .iter()
+        .filter_map(|l| {
+            let at = l.docs.binary_search(&passage).ok()?;
+            Some((l.tfs[at], l.counts.map(|c| c[at])))
+        })
+        .collect();
+    let occurrences: u32 = present.iter().map(|p| p.0).sum();
+    match present.as_slice() {
+        [] => Some(0),
+        [(_, Some(count))] => Some(u32::from(*count)),
+        several
+            if occurrences as usize <= rank::MAX_WORD_CHECKS
+                && several.iter().all(|p| p.1.is_some()) =>
+        {
+            Some(several.iter().filter_map(|p| p.1).map(u32::from).sum())
+        }
+        _ => None,
+    }
+}
+
 /// One term's part in a passage's score.
 #[derive(Clone, Copy)]
 struct TermScore {
@@ -298,20 +324,30 @@ impl Engine<'_> {
         Ok((scored, matched_words))
     }
 
-    /// For a one-term query over a sharded index, what its needles' postings say of the
+    /// For a query over a sharded index, what each term's needles' postings say of the
     /// passages that hold each ([`NeedleDocs`]), so that the second pass reads the text only of
-    /// the passages it cannot score without; `None` for several terms, for a single file, and
-    /// when a needle is not one gram (its passages are an intersection the texts decide).
+    /// the passages it cannot score without (and, for several terms, only for their proximity);
+    /// `None` for a single file, and a term's `None` when one of its needles is not one gram
+    /// (its passages are an intersection the texts decide).
     fn needle_docs(
         &self,
         needles: &[Vec<Needle<'_>>],
-    ) -> Result<Option<Vec<NeedleDocs<'_>>>, FormatError> {
+    ) -> Result<Option<Vec<Option<Vec<NeedleDocs<'_>>>>>, FormatError> {
         if self.index.shard_store().is_none() {
             return Ok(None);
         }
-        let [term] = needles else {
-            return Ok(None);
-        };
+        needles
+            .iter()
+            .map(|term| self.term_needle_docs(term))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// [`Self::needle_docs`] of one term.
+    fn term_needle_docs(
+        &self,
+        term: &[Needle<'_>],
+    ) -> Result<Option<Vec<NeedleDocs<'_>>>, FormatError> {
         let mut out = Vec::with_capacity(term.len());
         for needle in term {
             if !term_is_single_gram(needle.text) {
@@ -378,51 +414,44 @@ impl Engine<'_> {
         sort_top_by(scored, rank::RERANK_DEPTH, by_rank);
         let depth = scored.len().min(rank::RERANK_DEPTH);
         let Some(lists) = self.needle_docs(needles)? else {
-            return self.rerank_with_text(scored, 0..depth, needles, idfs, cache);
+            let all = (0..depth).map(|i| (i, Vec::new()));
+            return self.rerank_with_text(scored, all, needles, idfs, cache);
         };
         let avg = self.index.stats().avg_text_chars;
         let mut read = Vec::new();
         for (i, s) in scored.iter_mut().enumerate().take(depth) {
-            let present: Vec<(u32, Option<u8>)> = lists
+            let counted: Vec<Option<u32>> = lists
                 .iter()
-                .filter_map(|l| {
-                    let at = l.docs.binary_search(&s.passage).ok()?;
-                    Some((l.tfs[at], l.counts.map(|c| c[at])))
+                .map(|term| {
+                    term.as_deref()
+                        .and_then(|l| stored_whole_words(l, s.passage))
                 })
                 .collect();
-            let occurrences: u32 = present.iter().map(|p| p.0).sum();
-            let whole_words = match present.as_slice() {
-                [] => 0,
-                [(_, Some(count))] => u32::from(*count),
-                several
-                    if occurrences as usize <= rank::MAX_WORD_CHECKS
-                        && several.iter().all(|p| p.1.is_some()) =>
-                {
-                    several.iter().filter_map(|p| p.1).map(u32::from).sum()
-                }
-                _ => {
-                    read.push(i);
-                    continue;
-                }
-            };
-            let len = self.passage_len(s.passage)?;
-            s.score += rank::WORD_WEIGHT * idfs[0] * rank::bm25_tf(whole_words, len, avg);
+            // One term counted from the postings: no text. Several: their proximity reads it.
+            if let [Some(whole_words)] = counted.as_slice() {
+                let len = self.passage_len(s.passage)?;
+                s.score += rank::WORD_WEIGHT * idfs[0] * rank::bm25_tf(*whole_words, len, avg);
+            } else {
+                read.push((i, counted));
+            }
         }
         self.rerank_with_text(scored, read.into_iter(), needles, idfs, cache)
     }
 
-    /// The second pass of the passages `which` (indexes into `scored`), reading their text.
+    /// The second pass of the passages `which` (indexes into `scored`, each with the terms'
+    /// whole-word counts known from the postings, `None` or missing where the text decides),
+    /// reading their text.
     fn rerank_with_text(
         &self,
         scored: &mut [Scored],
-        which: impl Iterator<Item = usize> + Clone,
+        which: impl Iterator<Item = (usize, Vec<Option<u32>>)> + Clone,
         needles: &[Vec<Needle<'_>>],
         idfs: &[f32],
         cache: &mut KeyCache,
     ) -> Result<(), FormatError> {
         super::layout::touch_texts(
             &self.index,
-            which.clone().map(|i| scored[i].passage),
+            which.clone().map(|(i, _)| scored[i].passage),
             std::iter::empty(),
         )?;
         if which.clone().next().is_none() {
@@ -443,7 +472,7 @@ impl Engine<'_> {
             }
             None => &index_vocab,
         };
-        for i in which {
+        for (i, counted) in which {
             let s = &mut scored[i];
             let len = self.passage_len(s.passage)?;
             let key = self.layout.text_key(&self.index, cache, s.passage)?;
@@ -459,11 +488,14 @@ impl Engine<'_> {
             for (t, occ) in occurrences.iter().enumerate() {
                 // BM25 saturates long before: checking the first few occurrences is enough,
                 // and bounds the work for a term found all over a long passage.
-                let whole_words = occ
-                    .iter()
-                    .take(rank::MAX_WORD_CHECKS)
-                    .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
-                    .count() as u32;
+                let whole_words = match counted.get(t).copied().flatten() {
+                    Some(known) => known,
+                    None => occ
+                        .iter()
+                        .take(rank::MAX_WORD_CHECKS)
+                        .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
+                        .count() as u32,
+                };
                 s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
             }
             if let Some(closeness) = rank::proximity(&occurrences) {

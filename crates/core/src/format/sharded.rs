@@ -1109,9 +1109,11 @@ impl MapToSplit<'_, '_> {
                         let gram = key.strip_prefix(&[CHAR_UNION_MARK]).unwrap_or(key);
                         let gram = std::str::from_utf8(gram).unwrap_or("");
                         let union = key.first() == Some(&CHAR_UNION_MARK);
-                        // A usual reading's counts are always kept: its needle is never read.
+                        // A character's counts (and its usual reading's) are always kept: a
+                        // rare one is still one needle among the many of a pinyin term, whose
+                        // passages the second pass would otherwise segment.
                         let usual = union && key.last() == Some(&0);
-                        let counted = usual
+                        let counted = union
                             || (block.text.len() >= WHOLE_COUNTS_MIN_POSTINGS
                                 && term_is_single_gram(gram));
                         // A CJK character or bigram: its counts were computed passage by passage.
