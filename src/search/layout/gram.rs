@@ -419,8 +419,6 @@ impl Layout for GramLayout {
     }
 }
 
-/// The candidates that really hold the term, with its count in each (`count`: the term's
-/// occurrences in a candidate's folded text, from the postings' document id).
 /// `visit(gram, value, area)` for every gram key starting with `prefix`, in key order, until it
 /// answers `Ok(false)`; its first error ends the walk and is the answer.
 fn grams_with_prefix<'a>(
@@ -444,6 +442,8 @@ fn grams_with_prefix<'a>(
     failed.map_or(Ok(()), Err)
 }
 
+/// The candidates that really hold the term, with its count in each (`count`: the term's
+/// occurrences in a candidate's folded text, from the postings' document id).
 fn verified(
     candidates: Vec<Posting>,
     mut count: impl FnMut(u32) -> Result<u32, FormatError>,

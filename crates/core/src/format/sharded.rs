@@ -515,7 +515,11 @@ pub fn split_index<'a>(index: &'a [u8], sizes: ShardSizes) -> Result<Sharded> {
         } else {
             sizes.word_range
         };
-        let exceptions = reading_exceptions(section(SectionKind::PinyinFst)?)?;
+        let exceptions = if kind == SectionKind::GramFst {
+            reading_exceptions(section(SectionKind::PinyinFst)?)?
+        } else {
+            Exceptions::new()
+        };
         let counts = if kind == SectionKind::GramFst {
             Some(whole_counts(&view, &exceptions)?)
         } else {
@@ -830,10 +834,20 @@ fn reading_exceptions(pinyin: &[u8]) -> Result<Exceptions> {
 /// pattern for its usual reading matches it (see `inside_word_read_otherwise`).
 fn usual_occurrences(key: &str, c: char, words: &[Vec<char>]) -> Vec<(usize, usize)> {
     let mut needle = [0; 4];
-    find_all(key, c.encode_utf8(&mut needle))
-        .into_iter()
-        .filter(|&(at, _)| !inside_word_read_otherwise(key, at, c, words.iter().map(Vec::as_slice)))
-        .collect()
+    usual_among(key, c, words, find_all(key, c.encode_utf8(&mut needle)))
+}
+
+/// Those of `occurrences` (of `c` in `key`) outside `c`'s reading exceptions `words`.
+fn usual_among(
+    key: &str,
+    c: char,
+    words: &[Vec<char>],
+    mut occurrences: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    occurrences.retain(|&(at, _)| {
+        !inside_word_read_otherwise(key, at, c, words.iter().map(Vec::as_slice))
+    });
+    occurrences
 }
 
 /// What [`whole_counts`] finds passage by passage: the whole-word counts, and for each
@@ -884,10 +898,11 @@ fn whole_counts(view: &IndexView<'_>, exceptions: &Exceptions) -> Result<Passage
                 if b != ALONE {
                     needle.push(b);
                 }
-                let count = whole_word_count_in(&key, &needle, &vocab, &mut memo);
+                let found = find_all(&key, &needle);
+                let count = whole_words_among(&key, &found, &vocab, &mut memo);
                 out.push(((a, b), passage, count.min(u32::from(u8::MAX)) as u8));
                 if let (ALONE, Some(words)) = (b, exceptions.get(&a)) {
-                    let found = usual_occurrences(&key, a, words);
+                    let found = usual_among(&key, a, words, found);
                     if !found.is_empty() {
                         let whole = whole_words_among(&key, &found, &vocab, &mut memo);
                         let whole = whole.min(u32::from(u8::MAX)) as u8;
