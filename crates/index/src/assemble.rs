@@ -262,20 +262,28 @@ pub fn build_index(
 ) -> Vec<u8> {
     let prepared = prepare(docs, to_simplified);
     let all_keys = prepared.all_keys();
-    let vocab = vocabulary(&all_keys, discover_words);
-
-    let pinyin = pinyin_entries(&all_keys, vocab.keys().map(String::as_str), reading);
     let key_bytes: usize = all_keys.iter().map(|key| key.len()).sum();
     let scan_mode = match layout {
         Layout::Auto => key_bytes <= SCAN_MODE_MAX_KEY_BYTES,
         Layout::Scan => true,
         Layout::Grams => false,
     };
-    let grams = if scan_mode {
-        GramIndex::default()
-    } else {
-        gram_index(&prepared.text_keys, &prepared.title_keys)
-    };
+    // The grams' postings need neither the vocabulary nor the readings: they are collected on a
+    // second thread while jieba segments on this one (the two longest steps of a large build).
+    let (vocab, pinyin, grams) = std::thread::scope(|scope| {
+        let grams = (!scan_mode)
+            .then(|| scope.spawn(|| gram_index(&prepared.text_keys, &prepared.title_keys)));
+        let vocab = vocabulary(&all_keys, discover_words);
+        let pinyin = pinyin_entries(&all_keys, vocab.keys().map(String::as_str), reading);
+        let grams = match grams {
+            // A panic on the gram thread is a bug of ours: let it surface as one.
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => GramIndex::default(),
+        };
+        (vocab, pinyin, grams)
+    });
     // The scan layout names its words by where they occur in the keys it folds anyway (2–3
     // bytes a word); the gram layout, which never folds the corpus, spells them out in an fst.
     let mut word_fst = fst::MapBuilder::memory();
