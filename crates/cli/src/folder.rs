@@ -107,45 +107,84 @@ fn is_old_pkg(dir: &Path) -> Result<bool, CliError> {
     Ok(true)
 }
 
-/// Writes `files` into `<out>.tmp`, then puts that folder in `out`'s place (the old `out`, if
-/// any, is moved aside first and removed last). `out` must have passed [`check_replaceable`].
-/// Writes `files` under `dir` (creating their folders), on several threads: a sharded index is
-/// thousands of small files, and creating a file waits on the file system more than on a core.
-fn write_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), CliError> {
+/// What a file of the folder holds: bytes written as they are, or bytes to be stored
+/// compressed (a sharded index's shards, compressed while the files are written).
+pub enum Content {
+    Bytes(Vec<u8>),
+    Compress(Vec<u8>),
+}
+
+/// Turns a [`Content::Compress`] file's bytes into what is stored.
+pub type Compressor = dyn Fn(&[u8]) -> io::Result<Vec<u8>> + Sync;
+
+/// Writes `files` under `dir` (creating their folders) and returns the bytes stored for each.
+/// Files to compress are compressed on every core while one more thread creates the files: a
+/// sharded index is thousands of small files in one folder, whose creations the file system
+/// serialises anyway (several threads creating files in one folder spin on its lock and take
+/// the cores the compression needs).
+fn write_files(
+    dir: &Path,
+    files: &[(String, Content)],
+    compress: &Compressor,
+) -> Result<Vec<usize>, CliError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
     for (name, _) in files {
         if let Some(parent) = dir.join(name).parent().filter(|p| !p.exists()) {
             fs::create_dir_all(parent).map_err(|e| CliError::io("cannot create", parent, e))?;
         }
     }
-    const THREADS: usize = 8;
-    let chunk = files.len().div_ceil(THREADS).max(1);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = AtomicUsize::new(0);
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        fs::write(&path, bytes).map_err(|e| CliError::io("cannot write", &path, e))
+    };
     std::thread::scope(|scope| {
-        let writers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    for (name, bytes) in part {
-                        let path = dir.join(name);
-                        fs::write(&path, bytes)
-                            .map_err(|e| CliError::io("cannot write", &path, e))?;
+        // Compressed files arrive in any order; a bounded queue keeps memory flat.
+        let (sender, arrivals) = mpsc::sync_channel::<(usize, io::Result<Vec<u8>>)>(256);
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((_, content)) = files.get(i) else {
+                    break;
+                };
+                if let Content::Compress(bytes) = content {
+                    if sender.send((i, compress(bytes))).is_err() {
+                        break; // the writer stopped on an error
                     }
-                    Ok(())
-                })
-            })
-            .collect();
-        writers.into_iter().try_for_each(|w| {
-            w.join().unwrap_or_else(|_| {
-                Err(CliError::io(
-                    "cannot write",
-                    dir,
-                    std::io::Error::other("a writer thread failed"),
-                ))
-            })
-        })
+                }
+            });
+        }
+        drop(sender);
+        let mut stored = vec![0; files.len()];
+        for (i, (name, content)) in files.iter().enumerate() {
+            if let Content::Bytes(bytes) = content {
+                write(name, bytes)?;
+                stored[i] = bytes.len();
+            }
+        }
+        for (i, compressed) in arrivals {
+            let name = &files[i].0;
+            let bytes =
+                compressed.map_err(|e| CliError::io("cannot compress", Path::new(name), e))?;
+            write(name, &bytes)?;
+            stored[i] = bytes.len();
+        }
+        Ok(stored)
     })
 }
 
-pub fn write_folder(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), CliError> {
+/// Writes `files` into `<out>.tmp`, then puts that folder in `out`'s place (the old `out`, if
+/// any, is moved aside first and removed last). `out` must have passed [`check_replaceable`].
+/// Returns the bytes stored for each file.
+pub fn write_folder(
+    out: &Path,
+    files: &[(String, Content)],
+    compress: &Compressor,
+) -> Result<Vec<usize>, CliError> {
     let tmp = sibling(out, ".tmp");
     let old = sibling(out, ".old");
     for leftover in [&tmp, &old] {
@@ -157,10 +196,13 @@ pub fn write_folder(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), CliEr
         fs::create_dir_all(parent).map_err(|e| CliError::io("cannot create", parent, e))?;
     }
     fs::create_dir(&tmp).map_err(|e| CliError::io("cannot create", &tmp, e))?;
-    if let Err(e) = write_files(&tmp, files) {
-        let _ = fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
+    let stored = match write_files(&tmp, files, compress) {
+        Ok(stored) => stored,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
     let replacing = out.exists();
     if replacing {
         fs::rename(out, &old).map_err(|e| CliError::io("cannot move aside", out, e))?;
@@ -174,7 +216,7 @@ pub fn write_folder(out: &Path, files: &[(String, Vec<u8>)]) -> Result<(), CliEr
     if replacing {
         fs::remove_dir_all(&old).map_err(|e| CliError::io("cannot remove", &old, e))?;
     }
-    Ok(())
+    Ok(stored)
 }
 
 #[cfg(test)]
@@ -225,21 +267,65 @@ mod tests {
     fn writes_a_whole_folder_in_place_of_the_old_one() {
         let root = scratch("write");
         let out = root.join("deep/out");
-        write_folder(
+        let reversed = |bytes: &[u8]| Ok(bytes.iter().rev().copied().collect::<Vec<u8>>());
+        let stored = write_folder(
             &out,
             &[
-                ("zh-search.js".into(), b"one".to_vec()),
-                ("index.html".into(), b"1".to_vec()),
+                ("zh-search.js".into(), Content::Bytes(b"one".to_vec())),
+                ("index.html".into(), Content::Bytes(b"1".to_vec())),
+                ("shards/0.bin".into(), Content::Compress(b"abc".to_vec())),
+                ("shards/1.bin".into(), Content::Compress(b"de".to_vec())),
             ],
+            &reversed,
         )
         .unwrap();
-        write_folder(&out, &[("zh-search.js".into(), b"two".to_vec())]).unwrap();
+        assert_eq!(stored, [3, 1, 3, 2]);
+        assert_eq!(fs::read(out.join("shards/0.bin")).unwrap(), b"cba");
+        assert_eq!(fs::read(out.join("shards/1.bin")).unwrap(), b"ed");
+        write_folder(
+            &out,
+            &[("zh-search.js".into(), Content::Bytes(b"two".to_vec()))],
+            &reversed,
+        )
+        .unwrap();
         assert_eq!(fs::read(out.join("zh-search.js")).unwrap(), b"two");
         assert!(
-            !out.join("index.html").exists(),
+            !out.join("index.html").exists() && !out.join("shards").exists(),
             "the old folder's files are gone"
         );
         assert!(!sibling(&out, ".tmp").exists() && !sibling(&out, ".old").exists());
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_file_that_fails_to_compress_leaves_the_old_folder_in_place() {
+        let root = scratch("compress-fails");
+        let out = root.join("out");
+        let same = |bytes: &[u8]| Ok(bytes.to_vec());
+        write_folder(
+            &out,
+            &[("zh-search.js".into(), Content::Bytes(b"old".to_vec()))],
+            &same,
+        )
+        .unwrap();
+        let failing = |bytes: &[u8]| match bytes {
+            b"bad" => Err(io::Error::other("no space")),
+            _ => Ok(bytes.to_vec()),
+        };
+        let files: Vec<(String, Content)> = (0..600)
+            .map(|i| {
+                let bytes = if i == 300 {
+                    b"bad".to_vec()
+                } else {
+                    b"ok".to_vec()
+                };
+                (format!("shards/{i}.bin"), Content::Compress(bytes))
+            })
+            .collect();
+        let error = write_folder(&out, &files, &failing).unwrap_err();
+        assert!(error.to_string().contains("300.bin"), "{error}");
+        assert_eq!(fs::read(out.join("zh-search.js")).unwrap(), b"old");
+        assert!(!sibling(&out, ".tmp").exists());
         fs::remove_dir_all(&root).unwrap();
     }
 }

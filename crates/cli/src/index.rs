@@ -18,7 +18,7 @@ use zh_search_index::{build_folder, index_is_scan, Options, ENV_DICT, ENV_EXCLUD
 use crate::args::IndexArgs;
 use crate::engine::{EngineFiles, DIST_MARKER, ENGINE, STATIC_FILES};
 use crate::error::CliError;
-use crate::folder::{check_replaceable, write_folder};
+use crate::folder::{check_replaceable, write_folder, Content};
 
 /// What a run did, for the summary line.
 #[derive(Debug)]
@@ -165,16 +165,15 @@ pub fn run_with_engine(
     let index = if sharded {
         progress.set_message(format!("splitting the index for {}", args.out.display()));
         let split = split_index(&built.bytes, ShardSizes::default()).map_err(CliError::Index)?;
-        let compress = |bytes: &Vec<u8>| gzip_fast(bytes);
-        let shards = gzip_all(&split.shards, &compress)
-            .map_err(|e| CliError::io("cannot compress the index for", &out, e))?;
+        progress.set_message(format!("compressing and writing {}", args.out.display()));
         IndexFiles::Sharded {
             root: (
                 root_name(split.build_id),
                 gzip(&split.root)
                     .map_err(|e| CliError::io("cannot compress the index for", &out, e))?,
             ),
-            shards: shards
+            shards: split
+                .shards
                 .into_iter()
                 .enumerate()
                 .map(|(id, bytes)| (shard_path(split.build_id, id as u32), bytes))
@@ -183,17 +182,20 @@ pub fn run_with_engine(
     } else {
         IndexFiles::Single(single.unwrap_or_default())
     };
-    let (shard_count, stored_bytes) = match &index {
-        IndexFiles::Sharded { root, shards } => (
-            shards.len(),
-            root.1.len() + shards.iter().map(|s| s.1.len()).sum::<usize>(),
-        ),
-        IndexFiles::Single(stored) => (0, stored.len()),
+    let shard_count = match &index {
+        IndexFiles::Sharded { shards, .. } => shards.len(),
+        IndexFiles::Single(_) => 0,
     };
     let files = folder_files(engine, index, args.base_url.as_deref())?;
-    let written = write_folder(&out, &files);
+    let written = write_folder(&out, &files, &gzip_fast);
     progress.finish_and_clear();
-    written?;
+    let stored = written?;
+    let stored_bytes = files
+        .iter()
+        .zip(&stored)
+        .filter(|((name, _), _)| name.starts_with(INDEX_STEM))
+        .map(|(_, bytes)| bytes)
+        .sum();
     Ok(Summary {
         pages: built.summary.pages,
         passages: built.summary.passages,
@@ -201,12 +203,15 @@ pub fn run_with_engine(
         index_stored_bytes: stored_bytes,
         shards: shard_count,
         files: files.len(),
-        folder_bytes: files.iter().map(|(_, b)| b.len()).sum(),
+        folder_bytes: stored.iter().sum(),
         elapsed: start.elapsed(),
         out: args.out.clone(),
         warnings: built.warnings,
     })
 }
+
+/// The start of every index file's name (the one file, the root, the shards' folder).
+const INDEX_STEM: &str = "zh-search-index";
 
 /// Single-file indexes up to this size (gzip) are fetched whole with the engine: one request,
 /// and every search after it runs at once. Larger ones are sharded, so that a reader fetches
@@ -241,12 +246,12 @@ fn folder_bytes(dir: &Path) -> u64 {
     total
 }
 
-/// The index files of a folder, each stored gzip-compressed.
+/// The index files of a folder.
 pub enum IndexFiles {
-    /// One file, named by its content's hash.
+    /// One file (gzip), named by its content's hash.
     Single(Vec<u8>),
-    /// A root (named by the build id) and its shards (in a folder named by the build id):
-    /// `(path, bytes)`.
+    /// A root (gzip, named by the build id) and its shards (in a folder named by the build id,
+    /// compressed as they are written): `(path, bytes)`.
     Sharded {
         root: (String, Vec<u8>),
         shards: Vec<(String, Vec<u8>)>,
@@ -260,7 +265,7 @@ pub fn folder_files(
     engine: &EngineFiles,
     index: IndexFiles,
     base_url: Option<&str>,
-) -> Result<Vec<(String, Vec<u8>)>, CliError> {
+) -> Result<Vec<(String, Content)>, CliError> {
     // A sharded folder gets the module that reads shards (and no scan layout: shards are gram
     // indexes); a single file, the module that opens either layout.
     let (glue_bytes, wasm_bytes) = match index {
@@ -274,34 +279,38 @@ pub fn folder_files(
     let wasm = hashed("zh-search-engine", &stored_wasm, "wasm");
     let glue = hashed("zh-search-glue", glue_bytes, "js");
     let mut files = vec![
-        (glue.clone(), glue_bytes.to_vec()),
-        (wasm.clone(), stored_wasm),
+        (glue.clone(), Content::Bytes(glue_bytes.to_vec())),
+        (wasm.clone(), Content::Bytes(stored_wasm)),
     ];
     let mut config = serde_json::json!({ "glue": glue, "wasm": wasm });
     match index {
         IndexFiles::Single(stored) => {
-            let name = hashed("zh-search-index", &stored, "bin");
+            let name = hashed(INDEX_STEM, &stored, "bin");
             config["index"] = serde_json::Value::from(name.as_str());
-            files.push((name, stored));
+            files.push((name, Content::Bytes(stored)));
         }
         IndexFiles::Sharded { root, shards } => {
             let worker = hashed("zh-search-worker", engine.worker, "js");
             config["root"] = serde_json::Value::from(root.0.as_str());
             config["worker"] = serde_json::Value::from(worker.as_str());
-            files.push((worker, engine.worker.to_vec()));
-            files.push(root);
-            files.extend(shards);
+            files.push((worker, Content::Bytes(engine.worker.to_vec())));
+            files.push((root.0, Content::Bytes(root.1)));
+            files.extend(
+                shards
+                    .into_iter()
+                    .map(|(path, bytes)| (path, Content::Compress(bytes))),
+            );
         }
     }
     if let Some(base) = base_url {
         config["base"] = serde_json::Value::from(base);
     }
     let element = with_dist_config(engine.element, &config.to_string())?;
-    files.insert(0, ("zh-search.js".to_string(), element));
+    files.insert(0, ("zh-search.js".to_string(), Content::Bytes(element)));
     files.extend(
         STATIC_FILES
             .iter()
-            .map(|(name, bytes)| (name.to_string(), bytes.to_vec())),
+            .map(|(name, bytes)| (name.to_string(), Content::Bytes(bytes.to_vec()))),
     );
     Ok(files)
 }
@@ -344,31 +353,6 @@ fn gzip_fast(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 2), Compression::default());
     encoder.write_all(bytes)?;
     encoder.finish()
-}
-
-/// `compress` over every file, on every core.
-fn gzip_all(
-    files: &[Vec<u8>],
-    compress: &(dyn Fn(&Vec<u8>) -> std::io::Result<Vec<u8>> + Sync),
-) -> std::io::Result<Vec<Vec<u8>>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = files.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = files
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(compress).collect::<Vec<_>>()))
-            .collect();
-        let mut out = Vec::with_capacity(files.len());
-        for worker in workers {
-            let part = worker
-                .join()
-                .map_err(|_| std::io::Error::other("a gzip thread failed"))?;
-            for file in part {
-                out.push(file?);
-            }
-        }
-        Ok(out)
-    })
 }
 
 /// A path as a glob matching exactly it (`*`, `?`, `[`, `{` in brackets).
