@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { retire } from './trash.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -27,7 +28,7 @@ export const PAGEFIND_LANG = 'zh-cn';
  * document id in Pagefind metadata (`passage`), so a result maps back to its document.
  */
 export function writePagefindSource(dir, docs) {
-  fs.rmSync(dir, { recursive: true, force: true });
+  retire(dir);
   fs.mkdirSync(path.join(dir, 'p'), { recursive: true });
   for (const d of docs) {
     const paras = d.text
