@@ -74,6 +74,21 @@ fn main() {
         .collect()
     };
     let fresh = ShardStore::open(sharded.root.clone()).unwrap();
+    if std::env::var_os("SHARD_STATS_KINDS").is_some() {
+        // Every shard by kind: how many, and their bytes raw and gzip.
+        let mut all: std::collections::BTreeMap<String, (usize, usize, usize)> = Default::default();
+        for (id, file) in sharded.shards.iter().enumerate() {
+            let slot = all
+                .entry(format!("{:?}", fresh.shard_kind(id as u32).unwrap()))
+                .or_default();
+            slot.0 += 1;
+            slot.1 += file.len();
+            slot.2 += gzip_len(file);
+        }
+        for (kind, (n, raw, gz)) in &all {
+            println!("all {kind}: {n} shards, {raw} B, {gz} B gzip");
+        }
+    }
     let warm_engine = Engine::open_sharded(&fresh).unwrap();
     for query in &queries {
         for (label, store, engine) in [

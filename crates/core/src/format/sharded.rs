@@ -621,21 +621,45 @@ fn title_facts(view: &IndexView<'_>, t: u32) -> Result<TitleFacts> {
     })
 }
 
+/// Two ascending id sequences that advance together (a passage and its section's title: in a
+/// collection of poems, one each), written as the change of their difference from one posting
+/// to the next: mostly 0, which compresses to almost nothing, where the plain deltas of the
+/// second sequence would repeat the postings' own deltas.
+#[derive(Default)]
+struct GapDeltas {
+    previous: i64,
+}
+
+impl GapDeltas {
+    fn write(&mut self, out: &mut Vec<u8>, doc: u32, other: u32) {
+        let gap = i64::from(doc) - i64::from(other);
+        write_varint(out, zigzag(gap - self.previous));
+        self.previous = gap;
+    }
+
+    /// The other id of `doc`, as [`GapDeltas::write`] wrote it.
+    fn read(&mut self, cursor: &mut Cursor<'_>, doc: u32) -> Result<u32> {
+        let change = unzigzag(cursor.varint()?);
+        let gap = self.previous.checked_add(change).ok_or(bad("facts"))?;
+        self.previous = gap;
+        i64::from(doc)
+            .checked_sub(gap)
+            .and_then(|other| u32::try_from(other).ok())
+            .ok_or(bad("facts"))
+    }
+}
+
 /// The facts after a block: per text posting (passages ascending) its passage's length, link
-/// share, title (delta from the previous posting's) and that title's facts; per title posting
-/// (ascending) the title's facts, and its passages' for short sections. All varints.
+/// share, title (a [`GapDeltas`] of passage and title) and that title's facts; per title
+/// posting (ascending) the title's facts (its first passage a [`GapDeltas`] of title and first
+/// passage), and its passages' for short sections. All varints.
 fn write_facts(
     view: &IndexView<'_>,
     block: &PostingsBlock,
     links: bool,
     out: &mut Vec<u8>,
 ) -> Result<()> {
-    let write_title = |out: &mut Vec<u8>, t: TitleFacts| {
-        write_varint(out, u64::from(t.first));
-        write_varint(out, u64::from(t.end - t.first));
-        write_varint(out, u64::from(t.chars));
-    };
-    let mut previous = 0;
+    let mut gaps = GapDeltas::default();
     for posting in &block.text {
         let f = passage_facts(view, posting.doc)?;
         let t = title_facts(view, f.title)?;
@@ -643,16 +667,18 @@ fn write_facts(
         if links {
             write_varint(out, u64::from(f.link_percent));
         }
-        write_varint(out, u64::from(f.title - previous));
-        previous = f.title;
+        gaps.write(out, posting.doc, f.title);
         // The section as the passage's position in it (mostly 0) and its length.
         write_varint(out, u64::from(posting.doc - t.first));
         write_varint(out, u64::from(t.end - t.first));
         write_varint(out, u64::from(t.chars));
     }
+    let mut gaps = GapDeltas::default();
     for posting in &block.title {
         let t = title_facts(view, posting.doc)?;
-        write_title(out, t);
+        gaps.write(out, posting.doc, t.first);
+        write_varint(out, u64::from(t.end - t.first));
+        write_varint(out, u64::from(t.chars));
         // The title itself: ranking compares it with the query (the heading tiers).
         let text = view.title_text(posting.doc)?;
         write_varint(out, text.len() as u64);
@@ -1919,11 +1945,11 @@ impl ShardStore {
         cursor.pos = cursor.pos.checked_add(n).ok_or(bad("counts"))?;
         let mut passages = Vec::with_capacity(block.text.len());
         let mut titles = Vec::with_capacity(block.text.len() + block.title.len());
-        let mut title = 0u32;
+        let mut gaps = GapDeltas::default();
         for posting in &block.text {
             let chars = cursor.u32()?;
             let link_percent = self.link_percent(&mut cursor)?;
-            title = title.checked_add(cursor.u32()?).ok_or(bad("facts"))?;
+            let title = gaps.read(&mut cursor, posting.doc)?;
             let first = posting.doc.checked_sub(cursor.u32()?).ok_or(bad("facts"))?;
             let end = first.checked_add(cursor.u32()?).ok_or(bad("facts"))?;
             let t = TitleFacts {
@@ -1944,8 +1970,15 @@ impl ShardStore {
             ));
             titles.push((title, t));
         }
+        let mut gaps = GapDeltas::default();
         for posting in &block.title {
-            let t = read_title(&mut cursor)?;
+            let first = gaps.read(&mut cursor, posting.doc)?;
+            let end = first.checked_add(cursor.u32()?).ok_or(bad("facts"))?;
+            let t = TitleFacts {
+                first,
+                end,
+                chars: cursor.u32()?,
+            };
             titles.push((posting.doc, t));
             let text = std::str::from_utf8(cursor.bytes_with_length()?)
                 .map_err(|_| FormatError::BadUtf8)?;
@@ -2010,15 +2043,6 @@ impl ShardStore {
             .find(|m| m.kind == kind)
             .map(|m| (m, &self.missing))
     }
-}
-
-/// A title's facts as [`write_facts`] writes them.
-fn read_title(cursor: &mut Cursor<'_>) -> Result<TitleFacts> {
-    let first = cursor.u32()?;
-    let len = cursor.u32()?;
-    let chars = cursor.u32()?;
-    let end = first.checked_add(len).ok_or(bad("facts"))?;
-    Ok(TitleFacts { first, end, chars })
 }
 
 /// Reads the Shards section.
@@ -2118,6 +2142,41 @@ mod tests {
                 let want = starts.partition_point(|&s| s <= k) - 1;
                 prop_assert_eq!(range, want, "key {:?}", key);
             }
+        }
+    }
+
+    proptest! {
+        /// Any pairs of ids (a posting and its title, a title and its first passage) read back
+        /// as written, whichever way their difference moves; an id below zero is an error.
+        #[test]
+        fn gap_deltas_round_trip(pairs in proptest::collection::vec((any::<u32>(), any::<u32>()), 0..40)) {
+            let mut bytes = Vec::new();
+            let mut written = GapDeltas::default();
+            for &(doc, other) in &pairs {
+                written.write(&mut bytes, doc, other);
+            }
+            let mut cursor = Cursor { bytes: &bytes, pos: 0 };
+            let mut read = GapDeltas::default();
+            for &(doc, other) in &pairs {
+                prop_assert_eq!(read.read(&mut cursor, doc).unwrap(), other);
+            }
+            prop_assert_eq!(cursor.pos, bytes.len());
+        }
+    }
+
+    #[test]
+    fn a_gap_past_either_end_of_the_ids_is_an_error() {
+        for change in [1i64, -(1 << 33)] {
+            let mut bytes = Vec::new();
+            write_varint(&mut bytes, zigzag(change));
+            let mut cursor = Cursor {
+                bytes: &bytes,
+                pos: 0,
+            };
+            assert!(
+                GapDeltas::default().read(&mut cursor, 0).is_err(),
+                "{change}"
+            );
         }
     }
 
