@@ -131,7 +131,7 @@ impl Default for ShardSizes {
             inline_max: 1024,
             text_page: 1024,
             table_page: 8 * 1024,
-            range: 16 * 1024,
+            range: 8 * 1024,
             word_range: 4 * 1024,
         }
     }
