@@ -7,11 +7,9 @@ use crate::format::FormatError;
 use crate::query::{ParsedQuery, Term};
 use crate::rank;
 use crate::sort::{sort_by, sort_by_key, sort_top_by};
-use crate::tokenize::{
-    is_whole_word, search_words, term_grams, term_is_single_gram, GramQuery, Vocabulary,
-};
+use crate::tokenize::{is_whole_word, search_words, term_grams, term_is_single_gram, Vocabulary};
 
-use super::layout::gram::{char_union_of, usual_reading_of};
+use super::layout::gram::needle_key;
 use super::layout::scan_keys::ScanVocabulary;
 use super::layout::KeyCache;
 use super::needle::Needle;
@@ -355,20 +353,11 @@ impl Engine<'_> {
             }
             // A one-character pinyin needle in its usual reading (`樂` for `yue`), the gram
             // itself, or the union of the grams one character starts (`月`).
-            let usual = usual_reading_of(&self.index, needle);
-            let key = match (&usual, term_grams(needle.text).as_slice()) {
-                (Some(key), _) => key.clone(),
-                (None, [GramQuery::Exact(gram)]) if gram == needle.text => gram.as_bytes().to_vec(),
-                (None, [prefix @ GramQuery::Prefix(_)]) => {
-                    match char_union_of(&self.index, prefix) {
-                        Some(key) => key,
-                        None => return Ok(None),
-                    }
-                }
-                _ => return Ok(None),
+            let Some((key, usual)) = needle_key(&self.index, needle) else {
+                return Ok(None);
             };
             let Some((value, area)) = self.index.grams().get(&key) else {
-                if usual.is_some() {
+                if usual {
                     // Not stored: the texts say.
                     return Ok(None);
                 }
@@ -386,7 +375,7 @@ impl Engine<'_> {
             // The stored counts are the needle's own: those of the gram for a plain needle,
             // those of the usual reading's matches for a pinyin one.
             let plain = needle.pattern.is_none() && !needle.whole_word;
-            let counts = if plain || usual.is_some() {
+            let counts = if plain || usual {
                 self.index.gram_whole_counts(value, area)?
             } else {
                 None

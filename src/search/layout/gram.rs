@@ -11,7 +11,7 @@ use crate::format::{
 use crate::normalize::{char_class, fold_text, CharClass};
 use crate::query::Term;
 use crate::sort::{sort_by, sort_by_key};
-use crate::tokenize::{term_is_single_gram, GramQuery};
+use crate::tokenize::{term_grams, term_is_single_gram, GramQuery};
 
 use super::super::needle::Needle;
 use super::super::pinyin::MAX_ALTERNATIVES;
@@ -56,6 +56,31 @@ pub(crate) fn usual_reading_of(index: &IndexView<'_>, needle: &Needle<'_>) -> Op
     (one_cjk && slot.chars().binary_search(&c).is_ok()).then(|| usual_reading_key(c))
 }
 
+/// The one key that holds every posting of `gram`: the gram itself, or the union of the grams a
+/// one-character prefix starts (a sharded index's). `None` for any other prefix, whose grams
+/// are read one by one.
+fn stored_key_of(index: &IndexView<'_>, gram: &GramQuery) -> Option<Vec<u8>> {
+    match gram {
+        GramQuery::Exact(g) => Some(g.as_bytes().to_vec()),
+        GramQuery::Prefix(_) => char_union_of(index, gram),
+    }
+}
+
+/// The key a needle that is a single gram has its postings (and, where the indexer counted
+/// them, its whole-word counts) under: its usual reading's ([`usual_reading_of`]: then `true`),
+/// else the key of its one gram ([`stored_key_of`]). `None` when no one key holds them.
+pub(crate) fn needle_key(index: &IndexView<'_>, needle: &Needle<'_>) -> Option<(Vec<u8>, bool)> {
+    if let Some(key) = usual_reading_of(index, needle) {
+        return Some((key, true));
+    }
+    match term_grams(needle.text).as_slice() {
+        [gram @ GramQuery::Exact(g)] if g == needle.text => stored_key_of(index, gram),
+        [gram @ GramQuery::Prefix(_)] => stored_key_of(index, gram),
+        _ => None,
+    }
+    .map(|key| (key, false))
+}
+
 /// Characters a two-slot pinyin pattern's first slot may stand for and still have its runs
 /// counted from bigram postings ([`GramLayout::two_slot_runs`]); more (an initial, `lc`) go the
 /// way of longer patterns.
@@ -71,19 +96,13 @@ impl GramLayout {
         index: &IndexView<'_>,
         gram: &GramQuery,
     ) -> Result<PostingsBlock, FormatError> {
-        match gram {
-            GramQuery::Exact(g) => match index.grams().get(g.as_bytes()) {
+        match (gram, stored_key_of(index, gram)) {
+            (_, Some(key)) => match index.grams().get(&key) {
                 Some((value, area)) => index.gram_postings(value, area),
                 None => Ok(PostingsBlock::default()),
             },
-            GramQuery::Prefix(_) if char_union_of(index, gram).is_some() => {
-                let key = char_union_of(index, gram).unwrap_or_default();
-                match index.grams().get(&key) {
-                    Some((value, area)) => index.gram_postings(value, area),
-                    None => Ok(PostingsBlock::default()),
-                }
-            }
-            GramQuery::Prefix(p) => {
+            (GramQuery::Exact(_), None) => Ok(PostingsBlock::default()),
+            (GramQuery::Prefix(p), None) => {
                 let (mut texts, mut titles) = (Vec::new(), Vec::new());
                 grams_with_prefix(index, p, |_, value, area| {
                     let block = index.gram_postings(value, area)?;
