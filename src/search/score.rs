@@ -7,7 +7,9 @@ use crate::format::FormatError;
 use crate::query::{ParsedQuery, Term};
 use crate::rank;
 use crate::sort::{sort_by, sort_by_key, sort_top_by};
-use crate::tokenize::{is_whole_word, search_words, term_grams, term_is_single_gram, Vocabulary};
+use crate::tokenize::{
+    search_words, term_grams, term_is_single_gram, whole_words_among, Vocabulary, WindowCuts,
+};
 
 use super::layout::gram::needle_key;
 use super::layout::scan_keys::ScanVocabulary;
@@ -474,16 +476,15 @@ impl Engine<'_> {
                     all
                 })
                 .collect();
+            // Segmentation windows shared by the terms' occurrences in this passage.
+            let mut memo = WindowCuts::default();
             for (t, occ) in occurrences.iter().enumerate() {
                 // BM25 saturates long before: checking the first few occurrences is enough,
-                // and bounds the work for a term found all over a long passage.
+                // and bounds the work for a term found all over a long passage (what the
+                // indexer's stored counts count too).
                 let whole_words = match counted.get(t).copied().flatten() {
                     Some(known) => known,
-                    None => occ
-                        .iter()
-                        .take(rank::MAX_WORD_CHECKS)
-                        .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
-                        .count() as u32,
+                    None => whole_words_among(key, occ, vocab, &mut memo),
                 };
                 s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
             }
