@@ -187,7 +187,11 @@ pub const MAX_WORD_CHECKS: usize = 4;
 /// The engine computes it from a passage's text; a sharded index stores it with the postings
 /// of each gram, so that ranking reads no text (both are this function).
 pub fn whole_word_count(key: &str, needle: &str, vocab: &dyn Vocabulary) -> u32 {
-    whole_word_count_in(key, needle, vocab, &mut WindowCuts::default())
+    crate::normalize::find_all(key, needle)
+        .iter()
+        .take(MAX_WORD_CHECKS)
+        .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
+        .count() as u32
 }
 
 /// [`whole_word_count`] with the segmentations of `key`'s windows remembered in `memo` (which
