@@ -8,6 +8,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use zh_search_core::format::INDEX_FILE_STEM;
+
 use crate::error::CliError;
 
 /// Whether `name` is a file this CLI (or the older `make dist`) writes at a folder's top level.
@@ -80,7 +82,7 @@ pub fn check_replaceable(dir: &Path) -> Result<Existing, CliError> {
             Some(name) if kind.is_file() => is_our_file(name),
             // The older make dist layout kept the engine in pkg/.
             Some("pkg") if kind.is_dir() => is_old_pkg(&entry.path())?,
-            Some(name) if kind.is_dir() && name.starts_with("zh-search-index.") => {
+            Some(name) if kind.is_dir() && name.starts_with(&format!("{INDEX_FILE_STEM}.")) => {
                 is_shard_folder(&entry.path())?
             }
             _ => false,

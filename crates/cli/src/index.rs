@@ -12,7 +12,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
-use zh_search_core::format::{root_name, shard_path, split_index, ShardSizes};
+use zh_search_core::format::{root_name, shard_path, split_index, ShardSizes, INDEX_FILE_STEM};
 use zh_search_index::{build_folder, index_is_scan, Options, ENV_DICT, ENV_EXCLUDE, ENV_LAYOUT};
 
 use crate::args::IndexArgs;
@@ -193,7 +193,7 @@ pub fn run_with_engine(
     let stored_bytes = files
         .iter()
         .zip(&stored)
-        .filter(|((name, _), _)| name.starts_with(INDEX_STEM))
+        .filter(|((name, _), _)| name.starts_with(INDEX_FILE_STEM))
         .map(|(_, bytes)| bytes)
         .sum();
     Ok(Summary {
@@ -209,9 +209,6 @@ pub fn run_with_engine(
         warnings: built.warnings,
     })
 }
-
-/// The start of every index file's name (the one file, the root, the shards' folder).
-const INDEX_STEM: &str = "zh-search-index";
 
 /// Single-file indexes up to this size (gzip) are fetched whole with the engine: one request,
 /// and every search after it runs at once. Larger ones are sharded, so that a reader fetches
@@ -285,7 +282,7 @@ pub fn folder_files(
     let mut config = serde_json::json!({ "glue": glue, "wasm": wasm });
     match index {
         IndexFiles::Single(stored) => {
-            let name = hashed(INDEX_STEM, &stored, "bin");
+            let name = hashed(INDEX_FILE_STEM, &stored, "bin");
             config["index"] = serde_json::Value::from(name.as_str());
             files.push((name, Content::Bytes(stored)));
         }

@@ -84,7 +84,7 @@ pub use pinyin::{
 pub use postings::{union, Posting, PostingsBlock};
 pub use sharded::{
     char_union_key, root_name, shard_path, split_index, usual_reading_key, ShardSizes, ShardStore,
-    Sharded, CHAR_UNION_MARK, SHARD_MAGIC,
+    Sharded, CHAR_UNION_MARK, INDEX_FILE_STEM, SHARD_MAGIC,
 };
 pub use stats::Stats;
 pub use word_refs::{

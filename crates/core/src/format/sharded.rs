@@ -146,14 +146,18 @@ pub struct Sharded {
     pub shards: Vec<Vec<u8>>,
 }
 
+/// The start of the name of every index file a folder holds: the single index file
+/// (`<stem>.<hash>.bin`, named by the CLI), a sharded index's root and its shards' folder.
+pub const INDEX_FILE_STEM: &str = "zh-search-index";
+
 /// The path of a shard file relative to the folder of its root.
 pub fn shard_path(build_id: u64, id: u32) -> String {
-    format!("zh-search-index.{build_id:016x}/{id}.bin")
+    format!("{INDEX_FILE_STEM}.{build_id:016x}/{id}.bin")
 }
 
 /// The file name of a sharded index's root.
 pub fn root_name(build_id: u64) -> String {
-    format!("zh-search-index.{build_id:016x}.root")
+    format!("{INDEX_FILE_STEM}.{build_id:016x}.root")
 }
 
 fn build_id_of(index: &[u8]) -> u64 {
