@@ -80,23 +80,30 @@ define bindgen_opt
 	node -e 'const b = require("fs").readFileSync(process.argv[1]); if (!WebAssembly.validate(b)) { console.error("V8 rejects " + process.argv[1]); process.exit(1) }' $(1)/zh_search_bg.wasm
 endef
 
-# The corpus-independent engine, built once for every site into $(ENGINE_PKG): the module of
-# single-file folders (no embed feature: no index inside, both layouts' code, the JS class Index
-# over index bytes fetched at run time), and in sharded/ the module of sharded folders (the
-# class ShardedIndex, the gram layout's code only); each glue minified by esbuild, and the
+# The corpus-independent engine, built once for every site into $(ENGINE_PKG): one module per
+# index layout, each with only its layout's query code: the module of single scan-layout files
+# (what the CLI writes for small sites; the JS class Index over index bytes fetched at run time),
+# in grams/ the module of single gram-layout files (class Index), and in sharded/ the module of
+# sharded folders (class ShardedIndex, gram layout); each glue minified by esbuild, and the
 # element bundle and its worker that the CLI ships beside them (zh-search.js, whose placeholder
 # the CLI replaces with the folder's file names).
 ENGINE_PKG := target/engine/pkg
 engine:
-	cargo build --profile wasm --target $(WASM_TARGET) --lib --no-default-features
-	$(call bindgen_opt,target/engine/pkg.tmp)
-	$(call minify_glue,target/engine/pkg.tmp)
-	cargo build --profile wasm --target $(WASM_TARGET) --lib --no-default-features --features sharded,grams-only
-	$(call bindgen_opt,target/engine/pkg.tmp/sharded)
-	$(call minify_glue,target/engine/pkg.tmp/sharded)
+	rm -rf target/engine/pkg.tmp
+	$(call engine_module,target/engine/pkg.tmp,scan-only)
+	$(call engine_module,target/engine/pkg.tmp/grams,grams-only)
+	$(call engine_module,target/engine/pkg.tmp/sharded,sharded$(,)grams-only)
 	node scripts/build-element.mjs target/engine/pkg.tmp/zh-search.js
 	rm -rf $(ENGINE_PKG)
 	mv target/engine/pkg.tmp $(ENGINE_PKG)
+
+, := ,
+# The engine module with the cargo features $(2) (no embedded index) into the folder $(1).
+define engine_module
+	cargo build --profile wasm --target $(WASM_TARGET) --lib --no-default-features --features $(2)
+	$(call bindgen_opt,$(1))
+	$(call minify_glue,$(1))
+endef
 
 # The glue in the folder $(1), minified in place.
 define minify_glue
@@ -167,7 +174,7 @@ fmt-check:
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
-	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features scan-only -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features sharded,grams-only -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --lib --no-default-features --features embed -- -D warnings
 

@@ -1,19 +1,23 @@
 //! Embeds the corpus-independent engine in the CLI binary, so that `zh-search index` compiles
 //! nothing per site: the directory named by `ZH_SEARCH_ENGINE_DIR` (what `make engine` writes
 //! to `target/engine/pkg`: `zh_search.js`, the glue; `zh_search_bg.wasm`, the engine;
-//! `zh-search.js`, the element bundle; `zh-search-worker.js`, the worker of sharded indexes;
-//! `sharded/`, the glue and module of sharded folders) is copied to `OUT_DIR` and `src/engine.rs` includes it.
+//! `zh_search.js` and `zh_search_bg.wasm`, the glue and module of single scan-layout files;
+//! `grams/`, those of single gram-layout files; `sharded/`, those of sharded folders;
+//! `zh-search.js`, the element bundle; `zh-search-worker.js`, the worker of sharded indexes) is
+//! copied to `OUT_DIR` and `src/engine.rs` includes it.
 //! Without the variable the binary still builds (so `cargo build/clippy --workspace` work), with
 //! no engine inside: `index` then stops and says to build it with `make cli`.
 
 use std::path::{Path, PathBuf};
 
 /// The files of the engine directory, as `make engine` names them.
-const ENGINE_FILES: [&str; 6] = [
+const ENGINE_FILES: [&str; 8] = [
     "zh_search.js",
     "zh_search_bg.wasm",
     "zh-search.js",
     "zh-search-worker.js",
+    "grams/zh_search.js",
+    "grams/zh_search_bg.wasm",
     "sharded/zh_search.js",
     "sharded/zh_search_bg.wasm",
 ];
@@ -51,13 +55,9 @@ fn engine_source(out: &Path) -> String {
         let path = out.join(name.replace('/', "-"));
         format!("include_bytes!({:?})", path.display().to_string())
     };
+    let [scan_glue, scan_wasm, element, worker, grams_glue, grams_wasm, sharded_glue, sharded_wasm] =
+        ENGINE_FILES.map(include);
     format!(
-        "pub const ENGINE: Option<EngineFiles> = Some(EngineFiles {{\n    glue: {},\n    wasm: {},\n    element: {},\n    worker: {},\n    sharded_glue: {},\n    sharded_wasm: {},\n}});\n",
-        include(ENGINE_FILES[0]),
-        include(ENGINE_FILES[1]),
-        include(ENGINE_FILES[2]),
-        include(ENGINE_FILES[3]),
-        include(ENGINE_FILES[4]),
-        include(ENGINE_FILES[5]),
+        "pub const ENGINE: Option<EngineFiles> = Some(EngineFiles {{\n    scan: Module {{ glue: {scan_glue}, wasm: {scan_wasm} }},\n    grams: Module {{ glue: {grams_glue}, wasm: {grams_wasm} }},\n    sharded: Module {{ glue: {sharded_glue}, wasm: {sharded_wasm} }},\n    element: {element},\n    worker: {worker},\n}});\n"
     )
 }

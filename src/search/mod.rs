@@ -47,14 +47,18 @@ use vocabulary::{most_frequent_first, words_starting_with};
 
 pub use vocabulary::IndexVocabulary;
 
-/// In the wasm module: whether the index it embeds is a scan-layout one (`build.rs` sets the
-/// `zh_search_embedded_layout` cfg from the index it wrote). The module opens no other index,
-/// so [`Engine::open`] chooses the layout from this constant and the compiler leaves the other
-/// layout's query code out of the module (measured with `make build`). `None` (native builds:
-/// tests, tools) decides per index.
+#[cfg(all(feature = "scan-only", feature = "grams-only"))]
+compile_error!("the features scan-only and grams-only exclude each other: choose one layout");
+
+/// In the wasm module: whether the indexes it opens are scan-layout ones (`build.rs` sets the
+/// `zh_search_embedded_layout` cfg from the index it embeds; the engine modules of `make engine`
+/// are built with the feature `scan-only` or `grams-only`). The module opens no other index, so
+/// [`Engine::open`] chooses the layout from this constant and the compiler leaves the other
+/// layout's query code out of the module (measured with `make build` and `make engine`). `None`
+/// (native builds: tests, tools; a wasm build with neither feature) decides per index.
 pub const EMBEDDED_LAYOUT_IS_SCAN: Option<bool> = if cfg!(not(target_arch = "wasm32")) {
     None
-} else if cfg!(zh_search_embedded_layout = "scan") {
+} else if cfg!(zh_search_embedded_layout = "scan") || cfg!(feature = "scan-only") {
     Some(true)
 } else if cfg!(zh_search_embedded_layout = "grams") || cfg!(feature = "grams-only") {
     Some(false)

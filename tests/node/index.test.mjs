@@ -91,3 +91,20 @@ test('new Index accepts an ArrayBuffer; anything else, or bytes that are no inde
   // A failed open leaves the module working.
   assert.ok(new engine.Index(bytes).search('光岳楼').hits.length > 0);
 });
+
+test('each single-file module opens its own layout and refuses the other with a clear Error', async () => {
+  const grams = await glueAt(path.join(ROOT, 'target/engine/pkg/grams'));
+  const out = path.join(tmp, 'grams');
+  execFileSync(CLI, ['index', path.join(ROOT, 'seeds'), '--out', out, '--layout', 'grams', '--shards', 'off'], { stdio: 'pipe' });
+  const file = fs.readdirSync(out).find((f) => /^zh-search-index\.[0-9a-f]{8}\.bin$/.test(f));
+  const gramBytes = new Uint8Array(zlib.gunzipSync(fs.readFileSync(path.join(out, file))));
+  const wrongLayout = (e) => e instanceof Error && /compiled for (gram|scan)-layout indexes only/.test(e.message);
+  assert.throws(() => new engine.Index(gramBytes), wrongLayout, 'the scan module refuses a gram index');
+  assert.throws(() => new grams.Index(bytes), wrongLayout, 'the gram module refuses a scan index');
+  const [index, scan] = [new grams.Index(gramBytes), new engine.Index(bytes)];
+  for (const query of ['碳计量', '國家碳計量', 'zhong', '"中文" 搜索', '光岳楼 健步走']) {
+    assert.deepEqual(index.search(query).hits, scan.search(query).hits, query);
+  }
+  index.free();
+  scan.free();
+});

@@ -3,20 +3,28 @@
 //! page, its style, icon, README and the TypeScript types (from the repository, at compile
 //! time).
 
-/// The corpus-independent engine and the element, as `make engine` built them.
-pub struct EngineFiles {
-    /// wasm-bindgen's JavaScript glue (ES module, minified).
+/// One engine module: wasm-bindgen's JavaScript glue (ES module, minified) and the module (no
+/// index inside).
+pub struct Module {
     pub glue: &'static [u8],
-    /// The engine module (no index inside).
     pub wasm: &'static [u8],
+}
+
+/// The corpus-independent engine and the element, as `make engine` built them: one module per
+/// kind of index file, each with only its layout's query code (a module refuses an index of the
+/// other layout).
+pub struct EngineFiles {
+    /// Single index files in the scan layout (small sites; the class Index).
+    pub scan: Module,
+    /// Single index files in the gram layout (the class Index).
+    pub grams: Module,
+    /// Sharded folders (always the gram layout; the class ShardedIndex).
+    pub sharded: Module,
     /// The `<zh-search>` element bundle, with the placeholder [`DIST_MARKER`] that the CLI
     /// replaces by the names of the files it writes.
     pub element: &'static [u8],
     /// The worker that searches a sharded index (`www/src/worker.js`, bundled).
     pub worker: &'static [u8],
-    /// The glue and the module of sharded folders (gram layout only, the class ShardedIndex).
-    pub sharded_glue: &'static [u8],
-    pub sharded_wasm: &'static [u8],
 }
 
 include!(concat!(env!("OUT_DIR"), "/engine_files.rs"));

@@ -180,11 +180,14 @@ pub fn run_with_engine(
                 .collect(),
         }
     } else {
-        IndexFiles::Single(single.unwrap_or_default())
+        IndexFiles::Single {
+            stored: single.unwrap_or_default(),
+            scan: index_is_scan(&built.bytes).map_err(CliError::Index)?,
+        }
     };
     let shard_count = match &index {
         IndexFiles::Sharded { shards, .. } => shards.len(),
-        IndexFiles::Single(_) => 0,
+        IndexFiles::Single { .. } => 0,
     };
     let files = folder_files(engine, index, args.base_url.as_deref())?;
     let written = write_folder(&out, &files, &gzip_fast);
@@ -245,8 +248,8 @@ fn folder_bytes(dir: &Path) -> u64 {
 
 /// The index files of a folder.
 pub enum IndexFiles {
-    /// One file (gzip), named by its content's hash.
-    Single(Vec<u8>),
+    /// One file (gzip), named by its content's hash, and whether its layout is the scan layout.
+    Single { stored: Vec<u8>, scan: bool },
     /// A root (gzip, named by the build id) and its shards (in a folder named by the build id,
     /// compressed as they are written): `(path, bytes)`.
     Sharded {
@@ -263,12 +266,14 @@ pub fn folder_files(
     index: IndexFiles,
     base_url: Option<&str>,
 ) -> Result<Vec<(String, Content)>, CliError> {
-    // A sharded folder gets the module that reads shards (and no scan layout: shards are gram
-    // indexes); a single file, the module that opens either layout.
-    let (glue_bytes, wasm_bytes) = match index {
-        IndexFiles::Single(_) => (engine.glue, engine.wasm),
-        IndexFiles::Sharded { .. } => (engine.sharded_glue, engine.sharded_wasm),
+    // Each index gets the module of its kind: the one that reads shards, or the single-file
+    // module of its layout (without the other layout's query code).
+    let module = match index {
+        IndexFiles::Single { scan: true, .. } => &engine.scan,
+        IndexFiles::Single { scan: false, .. } => &engine.grams,
+        IndexFiles::Sharded { .. } => &engine.sharded,
     };
+    let (glue_bytes, wasm_bytes) = (module.glue, module.wasm);
     // The engine stored gzip-compressed, like the index: small on hosts that do not compress
     // `.wasm` (the element inflates it; a host that compresses it again changes nothing).
     let stored_wasm = gzip(wasm_bytes)
@@ -281,7 +286,7 @@ pub fn folder_files(
     ];
     let mut config = serde_json::json!({ "glue": glue, "wasm": wasm });
     match index {
-        IndexFiles::Single(stored) => {
+        IndexFiles::Single { stored, .. } => {
             let name = hashed(INDEX_FILE_STEM, &stored, "bin");
             config["index"] = serde_json::Value::from(name.as_str());
             files.push((name, Content::Bytes(stored)));
@@ -394,6 +399,7 @@ fn spinner(message: String) -> ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::Module;
 
     #[test]
     fn hashed_names_follow_the_content() {
@@ -436,12 +442,20 @@ mod tests {
     }
 
     const FAKE_ENGINE: EngineFiles = EngineFiles {
-        glue: b"export default 1;",
-        wasm: b"\0asm fake",
+        scan: Module {
+            glue: b"export default 1;",
+            wasm: b"\0asm fake scan",
+        },
+        grams: Module {
+            glue: b"export default 2;",
+            wasm: b"\0asm fake grams",
+        },
+        sharded: Module {
+            glue: b"export default 3;",
+            wasm: b"\0asm fake sharded",
+        },
         element: b"const c=\"__ZH_SEARCH_DIST__\";",
         worker: b"self.onmessage=()=>{};",
-        sharded_glue: b"export default 2;",
-        sharded_wasm: b"\0asm fake sharded",
     };
 
     fn scratch(name: &str) -> PathBuf {
@@ -531,9 +545,43 @@ mod tests {
         std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&stored[..]), &mut engine)
             .unwrap();
         assert_eq!(
-            engine, FAKE_ENGINE.wasm,
+            engine, FAKE_ENGINE.grams.wasm,
             "the engine, stored gzip-compressed"
         );
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn each_index_gets_the_module_of_its_layout() {
+        use std::io::Read;
+        let root = scratch("modules");
+        let cases: [(&str, Option<&str>, Option<bool>, &Module); 3] = [
+            ("auto", None, None, &FAKE_ENGINE.scan),
+            ("grams", Some("grams"), Some(false), &FAKE_ENGINE.grams),
+            ("sharded", None, Some(true), &FAKE_ENGINE.sharded),
+        ];
+        for (name, layout, shards, module) in cases {
+            let out = root.join(name);
+            let mut args = index_args(&seeds(), &out);
+            args.layout = layout.map(str::to_string);
+            args.shards = shards;
+            let summary = run_fake(&args).unwrap();
+            assert_eq!(summary.shards > 0, shards == Some(true), "{name}");
+            let named = |prefix: &str| {
+                let name = std::fs::read_dir(&out)
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().into_string().unwrap())
+                    .find(|n| n.starts_with(prefix))
+                    .unwrap();
+                std::fs::read(out.join(name)).unwrap()
+            };
+            let mut wasm = Vec::new();
+            flate2::read::GzDecoder::new(&named("zh-search-engine.")[..])
+                .read_to_end(&mut wasm)
+                .unwrap();
+            assert_eq!(wasm, module.wasm, "{name}");
+            assert_eq!(named("zh-search-glue."), module.glue, "{name}");
+        }
         let _ = std::fs::remove_dir_all(&root);
     }
 

@@ -180,8 +180,9 @@ pub enum FormatError {
     BadChecksum(SectionKind),
     /// The embedded fst could not be opened.
     BadFst(SectionKind),
-    /// A module compiled for its embedded index's layout (the engine's
-    /// `EMBEDDED_LAYOUT_IS_SCAN`) was given an index of the other layout.
+    /// A module compiled for one layout (its embedded index's, or one of `make engine`'s
+    /// per-layout modules: the engine's `EMBEDDED_LAYOUT_IS_SCAN`) was given an index of the
+    /// other layout.
     WrongLayout { scan: bool },
     /// The search read shards of a sharded index that have not arrived
     /// ([`ShardStore::take_missing`] lists them): fetch them, add them, search again.
@@ -215,7 +216,7 @@ impl fmt::Display for FormatError {
             FormatError::BadFst(kind) => write!(f, "index is corrupt: {kind:?} is not a valid fst"),
             FormatError::WrongLayout { scan } => write!(
                 f,
-                "this module was compiled for {} indexes only; build it over this corpus instead",
+                "this module was compiled for {} indexes only: serve the index with the engine module the indexer wrote beside it (zh-search index), or build the module over this corpus",
                 if *scan { "gram-layout" } else { "scan-layout" }
             ),
             FormatError::NeedShards => write!(f, "the search needs index shards that have not been fetched"),
