@@ -195,9 +195,10 @@ test-e2e: element
 check-corpus-errors:
 	scripts/check-corpus-errors.sh
 
-# Optimised: a 50 MB corpus build at opt-level 0 takes many minutes. Figures: target/load.txt.
+# Optimised (release, whose dependencies make cli has compiled already): a 50 MB corpus build at
+# opt-level 0 takes many minutes. Figures: target/load.txt.
 load:
-	cargo test --profile load --test load -- --ignored --nocapture --test-threads=1
+	cargo test --release --test load -- --ignored --nocapture --test-threads=1
 
 # Coverage-guided fuzzing (cargo-fuzz, libFuzzer, stable toolchain): FUZZ_SECONDS per target
 # (default 600), FUZZ_TARGETS (default: search snippet decode). Installs cargo-fuzz if missing.
