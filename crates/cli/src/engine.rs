@@ -4,10 +4,11 @@
 //! time).
 
 /// One engine module: wasm-bindgen's JavaScript glue (ES module, minified) and the module (no
-/// index inside).
+/// index inside) as the folder stores it: gzip-compressed (the element inflates it; a host that
+/// compresses it again changes nothing), once, when the CLI was built (`build.rs`).
 pub struct Module {
     pub glue: &'static [u8],
-    pub wasm: &'static [u8],
+    pub stored_wasm: &'static [u8],
 }
 
 /// The corpus-independent engine and the element, as `make engine` built them: one module per
