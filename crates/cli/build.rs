@@ -6,9 +6,9 @@
 //! `zh-search.js`, the element bundle; `zh-search-worker.js`, the worker of sharded indexes) is
 //! copied to `OUT_DIR` and `src/engine.rs` includes it. Each module is stored gzip-compressed
 //! in the folders the CLI writes (small whether or not a host compresses `.wasm`); being the
-//! same for every site, it is compressed here once, with zopfli, which makes gzip streams about
-//! 5 % smaller than gzip -9 in about half a second per module: too slow for every run of
-//! `index` (the seeds' re-index takes under a second), free at build time.
+//! same for every site, it is compressed here once, with zopfli, whose gzip streams are a few
+//! percent smaller than any level of gzip's, at a cost in time that every run of `index` would
+//! pay (the seeds' re-index takes under a second) and a build pays once.
 //! Without the variable the binary still builds (so `cargo build/clippy --workspace` work), with
 //! no engine inside: `index` then stops and says to build it with `make cli`.
 
