@@ -1,7 +1,8 @@
 //! Embeds the corpus-independent engine in the CLI binary, so that `zh-search index` compiles
 //! nothing per site: the directory named by `ZH_SEARCH_ENGINE_DIR` (what `make engine` writes
-//! to `target/engine/pkg`: `zh_search.js` and `zh_search_bg.wasm`, the glue and module of single scan-layout files;
-//! `grams/`, those of single gram-layout files; `sharded/`, those of sharded folders;
+//! to `target/engine/pkg`: `zh_search.js` and `zh_search_bg.wasm`, the glue and module of
+//! single scan-layout files; `grams/`, those of single gram-layout files; `sharded/`, those of
+//! sharded folders;
 //! `zh-search.js`, the element bundle; `zh-search-worker.js`, the worker of sharded indexes) is
 //! copied to `OUT_DIR` and `src/engine.rs` includes it. Each module is stored gzip-compressed
 //! in the folders the CLI writes (small whether or not a host compresses `.wasm`); being the
