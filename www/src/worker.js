@@ -23,11 +23,26 @@ const MAX_ROUNDS = 32;
  * (net::ERR_INSUFFICIENT_RESOURCES). */
 const MAX_FETCHES = 12;
 
+/** What a fetch that no search wants any more rejects with (see limited). */
+class Abandoned extends Error {
+  constructor() {
+    super('zh-search: the search was abandoned');
+  }
+}
+
 let fetching = 0;
 const waiting = [];
-/** Runs `task` when fewer than MAX_FETCHES are running. */
-async function limited(task) {
-  if (fetching >= MAX_FETCHES) await new Promise((resolve) => waiting.push(resolve));
+/** Runs `task` when fewer than MAX_FETCHES are running; one that had to wait for its turn runs
+ * only if `wanted()` still says a search needs it, else it rejects with [`Abandoned`], runs
+ * nothing and hands its turn on. */
+async function limited(task, wanted = () => true) {
+  if (fetching >= MAX_FETCHES) {
+    await new Promise((resolve) => waiting.push(resolve));
+    if (!wanted()) {
+      waiting.shift()?.();
+      throw new Abandoned();
+    }
+  }
   fetching++;
   try {
     return await task();
@@ -41,6 +56,8 @@ let index;
 let rootUrl;
 /** Shard id → the promise of its arrival (one fetch per shard, however many searches wait). */
 const arriving = new Map();
+/** Shard id → the calls that wait for it, while it has not arrived. */
+const wantedBy = new Map();
 
 const gzipMagic = (bytes) => bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
@@ -75,28 +92,48 @@ async function fetchBytes(url, cache = 'default') {
   }
 }
 
-/** Fetches and adds shard `id`: once more past the HTTP cache if it fails, then an Error. */
-function shard(id) {
+/** Fetches and adds shard `id` for call `callId`: once more past the HTTP cache if it fails,
+ * then an Error. A fetch still queued when every call that wanted it has been abandoned (a
+ * reader who typed on while a search read dozens of shards) is not made: the searches that
+ * replace it go first, and a later search that needs the shard fetches it anew. */
+function shard(id, callId) {
   let promise = arriving.get(id);
   if (!promise) {
+    wantedBy.set(id, new Set([callId]));
     const url = new URL(index.shardPath(id), rootUrl);
+    const wanted = () => {
+      const live = [...(wantedBy.get(id) ?? [])].some((c) => running.has(c) && !abandoned.has(c));
+      // Forgotten at once, so that a search asking for it from now on starts a fetch of its own.
+      if (!live) forget(id);
+      return live;
+    };
     promise = (async () => {
       try {
-        index.addShard(id, await limited(() => fetchBytes(url)));
-      } catch {
+        index.addShard(id, await limited(() => fetchBytes(url), wanted));
+      } catch (err) {
+        if (err instanceof Abandoned) throw err;
         try {
-          index.addShard(id, await limited(() => fetchBytes(url, 'reload')));
+          index.addShard(id, await limited(() => fetchBytes(url, 'reload'), wanted));
         } catch (err) {
           const message = String(err?.message ?? err);
           throw new Error(message.startsWith('zh-search:') ? message : `zh-search: ${message}`);
         }
       }
     })();
-    promise.catch(() => arriving.delete(id));
+    promise.then(
+      () => wantedBy.delete(id),
+      () => arriving.get(id) === promise && forget(id),
+    );
     arriving.set(id, promise);
   }
+  wantedBy.get(id)?.add(callId);
   return promise;
 }
+
+const forget = (id) => {
+  arriving.delete(id);
+  wantedBy.delete(id);
+};
 
 /** Calls running (by id), and those of them the page has abandoned (an aborted signal: a
  * reader who typed on): an abandoned call starts no further round of fetches. */
@@ -111,7 +148,7 @@ async function call(id, method, args) {
       if (abandoned.has(id)) throw new Error('zh-search: the search was abandoned');
       const answer = index[method](...args);
       if (!answer || !Array.isArray(answer.need)) return answer;
-      await Promise.all(answer.need.map(shard));
+      await Promise.all(answer.need.map((shardId) => shard(shardId, id)));
     }
     throw new Error('zh-search: a search needed more index files than it should; reload the page');
   } finally {
