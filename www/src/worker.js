@@ -33,7 +33,7 @@ class Abandoned extends Error {
 let fetching = 0;
 const waiting = [];
 /** Runs `task` when fewer than MAX_FETCHES are running; one that had to wait for its turn runs
- * only if `wanted()` still says a search needs it, else it rejects with [`Abandoned`], runs
+ * only if `wanted()` still says a search needs it, else it rejects with `Abandoned`, runs
  * nothing and hands its turn on. */
 async function limited(task, wanted = () => true) {
   if (fetching >= MAX_FETCHES) {
