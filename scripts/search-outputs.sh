@@ -20,7 +20,7 @@ out=$(abs "$1") corpus=$(abs "$2") queries=$(abs "$3") layout="${4:-auto}"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 ZH_SEARCH_LAYOUT="$layout" ZH_SEARCH_SEEDS="$corpus" cargo build -q --release --example search
-bin="${CARGO_TARGET_DIR:-target}/load/examples/search"
+bin="${CARGO_TARGET_DIR:-target}/release/examples/search"
 name="$(basename "$corpus")-$layout"
 : >"$out/$name.txt"
 set -f # no globbing of the queries
