@@ -179,9 +179,10 @@ pub fn run_with_engine(
                 .collect(),
         }
     } else {
+        // Not sharded: never indexed again, so still the layout read above.
         IndexFiles::Single {
             stored: single.unwrap_or_default(),
-            scan: index_is_scan(&built.bytes).map_err(CliError::Index)?,
+            scan,
         }
     };
     let shard_count = match &index {
