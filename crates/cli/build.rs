@@ -38,19 +38,20 @@ fn main() {
                 let from = dir.join(name);
                 println!("cargo:rerun-if-changed={}", from.display());
                 let to = out.join(name.replace('/', "-"));
-                let copied = std::fs::copy(&from, &to).and_then(|_| {
-                    if !name.ends_with(".wasm") {
-                        return Ok(());
-                    }
-                    let mut stored = Vec::new();
-                    zopfli::compress(
-                        zopfli::Options::default(),
-                        zopfli::Format::Gzip,
-                        &std::fs::read(&to)?[..],
-                        &mut stored,
-                    )?;
-                    std::fs::write(gzip_path(&to), stored)
-                });
+                let copied = if name.ends_with(".wasm") {
+                    std::fs::read(&from).and_then(|module| {
+                        let mut stored = Vec::new();
+                        zopfli::compress(
+                            zopfli::Options::default(),
+                            zopfli::Format::Gzip,
+                            &module[..],
+                            &mut stored,
+                        )?;
+                        std::fs::write(gzip_path(&to), stored)
+                    })
+                } else {
+                    std::fs::copy(&from, &to).map(|_| ())
+                };
                 if let Err(e) = copied {
                     // A build script reports failure by panicking; cargo shows the message.
                     panic!(
@@ -67,7 +68,7 @@ fn main() {
     std::fs::write(out.join("engine_files.rs"), source).expect("OUT_DIR is writable");
 }
 
-/// Where the zopfli-compressed copy of the module at `path` goes.
+/// Where the zopfli-compressed module that would be copied to `path` goes.
 fn gzip_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(".gz");
