@@ -27,7 +27,7 @@
 //!            GramFst (fst::Map gram → `GramValue`), Postings (varint blocks),
 //!            WordFst (fst::Map word → vocabulary frequency; empty in the scan layout),
 //!            WordRefs (scan layout: the vocabulary as references into the match keys, below),
-//!            Fold (sorted (u32, u32) char pairs),
+//!            FoldPacked (the sorted (traditional, simplified) char pairs as varints),
 //!            PinyinFst (fst::Map of pinyin entries, see below), PinyinChars (character lists)
 //!            Links (empty, or (2s + t + 1) × u32 offsets into the UTF-8 strings after them:
 //!            string i < s is source i's page URL, string s + j is title j's heading anchor,
@@ -45,12 +45,12 @@
 //!            bit 0 = 0: postings block at offset value >> 1
 //! block    : varint (text count << 1 | has title list), text list, [varint title count, title list]
 //! list     : count × (varint (doc-id delta << 1 | tf > 1), [varint tf when > 1])
-//! pinyin   : `reading` → (offset << 16 | count) of the list in PinyinChars of the corpus's Han
+//! pinyin   : `reading` → the offset of the list in PinyinChars of the corpus's Han
 //!            characters usually read so (`tan` → 碳谈探…); `~syllable syllable…\0word` → 0 for
 //!            every vocabulary word whose reading differs from its characters' usual ones
 //!            (`~yin hang\0银行`), with `^character\0word` → 0 for each character read otherwise
 //!            in such a word (`^行\0银行`)
-//! chars    : per reading, count × (varint code point delta (the first from 0), ascending;
+//! chars    : per reading, varint count, count × (varint code point delta (the first from 0), ascending;
 //!            varint occurrences of the character in the match keys of texts and titles)
 //! wordrefs : varint count, then per word, by ascending offset: varint (offset − previous
 //!            offset), varint (frequency << 4 | length in characters). The offset is a byte
@@ -97,7 +97,7 @@ use texts::Utf8Checked;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 13;
+pub const VERSION: u32 = 14;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
 /// `Stats::flags`: the gram index is empty and queries scan the texts instead: the engine folds
@@ -130,7 +130,7 @@ pub enum SectionKind {
     GramFst = 8,
     WordFst = 9,
     Postings = 10,
-    Fold = 11,
+    // 11 was the Fold table unpacked (format 13 and before): see FoldPacked.
     PinyinFst = 12,
     PinyinChars = 13,
     /// The scan layout's vocabulary ([`WordRef`]s; empty in the gram layout).
@@ -151,7 +151,7 @@ pub enum SectionKind {
     PassageChars = 21,
     /// Sharded only: per title, its length in characters (u32).
     TitleChars = 22,
-    /// A sharded index's root: the Fold table packed (see `sharded`).
+    /// The corpus's traditional → simplified pairs, packed ([`FoldTable::pack`]).
     FoldPacked = 23,
 }
 
@@ -262,6 +262,7 @@ pub struct IndexParts {
     pub word_fst: Vec<u8>,
     /// [`encode_word_refs`] (scan layout), or empty.
     pub word_refs: Vec<u8>,
+    /// [`FoldTable::encode`]'s table (written packed).
     pub fold: Vec<u8>,
     pub pinyin_fst: Vec<u8>,
     pub pinyin_chars: Vec<u8>,
@@ -296,7 +297,12 @@ pub fn encode_index(parts: &IndexParts) -> Vec<u8> {
         (SectionKind::GramFst, parts.gram_fst.clone()),
         (SectionKind::Postings, parts.postings.clone()),
         (SectionKind::WordFst, parts.word_fst.clone()),
-        (SectionKind::Fold, parts.fold.clone()),
+        (
+            SectionKind::FoldPacked,
+            FoldTable::new(&parts.fold)
+                .expect("IndexParts::fold holds FoldTable::encode's table")
+                .pack(),
+        ),
         (SectionKind::PinyinFst, parts.pinyin_fst.clone()),
         (SectionKind::PinyinChars, parts.pinyin_chars.clone()),
         (SectionKind::WordRefs, parts.word_refs.clone()),
@@ -356,7 +362,9 @@ pub struct IndexView<'a> {
     pinyin: KeyMap<'a>,
     /// The WordRefs section ([`decode_word_refs`]; read by the scan layout's first search).
     word_refs: &'a [u8],
-    fold: FoldTable<'a>,
+    /// The Fold table unpacked ([`FoldTable::new`]'s bytes): a sharded index's from its store,
+    /// a single file's unpacked at open.
+    fold: std::borrow::Cow<'a, [u8]>,
     links: Links<'a>,
     /// Empty, or one u32 per title (see [`encode_title_parents`]).
     title_parents: U32Array<'a>,
@@ -437,7 +445,6 @@ pub(crate) fn section_kind_of(value: u32) -> Option<SectionKind> {
         GramFst,
         WordFst,
         Postings,
-        Fold,
         PinyinFst,
         PinyinChars,
         WordRefs,
@@ -554,8 +561,8 @@ impl<'a> IndexView<'a> {
                 whole(SectionKind::WordRefs)?
             },
             fold: match store {
-                Some(store) => FoldTable::new(store.fold())?,
-                None => FoldTable::new(whole(SectionKind::Fold)?)?,
+                Some(store) => std::borrow::Cow::Borrowed(store.fold()),
+                None => FoldTable::unpack(whole(SectionKind::FoldPacked)?)?.into(),
             },
             links: Links::open(
                 section(SectionKind::Links)?,

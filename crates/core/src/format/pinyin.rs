@@ -11,12 +11,16 @@ use super::{FormatError, IndexView, Result};
 /// One character of a reading's list and its occurrences in the corpus's match keys.
 pub type CountedChar = (char, u64);
 
-/// Appends `chars` (ascending by character) to the PinyinChars bytes; returns the PinyinFst
-/// value for it.
+/// Appends `chars` (ascending by character) to the PinyinChars bytes: varint count, then per
+/// character the varint delta of its code point from the previous one (the first from 0) and
+/// its varint count. Returns the PinyinFst value for it: the list's offset (the lists are
+/// appended in the order of their readings, so the values ascend with the keys and the fst
+/// stores them in a few bytes).
 pub fn encode_char_list(out: &mut Vec<u8>, chars: &[CountedChar]) -> u64 {
-    let value = (out.len() as u64) << 16 | chars.len().min(0xFFFF) as u64;
+    let value = out.len() as u64;
+    write_varint(out, chars.len() as u64);
     let mut previous = 0u32;
-    for &(c, count) in chars.iter().take(0xFFFF) {
+    for &(c, count) in chars {
         write_varint(out, u64::from((c as u32).wrapping_sub(previous)));
         write_varint(out, count);
         previous = c as u32;
@@ -27,10 +31,15 @@ pub fn encode_char_list(out: &mut Vec<u8>, chars: &[CountedChar]) -> u64 {
 /// The characters (with their counts) of the list a PinyinFst `value` points to, at most
 /// `limit` of them.
 pub fn decode_char_list(bytes: &[u8], value: u64, limit: usize) -> Result<Vec<CountedChar>> {
-    let mut pos = usize::try_from(value >> 16).map_err(|_| FormatError::OutOfBounds {
+    let bad = || FormatError::OutOfBounds {
         what: "pinyin list",
-    })?;
-    let count = (value & 0xFFFF) as usize;
+    };
+    let mut pos = usize::try_from(value).map_err(|_| bad())?;
+    let count = usize::try_from(read_varint(bytes, &mut pos)?).map_err(|_| bad())?;
+    // Every character takes at least two bytes.
+    if count > bytes.len() / 2 {
+        return Err(bad());
+    }
     let mut out = Vec::with_capacity(count.min(limit));
     let mut code = 0u32;
     for _ in 0..count.min(limit) {
@@ -132,9 +141,14 @@ mod tests {
         assert!(decode_char_list(&bytes[..bytes.len() - 1], value, usize::MAX).is_err());
         assert!(decode_char_list(&bytes, value + (1 << 40), usize::MAX).is_err());
         // A delta past the last code point.
-        let mut huge = Vec::new();
+        let mut huge = vec![0];
+        write_varint(&mut huge, 1);
         write_varint(&mut huge, 0x11_0000);
         write_varint(&mut huge, 1);
         assert!(decode_char_list(&huge, 1, usize::MAX).is_err());
+        // A count far beyond the bytes.
+        let mut many = Vec::new();
+        write_varint(&mut many, u64::from(u32::MAX));
+        assert!(decode_char_list(&many, 0, usize::MAX).is_err());
     }
 }

@@ -81,10 +81,11 @@ use fst::{IntoStreamer, Streamer};
 use std::collections::btree_map::{BTreeMap, Entry};
 
 use super::codec::{read_varint, write_varint, xxh32, Bytes};
+use super::fold::{unzigzag, zigzag};
 use super::keymap::MapVocabulary;
 use super::{
     checksum, decode_char_list, encode_char_list, inside_word_read_otherwise, raw_sections,
-    read_otherwise_entry, union, FormatError, IndexView, Posting, PostingsBlock, Result,
+    read_otherwise_entry, union, FoldTable, FormatError, IndexView, Posting, PostingsBlock, Result,
     SectionKind, Stats, FLAG_SCAN, FLAG_SHARDED, VERSION,
 };
 use crate::normalize::{char_class, find_all, fold_text, CharClass};
@@ -272,7 +273,7 @@ pub fn split_index<'a>(index: &'a [u8], sizes: ShardSizes) -> Result<Sharded> {
     root_sections.push((SectionKind::Stats, stats.encode()));
     root_sections.push((
         SectionKind::FoldPacked,
-        pack_fold(section(SectionKind::Fold)?),
+        section(SectionKind::FoldPacked)?.to_vec(),
     ));
     // Postings carry link shares only when some passage has links.
     let links = !section(SectionKind::PassageLinks)?.is_empty();
@@ -698,54 +699,6 @@ fn write_facts(
         }
     }
     Ok(())
-}
-
-/// The Fold section packed for the root (the root is in every first download): varint count,
-/// then per pair the varint delta of the traditional character from the previous one and the
-/// zigzag varint of (simplified − traditional). [`unpack_fold`] restores the table.
-fn pack_fold(table: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    write_varint(&mut out, (table.len() / 8) as u64);
-    let mut previous = 0u32;
-    for pair in table.chunks_exact(8) {
-        let from = u32::from_le_bytes([pair[0], pair[1], pair[2], pair[3]]);
-        let to = u32::from_le_bytes([pair[4], pair[5], pair[6], pair[7]]);
-        write_varint(&mut out, u64::from(from.wrapping_sub(previous)));
-        write_varint(&mut out, zigzag(i64::from(to) - i64::from(from)));
-        previous = from;
-    }
-    out
-}
-
-/// A signed number as an unsigned varint value: 0, -1, 1, -2, … → 0, 1, 2, 3, …
-fn zigzag(n: i64) -> u64 {
-    ((n << 1) ^ (n >> 63)) as u64
-}
-
-fn unzigzag(v: u64) -> i64 {
-    (v >> 1) as i64 ^ -((v & 1) as i64)
-}
-
-/// The Fold table [`pack_fold`] packed.
-fn unpack_fold(packed: &[u8]) -> Result<Vec<u8>> {
-    let mut cursor = Cursor {
-        bytes: packed,
-        pos: 0,
-    };
-    let count = usize::try_from(cursor.varint()?).map_err(|_| bad("fold table"))?;
-    if count > packed.len() {
-        return Err(bad("fold table"));
-    }
-    let mut out = Vec::with_capacity(count * 8);
-    let mut from = 0u32;
-    for _ in 0..count {
-        from = from.wrapping_add(cursor.u32()?);
-        let to = u32::try_from(i64::from(from) + unzigzag(cursor.varint()?))
-            .map_err(|_| bad("fold table"))?;
-        out.extend_from_slice(&from.to_le_bytes());
-        out.extend_from_slice(&to.to_le_bytes());
-    }
-    Ok(out)
 }
 
 /// A string group's payload: varint count, the strings' byte lengths (varints), their bytes.
@@ -1632,7 +1585,7 @@ impl ShardStore {
         let shard_count = u32::try_from(cursor.varint()?).map_err(|_| bad("shard count"))?;
         let flags = cursor.varint()?;
         let (links, grouped_links) = (flags & 1 != 0, flags & 2 != 0);
-        let fold = unpack_fold(find(SectionKind::FoldPacked)?)?;
+        let fold = FoldTable::unpack(find(SectionKind::FoldPacked)?)?;
         let small = |v: u64, what| {
             usize::try_from(v)
                 .ok()
