@@ -39,38 +39,25 @@ pub(crate) fn by_rank(a: &Scored, b: &Scored) -> std::cmp::Ordering {
 
 /// One needle's gram in a sharded index: the passages whose text holds the gram (exactly those
 /// holding a plain needle or a usual reading's needle; a needle that checks a pattern otherwise
-/// holds in some of them), the gram's occurrences in each (at least the needle's), and, when
-/// the indexer stored them for the needle itself, its whole-word count in each.
+/// holds in some of them) and, when the indexer stored them for the needle itself, its
+/// whole-word count in each.
 struct NeedleDocs<'i> {
     docs: Vec<u32>,
-    tfs: Vec<u32>,
     counts: Option<&'i [u8]>,
 }
 
 /// A term's whole-word count in `passage` from its needles' postings, when they tell it: no
-/// needle there (0); one whose count the indexer stored; or several counted ones with no more
-/// occurrences in all than the text's check looks at ([`rank::MAX_WORD_CHECKS`]: it checks
-/// them all, so the sum of their counts). `None` when only the text can tell.
+/// needle there (0), or every needle there one whose count the indexer stored (the sum of
+/// their counts: the text's check counts each needle's first occurrences apart, see
+/// `rerank_with_text`). `None` when only the text can tell.
 fn stored_whole_words(needles: &[NeedleDocs<'_>], passage: u32) -> Option<u32> {
-    let present: Vec<(u32, Option<u8>)> = needles
+    needles
         .iter()
         .filter_map(|l| {
             let at = l.docs.binary_search(&passage).ok()?;
-            Some((l.tfs[at], l.counts.map(|c| c[at])))
+            Some(l.counts.map(|c| u32::from(c[at])))
         })
-        .collect();
-    let occurrences: u32 = present.iter().map(|p| p.0).sum();
-    match present.as_slice() {
-        [] => Some(0),
-        [(_, Some(count))] => Some(u32::from(*count)),
-        several
-            if occurrences as usize <= rank::MAX_WORD_CHECKS
-                && several.iter().all(|p| p.1.is_some()) =>
-        {
-            Some(several.iter().filter_map(|p| p.1).map(u32::from).sum())
-        }
-        _ => None,
-    }
+        .sum()
 }
 
 /// One term's part in a passage's score.
@@ -364,14 +351,12 @@ impl Engine<'_> {
                 // No text holds it.
                 out.push(NeedleDocs {
                     docs: Vec::new(),
-                    tfs: Vec::new(),
                     counts: None,
                 });
                 continue;
             };
             let postings = self.index.gram_postings(value, area)?.text;
             let docs = postings.iter().map(|p| p.doc).collect();
-            let tfs = postings.iter().map(|p| p.tf).collect();
             // The stored counts are the needle's own: those of the gram for a plain needle,
             // those of the usual reading's matches for a pinyin one.
             let plain = needle.pattern.is_none() && !needle.whole_word;
@@ -380,18 +365,16 @@ impl Engine<'_> {
             } else {
                 None
             };
-            out.push(NeedleDocs { docs, tfs, counts });
+            out.push(NeedleDocs { docs, counts });
         }
         Ok(Some(out))
     }
 
     /// Second pass over the best [`rank::RERANK_DEPTH`] passages: adds the whole-word bonus
     /// (matches whose both ends are word boundaries under the shared segmenter) and, for
-    /// several terms, the proximity bonus. A passage where the one term of a query over a
-    /// sharded index has a single needle, one the indexer counted, takes the stored count
-    /// ([`crate::tokenize::whole_word_count`], what the text would give); so does one holding
-    /// several counted needles with no more occurrences in all than the text's check looks at
-    /// ([`rank::MAX_WORD_CHECKS`]: it checks them all, so the sum of the counts); one that
+    /// several terms, the proximity bonus. A passage where every needle of the one term of a
+    /// query over a sharded index is one the indexer counted takes the sum of the stored counts
+    /// ([`crate::tokenize::whole_word_count`] of each, what the text would give); one that
     /// holds no needle counts none; the others are read.
     fn rerank(
         &self,
@@ -465,31 +448,42 @@ impl Engine<'_> {
             let s = &mut scored[i];
             let len = self.passage_len(s.passage)?;
             let key = self.layout.text_key(&self.index, cache, s.passage)?;
-            let occurrences: Vec<Vec<(usize, usize)>> = needles
+            // Per term, per needle: where the needle occurs.
+            let found: Vec<Vec<Vec<(usize, usize)>>> = needles
                 .iter()
-                .map(|term| {
-                    let mut all: Vec<(usize, usize)> =
-                        term.iter().flat_map(|n| n.find_in(key)).collect();
-                    sort_by(&mut all, |a, b| a.cmp(b));
-                    all
-                })
+                .map(|term| term.iter().map(|n| n.find_in(key)).collect())
                 .collect();
-            for (t, occ) in occurrences.iter().enumerate() {
-                // BM25 saturates long before: checking the first few occurrences is enough,
-                // and bounds the work for a term found all over a long passage. This is core's
+            for (t, term) in found.iter().enumerate() {
+                // BM25 saturates long before: checking the first few occurrences of each needle
+                // is enough, and bounds the work for a term found all over a long passage. Each
+                // needle apart, as the indexer counts a needle's (so a term of several counted
+                // needles is scored from the postings, without this text). This is core's
                 // `whole_words_among` without its memo of segmented windows, which the indexer
                 // needs (it counts every gram of a passage) and the engine does not: calling it
                 // here put 1.5 KB gzip on each engine module (make engine).
                 let whole_words = match counted.get(t).copied().flatten() {
                     Some(known) => known,
-                    None => occ
+                    None => term
                         .iter()
-                        .take(rank::MAX_WORD_CHECKS)
-                        .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
-                        .count() as u32,
+                        .map(|occurrences| {
+                            occurrences
+                                .iter()
+                                .take(rank::MAX_WORD_CHECKS)
+                                .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
+                                .count() as u32
+                        })
+                        .sum(),
                 };
                 s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
             }
+            let occurrences: Vec<Vec<(usize, usize)>> = found
+                .into_iter()
+                .map(|term| {
+                    let mut all = term.concat();
+                    sort_by(&mut all, |a, b| a.cmp(b));
+                    all
+                })
+                .collect();
             if let Some(closeness) = rank::proximity(&occurrences) {
                 s.score += rank::PROXIMITY_WEIGHT * idf_sum * closeness;
             }
