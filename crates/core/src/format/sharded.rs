@@ -90,7 +90,7 @@ use super::{
 };
 use crate::normalize::{char_class, find_all, fold_text, CharClass};
 use crate::tokenize::{term_is_single_gram, whole_word_count_in, whole_words_among, WindowCuts};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// First bytes of every shard file.
 pub const SHARD_MAGIC: &[u8; 8] = b"ZHSSHARD";
@@ -1557,11 +1557,51 @@ pub struct ShardStore {
 const TITLE_CHUNK: usize = 1024;
 type TitleChunk = Box<[OnceLock<Box<str>>]>;
 
-/// Facts by passage and by title, as postings brought them.
-#[derive(Debug, Default)]
+/// Facts by passage and by title, as postings brought them, and the postings blocks whose facts
+/// were read (a search reads a block's facts once however often its rounds and later searches
+/// decode the block: a character's union holds one per passage of the corpus that has it).
+#[derive(Debug)]
 struct Facts {
-    passages: BTreeMap<u32, PassageFacts>,
-    titles: BTreeMap<u32, TitleFacts>,
+    passages: ById<PassageFacts>,
+    titles: ById<TitleFacts>,
+    /// `(address of the block's end in the store, …)`: a range's bytes stay where they arrived
+    /// for the store's life.
+    learned: HashSet<usize>,
+}
+
+/// Ids per chunk of a [`ById`] table.
+const FACTS_CHUNK: usize = 1024;
+
+/// Values by id (a passage's or title's, below the root's count), in chunks of
+/// [`FACTS_CHUNK`] allocated when a value of theirs arrives (a root's counts are not trusted
+/// with memory): a read is an index, not a search, for every candidate of every search.
+#[derive(Debug)]
+struct ById<T> {
+    chunks: Vec<Option<Box<[Option<T>]>>>,
+}
+
+impl<T: Copy> ById<T> {
+    fn new(count: u32) -> Self {
+        ById {
+            chunks: (0..(count as usize).div_ceil(FACTS_CHUNK))
+                .map(|_| None)
+                .collect(),
+        }
+    }
+
+    /// Sets the value of `id`; an id past the count is dropped (no read asks for it).
+    fn insert(&mut self, id: u32, value: T) {
+        let id = id as usize;
+        if let Some(chunk) = self.chunks.get_mut(id / FACTS_CHUNK) {
+            chunk.get_or_insert_with(|| vec![None; FACTS_CHUNK].into_boxed_slice())
+                [id % FACTS_CHUNK] = Some(value);
+        }
+    }
+
+    fn get(&self, id: u32) -> Option<T> {
+        let id = id as usize;
+        self.chunks.get(id / FACTS_CHUNK)?.as_ref()?[id % FACTS_CHUNK]
+    }
 }
 
 impl ShardStore {
@@ -1716,7 +1756,11 @@ impl ShardStore {
             links,
             grouped_links,
             fold,
-            facts: Mutex::new(Facts::default()),
+            facts: Mutex::new(Facts {
+                passages: ById::new(stats.passages),
+                titles: ById::new(stats.titles),
+                learned: HashSet::new(),
+            }),
             title_texts: (0..(stats.titles as usize).div_ceil(TITLE_CHUNK))
                 .map(|_| OnceLock::new())
                 .collect(),
@@ -1894,6 +1938,14 @@ impl ShardStore {
     /// start) into the store, for [`ShardStore::passage_facts`] and
     /// [`ShardStore::title_facts`].
     pub(super) fn learn_facts(&self, block: &PostingsBlock, area: &[u8], at: usize) -> Result<()> {
+        let address = (area.as_ptr() as usize).wrapping_add(at);
+        if self
+            .facts
+            .lock()
+            .is_ok_and(|facts| facts.learned.contains(&address))
+        {
+            return Ok(());
+        }
         let mut cursor = Cursor {
             bytes: area,
             pos: at,
@@ -1958,8 +2010,13 @@ impl ShardStore {
             }
         }
         if let Ok(mut facts) = self.facts.lock() {
-            facts.passages.extend(passages);
-            facts.titles.extend(titles);
+            for (p, f) in passages {
+                facts.passages.insert(p, f);
+            }
+            for (t, f) in titles {
+                facts.titles.insert(t, f);
+            }
+            facts.learned.insert(address);
         }
         Ok(())
     }
@@ -1985,12 +2042,12 @@ impl ShardStore {
 
     /// The facts of passage `p`, if postings have brought them.
     pub(super) fn passage_facts(&self, p: u32) -> Option<PassageFacts> {
-        self.facts.lock().ok()?.passages.get(&p).copied()
+        self.facts.lock().ok()?.passages.get(p)
     }
 
     /// The facts of title `t`, if postings have brought them.
     pub(super) fn title_facts(&self, t: u32) -> Option<TitleFacts> {
-        self.facts.lock().ok()?.titles.get(&t).copied()
+        self.facts.lock().ok()?.titles.get(t)
     }
 
     /// The key-range map of `kind`, with the record of missing shards its reads write to.
