@@ -4,6 +4,7 @@
 //! bigrams a pattern can start with.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::format::{
     char_union_key, usual_reading_key, FormatError, IndexView, Posting, PostingsBlock,
@@ -86,8 +87,28 @@ pub(crate) fn needle_key(index: &IndexView<'_>, needle: &Needle<'_>) -> Option<(
 /// way of longer patterns.
 pub(crate) const MAX_TWO_SLOT_FIRST_CHARS: usize = 64;
 
-/// The gram layout's way (it keeps nothing of its own: the index has it all).
-pub(crate) struct GramLayout;
+/// The gram layout's way: the index has it all; it keeps only the titles' match keys it has
+/// folded, for every later search (ranking by headings folds the title of every candidate
+/// whose heading holds the query: a single character's candidates have thousands).
+pub(crate) struct GramLayout {
+    /// By title id, in chunks of [`TITLE_KEY_CHUNK`] allocated on first use (an index's title
+    /// count is not trusted with memory).
+    title_keys: Vec<OnceLock<TitleKeyChunk>>,
+}
+
+/// Titles per chunk of [`GramLayout::title_keys`].
+const TITLE_KEY_CHUNK: usize = 1024;
+type TitleKeyChunk = Box<[OnceLock<Box<str>>]>;
+
+impl GramLayout {
+    pub(crate) fn new(titles: u32) -> GramLayout {
+        GramLayout {
+            title_keys: (0..(titles as usize).div_ceil(TITLE_KEY_CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
+        }
+    }
+}
 
 impl GramLayout {
     /// The postings of one gram, or of every gram starting with a prefix (united).
@@ -339,7 +360,17 @@ impl Layout for GramLayout {
         cache: &'c mut KeyCache,
         title: u32,
     ) -> Result<&'c str, FormatError> {
-        self.cached_key(index, &mut cache.titles, title, index.title_text(title))
+        let Some(chunk) = self.title_keys.get(title as usize / TITLE_KEY_CHUNK) else {
+            return self.cached_key(index, &mut cache.titles, title, index.title_text(title));
+        };
+        let slot = &chunk.get_or_init(|| (0..TITLE_KEY_CHUNK).map(|_| OnceLock::new()).collect())
+            [title as usize % TITLE_KEY_CHUNK];
+        if let Some(key) = slot.get() {
+            return Ok(key);
+        }
+        // A title that has not arrived (sharded) is an error here, and folded once it has.
+        let key = fold_text(index.title_text(title)?, &index.fold());
+        Ok(slot.get_or_init(|| key.into()))
     }
 
     /// The term's texts and titles from its grams' postings, verified against the folded text

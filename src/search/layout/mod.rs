@@ -35,7 +35,7 @@ pub(crate) fn for_index(
     if EMBEDDED_LAYOUT_IS_SCAN.unwrap_or_else(|| index.is_scan()) {
         Box::new(scan::ScanLayout::new(word_prefixes_max_key_bytes))
     } else {
-        Box::new(gram::GramLayout)
+        Box::new(gram::GramLayout::new(index.stats().titles))
     }
 }
 
