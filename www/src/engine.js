@@ -10,6 +10,8 @@
 // * a sharded index (the CLI's folder for large sites: a root and shard files): searched in a
 //   worker that fetches the shards each search reads; the same methods, returning promises.
 
+import { inflated } from './inflate.js';
+
 /** The CLI's placeholder: a JSON text after it has written the folder, this string before. */
 const DIST_CONFIG = '__ZH_SEARCH_DIST__';
 
@@ -60,11 +62,7 @@ async function fileBytes(name) {
   const response = await fetchFile(name);
   let bytes;
   try {
-    bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-      bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-    }
+    bytes = await inflated(new Uint8Array(await response.arrayBuffer()));
   } catch (err) {
     throw new Error(`zh-search: ${name} could not be read (damaged or cut short): ${err?.message ?? err}`);
   }

@@ -13,6 +13,8 @@
 // HTTP cache, then the call fails with a message saying why. A search that needs shards
 // answers only when it has read every one of them.
 
+import { inflated } from './inflate.js';
+
 /** A fetch that takes longer than this fails (slow or stalled networks never hang a search);
  * the page's `settings.fetchTimeoutMs` (engine.js) replaces it at init. */
 let fetchTimeoutMs = 20_000;
@@ -59,15 +61,8 @@ const arriving = new Map();
 /** Shard id → the calls that wait for it, while it has not arrived. */
 const wantedBy = new Map();
 
-const gzipMagic = (bytes) => bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-
 /** The bytes of a response, inflated when they are stored gzip-compressed. */
-async function bytesOf(response) {
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (!gzipMagic(bytes)) return bytes;
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
+const bytesOf = async (response) => inflated(new Uint8Array(await response.arrayBuffer()));
 
 /** GET `url` as bytes, with a timeout; errors say what failed. */
 async function fetchBytes(url, cache = 'default') {
