@@ -137,12 +137,12 @@ pub enum Structure {
 pub fn structure(heading: &str, terms: &[&str], is_page: bool) -> Structure {
     // Counted and compared as they are read: this runs for every candidate whose heading holds
     // the terms (a single character's: a good share of the corpus), twice.
-    let heading_len = letters(&[heading]).count();
-    let query_len = letters(terms).count();
+    let heading_len = letter_count(&[heading]);
+    let query_len = letter_count(terms);
     if heading_len == 0 || query_len == 0 {
         return Structure::None;
     }
-    if heading_len == query_len && letters(&[heading]).eq(letters(terms)) {
+    if heading_len == query_len && same_letters(heading, terms) {
         return if is_page {
             Structure::PageTitleIs
         } else {
@@ -168,13 +168,35 @@ pub fn structure(heading: &str, terms: &[&str], is_page: bool) -> Structure {
     }
 }
 
-/// The letters, digits and CJK characters of `texts`, in order.
-fn letters<'t>(texts: &'t [&'t str]) -> impl Iterator<Item = char> + Clone + 't {
-    texts
-        .iter()
-        .flat_map(|text| text.chars())
-        // The common CJK block first: `is_alphanumeric` looks every other character up.
-        .filter(|&c| ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric())
+/// A letter, digit or CJK character (the common CJK block first: `is_alphanumeric` looks every
+/// other character up in a table).
+fn is_letter(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || c.is_alphanumeric()
+}
+
+/// How many letters, digits and CJK characters `texts` have.
+fn letter_count(texts: &[&str]) -> usize {
+    let mut n = 0;
+    for text in texts {
+        for c in text.chars() {
+            n += usize::from(is_letter(c));
+        }
+    }
+    n
+}
+
+/// Whether `heading` has the letters, digits and CJK characters of `terms`, in order, and no
+/// others.
+fn same_letters(heading: &str, terms: &[&str]) -> bool {
+    let mut own = heading.chars().filter(|&c| is_letter(c));
+    for term in terms {
+        for c in term.chars() {
+            if is_letter(c) && own.next() != Some(c) {
+                return false;
+            }
+        }
+    }
+    own.next().is_none()
 }
 
 /// Bonus for the `position`-th passage of its section (0 = first).

@@ -229,7 +229,7 @@ impl Engine<'_> {
         // occurs as typed (its grams' ranges), instead of fetching the table's ranges with them
         // for a term such as `ssh` that never reads it.
         self.stop_if_missed()?;
-        let Some(pattern) = Pattern::new(&term.key, self.readings(), &self.read_otherwise()) else {
+        let Some(pattern) = Pattern::new(&term.key, self.readings()) else {
             return Ok((Vec::new(), None));
         };
         let mut runs = self.pinyin_runs(&pattern, cache)?;
@@ -272,9 +272,7 @@ impl Engine<'_> {
                 return Ok(vec![(Vec::new(), None); terms.len()]);
             }
             let keys: Vec<&str> = terms.iter().map(|t| t.key.as_str()).collect();
-            if let Some((pattern, counts)) =
-                Pattern::from_terms(&keys, self.readings(), &self.read_otherwise())
-            {
+            if let Some((pattern, counts)) = Pattern::from_terms(&keys, self.readings()) {
                 let runs = self.pinyin_runs(&pattern, cache)?;
                 if !runs.is_empty() {
                     let mut per_term: Vec<Vec<String>> = vec![Vec::new(); terms.len()];

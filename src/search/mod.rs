@@ -31,7 +31,7 @@ mod postings;
 mod score;
 mod vocabulary;
 
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -42,7 +42,7 @@ use crate::sort::sort_by;
 use crate::tokenize::{search_words, term_grams};
 
 use layout::{KeyCache, Layout};
-use pinyin::{read_otherwise_entries, Readings};
+use pinyin::Readings;
 use vocabulary::{most_frequent_first, words_starting_with};
 
 pub use vocabulary::IndexVocabulary;
@@ -179,17 +179,11 @@ pub struct IndexStats {
     pub index_bytes: usize,
 }
 
-/// The characters read otherwise than usual in a word, with the word (see
-/// `pinyin::read_otherwise_entries`), shared between the engine's cache and a search.
-type ReadOtherwise = Arc<Vec<(char, Vec<char>)>>;
-
 /// The engine: a thin layer of logic over an [`IndexView`].
 pub struct Engine<'a> {
     pub index: IndexView<'a>,
     /// What the index's layout does its own way, chosen by [`Engine::open`].
     layout: Box<dyn Layout + Send + Sync>,
-    /// The pinyin table's polyphone exceptions, read by the first pinyin query.
-    read_otherwise: OnceLock<ReadOtherwise>,
     /// The match keys of the page titles that are not empty, by source (first search).
     page_keys: OnceLock<Result<Vec<(u32, String)>, FormatError>>,
 }
@@ -206,7 +200,6 @@ impl<'a> Engine<'a> {
         Ok(Engine {
             index,
             layout,
-            read_otherwise: OnceLock::new(),
             page_keys: OnceLock::new(),
         })
     }
@@ -298,18 +291,6 @@ impl<'a> Engine<'a> {
         Readings {
             map: self.index.pinyin(),
         }
-    }
-
-    /// The pinyin table's polyphone exceptions (read on first use).
-    fn read_otherwise(&self) -> ReadOtherwise {
-        if let Some(entries) = self.read_otherwise.get() {
-            return entries.clone();
-        }
-        let entries = Arc::new(read_otherwise_entries(self.readings()));
-        if !self.missed_shards() {
-            let _ = self.read_otherwise.set(entries.clone());
-        }
-        entries
     }
 
     /// The match keys of the non-empty page titles, without their numbering, with their sources

@@ -173,27 +173,13 @@ pub(crate) struct Pattern {
 /// Exceptions kept per pattern (see [`Pattern::read_otherwise`]).
 pub(crate) const MAX_EXCEPTIONS: usize = 4_000;
 
-/// Every `(character, word)` of the table where the word reads the character otherwise than
-/// usual (`^行\0银行`). Read once per engine: [`Pattern::new`] takes them.
-pub(crate) fn read_otherwise_entries(table: Readings<'_>) -> Vec<(char, Vec<char>)> {
-    let mut out = Vec::new();
-    table.map.for_each_with_prefix("^", &mut |entry, _, _| {
-        out.extend(read_otherwise_entry(entry));
-        true
-    });
-    out
-}
-
 impl Pattern {
     /// Builds the pattern of a folded term (`聊cheng`, `gyl`) from the index's pinyin table.
     /// `None` when the term has no letters, has characters other than Han and letters, or its
     /// letters are not pinyin, or some token stands for no corpus character and no word.
-    pub(crate) fn new(
-        term: &str,
-        table: Readings<'_>,
-        exceptions: &[(char, Vec<char>)],
-    ) -> Option<Pattern> {
+    pub(crate) fn new(term: &str, table: Readings<'_>) -> Option<Pattern> {
         let mut pattern = Pattern::default();
+        let mut exceptions = Vec::new();
         let mut letters = String::new();
         let mut any_letters = false;
         for c in term.chars().chain(['\u{0}']) {
@@ -203,7 +189,7 @@ impl Pattern {
             }
             if !letters.is_empty() {
                 any_letters = true;
-                pattern.push_tokens(&tokens(&letters)?, table)?;
+                pattern.push_tokens(&tokens(&letters)?, table, &mut exceptions)?;
                 letters.clear();
             }
             match c {
@@ -223,11 +209,7 @@ impl Pattern {
 
     /// The pattern of several terms typed as separate syllables or words (`guang yue lou`),
     /// read as one run, and how many slots each term has. `None` unless every term is letters.
-    pub(crate) fn from_terms(
-        terms: &[&str],
-        table: Readings<'_>,
-        exceptions: &[(char, Vec<char>)],
-    ) -> Option<(Pattern, Vec<usize>)> {
+    pub(crate) fn from_terms(terms: &[&str], table: Readings<'_>) -> Option<(Pattern, Vec<usize>)> {
         let mut all = Vec::new();
         let mut counts = Vec::new();
         for (i, term) in terms.iter().enumerate() {
@@ -242,14 +224,18 @@ impl Pattern {
             all.extend(cut);
         }
         let mut pattern = Pattern::default();
-        pattern.push_tokens(&all, table)?;
+        let mut exceptions = Vec::new();
+        pattern.push_tokens(&all, table, &mut exceptions)?;
         pattern.keep_exceptions(exceptions);
         Some((pattern, counts))
     }
 
-    /// Keeps the exceptions (see [`read_otherwise_entries`]) of the characters its slots accept.
-    fn keep_exceptions(&mut self, all: &[(char, Vec<char>)]) {
-        for (c, word) in all {
+    /// Keeps the exceptions its tokens' readings brought (see [`Pattern::push_tokens`]) of the
+    /// characters its slots accept, in character order (then word), each once.
+    fn keep_exceptions(&mut self, mut all: Vec<(char, Vec<char>)>) {
+        crate::sort::sort_by(&mut all, |a, b| a.cmp(b));
+        all.dedup();
+        for (c, word) in &all {
             if self
                 .slots
                 .iter()
@@ -287,19 +273,37 @@ impl Pattern {
         inside_word_read_otherwise(text, at, c, words)
     }
 
-    fn push_tokens(&mut self, tokens: &[Token], table: Readings<'_>) -> Option<()> {
+    /// Adds a slot per token (the characters its readings list), the unusually read words that
+    /// may fill slots from it, and to `exceptions` the reading exceptions of those readings
+    /// (`xing^行\0银行`: they follow their reading's key, so the walk brings them along).
+    fn push_tokens(
+        &mut self,
+        tokens: &[Token],
+        table: Readings<'_>,
+        exceptions: &mut Vec<(char, Vec<char>)>,
+    ) -> Option<()> {
         let first = self.slots.len();
         for (i, token) in tokens.iter().enumerate() {
             let mut chars = Vec::new();
             table
                 .map
-                .for_each_with_prefix(&token.text, &mut |reading, list, area| {
-                    let accepted = std::str::from_utf8(reading).is_ok_and(|r| token.accepts(r));
-                    if accepted {
+                .for_each_with_prefix(&token.text, &mut |key, list, area| {
+                    if let Some(exception) = read_otherwise_entry(key) {
+                        let reading = key.split(|&b| b == b'^').next().unwrap_or_default();
+                        if std::str::from_utf8(reading).is_ok_and(|r| token.accepts(r)) {
+                            exceptions.push(exception);
+                        }
+                        return true;
+                    }
+                    // Full: no further reading (the exceptions of those taken came first).
+                    if chars.len() >= MAX_CHARS_PER_TOKEN {
+                        return false;
+                    }
+                    if std::str::from_utf8(key).is_ok_and(|r| token.accepts(r)) {
                         let room = MAX_CHARS_PER_TOKEN - chars.len();
                         chars.extend(decode_char_list(area, list, room).unwrap_or_default());
                     }
-                    chars.len() < MAX_CHARS_PER_TOKEN
+                    true
                 });
             crate::sort::sort_by(&mut chars, |a, b| a.cmp(b));
             chars.dedup();
@@ -524,7 +528,7 @@ mod tests {
         let mut keys: std::collections::BTreeMap<Vec<u8>, u64> = Default::default();
         for e in entries {
             let (reading, text) = e.split_once('|').unwrap();
-            if reading.starts_with(['~', '^']) {
+            if reading.starts_with('~') || reading.contains('^') {
                 keys.insert(e.replace('|', "\0").into_bytes(), 0);
             } else {
                 // `reading|chars` or `reading|chars|count` (every character that often; 1).
@@ -569,12 +573,11 @@ mod tests {
             "yin|银",
             "yue|岳",
             "~yin hang|银行",
-            "^行|银行",
+            "xing^行|银行",
         ]);
-        let exceptions = read_otherwise_entries(table);
         let runs = |term: &str, text: &str| {
             let mut found = Vec::new();
-            if let Some(p) = Pattern::new(term, table, &exceptions) {
+            if let Some(p) = Pattern::new(term, table) {
                 collect_runs(&p, text, &mut found);
                 return best_runs(&p, found);
             }
@@ -588,23 +591,29 @@ mod tests {
         assert_eq!(runs("hang", "银行"), Vec::<String>::new());
         assert_eq!(runs("xing", "银行步行"), ["行"]);
         assert_eq!(runs("xing", "银行"), Vec::<String>::new());
-        let (pattern, counts) =
-            Pattern::from_terms(&["guang", "yue", "lou"], table, &exceptions).unwrap();
+        let (pattern, counts) = Pattern::from_terms(&["guang", "yue", "lou"], table).unwrap();
         assert_eq!(counts, [1, 1, 1]);
         let mut found = Vec::new();
         collect_runs(&pattern, "光岳楼", &mut found);
         assert_eq!(best_runs(&pattern, found), ["光岳楼"]);
-        assert_eq!(exceptions, [('行', vec!['银', '行'])]);
-        assert!(Pattern::new("nqi", table, &exceptions).is_none());
-        assert!(Pattern::new("光岳楼", table, &exceptions).is_none());
-        assert!(Pattern::new("2023nian", table, &exceptions).is_none());
+        assert_eq!(
+            Pattern::new("xing", table).unwrap().read_otherwise,
+            [('行', vec!['银', '行'])]
+        );
+        assert!(Pattern::new("guang", table)
+            .unwrap()
+            .read_otherwise
+            .is_empty());
+        assert!(Pattern::new("nqi", table).is_none());
+        assert!(Pattern::new("光岳楼", table).is_none());
+        assert!(Pattern::new("2023nian", table).is_none());
         // start_chars lists exactly the characters may_start_with accepts.
         for (term, starts) in [
             ("cheng", &['城', '成'][..]),
             ("yinhang", &['银']),
             ("聊cheng", &['聊']),
         ] {
-            let p = Pattern::new(term, table, &exceptions).unwrap();
+            let p = Pattern::new(term, table).unwrap();
             let mut expected = starts.to_vec();
             expected.sort();
             assert_eq!(p.start_chars(), expected, "{term}");
@@ -628,10 +637,7 @@ mod tests {
             "hang|航|2",
             "~yin hang|银行",
         ]);
-        let runs = |term: &str| {
-            Pattern::new(term, table, &read_otherwise_entries(table))
-                .and_then(|p| p.runs_from_counts())
-        };
+        let runs = |term: &str| Pattern::new(term, table).and_then(|p| p.runs_from_counts());
         // Count first, then code point (白 U+767D before 百 U+767E).
         assert_eq!(runs("bai").unwrap(), ["白", "百", "拜", "柏"]);
         // A syllable still being typed stands for every reading it starts: 半 (ban) leads.
@@ -644,9 +650,14 @@ mod tests {
 
     #[test]
     fn a_run_needs_its_pattern_only_where_a_character_reads_otherwise() {
-        let table = table(&["xing|行", "xing|星", "yin|银", "~yin hang|银行", "^行|银行"]);
-        let exceptions = read_otherwise_entries(table);
-        let pattern = Pattern::new("xing", table, &exceptions).unwrap();
+        let table = table(&[
+            "xing|行",
+            "xing|星",
+            "yin|银",
+            "~yin hang|银行",
+            "xing^行|银行",
+        ]);
+        let pattern = Pattern::new("xing", table).unwrap();
         assert!(pattern.check_for("行").is_some());
         assert!(pattern.check_for("星").is_none());
         // Without such a character, the plain match and the pattern's agree on any text.

@@ -448,42 +448,34 @@ impl Engine<'_> {
             let s = &mut scored[i];
             let len = self.passage_len(s.passage)?;
             let key = self.layout.text_key(&self.index, cache, s.passage)?;
-            // Per term, per needle: where the needle occurs.
-            let found: Vec<Vec<Vec<(usize, usize)>>> = needles
-                .iter()
-                .map(|term| term.iter().map(|n| n.find_in(key)).collect())
-                .collect();
-            for (t, term) in found.iter().enumerate() {
-                // BM25 saturates long before: checking the first few occurrences of each needle
-                // is enough, and bounds the work for a term found all over a long passage. Each
-                // needle apart, as the indexer counts a needle's (so a term of several counted
-                // needles is scored from the postings, without this text). This is core's
-                // `whole_words_among` without its memo of segmented windows, which the indexer
-                // needs (it counts every gram of a passage) and the engine does not: calling it
-                // here put 1.5 KB gzip on each engine module (make engine).
-                let whole_words = match counted.get(t).copied().flatten() {
-                    Some(known) => known,
-                    None => term
-                        .iter()
-                        .map(|occurrences| {
-                            occurrences
-                                .iter()
-                                .take(rank::MAX_WORD_CHECKS)
-                                .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
-                                .count() as u32
-                        })
-                        .sum(),
-                };
+            let mut occurrences: Vec<Vec<(usize, usize)>> = Vec::with_capacity(needles.len());
+            for (t, term) in needles.iter().enumerate() {
+                let known = counted.get(t).copied().flatten();
+                let mut whole_words = known.unwrap_or(0);
+                let mut all = Vec::new();
+                for needle in term {
+                    let found = needle.find_in(key);
+                    // BM25 saturates long before: checking the first few occurrences of each
+                    // needle is enough, and bounds the work for a term found all over a long
+                    // passage. Each needle apart, as the indexer counts a needle's (so a term
+                    // of several counted needles is scored from the postings, without this
+                    // text). This is core's `whole_words_among` without its memo of segmented
+                    // windows, which the indexer needs (it counts every gram of a passage) and
+                    // the engine does not: calling it here put 1.5 KB gzip on each engine
+                    // module (make engine).
+                    if known.is_none() {
+                        whole_words += found
+                            .iter()
+                            .take(rank::MAX_WORD_CHECKS)
+                            .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
+                            .count() as u32;
+                    }
+                    all.extend(found);
+                }
                 s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);
+                sort_by(&mut all, |a, b| a.cmp(b));
+                occurrences.push(all);
             }
-            let occurrences: Vec<Vec<(usize, usize)>> = found
-                .into_iter()
-                .map(|term| {
-                    let mut all = term.concat();
-                    sort_by(&mut all, |a, b| a.cmp(b));
-                    all
-                })
-                .collect();
             if let Some(closeness) = rank::proximity(&occurrences) {
                 s.score += rank::PROXIMITY_WEIGHT * idf_sum * closeness;
             }

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::format::encode_char_list;
+use crate::format::{encode_char_list, read_otherwise_key};
 use crate::normalize::is_han;
 
 /// The pinyin sections of an index.
 pub(crate) struct PinyinTable {
-    /// PinyinFst's keys (a reading, or `~reading\0word`, or `^char\0word`) and values.
+    /// PinyinFst's keys (a reading, or `~reading\0word`, or `usual^char\0word`) and values.
     pub entries: BTreeMap<Vec<u8>, u64>,
     /// PinyinChars: the character lists the readings' values point into.
     pub chars: Vec<u8>,
@@ -18,7 +18,7 @@ pub(crate) struct PinyinTable {
 /// The pinyin table (`format`'s PinyinFst and PinyinChars): every Han character of the match
 /// keys under its usual toneless reading (`tan` → 碳谈…) with its number of occurrences there, every vocabulary word whose reading is not its
 /// characters' usual readings strung together (`~yin hang\0银行`: 行 is usually xing), and for
-/// each such word the characters it reads otherwise (`^行\0银行`). Queries match a pinyin
+/// each such word the characters it reads otherwise (`xing^行\0银行`). Queries match a pinyin
 /// syllable against the characters' readings except inside those words, and a run of syllables
 /// also against the words, so a polyphone is found under the reading it has in the word.
 pub(crate) fn pinyin_entries<'w>(
@@ -73,7 +73,7 @@ pub(crate) fn pinyin_entries<'w>(
         // not match them here (`xing` does not find the 行 of 银行).
         for ((c, usual), in_word) in word_chars.iter().zip(&strung).zip(said.split(' ')) {
             if *usual != in_word {
-                out.insert(entry(&format!("^{c}"), word), 0);
+                out.insert(read_otherwise_key(usual, *c, word), 0);
             }
         }
     }
@@ -116,6 +116,6 @@ mod tests {
         assert_eq!(list("xing"), [('星', 2), ('行', 4)]);
         assert_eq!(list("yin"), [('银', 1)]);
         assert!(table.entries.contains_key("~yin hang\0银行".as_bytes()));
-        assert!(table.entries.contains_key("^行\0银行".as_bytes()));
+        assert!(table.entries.contains_key("xing^行\0银行".as_bytes()));
     }
 }

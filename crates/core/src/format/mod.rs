@@ -48,9 +48,11 @@
 //! pinyin   : `reading` → the offset of the list in PinyinChars of the corpus's Han
 //!            characters usually read so (`tan` → 碳谈探…); `~syllable syllable…\0word` → 0 for
 //!            every vocabulary word whose reading differs from its characters' usual ones
-//!            (`~yin hang\0银行`), with `^character\0word` → 0 for each character read otherwise
-//!            in such a word (`^行\0银行`)
-//! chars    : per reading, varint count, count × (varint code point delta (the first from 0), ascending;
+//!            (`~yin hang\0银行`), with `usual^character\0word` → 0 for each character read
+//!            otherwise in such a word, under its usual reading (`xing^行\0银行`: right after the
+//!            reading's own key, so the readings a query walks bring their exceptions along)
+//! chars    : per reading, varint count, then count × (varint code point delta (the first
+//!            from 0), ascending;
 //!            varint occurrences of the character in the match keys of texts and titles)
 //! wordrefs : varint count, then per word, by ascending offset: varint (offset − previous
 //!            offset), varint (frequency << 4 | length in characters). The offset is a byte
@@ -79,7 +81,7 @@ pub use keymap::{KeyMap, MapVocabulary};
 pub use links::{encode_numbering, encode_passage_links, encode_title_parents, Links};
 pub use pinyin::{
     decode_char_list, encode_char_list, inside_word_read_otherwise, read_otherwise_entry,
-    CountedChar,
+    read_otherwise_key, CountedChar,
 };
 pub use postings::{union, Posting, PostingsBlock};
 pub use sharded::{
@@ -97,7 +99,7 @@ use texts::Utf8Checked;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 14;
+pub const VERSION: u32 = 15;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
 /// `Stats::flags`: the gram index is empty and queries scan the texts instead: the engine folds

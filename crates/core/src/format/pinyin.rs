@@ -58,15 +58,24 @@ pub fn decode_char_list(bytes: &[u8], value: u64, limit: usize) -> Result<Vec<Co
     Ok(out)
 }
 
-/// A reading exception of the PinyinFst (key `^char\0word`): inside `word`, the character is
-/// read otherwise than usual (`^行\0银行`: 行 reads hang there, not xing). `None` for the
-/// table's other keys.
+/// A reading exception of the PinyinFst (key `reading^char\0word`, under the character's usual
+/// reading): inside `word`, the character is read otherwise than usual (`xing^行\0银行`: 行
+/// reads hang there, not xing). `None` for the table's other keys.
 pub fn read_otherwise_entry(key: &[u8]) -> Option<(char, Vec<char>)> {
-    let rest = key.strip_prefix(b"^")?;
+    let caret = key.iter().position(|&b| b == b'^')?;
+    if caret == 0 || !key[..caret].iter().all(u8::is_ascii_lowercase) {
+        return None;
+    }
+    let rest = &key[caret + 1..];
     let zero = rest.iter().position(|&b| b == 0)?;
     let c = std::str::from_utf8(&rest[..zero]).ok()?.chars().next()?;
     let word = std::str::from_utf8(&rest[zero + 1..]).ok()?;
     Some((c, word.chars().collect()))
+}
+
+/// The key of [`read_otherwise_entry`]'s exception: `usual` is the character's usual reading.
+pub fn read_otherwise_key(usual: &str, c: char, word: &str) -> Vec<u8> {
+    format!("{usual}^{c}\0{word}").into_bytes()
 }
 
 /// Whether the `c` at byte `at` of `text` lies inside one of `words` (`c`'s reading

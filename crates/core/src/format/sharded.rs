@@ -804,7 +804,7 @@ type Exceptions = HashMap<char, Vec<Vec<char>>>;
 fn reading_exceptions(pinyin: &[u8]) -> Result<Exceptions> {
     let map = fst::Map::new(pinyin).map_err(|_| FormatError::BadFst(SectionKind::PinyinFst))?;
     let mut out = Exceptions::new();
-    let mut stream = map.range().ge(b"^").lt(b"_").into_stream();
+    let mut stream = map.stream();
     while let Some((key, _)) = stream.next() {
         if let Some((c, word)) = read_otherwise_entry(key) {
             out.entry(c).or_default().push(word);
@@ -1156,7 +1156,9 @@ impl MapToSplit<'_, '_> {
                     }
                     value
                 }
-                SectionKind::PinyinFst if !matches!(key.first(), Some(b'~' | b'^')) => {
+                SectionKind::PinyinFst
+                    if key.first() != Some(&b'~') && read_otherwise_entry(key).is_none() =>
+                {
                     let chars = decode_char_list(area, value, usize::MAX)?;
                     encode_char_list(&mut range_area, &chars)
                 }
