@@ -4,6 +4,7 @@
 //! itself is `rank`'s.
 
 use crate::format::FormatError;
+use crate::normalize::find_all;
 use crate::query::{ParsedQuery, Term};
 use crate::rank;
 use crate::sort::{sort_by, sort_by_key, sort_top_by};
@@ -39,23 +40,49 @@ pub(crate) fn by_rank(a: &Scored, b: &Scored) -> std::cmp::Ordering {
 
 /// One needle's gram in a sharded index: the passages whose text holds the gram (exactly those
 /// holding a plain needle or a usual reading's needle; a needle that checks a pattern otherwise
-/// holds in some of them) and, when the indexer stored them for the needle itself, its
-/// whole-word count in each.
+/// holds in some of them) and the whole-word counts the indexer stored in each: the needle's
+/// own, or (`plain`) the gram's, which are the needle's where its pattern accepts every
+/// occurrence of the gram.
 struct NeedleDocs<'i> {
     docs: Vec<u32>,
     counts: Option<&'i [u8]>,
+    plain: bool,
 }
 
-/// A term's whole-word count in `passage` from its needles' postings, when they tell it: no
-/// needle there (0), or every needle there one whose count the indexer stored (the sum of
-/// their counts: the text's check counts each needle's first occurrences apart, see
-/// `rerank_with_text`). `None` when only the text can tell.
-fn stored_whole_words(needles: &[NeedleDocs<'_>], passage: u32) -> Option<u32> {
+/// What the postings say of one needle's whole-word count in one passage.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stored {
+    /// Its count (0 where its gram is not).
+    Own(u32),
+    /// The count of its gram, its own where its pattern accepts each of the gram's
+    /// occurrences (the text tells).
+    Plain(u32),
+    /// Only the text can tell.
+    Unknown,
+}
+
+impl NeedleDocs<'_> {
+    fn stored(&self, passage: u32) -> Stored {
+        let Ok(at) = self.docs.binary_search(&passage) else {
+            return Stored::Own(0);
+        };
+        match self.counts {
+            Some(c) if self.plain => Stored::Plain(u32::from(c[at])),
+            Some(c) => Stored::Own(u32::from(c[at])),
+            None => Stored::Unknown,
+        }
+    }
+}
+
+/// A term's whole-word count in a passage when its needles' stored counts tell it (every one
+/// its own: their sum, as the text's check counts each needle's first occurrences apart, see
+/// `rerank_with_text`). `None` when the text must be read.
+fn stored_whole_words(needles: &[Stored]) -> Option<u32> {
     needles
         .iter()
-        .filter_map(|l| {
-            let at = l.docs.binary_search(&passage).ok()?;
-            Some(l.counts.map(|c| u32::from(c[at])))
+        .map(|n| match n {
+            Stored::Own(c) => Some(*c),
+            _ => None,
         })
         .sum()
 }
@@ -352,20 +379,27 @@ impl Engine<'_> {
                 out.push(NeedleDocs {
                     docs: Vec::new(),
                     counts: None,
+                    plain: false,
                 });
                 continue;
             };
             let postings = self.index.gram_postings(value, area)?.text;
             let docs = postings.iter().map(|p| p.doc).collect();
-            // The stored counts are the needle's own: those of the gram for a plain needle,
-            // those of the usual reading's matches for a pinyin one.
-            let plain = needle.pattern.is_none() && !needle.whole_word;
-            let counts = if plain || usual {
+            // The stored counts are the needle's own for a plain needle (the gram's) and for a
+            // pinyin one in its usual reading (that reading's matches'); a needle that checks a
+            // pattern takes the gram's where the pattern accepts all its occurrences.
+            let own = (needle.pattern.is_none() || usual) && !needle.whole_word;
+            let plain = !own && !needle.whole_word;
+            let counts = if own || plain {
                 self.index.gram_whole_counts(value, area)?
             } else {
                 None
             };
-            out.push(NeedleDocs { docs, counts });
+            out.push(NeedleDocs {
+                docs,
+                counts,
+                plain,
+            });
         }
         Ok(Some(out))
     }
@@ -392,31 +426,36 @@ impl Engine<'_> {
         let avg = self.index.stats().avg_text_chars;
         let mut read = Vec::new();
         for (i, s) in scored.iter_mut().enumerate().take(depth) {
-            let counted: Vec<Option<u32>> = lists
+            let stored: Vec<Option<Vec<Stored>>> = lists
                 .iter()
                 .map(|term| {
                     term.as_deref()
-                        .and_then(|l| stored_whole_words(l, s.passage))
+                        .map(|l| l.iter().map(|n| n.stored(s.passage)).collect())
                 })
                 .collect();
             // One term counted from the postings: no text. Several: their proximity reads it.
-            if let [Some(whole_words)] = counted.as_slice() {
+            if let [Some(Some(whole_words))] = stored
+                .iter()
+                .map(|t| t.as_deref().map(stored_whole_words))
+                .collect::<Vec<_>>()
+                .as_slice()
+            {
                 let len = self.passage_len(s.passage)?;
                 s.score += rank::WORD_WEIGHT * idfs[0] * rank::bm25_tf(*whole_words, len, avg);
             } else {
-                read.push((i, counted));
+                read.push((i, stored));
             }
         }
         self.rerank_with_text(scored, read.into_iter(), needles, idfs, cache)
     }
 
-    /// The second pass of the passages `which` (indexes into `scored`, each with the terms'
-    /// whole-word counts known from the postings, `None` or missing where the text decides),
-    /// reading their text.
+    /// The second pass of the passages `which` (indexes into `scored`, each with what the
+    /// postings say of each term's needles' whole-word counts, `None` or missing where the text
+    /// decides), reading their text.
     fn rerank_with_text(
         &self,
         scored: &mut [Scored],
-        which: impl Iterator<Item = (usize, Vec<Option<u32>>)> + Clone,
+        which: impl Iterator<Item = (usize, Vec<Option<Vec<Stored>>>)> + Clone,
         needles: &[Vec<Needle<'_>>],
         idfs: &[f32],
         cache: &mut KeyCache,
@@ -450,10 +489,10 @@ impl Engine<'_> {
             let key = self.layout.text_key(&self.index, cache, s.passage)?;
             let mut occurrences: Vec<Vec<(usize, usize)>> = Vec::with_capacity(needles.len());
             for (t, term) in needles.iter().enumerate() {
-                let known = counted.get(t).copied().flatten();
-                let mut whole_words = known.unwrap_or(0);
+                let stored = counted.get(t).and_then(Option::as_deref);
+                let mut whole_words = 0;
                 let mut all = Vec::new();
-                for needle in term {
+                for (k, needle) in term.iter().enumerate() {
                     let found = needle.find_in(key);
                     // BM25 saturates long before: checking the first few occurrences of each
                     // needle is enough, and bounds the work for a term found all over a long
@@ -463,13 +502,15 @@ impl Engine<'_> {
                     // windows, which the indexer needs (it counts every gram of a passage) and
                     // the engine does not: calling it here put 1.5 KB gzip on each engine
                     // module (make engine).
-                    if known.is_none() {
-                        whole_words += found
+                    whole_words += match stored.and_then(|s| s.get(k)) {
+                        Some(Stored::Own(count)) => *count,
+                        Some(Stored::Plain(count)) if found == find_all(key, needle.text) => *count,
+                        _ => found
                             .iter()
                             .take(rank::MAX_WORD_CHECKS)
                             .filter(|&&(a, b)| is_whole_word(key, a, b, vocab))
-                            .count() as u32;
-                    }
+                            .count() as u32,
+                    };
                     all.extend(found);
                 }
                 s.score += rank::WORD_WEIGHT * idfs[t] * rank::bm25_tf(whole_words, len, avg);

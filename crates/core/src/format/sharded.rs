@@ -104,11 +104,6 @@ const RANGE_MAPS: [(SectionKind, Option<SectionKind>); 3] = [
     (SectionKind::PinyinFst, Some(SectionKind::PinyinChars)),
 ];
 
-/// Grams with at least this many text postings get their whole-word counts stored (see
-/// [`IndexView::gram_whole_counts`]): ranking a query of such a gram then reads no passage
-/// text; rarer grams have few candidates, whose texts ranking reads.
-const WHOLE_COUNTS_MIN_POSTINGS: usize = 8;
-
 /// How big the pieces are: the trade between the bytes a search fetches beyond what it reads
 /// and the number of files (and requests).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1107,13 +1102,14 @@ impl MapToSplit<'_, '_> {
                         let gram = key.strip_prefix(&[CHAR_UNION_MARK]).unwrap_or(key);
                         let gram = std::str::from_utf8(gram).unwrap_or("");
                         let union = key.first() == Some(&CHAR_UNION_MARK);
-                        // A character's counts (and its usual reading's) are always kept: a
-                        // rare one is still one needle among the many of a pinyin term, whose
-                        // passages the second pass would otherwise segment.
+                        // Every gram with a block of postings gets its whole-word counts (see
+                        // [`IndexView::gram_whole_counts`]), a byte per posting: ranking a query
+                        // of it then reads no passage text, and a rare gram is still one needle
+                        // among the many alternatives of a pinyin term, whose passages the
+                        // second pass would otherwise segment (reading vocabulary ranges). A
+                        // single posting inlined in the gram's value has none.
                         let usual = union && key.last() == Some(&0);
-                        let counted = union
-                            || (block.text.len() >= WHOLE_COUNTS_MIN_POSTINGS
-                                && term_is_single_gram(gram));
+                        let counted = union || term_is_single_gram(gram);
                         // A CJK character or bigram: its counts were computed passage by passage.
                         let mut chars = gram.chars();
                         let needle = match (chars.next(), chars.next(), chars.next()) {
