@@ -9,7 +9,7 @@ use crate::tokenize::{term_grams, GramQuery};
 
 use super::layout::KeyCache;
 use super::needle::Needle;
-use super::pinyin::Pattern;
+use super::pinyin::{request_readings, Pattern};
 use super::postings::{merge_by_passage, passages_in_all, TermMatch};
 use super::score::Scored;
 use super::Engine;
@@ -227,7 +227,11 @@ impl Engine<'_> {
         }
         // The pattern reads the pinyin table: a sharded index first learns whether the term
         // occurs as typed (its grams' ranges), instead of fetching the table's ranges with them
-        // for a term such as `ssh` that never reads it.
+        // for a term such as `ssh` that never reads it; a term of whole syllables (`mingyue`)
+        // asks for its readings in the same round.
+        if self.missed_shards() {
+            request_readings(&term.key, self.readings(), true);
+        }
         self.stop_if_missed()?;
         let Some(pattern) = Pattern::new(&term.key, self.readings()) else {
             return Ok((Vec::new(), None));

@@ -173,11 +173,35 @@ pub(crate) struct Pattern {
 /// Exceptions kept per pattern (see [`Pattern::read_otherwise`]).
 pub(crate) const MAX_EXCEPTIONS: usize = 4_000;
 
+/// Asks for the reading-table ranges the patterns of `letters` will read, each token's
+/// readings and its unusually read words (sharded: one round for all of them, where building
+/// the pattern would find one token's missing only after the previous token's had arrived).
+/// `whole_only`: only when every token but the last is a whole syllable (`mingyue`, not the
+/// initials of `ssh`, whose letters are likely a word of their own).
+pub(crate) fn request_readings(letters: &str, table: Readings<'_>, whole_only: bool) {
+    let Some(tokens) = tokens(letters) else {
+        return;
+    };
+    let Some((last, rest)) = tokens.split_last() else {
+        return;
+    };
+    if whole_only && (rest.iter().any(|t| t.prefix) || last.text.len() < MIN_PINYIN_LETTERS) {
+        return;
+    }
+    for token in &tokens {
+        table.map.request_prefix(&token.text);
+        table.map.request_prefix(&format!("~{}", token.text));
+    }
+}
+
 impl Pattern {
     /// Builds the pattern of a folded term (`聊cheng`, `gyl`) from the index's pinyin table.
     /// `None` when the term has no letters, has characters other than Han and letters, or its
     /// letters are not pinyin, or some token stands for no corpus character and no word.
     pub(crate) fn new(term: &str, table: Readings<'_>) -> Option<Pattern> {
+        for letters in term.split(|c: char| !c.is_ascii_lowercase()) {
+            request_readings(letters, table, false);
+        }
         let mut pattern = Pattern::default();
         let mut exceptions = Vec::new();
         let mut letters = String::new();
@@ -222,6 +246,10 @@ impl Pattern {
             }
             counts.push(cut.len());
             all.extend(cut);
+        }
+        for token in &all {
+            table.map.request_prefix(&token.text);
+            table.map.request_prefix(&format!("~{}", token.text));
         }
         let mut pattern = Pattern::default();
         let mut exceptions = Vec::new();

@@ -72,6 +72,19 @@ impl<'a> KeyMap<'a> {
         }
     }
 
+    /// Sharded: asks for every range that may hold keys starting with `prefix` (those that
+    /// have not arrived are recorded as missing), reading nothing, so that lookups a search
+    /// will make one after another are fetched in one round. A single file has them all.
+    pub fn request_prefix(&self, prefix: &str) {
+        if let KeyMap::Ranges { map, missing } = self {
+            if SHARDED {
+                for i in map.ranges_with_prefix(prefix.as_bytes()) {
+                    let _ = map.range(i, missing);
+                }
+            }
+        }
+    }
+
     /// Calls `found(len, value)` for every key that is a prefix of `text` ending on a
     /// character boundary, shortest first: one walk of the fst per range.
     pub fn prefixes_of(&self, text: &str, found: &mut dyn FnMut(usize, u64)) {
