@@ -188,7 +188,12 @@ pub(crate) fn request_readings(letters: &str, table: Readings<'_>, whole_only: b
     if whole_only && (rest.iter().any(|t| t.prefix) || last.text.len() < MIN_PINYIN_LETTERS) {
         return;
     }
-    for token in &tokens {
+    request_tokens(&tokens, table);
+}
+
+/// Asks for the reading-table ranges of `tokens` (see [`request_readings`]).
+fn request_tokens(tokens: &[Token], table: Readings<'_>) {
+    for token in tokens {
         table.map.request_prefix(&token.text);
         table.map.request_prefix(&format!("~{}", token.text));
     }
@@ -247,10 +252,7 @@ impl Pattern {
             counts.push(cut.len());
             all.extend(cut);
         }
-        for token in &all {
-            table.map.request_prefix(&token.text);
-            table.map.request_prefix(&format!("~{}", token.text));
-        }
+        request_tokens(&all, table);
         let mut pattern = Pattern::default();
         let mut exceptions = Vec::new();
         pattern.push_tokens(&all, table, &mut exceptions)?;
