@@ -23,7 +23,7 @@
 //! * `wasm`: the JavaScript edge: the thin `#[wasm_bindgen]` facade (wasm32 only) and the
 //!   parsing of the options JavaScript passes (`wasm::options`).
 
-pub use zh_search_core::{format, normalize, sort, tokenize};
+pub use zh_search_core::{by_id, format, normalize, sort, tokenize};
 
 pub mod json;
 pub mod owned;

@@ -4,8 +4,8 @@
 //! bigrams a pattern can start with.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
+use crate::by_id::OnceById;
 use crate::format::{
     char_union_key, usual_reading_key, FormatError, IndexView, Posting, PostingsBlock,
 };
@@ -91,21 +91,14 @@ pub(crate) const MAX_TWO_SLOT_FIRST_CHARS: usize = 64;
 /// folded, for every later search (ranking by headings folds the title of every candidate
 /// whose heading holds the query: a single character's candidates have thousands).
 pub(crate) struct GramLayout {
-    /// By title id, in chunks of [`TITLE_KEY_CHUNK`] allocated on first use (an index's title
-    /// count is not trusted with memory).
-    title_keys: Vec<OnceLock<TitleKeyChunk>>,
+    /// By title id.
+    title_keys: OnceById<Box<str>>,
 }
-
-/// Titles per chunk of [`GramLayout::title_keys`].
-const TITLE_KEY_CHUNK: usize = 1024;
-type TitleKeyChunk = Box<[OnceLock<Box<str>>]>;
 
 impl GramLayout {
     pub(crate) fn new(titles: u32) -> GramLayout {
         GramLayout {
-            title_keys: (0..(titles as usize).div_ceil(TITLE_KEY_CHUNK))
-                .map(|_| OnceLock::new())
-                .collect(),
+            title_keys: OnceById::new(titles),
         }
     }
 }
@@ -360,17 +353,15 @@ impl Layout for GramLayout {
         cache: &'c mut KeyCache,
         title: u32,
     ) -> Result<&'c str, FormatError> {
-        let Some(chunk) = self.title_keys.get(title as usize / TITLE_KEY_CHUNK) else {
-            return self.cached_key(index, &mut cache.titles, title, index.title_text(title));
-        };
-        let slot = &chunk.get_or_init(|| (0..TITLE_KEY_CHUNK).map(|_| OnceLock::new()).collect())
-            [title as usize % TITLE_KEY_CHUNK];
-        if let Some(key) = slot.get() {
-            return Ok(key);
-        }
         // A title that has not arrived (sharded) is an error here, and folded once it has.
-        let key = fold_text(index.title_text(title)?, &index.fold());
-        Ok(slot.get_or_init(|| key.into()))
+        let kept = self.title_keys.get_or_try_set(title, || {
+            Ok(fold_text(index.title_text(title)?, &index.fold()).into())
+        });
+        match kept {
+            Some(key) => key.map(|key| &**key),
+            // An id past the index's title count: the search's own cache.
+            None => self.cached_key(index, &mut cache.titles, title, index.title_text(title)),
+        }
     }
 
     /// The term's texts and titles from its grams' postings, verified against the folded text

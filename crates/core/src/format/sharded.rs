@@ -88,6 +88,7 @@ use super::{
     read_otherwise_entry, union, FoldTable, FormatError, IndexView, Posting, PostingsBlock, Result,
     SectionKind, Stats, FLAG_SCAN, FLAG_SHARDED, VERSION,
 };
+use crate::by_id::OnceById;
 use crate::normalize::{char_class, find_all, fold_text, CharClass};
 use crate::tokenize::{term_is_single_gram, whole_word_count_in, whole_words_among, WindowCuts};
 use std::collections::{HashMap, HashSet};
@@ -1544,62 +1545,16 @@ pub struct ShardStore {
     grouped_links: bool,
     /// The Fold table, unpacked from the root.
     fold: Vec<u8>,
-    /// The facts that arrived with postings (see [`write_facts`]).
-    facts: Mutex<Facts>,
-    /// Titles that arrived with postings, by title id, in chunks of [`TITLE_CHUNK`] allocated
-    /// on first use (a root's title count is not trusted with memory).
-    title_texts: Vec<OnceLock<TitleChunk>>,
-}
-
-/// Titles per chunk of [`ShardStore::learned_title`]'s table.
-const TITLE_CHUNK: usize = 1024;
-type TitleChunk = Box<[OnceLock<Box<str>>]>;
-
-/// Facts by passage and by title, as postings brought them, and the postings blocks whose facts
-/// were read (a search reads a block's facts once however often its rounds and later searches
-/// decode the block: a character's union holds one per passage of the corpus that has it).
-#[derive(Debug)]
-struct Facts {
-    passages: ById<PassageFacts>,
-    titles: ById<TitleFacts>,
-    /// `(address of the block's end in the store, …)`: a range's bytes stay where they arrived
-    /// for the store's life.
-    learned: HashSet<usize>,
-}
-
-/// Ids per chunk of a [`ById`] table.
-const FACTS_CHUNK: usize = 1024;
-
-/// Values by id (a passage's or title's, below the root's count), in chunks of
-/// [`FACTS_CHUNK`] allocated when a value of theirs arrives (a root's counts are not trusted
-/// with memory): a read is an index, not a search, for every candidate of every search.
-#[derive(Debug)]
-struct ById<T> {
-    chunks: Vec<Option<Box<[Option<T>]>>>,
-}
-
-impl<T: Copy> ById<T> {
-    fn new(count: u32) -> Self {
-        ById {
-            chunks: (0..(count as usize).div_ceil(FACTS_CHUNK))
-                .map(|_| None)
-                .collect(),
-        }
-    }
-
-    /// Sets the value of `id`; an id past the count is dropped (no read asks for it).
-    fn insert(&mut self, id: u32, value: T) {
-        let id = id as usize;
-        if let Some(chunk) = self.chunks.get_mut(id / FACTS_CHUNK) {
-            chunk.get_or_insert_with(|| vec![None; FACTS_CHUNK].into_boxed_slice())
-                [id % FACTS_CHUNK] = Some(value);
-        }
-    }
-
-    fn get(&self, id: u32) -> Option<T> {
-        let id = id as usize;
-        self.chunks.get(id / FACTS_CHUNK)?.as_ref()?[id % FACTS_CHUNK]
-    }
+    /// The facts that arrived with postings (see [`write_facts`]), by passage and by title.
+    passage_facts: OnceById<PassageFacts>,
+    title_facts: OnceById<TitleFacts>,
+    /// The postings blocks whose facts were read, by the address of the block's end in the
+    /// store (a range's bytes stay where they arrived for the store's life): a search reads a
+    /// block's facts once however often its rounds and later searches decode the block (a
+    /// character's union holds one per passage of the corpus that has it).
+    learned_blocks: Mutex<HashSet<usize>>,
+    /// Titles that arrived with postings, by title id.
+    title_texts: OnceById<Box<str>>,
 }
 
 impl ShardStore {
@@ -1754,14 +1709,10 @@ impl ShardStore {
             links,
             grouped_links,
             fold,
-            facts: Mutex::new(Facts {
-                passages: ById::new(stats.passages),
-                titles: ById::new(stats.titles),
-                learned: HashSet::new(),
-            }),
-            title_texts: (0..(stats.titles as usize).div_ceil(TITLE_CHUNK))
-                .map(|_| OnceLock::new())
-                .collect(),
+            passage_facts: OnceById::new(stats.passages),
+            title_facts: OnceById::new(stats.titles),
+            learned_blocks: Mutex::new(HashSet::new()),
+            title_texts: OnceById::new(stats.titles),
         })
     }
 
@@ -1938,9 +1889,9 @@ impl ShardStore {
     pub(super) fn learn_facts(&self, block: &PostingsBlock, area: &[u8], at: usize) -> Result<()> {
         let address = (area.as_ptr() as usize).wrapping_add(at);
         if self
-            .facts
+            .learned_blocks
             .lock()
-            .is_ok_and(|facts| facts.learned.contains(&address))
+            .is_ok_and(|blocks| blocks.contains(&address))
         {
             return Ok(());
         }
@@ -1989,11 +1940,7 @@ impl ShardStore {
             titles.push((posting.doc, t));
             let text = std::str::from_utf8(cursor.bytes_with_length()?)
                 .map_err(|_| FormatError::BadUtf8)?;
-            if let Some(chunk) = self.title_texts.get(posting.doc as usize / TITLE_CHUNK) {
-                let chunk =
-                    chunk.get_or_init(|| (0..TITLE_CHUNK).map(|_| OnceLock::new()).collect());
-                let _ = chunk[posting.doc as usize % TITLE_CHUNK].set(text.into());
-            }
+            self.title_texts.set(posting.doc, text.into());
             if t.end - t.first <= TITLE_FACTS_MAX_PASSAGES {
                 for p in t.first..t.end {
                     let chars = cursor.u32()?;
@@ -2007,22 +1954,21 @@ impl ShardStore {
                 }
             }
         }
-        if let Ok(mut facts) = self.facts.lock() {
-            for (p, f) in passages {
-                facts.passages.insert(p, f);
-            }
-            for (t, f) in titles {
-                facts.titles.insert(t, f);
-            }
-            facts.learned.insert(address);
+        for (p, f) in passages {
+            self.passage_facts.set(p, f);
+        }
+        for (t, f) in titles {
+            self.title_facts.set(t, f);
+        }
+        if let Ok(mut blocks) = self.learned_blocks.lock() {
+            blocks.insert(address);
         }
         Ok(())
     }
 
     /// A title's text, if postings have brought it.
     pub(super) fn learned_title(&self, t: u32) -> Option<&str> {
-        let chunk = self.title_texts.get(t as usize / TITLE_CHUNK)?.get()?;
-        chunk[t as usize % TITLE_CHUNK].get().map(|s| &**s)
+        self.title_texts.get(t).map(|s| &**s)
     }
 
     /// A passage's link share in facts (0 when the index has no links: not stored then).
@@ -2040,12 +1986,12 @@ impl ShardStore {
 
     /// The facts of passage `p`, if postings have brought them.
     pub(super) fn passage_facts(&self, p: u32) -> Option<PassageFacts> {
-        self.facts.lock().ok()?.passages.get(p)
+        self.passage_facts.get(p).copied()
     }
 
     /// The facts of title `t`, if postings have brought them.
     pub(super) fn title_facts(&self, t: u32) -> Option<TitleFacts> {
-        self.facts.lock().ok()?.titles.get(t)
+        self.title_facts.get(t).copied()
     }
 
     /// The key-range map of `kind`, with the record of missing shards its reads write to.
