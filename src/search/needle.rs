@@ -42,9 +42,17 @@ impl<'n> Needle<'n> {
 
     /// Its occurrences in a match key, as byte ranges.
     pub(crate) fn find_in(&self, key: &str) -> Vec<(usize, usize)> {
+        self.find_in_whole(key).0
+    }
+
+    /// [`Needle::find_in`], and whether its occurrences are every occurrence of its text in
+    /// `key` (its pattern and word rule refused none).
+    pub(crate) fn find_in_whole(&self, key: &str) -> (Vec<(usize, usize)>, bool) {
         let mut found = find_all(key, self.text);
+        let all = found.len();
         self.keep_matching(key, &mut found);
-        found
+        let every = found.len() == all;
+        (found, every)
     }
 
     /// [`Needle::find_in`] a scan layout's whole key string, through its character positions.

@@ -4,7 +4,6 @@
 //! itself is `rank`'s.
 
 use crate::format::FormatError;
-use crate::normalize::find_all;
 use crate::query::{ParsedQuery, Term};
 use crate::rank;
 use crate::sort::{sort_by, sort_by_key, sort_top_by};
@@ -388,13 +387,12 @@ impl Engine<'_> {
             // The stored counts are the needle's own for a plain needle (the gram's) and for a
             // pinyin one in its usual reading (that reading's matches'); a needle that checks a
             // pattern takes the gram's where the pattern accepts all its occurrences.
-            let own = (needle.pattern.is_none() || usual) && !needle.whole_word;
-            let plain = !own && !needle.whole_word;
-            let counts = if own || plain {
-                self.index.gram_whole_counts(value, area)?
-            } else {
+            let counts = if needle.whole_word {
                 None
+            } else {
+                self.index.gram_whole_counts(value, area)?
             };
+            let plain = needle.pattern.is_some() && !usual;
             out.push(NeedleDocs {
                 docs,
                 counts,
@@ -434,14 +432,13 @@ impl Engine<'_> {
                 })
                 .collect();
             // One term counted from the postings: no text. Several: their proximity reads it.
-            if let [Some(Some(whole_words))] = stored
-                .iter()
-                .map(|t| t.as_deref().map(stored_whole_words))
-                .collect::<Vec<_>>()
-                .as_slice()
-            {
+            let counted = match stored.as_slice() {
+                [Some(term)] => stored_whole_words(term),
+                _ => None,
+            };
+            if let Some(whole_words) = counted {
                 let len = self.passage_len(s.passage)?;
-                s.score += rank::WORD_WEIGHT * idfs[0] * rank::bm25_tf(*whole_words, len, avg);
+                s.score += rank::WORD_WEIGHT * idfs[0] * rank::bm25_tf(whole_words, len, avg);
             } else {
                 read.push((i, stored));
             }
@@ -493,7 +490,7 @@ impl Engine<'_> {
                 let mut whole_words = 0;
                 let mut all = Vec::new();
                 for (k, needle) in term.iter().enumerate() {
-                    let found = needle.find_in(key);
+                    let (found, every) = needle.find_in_whole(key);
                     // BM25 saturates long before: checking the first few occurrences of each
                     // needle is enough, and bounds the work for a term found all over a long
                     // passage. Each needle apart, as the indexer counts a needle's (so a term
@@ -504,7 +501,7 @@ impl Engine<'_> {
                     // module (make engine).
                     whole_words += match stored.and_then(|s| s.get(k)) {
                         Some(Stored::Own(count)) => *count,
-                        Some(Stored::Plain(count)) if found == find_all(key, needle.text) => *count,
+                        Some(Stored::Plain(count)) if every => *count,
                         _ => found
                             .iter()
                             .take(rank::MAX_WORD_CHECKS)
