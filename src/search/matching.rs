@@ -230,7 +230,7 @@ impl Engine<'_> {
         // for a term such as `ssh` that never reads it; a term of whole syllables (`mingyue`)
         // asks for its readings in the same round.
         if self.missed_shards() {
-            request_readings(&term.key, self.readings(), true);
+            request_readings(&term.key, self.readings());
         }
         self.stop_if_missed()?;
         let Some(pattern) = Pattern::new(&term.key, self.readings()) else {

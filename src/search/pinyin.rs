@@ -173,25 +173,26 @@ pub(crate) struct Pattern {
 /// Exceptions kept per pattern (see [`Pattern::read_otherwise`]).
 pub(crate) const MAX_EXCEPTIONS: usize = 4_000;
 
-/// Asks for the reading-table ranges the patterns of `letters` will read, each token's
-/// readings and its unusually read words (sharded: one round for all of them, where building
-/// the pattern would find one token's missing only after the previous token's had arrived).
-/// `whole_only`: only when every token but the last is a whole syllable (`mingyue`, not the
-/// initials of `ssh`, whose letters are likely a word of their own).
-pub(crate) fn request_readings(letters: &str, table: Readings<'_>, whole_only: bool) {
+/// Asks for the reading-table ranges a pattern of `letters` will read, each token's readings
+/// and its unusually read words, when every token but the last is a whole syllable (`mingyue`,
+/// not the initials of `ssh`, whose letters are likely a word of their own): a search that
+/// first checks whether the letters occur as typed fetches them in the same round.
+pub(crate) fn request_readings(letters: &str, table: Readings<'_>) {
     let Some(tokens) = tokens(letters) else {
         return;
     };
     let Some((last, rest)) = tokens.split_last() else {
         return;
     };
-    if whole_only && (rest.iter().any(|t| t.prefix) || last.text.len() < MIN_PINYIN_LETTERS) {
+    if rest.iter().any(|t| t.prefix) || last.text.len() < MIN_PINYIN_LETTERS {
         return;
     }
     request_tokens(&tokens, table);
 }
 
-/// Asks for the reading-table ranges of `tokens` (see [`request_readings`]).
+/// Asks for the reading-table ranges of `tokens` (sharded: one round for all of them, where
+/// building the pattern would find one token's missing only after the previous token's had
+/// arrived).
 fn request_tokens(tokens: &[Token], table: Readings<'_>) {
     for token in tokens {
         table.map.request_prefix(&token.text);
@@ -204,27 +205,43 @@ impl Pattern {
     /// `None` when the term has no letters, has characters other than Han and letters, or its
     /// letters are not pinyin, or some token stands for no corpus character and no word.
     pub(crate) fn new(term: &str, table: Readings<'_>) -> Option<Pattern> {
-        for letters in term.split(|c: char| !c.is_ascii_lowercase()) {
-            request_readings(letters, table, false);
+        // The term's runs of letters as tokens, and its Han characters, in order.
+        enum Piece {
+            Letters(Vec<Token>),
+            Han(char),
         }
-        let mut pattern = Pattern::default();
-        let mut exceptions = Vec::new();
+        let mut pieces = Vec::new();
         let mut letters = String::new();
-        let mut any_letters = false;
         for c in term.chars().chain(['\u{0}']) {
             if c.is_ascii_lowercase() {
                 letters.push(c);
                 continue;
             }
             if !letters.is_empty() {
-                any_letters = true;
-                pattern.push_tokens(&tokens(&letters)?, table, &mut exceptions)?;
+                pieces.push(Piece::Letters(tokens(&letters)?));
                 letters.clear();
             }
             match c {
                 '\u{0}' => {}
-                c if crate::normalize::is_han(c) => pattern.slots.push(Slot::Char(c)),
+                c if crate::normalize::is_han(c) => pieces.push(Piece::Han(c)),
                 _ => return None,
+            }
+        }
+        for piece in &pieces {
+            if let Piece::Letters(tokens) = piece {
+                request_tokens(tokens, table);
+            }
+        }
+        let mut pattern = Pattern::default();
+        let mut exceptions = Vec::new();
+        let mut any_letters = false;
+        for piece in pieces {
+            match piece {
+                Piece::Letters(tokens) => {
+                    any_letters = true;
+                    pattern.push_tokens(&tokens, table, &mut exceptions)?;
+                }
+                Piece::Han(c) => pattern.slots.push(Slot::Char(c)),
             }
         }
         // One slot from letters alone must be a whole syllable: `sh`, `g` are too little to go on.
