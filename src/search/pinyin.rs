@@ -12,7 +12,8 @@
 //! exact (letters as typed) match always ranks above a pinyin one (`search`).
 
 use crate::format::{
-    decode_char_list, inside_word_read_otherwise, read_otherwise_entry, CountedChar, KeyMap,
+    decode_char_list, inside_word_read_otherwise, read_otherwise_entry, reading_pair_key,
+    CountedChar, KeyMap,
 };
 
 /// Every Mandarin syllable without tone (`ü` written `v`), as the build's reading table writes
@@ -168,6 +169,23 @@ pub(crate) struct Pattern {
     /// Exceptions were left out ([`MAX_EXCEPTIONS`]): the pattern accepts some characters in
     /// words that read them otherwise, and only the texts say where it matches.
     pub(crate) exceptions_dropped: bool,
+    /// A token stood for more characters or unusually read words than a slot keeps
+    /// ([`MAX_CHARS_PER_TOKEN`], [`MAX_OVERRIDES_PER_TOKEN`]).
+    pub(crate) lists_capped: bool,
+    /// For two slots from two syllables, the first whole (`mingyue`, `ming yue`; not
+    /// `聊cheng`): the start of the keys of the reading pairs they may be
+    /// ([`reading_pair_prefix`]) and whether the second syllable is whole (then only the key
+    /// itself).
+    pub(crate) reading_pair: Option<(String, bool)>,
+}
+
+/// The start of the keys of the reading pairs `tokens` may stand for (see
+/// [`reading_pair_key`]): two tokens, the first a whole syllable.
+fn reading_pair_prefix(tokens: &[Token]) -> Option<String> {
+    match tokens {
+        [first, second] if !first.prefix => Some(reading_pair_key(&first.text, &second.text)),
+        _ => None,
+    }
 }
 
 /// Exceptions kept per pattern (see [`Pattern::read_otherwise`]).
@@ -197,6 +215,11 @@ fn request_tokens(tokens: &[Token], table: Readings<'_>) {
     for token in tokens {
         table.map.request_prefix(&token.text);
         table.map.request_prefix(&format!("~{}", token.text));
+    }
+    if crate::format::SHARDED {
+        if let Some(prefix) = reading_pair_prefix(tokens) {
+            table.map.request_prefix(&prefix);
+        }
     }
 }
 
@@ -330,6 +353,10 @@ impl Pattern {
         exceptions: &mut Vec<(char, Vec<char>)>,
     ) -> Option<()> {
         let first = self.slots.len();
+        // Only sharded indexes have reading pairs: another module leaves this out.
+        if crate::format::SHARDED && first == 0 && tokens.len() == 2 {
+            self.reading_pair = reading_pair_prefix(tokens).map(|p| (p, !tokens[1].prefix));
+        }
         for (i, token) in tokens.iter().enumerate() {
             let mut chars = Vec::new();
             table
@@ -352,6 +379,7 @@ impl Pattern {
                     }
                     true
                 });
+            let capped = chars.len() >= MAX_CHARS_PER_TOKEN;
             crate::sort::sort_by(&mut chars, |a, b| a.cmp(b));
             chars.dedup();
             if first + i == 0 {
@@ -380,6 +408,7 @@ impl Pattern {
                 }
                 found < MAX_OVERRIDES_PER_TOKEN
             });
+            self.lists_capped |= capped || found >= MAX_OVERRIDES_PER_TOKEN;
             if chars.is_empty()
                 && found == 0
                 && !self.words.iter().any(|w| w.0 + w.1.len() > first + i)

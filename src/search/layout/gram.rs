@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use crate::by_id::OnceById;
 use crate::format::{
-    char_union_key, usual_reading_key, FormatError, IndexView, Posting, PostingsBlock,
+    char_union_key, decode_pair_list, usual_reading_key, FormatError, IndexView, Posting,
+    PostingsBlock, READING_PAIR_RUNS,
 };
 use crate::normalize::{char_class, fold_text, CharClass};
 use crate::query::Term;
@@ -221,6 +222,9 @@ impl GramLayout {
         if starts.len() > MAX_TWO_SLOT_FIRST_CHARS {
             return Ok(None);
         }
+        if let Some(runs) = self.reading_pair_runs(index, pattern, &words)? {
+            return Ok(Some(runs));
+        }
         let is_run = |a: char, b: char| {
             words.iter().any(|w| w[0] == a && w[1] == b)
                 || (first.chars().binary_search(&a).is_ok()
@@ -284,18 +288,104 @@ impl GramLayout {
                 }
                 n
             };
-            if count > 0 {
-                counted.push((run.clone(), count));
+            counted.push((run.clone(), count));
+        }
+        Ok(Some(most_frequent(counted)))
+    }
+}
+
+/// The runs counted more than zero times, the [`MAX_ALTERNATIVES`] most frequent (then in
+/// code-point order).
+fn most_frequent(mut counted: Vec<(String, u64)>) -> Vec<String> {
+    sort_by(&mut counted, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counted
+        .into_iter()
+        .filter(|r| r.1 > 0)
+        .take(MAX_ALTERNATIVES)
+        .map(|(run, _)| run)
+        .collect()
+}
+
+/// A reading pair keeps at least the runs a term may turn into.
+const _: () = assert!(MAX_ALTERNATIVES <= READING_PAIR_RUNS);
+
+impl GramLayout {
+    /// [`GramLayout::two_slot_runs`] from a sharded index's reading pairs (`ming yue`, see
+    /// [`crate::format::reading_pair_key`]) when both slots come from syllables, the first
+    /// whole: the split counted each bigram as the walk does, so one entry (and the postings
+    /// of the unusually read two-character `words`) replaces the bigrams of every character
+    /// of the first syllable and the texts of those it must check. The most frequent runs of
+    /// all the pairs the second token accepts are among their lists' (each keeps
+    /// [`READING_PAIR_RUNS`]); a word's run counts all its occurrences, as in the walk. `None`
+    /// where the pairs do not say what the walk would (a slot or exception list cut short).
+    fn reading_pair_runs(
+        &self,
+        index: &IndexView<'_>,
+        pattern: &Pattern,
+        words: &[&[char]],
+    ) -> Result<Option<Vec<String>>, FormatError> {
+        let (Some((prefix, whole)), [Slot::AnyOf(_), Slot::AnyOf(_)]) =
+            (&pattern.reading_pair, pattern.slots.as_slice())
+        else {
+            return Ok(None);
+        };
+        // Only a sharded index has reading pairs.
+        if !crate::format::SHARDED
+            || index.shard_store().is_none()
+            || pattern.exceptions_dropped
+            || pattern.lists_capped
+        {
+            return Ok(None);
+        }
+        let mut counted: Vec<(String, u64)> = Vec::new();
+        let mut failed = None;
+        index
+            .pinyin()
+            .for_each_with_prefix(prefix, &mut |key, value, area| {
+                if *whole && key != prefix.as_bytes() {
+                    return true;
+                }
+                match decode_pair_list(area, value) {
+                    Ok(runs) => {
+                        for ((a, b), n) in runs {
+                            let mut run = String::new();
+                            run.push(a);
+                            run.push(b);
+                            counted.push((run, n));
+                        }
+                        true
+                    }
+                    Err(e) => {
+                        failed = Some(e);
+                        false
+                    }
+                }
+            });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        // A word's run counts all its occurrences (its characters' pair, if any, fewer).
+        for word in words {
+            let run: String = word.iter().collect();
+            let mut count = 0;
+            if let Some((value, area)) = index.grams().get(run.as_bytes()) {
+                let block = index.gram_postings(value, area)?;
+                count = block
+                    .text
+                    .iter()
+                    .chain(&block.title)
+                    .map(|p| u64::from(p.tf))
+                    .sum();
+            }
+            match counted.iter_mut().find(|r| r.0 == run) {
+                Some(found) => found.1 = count,
+                None => counted.push((run, count)),
             }
         }
-        sort_by(&mut counted, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        Ok(Some(
-            counted
-                .into_iter()
-                .take(MAX_ALTERNATIVES)
-                .map(|(run, _)| run)
-                .collect(),
-        ))
+        if index.shard_store().is_some_and(|s| s.has_missing()) {
+            return Err(FormatError::NeedShards);
+        }
+        Ok(Some(most_frequent(counted)))
     }
 }
 

@@ -80,8 +80,9 @@ pub use fold::FoldTable;
 pub use keymap::{KeyMap, MapVocabulary};
 pub use links::{encode_numbering, encode_passage_links, encode_title_parents, Links};
 pub use pinyin::{
-    decode_char_list, encode_char_list, inside_word_read_otherwise, read_otherwise_entry,
-    read_otherwise_key, CountedChar,
+    decode_char_list, decode_pair_list, encode_char_list, encode_pair_list,
+    inside_word_read_otherwise, read_otherwise_entry, read_otherwise_key, reading_pair_key,
+    CountedChar, CountedPair, READING_PAIR_MARK, READING_PAIR_RUNS,
 };
 pub use postings::{union, Posting, PostingsBlock};
 pub use sharded::{
@@ -99,7 +100,7 @@ use texts::Utf8Checked;
 /// First bytes of every index.
 pub const MAGIC: &[u8; 8] = b"ZHSEARCH";
 /// Bumped whenever the layout changes; an index of another version is refused.
-pub const VERSION: u32 = 15;
+pub const VERSION: u32 = 16;
 /// Bytes of one section-table entry.
 const SECTION_ENTRY_LEN: usize = 16;
 /// `Stats::flags`: the gram index is empty and queries scan the texts instead: the engine folds

@@ -58,6 +58,71 @@ pub fn decode_char_list(bytes: &[u8], value: u64, limit: usize) -> Result<Vec<Co
     Ok(out)
 }
 
+/// First byte of a reading pair's key (`\u{7f}ming yue`, see [`reading_pair_key`]), which a
+/// sharded index's PinyinFst holds after all its other keys: it sorts above every byte that
+/// starts a reading, word or exception key.
+pub const READING_PAIR_MARK: u8 = 0x7F;
+
+/// Runs a reading pair's list keeps: the most frequent, as many as a pinyin term may turn into
+/// (the engine's alternatives).
+pub const READING_PAIR_RUNS: usize = 16;
+
+/// One run of a reading pair's list: its two characters and their occurrences (see
+/// [`encode_pair_list`]).
+pub type CountedPair = ((char, char), u64);
+
+/// The key of the reading pair `first second`: [`READING_PAIR_MARK`], `first`, a space,
+/// `second`. Its list holds the bigrams whose characters are usually read so, each counted
+/// where neither character is read otherwise (the sharded layout's `reading_pairs`).
+pub fn reading_pair_key(first: &str, second: &str) -> String {
+    let mut key = String::with_capacity(first.len() + second.len() + 2);
+    key.push(READING_PAIR_MARK as char);
+    key.push_str(first);
+    key.push(' ');
+    key.push_str(second);
+    key
+}
+
+/// Appends a reading pair's runs (most frequent first) to the area of a sharded PinyinFst's
+/// pairs: varint count, then per run the varint code points of its two characters and its
+/// varint count. Returns the value for it (the list's offset).
+pub fn encode_pair_list(out: &mut Vec<u8>, runs: &[CountedPair]) -> u64 {
+    let value = out.len() as u64;
+    write_varint(out, runs.len() as u64);
+    for &((a, b), count) in runs {
+        write_varint(out, u64::from(a as u32));
+        write_varint(out, u64::from(b as u32));
+        write_varint(out, count);
+    }
+    value
+}
+
+/// The runs of the reading pair list a PinyinFst `value` points to.
+pub fn decode_pair_list(bytes: &[u8], value: u64) -> Result<Vec<CountedPair>> {
+    let bad = || FormatError::OutOfBounds {
+        what: "reading pair list",
+    };
+    let mut pos = usize::try_from(value).map_err(|_| bad())?;
+    let count = read_varint(bytes, &mut pos)?;
+    if count > READING_PAIR_RUNS as u64 {
+        return Err(bad());
+    }
+    let mut out = Vec::with_capacity(count as usize);
+    // First character, second character, occurrences: one read site (the module is smaller).
+    let mut run = [0u64; 3];
+    for _ in 0..count {
+        for x in &mut run {
+            *x = read_varint(bytes, &mut pos)?;
+        }
+        let char_of = |code: u64| u32::try_from(code).ok().and_then(char::from_u32);
+        let (Some(a), Some(b)) = (char_of(run[0]), char_of(run[1])) else {
+            return Err(bad());
+        };
+        out.push(((a, b), run[2]));
+    }
+    Ok(out)
+}
+
 /// A reading exception of the PinyinFst (key `reading^char\0word`, under the character's usual
 /// reading): inside `word`, the character is read otherwise than usual (`xing^行\0银行`: 行
 /// reads hang there, not xing). `None` for the table's other keys.
@@ -140,6 +205,26 @@ mod tests {
             let limited = decode_char_list(&bytes, value, 1).unwrap();
             assert_eq!(limited, list[..list.len().min(1)]);
         }
+    }
+
+    #[test]
+    fn pair_lists_round_trip_and_damage_is_an_error() {
+        let runs: Vec<CountedPair> = vec![
+            (('明', '月'), 1200),
+            (('鸣', '越'), 1),
+            (('\u{20000}', 'A'), 0),
+        ];
+        let mut bytes = vec![7];
+        let value = encode_pair_list(&mut bytes, &runs);
+        assert_eq!(decode_pair_list(&bytes, value).unwrap(), runs);
+        let empty = encode_pair_list(&mut bytes, &[]);
+        assert_eq!(decode_pair_list(&bytes, empty).unwrap(), []);
+        assert!(decode_pair_list(&bytes[..value as usize + 4], value).is_err());
+        // More runs than a list keeps.
+        let mut long = Vec::new();
+        let v = encode_pair_list(&mut long, &vec![(('a', 'b'), 1); READING_PAIR_RUNS + 1]);
+        assert!(decode_pair_list(&long, v).is_err());
+        assert_eq!(reading_pair_key("ming", "yue"), "\u{7f}ming yue");
     }
 
     #[test]

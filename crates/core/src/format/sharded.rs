@@ -28,6 +28,13 @@
 //!   occurs outside the words that read it otherwise, with those occurrences and their
 //!   whole-word counts, exactly what a pinyin needle for it would find in the texts, which a
 //!   one-syllable query then does not read.
+//!   The pinyin fst gets, after every real key, one **reading pair** per pair of usual
+//!   readings of adjacent characters ([`reading_pair_key`]: `\u{7f}ming yue`): the most
+//!   frequent bigrams read so (明月…), counted as the engine's walk over the bigrams of every
+//!   character of the first syllable counts them ([`reading_pairs`]), so a two-syllable query
+//!   (`mingyue`) reads one entry, in ranges [`READING_PAIR_RANGE_FACTOR`] times the size of
+//!   the others (a hundred thousand pairs on a large corpus: fewer files), instead of dozens of
+//!   gram ranges.
 //!
 //! The engine opens a [`ShardStore`] over the root and reads through the same
 //! [`IndexView`](super::IndexView) methods as for a single file. A read of a shard that has
@@ -84,9 +91,10 @@ use super::codec::{read_varint, write_varint, xxh32, Bytes};
 use super::fold::{unzigzag, zigzag};
 use super::keymap::MapVocabulary;
 use super::{
-    checksum, decode_char_list, encode_char_list, inside_word_read_otherwise, raw_sections,
-    read_otherwise_entry, union, FoldTable, FormatError, IndexView, Posting, PostingsBlock, Result,
-    SectionKind, Stats, FLAG_SCAN, FLAG_SHARDED, VERSION,
+    checksum, decode_char_list, decode_pair_list, encode_char_list, encode_pair_list,
+    inside_word_read_otherwise, raw_sections, read_otherwise_entry, reading_pair_key, union,
+    CountedPair, FoldTable, FormatError, IndexView, Posting, PostingsBlock, Result, SectionKind,
+    Stats, FLAG_SCAN, FLAG_SHARDED, READING_PAIR_MARK, READING_PAIR_RUNS, VERSION,
 };
 use crate::by_id::OnceById;
 use crate::normalize::{char_class, find_all, fold_text, CharClass};
@@ -133,6 +141,9 @@ impl Default for ShardSizes {
         }
     }
 }
+
+/// A range of reading pairs is this many times [`ShardSizes::word_range`].
+const READING_PAIR_RANGE_FACTOR: usize = 6;
 
 /// A sharded index as the indexer writes it.
 #[derive(Clone, Debug)]
@@ -540,6 +551,21 @@ pub fn split_index<'a>(index: &'a [u8], sizes: ShardSizes) -> Result<Sharded> {
         } else {
             whole.split(None, None)?
         };
+        if kind == SectionKind::PinyinFst {
+            // After every real key (READING_PAIR_MARK sorts above them); read one entry per
+            // query, never a walk of neighbours, and a hundred thousand on a large corpus:
+            // bigger ranges (fewer files).
+            let (fst_bytes, pair_area) = reading_pairs(&view, &map, area)?;
+            let pairs =
+                fst::Map::new(fst_bytes.as_slice()).map_err(|_| FormatError::BadFst(kind))?;
+            let pairs = MapToSplit {
+                map: &pairs,
+                area: &pair_area,
+                target: target * READING_PAIR_RANGE_FACTOR,
+                ..whole
+            };
+            ranges.extend(pairs.split(None, None)?);
+        }
         if let Some(counts) = &counts {
             // After every real key (0xFF sorts above any UTF-8 byte).
             let (fst_bytes, union_area) = char_unions(&view, &map, area, &exceptions, counts)?;
@@ -1003,6 +1029,134 @@ fn char_unions(
     Ok((fst_bytes, union_area))
 }
 
+/// The reading pairs of a PinyinFst `map` (its lists in `area`), as an fst (keys
+/// [`reading_pair_key`]) and the area its values point into: for each bigram `ab` of the
+/// passages' and titles' match keys whose characters have usual readings `x` and `y`, under
+/// `x y`, its occurrences where a pinyin pattern for `x y` matches it: what the engine's walk
+/// over the bigrams of every character read `x` counts (`GramLayout::two_slot_runs`), so that
+/// a two-syllable query reads one entry instead of dozens of gram ranges. That is every
+/// occurrence (overlapping, as the gram postings count them) when neither character has
+/// reading exceptions; else the bigram's non-overlapping occurrences ([`find_all`], as the
+/// engine checks texts) where neither character lies in a word that reads it otherwise. Each
+/// pair keeps its [`READING_PAIR_RUNS`] most frequent runs (then in code-point order).
+fn reading_pairs(
+    view: &IndexView<'_>,
+    map: &fst::Map<&[u8]>,
+    area: &[u8],
+) -> Result<(Vec<u8>, Vec<u8>)> {
+    // Each character's usual reading, as an index into `readings`.
+    let mut readings: Vec<String> = Vec::new();
+    let mut usual: HashMap<char, usize> = HashMap::new();
+    let mut exceptions = Exceptions::new();
+    let mut stream = map.stream();
+    while let Some((key, value)) = stream.next() {
+        if let Some((c, word)) = read_otherwise_entry(key) {
+            exceptions.entry(c).or_default().push(word);
+        } else if let Some(reading) = std::str::from_utf8(key)
+            .ok()
+            .filter(|k| k.bytes().all(|b| b.is_ascii_lowercase()))
+        {
+            for (c, _) in decode_char_list(area, value, usize::MAX)? {
+                usual.insert(c, readings.len());
+            }
+            readings.push(reading.to_string());
+        }
+    }
+    // Passages in two halves on two threads (the titles with the second), as `whole_counts`.
+    let count = |passages: std::ops::Range<u32>, titles: bool| -> Result<PairCounts> {
+        let mut counts = PairCounts::new();
+        let fold = view.fold();
+        for p in passages {
+            count_pairs(
+                &fold_text(view.passage_text(p)?, &fold),
+                &usual,
+                &exceptions,
+                &mut counts,
+            );
+        }
+        for t in 0..if titles { view.stats().titles } else { 0 } {
+            count_pairs(
+                &fold_text(view.title_text(t)?, &fold),
+                &usual,
+                &exceptions,
+                &mut counts,
+            );
+        }
+        Ok(counts)
+    };
+    let passages = view.stats().passages;
+    let counts = std::thread::scope(|scope| {
+        let low = scope.spawn(|| count(0..passages / 2, false));
+        let mut counts = count(passages / 2..passages, true)?;
+        for (pair, n) in low.join().map_err(|_| bad("a count thread failed"))?? {
+            *counts.entry(pair).or_default() += n;
+        }
+        Ok::<_, FormatError>(counts)
+    })?;
+    let mut pairs: BTreeMap<String, Vec<CountedPair>> = BTreeMap::new();
+    for ((a, b), n) in counts {
+        pairs
+            .entry(reading_pair_key(&readings[usual[&a]], &readings[usual[&b]]))
+            .or_default()
+            .push(((a, b), n));
+    }
+    let mut builder = fst::MapBuilder::memory();
+    let mut pair_area = Vec::new();
+    for (key, mut runs) in pairs {
+        runs.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        runs.truncate(READING_PAIR_RUNS);
+        builder
+            .insert(key, encode_pair_list(&mut pair_area, &runs))
+            .map_err(|_| FormatError::BadFst(SectionKind::PinyinFst))?;
+    }
+    let fst_bytes = builder
+        .into_inner()
+        .map_err(|_| FormatError::BadFst(SectionKind::PinyinFst))?;
+    Ok((fst_bytes, pair_area))
+}
+
+/// Occurrences of bigrams by their characters (see [`reading_pairs`]).
+type PairCounts = HashMap<(char, char), u64>;
+
+/// Adds to `counts` the bigrams of the match key `key` whose characters both have a usual
+/// reading, counted as [`reading_pairs`] says.
+fn count_pairs(
+    key: &str,
+    usual: &HashMap<char, usize>,
+    exceptions: &Exceptions,
+    counts: &mut PairCounts,
+) {
+    let mut checked: Vec<(char, char)> = Vec::new();
+    let mut previous: Option<char> = None;
+    for c in key.chars() {
+        let read = usual.contains_key(&c);
+        if let (Some(a), true) = (previous, read) {
+            if exceptions.contains_key(&a) || exceptions.contains_key(&c) {
+                checked.push((a, c));
+            } else {
+                *counts.entry((a, c)).or_default() += 1;
+            }
+        }
+        previous = read.then_some(c);
+    }
+    checked.sort_unstable();
+    checked.dedup();
+    let words = |c: char| exceptions.get(&c).into_iter().flatten().map(Vec::as_slice);
+    for &(a, b) in &checked {
+        let run: String = [a, b].into_iter().collect();
+        let n = find_all(key, &run)
+            .into_iter()
+            .filter(|&(at, _)| {
+                !inside_word_read_otherwise(key, at, a, words(a))
+                    && !inside_word_read_otherwise(key, at + a.len_utf8(), b, words(b))
+            })
+            .count() as u64;
+        if n > 0 {
+            *counts.entry((a, b)).or_default() += n;
+        }
+    }
+}
+
 /// A key range as [`MapToSplit::split`] cuts it: its first key, its last key, its payload.
 type CutRange = (Vec<u8>, Vec<u8>, Vec<u8>);
 
@@ -1152,6 +1306,9 @@ impl MapToSplit<'_, '_> {
                         write_facts(view, &block, links, &mut range_area)?;
                     }
                     value
+                }
+                SectionKind::PinyinFst if key.first() == Some(&READING_PAIR_MARK) => {
+                    encode_pair_list(&mut range_area, &decode_pair_list(area, value)?)
                 }
                 SectionKind::PinyinFst
                     if key.first() != Some(&b'~') && read_otherwise_entry(key).is_none() =>
