@@ -313,6 +313,10 @@ impl Engine<'_> {
         if alternatives.is_empty() {
             return Ok(all);
         }
+        // Sharded: an alternative whose shards have not arrived does not stop the others, so
+        // that the texts every alternative checks (a pinyin run read otherwise somewhere) come
+        // in one round, not one round per alternative; the search is run again once they have.
+        let mut missed = false;
         for alternative in alternatives {
             let alt = Term {
                 key: alternative.clone(),
@@ -320,15 +324,21 @@ impl Engine<'_> {
                 grams: term_grams(alternative),
                 whole_word: false,
             };
-            all.extend(
-                self.term_matches(
-                    &alt,
-                    pattern.as_ref().and_then(|p| p.check_for(alternative)),
-                    cache,
-                )?
-                .into_iter()
-                .map(|m| TermMatch { exact: false, ..m }),
-            );
+            let found = match self.term_matches(
+                &alt,
+                pattern.as_ref().and_then(|p| p.check_for(alternative)),
+                cache,
+            ) {
+                Err(FormatError::NeedShards) => {
+                    missed = true;
+                    continue;
+                }
+                found => found?,
+            };
+            all.extend(found.into_iter().map(|m| TermMatch { exact: false, ..m }));
+        }
+        if missed {
+            return Err(FormatError::NeedShards);
         }
         Ok(merge_by_passage(all))
     }
