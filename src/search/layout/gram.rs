@@ -265,12 +265,7 @@ impl GramLayout {
         let mut counted: Vec<(String, u64)> = Vec::with_capacity(bigrams.len());
         for (run, block) in &bigrams {
             let count = if is_word(run) || pattern.check_for(run).is_none() {
-                block
-                    .text
-                    .iter()
-                    .chain(&block.title)
-                    .map(|p| u64::from(p.tf))
-                    .sum()
+                occurrences(block)
             } else {
                 // Only where the pattern matches the bigram.
                 let matching = |key: &str| {
@@ -292,6 +287,16 @@ impl GramLayout {
         }
         Ok(Some(most_frequent(counted)))
     }
+}
+
+/// A gram's occurrences in texts and titles, from its postings.
+fn occurrences(block: &PostingsBlock) -> u64 {
+    block
+        .text
+        .iter()
+        .chain(&block.title)
+        .map(|p| u64::from(p.tf))
+        .sum()
 }
 
 /// The runs counted more than zero times, the [`MAX_ALTERNATIVES`] most frequent (then in
@@ -367,16 +372,10 @@ impl GramLayout {
         // A word's run counts all its occurrences (its characters' pair, if any, fewer).
         for word in words {
             let run: String = word.iter().collect();
-            let mut count = 0;
-            if let Some((value, area)) = index.grams().get(run.as_bytes()) {
-                let block = index.gram_postings(value, area)?;
-                count = block
-                    .text
-                    .iter()
-                    .chain(&block.title)
-                    .map(|p| u64::from(p.tf))
-                    .sum();
-            }
+            let count = match index.grams().get(run.as_bytes()) {
+                Some((value, area)) => occurrences(&index.gram_postings(value, area)?),
+                None => 0,
+            };
             match counted.iter_mut().find(|r| r.0 == run) {
                 Some(found) => found.1 = count,
                 None => counted.push((run, count)),

@@ -515,6 +515,8 @@ pub fn split_index<'a>(index: &'a [u8], sizes: ShardSizes) -> Result<Sharded> {
             shards.push(shard_file(build_id, id, payload));
         }
     }
+    // The reading exceptions: for the character unions' usual readings and the reading pairs.
+    let exceptions = reading_exceptions(section(SectionKind::PinyinFst)?)?;
     write_varint(&mut body, RANGE_MAPS.len() as u64);
     for (kind, area_kind) in RANGE_MAPS {
         let map = fst::Map::new(section(kind)?).map_err(|_| FormatError::BadFst(kind))?;
@@ -526,11 +528,6 @@ pub fn split_index<'a>(index: &'a [u8], sizes: ShardSizes) -> Result<Sharded> {
             sizes.range
         } else {
             sizes.word_range
-        };
-        let exceptions = if kind == SectionKind::GramFst {
-            reading_exceptions(section(SectionKind::PinyinFst)?)?
-        } else {
-            Exceptions::new()
         };
         let counts = if kind == SectionKind::GramFst {
             Some(whole_counts(&view, &exceptions)?)
@@ -555,7 +552,7 @@ pub fn split_index<'a>(index: &'a [u8], sizes: ShardSizes) -> Result<Sharded> {
             // After every real key (READING_PAIR_MARK sorts above them); read one entry per
             // query, never a walk of neighbours, and a hundred thousand on a large corpus:
             // bigger ranges (fewer files).
-            let (fst_bytes, pair_area) = reading_pairs(&view, &map, area)?;
+            let (fst_bytes, pair_area) = reading_pairs(&view, &map, area, &exceptions)?;
             let pairs =
                 fst::Map::new(fst_bytes.as_slice()).map_err(|_| FormatError::BadFst(kind))?;
             let pairs = MapToSplit {
@@ -1029,7 +1026,8 @@ fn char_unions(
     Ok((fst_bytes, union_area))
 }
 
-/// The reading pairs of a PinyinFst `map` (its lists in `area`), as an fst (keys
+/// The reading pairs of a PinyinFst `map` (its lists in `area`; its reading exceptions
+/// `exceptions`, see [`reading_exceptions`]), as an fst (keys
 /// [`reading_pair_key`]) and the area its values point into: for each bigram `ab` of the
 /// passages' and titles' match keys whose characters have usual readings `x` and `y`, under
 /// `x y`, its occurrences where a pinyin pattern for `x y` matches it: what the engine's walk
@@ -1043,16 +1041,14 @@ fn reading_pairs(
     view: &IndexView<'_>,
     map: &fst::Map<&[u8]>,
     area: &[u8],
+    exceptions: &Exceptions,
 ) -> Result<(Vec<u8>, Vec<u8>)> {
     // Each character's usual reading, as an index into `readings`.
     let mut readings: Vec<String> = Vec::new();
     let mut usual: HashMap<char, usize> = HashMap::new();
-    let mut exceptions = Exceptions::new();
     let mut stream = map.stream();
     while let Some((key, value)) = stream.next() {
-        if let Some((c, word)) = read_otherwise_entry(key) {
-            exceptions.entry(c).or_default().push(word);
-        } else if let Some(reading) = std::str::from_utf8(key)
+        if let Some(reading) = std::str::from_utf8(key)
             .ok()
             .filter(|k| k.bytes().all(|b| b.is_ascii_lowercase()))
         {
@@ -1070,7 +1066,7 @@ fn reading_pairs(
             count_pairs(
                 &fold_text(view.passage_text(p)?, &fold),
                 &usual,
-                &exceptions,
+                exceptions,
                 &mut counts,
             );
         }
@@ -1078,7 +1074,7 @@ fn reading_pairs(
             count_pairs(
                 &fold_text(view.title_text(t)?, &fold),
                 &usual,
-                &exceptions,
+                exceptions,
                 &mut counts,
             );
         }
