@@ -439,3 +439,48 @@ fn two_syllables_read_their_reading_pair_not_every_bigram_of_the_first() {
     assert!(by_pair < by_walk, "pair {by_pair}, walk {by_walk}");
     assert_same_answers_of("pairs", &bytes, sizes, &["xingren".into(), "xing人".into()]);
 }
+
+/// A phrase of several grams asks for every gram's range in its first round, not one range
+/// per round (an empty stand-in of a missing range no longer ends the term's walk): each round
+/// is a round trip to the server.
+#[test]
+fn a_phrase_asks_for_all_its_gram_ranges_in_one_round() {
+    // Ranges so small that the phrase's grams lie in several of them.
+    let sizes = ShardSizes {
+        range: 64,
+        ..ShardSizes::default()
+    };
+    let bytes = index_of("seeds");
+    let sharded = split_index(&bytes, sizes).unwrap();
+    let store = ShardStore::open(sharded.root.clone()).unwrap();
+    let engine = Engine::open_sharded(&store).unwrap();
+    let query = "国家碳计量中心";
+    let mut gram_shards_by_round = Vec::new();
+    let answer = loop {
+        match engine.search(query, SearchOptions::default()) {
+            Err(FormatError::NeedShards) => {
+                let missing = store.take_missing();
+                gram_shards_by_round.push(
+                    missing
+                        .iter()
+                        .filter(|&&id| store.shard_kind(id) == Some(SectionKind::GramFst))
+                        .count(),
+                );
+                for id in missing {
+                    store.add(id, &sharded.shards[id as usize]).unwrap();
+                }
+            }
+            other => break other.unwrap(),
+        }
+    };
+    assert!(answer.total > 0);
+    assert!(
+        gram_shards_by_round[0] >= 3,
+        "the phrase's grams span several ranges: {gram_shards_by_round:?}"
+    );
+    assert!(
+        gram_shards_by_round[1..].iter().all(|&n| n == 0),
+        "gram ranges asked for after the first round: {gram_shards_by_round:?}"
+    );
+    assert_same_answers_of("seeds", &bytes, sizes, &[query.into()]);
+}

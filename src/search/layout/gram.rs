@@ -477,12 +477,21 @@ impl Layout for GramLayout {
             }
         }
         let mut blocks = Vec::with_capacity(term.grams.len());
+        let mut empty = false;
         for gram in &term.grams {
             let block = self.gram_postings(index, gram)?;
             if block.text.is_empty() && block.title.is_empty() {
-                return Ok((Vec::new(), Vec::new()));
+                empty = true;
+                // Sharded: an empty block may be the stand-in of a range that has not arrived;
+                // the term's other grams are asked for in the same round, not one per round.
+                if !index.shard_store().is_some_and(|s| s.has_missing()) {
+                    break;
+                }
             }
             blocks.push(block);
+        }
+        if empty {
+            return Ok((Vec::new(), Vec::new()));
         }
         // Intersect the rarest lists first.
         sort_by_key(&mut blocks, |b| b.text.len() + b.title.len());
