@@ -484,3 +484,107 @@ fn a_phrase_asks_for_all_its_gram_ranges_in_one_round() {
     );
     assert_same_answers_of("seeds", &bytes, sizes, &[query.into()]);
 }
+
+/// A search that reads a passage's title from a page of the title table that has not arrived
+/// asks for the title lengths on that page in the same round (the length table is paged like
+/// the title table), never in the round after it: each round is a round trip to the server.
+/// Poems: one passage per title, lines whose grams occur once (stored in the gram's key, with
+/// none of the facts a postings block carries), so scoring reads the tables.
+#[test]
+fn title_lengths_come_with_their_title_table_page() {
+    const POEMS: &[(&str, &str)] = &[
+        ("静夜思", "床前明月光，疑是地上霜。举头望明月，低头思故乡。"),
+        (
+            "登鹳雀楼",
+            "白日依山尽，黄河入海流。欲穷千里目，更上一层楼。",
+        ),
+        ("春晓", "春眠不觉晓，处处闻啼鸟。夜来风雨声，花落知多少。"),
+        ("相思", "红豆生南国，春来发几枝。愿君多采撷，此物最相思。"),
+        ("鹿柴", "空山不见人，但闻人语响。返景入深林，复照青苔上。"),
+        ("江雪", "千山鸟飞绝，万径人踪灭。孤舟蓑笠翁，独钓寒江雪。"),
+        (
+            "登乐游原",
+            "向晚意不适，驱车登古原。夕阳无限好，只是近黄昏。",
+        ),
+        (
+            "寻隐者不遇",
+            "松下问童子，言师采药去。只在此山中，云深不知处。",
+        ),
+        ("悯农", "锄禾日当午，汗滴禾下土。谁知盘中餐，粒粒皆辛苦。"),
+        ("竹里馆", "独坐幽篁里，弹琴复长啸。深林人不知，明月来相照。"),
+        ("送别", "山中相送罢，日暮掩柴扉。春草明年绿，王孙归不归。"),
+        ("杂诗", "君自故乡来，应知故乡事。来日绮窗前，寒梅著花未。"),
+    ];
+    let sections: Vec<(&str, [&str; 1])> = POEMS.iter().map(|&(t, p)| (t, [p])).collect();
+    let sections: Vec<(&str, &[&str])> = sections.iter().map(|(t, p)| (*t, &p[..])).collect();
+    let docs = [common::markdown_doc("poems.md", &sections)];
+    let bytes = common::docs_index(&docs, Layout::Grams);
+    // Pages of four titles, so that the title tables span several.
+    let sizes = ShardSizes {
+        inline_max: 8,
+        table_page: 16,
+        ..ShardSizes::default()
+    };
+    let sharded = split_index(&bytes, sizes).unwrap();
+    let queries: Vec<String> = [
+        "锄禾日当午",
+        "孤舟蓑笠翁",
+        "返景入深林 青苔",
+        "dudiao",
+        "明月",
+    ]
+    .iter()
+    .map(|q| q.to_string())
+    .collect();
+    let mut title_pages_read = 0;
+    for query in &queries {
+        // A fresh store per query: what one search fetches, round by round.
+        let store = ShardStore::open(sharded.root.clone()).unwrap();
+        let engine = Engine::open_sharded(&store).unwrap();
+        let first_of = |kind: SectionKind| {
+            (0..store.shard_count())
+                .find(|&id| store.shard_kind(id) == Some(kind))
+                .unwrap_or_else(|| panic!("no {kind:?} pages"))
+        };
+        let (title_first, title_chars) = (
+            first_of(SectionKind::TitleFirst),
+            first_of(SectionKind::TitleChars),
+        );
+        // Page of the title table → the round that asked for it.
+        let mut asked: std::collections::HashMap<u32, usize> = Default::default();
+        for round in 0.. {
+            match engine.search(query, SearchOptions::default()) {
+                Err(FormatError::NeedShards) => {
+                    for id in store.take_missing() {
+                        match store.shard_kind(id) {
+                            Some(SectionKind::TitleFirst) => {
+                                asked.insert(id - title_first, round);
+                                title_pages_read += 1;
+                            }
+                            Some(SectionKind::TitleChars) => {
+                                let page = id - title_chars;
+                                if let Some(&r) = asked.get(&page) {
+                                    assert_eq!(
+                                        r, round,
+                                        "{query}: title lengths page {page} asked for in round {round}, its title table page in round {r}"
+                                    );
+                                }
+                            }
+                            _ => {}
+                        }
+                        store.add(id, &sharded.shards[id as usize]).unwrap();
+                    }
+                }
+                other => {
+                    assert!(other.unwrap().total > 0, "{query}");
+                    break;
+                }
+            }
+        }
+    }
+    assert!(
+        title_pages_read >= 3,
+        "pages of the title table read: {title_pages_read}"
+    );
+    assert_same_answers_of("poems", &bytes, sizes, &queries);
+}

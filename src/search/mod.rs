@@ -247,9 +247,14 @@ impl<'a> Engine<'a> {
             let _ = index.passage_chars(p);
             let _ = index.passage_link_percent(p);
             let _ = index.source_of(p);
-            if let Ok(t) = index.title_of(p) {
-                let _ = index.title_passages(t);
-                let _ = index.title_chars(t);
+            match index.title_of(p) {
+                Ok(t) => {
+                    let _ = index.title_passages(t);
+                    let _ = index.title_chars(t);
+                }
+                // Its page of the title table has not arrived: the title's length is asked
+                // for in this round too.
+                Err(_) => index.touch_title_lengths_near(p),
             }
         }
         self.stop_if_missed()

@@ -137,23 +137,7 @@ impl<'a> U32Array<'a> {
     /// first picks its page by the pages' first values (kept in the root), so a lookup reads
     /// one page, not one per probe.
     pub(super) fn last_at_or_below(&self, value: u32) -> Option<usize> {
-        let (mut lo, mut hi) = (0usize, self.len());
-        if let (
-            true,
-            Bytes::Paged {
-                section,
-                start,
-                len,
-                ..
-            },
-        ) = (SHARDED, self.0)
-        {
-            if start == 0 && len == section.len() {
-                if let Some((first, end)) = section.u32_page_around(value) {
-                    (lo, hi) = (first / 4, end / 4);
-                }
-            }
-        }
+        let (mut lo, mut hi) = self.page_around(value).unwrap_or((0, self.len()));
         while lo < hi {
             let mid = (lo + hi) / 2;
             if self.get(mid)? <= value {
@@ -163,6 +147,28 @@ impl<'a> U32Array<'a> {
             }
         }
         lo.checked_sub(1)
+    }
+}
+
+impl U32Array<'_> {
+    /// A paged array (sharded): the entries `[first, end)` of the page that holds the last
+    /// entry `<= value`, known from the pages' first values in the root, whether or not the
+    /// page has arrived. `None` for an array in one piece.
+    pub(super) fn page_around(&self, value: u32) -> Option<(usize, usize)> {
+        match (SHARDED, self.0) {
+            (
+                true,
+                Bytes::Paged {
+                    section,
+                    start: 0,
+                    len,
+                    ..
+                },
+            ) if len == section.len() => section
+                .u32_page_around(value)
+                .map(|(first, end)| (first / 4, end / 4)),
+            _ => None,
+        }
     }
 }
 

@@ -131,6 +131,18 @@ impl<'a> IndexView<'a> {
             })
     }
 
+    /// Sharded: reads the title lengths on the page of the title table that
+    /// [`Self::title_of`] reads for `passage` (the length tables are paged like it), known from
+    /// the root before that page has arrived, so that the length of `passage`'s title is asked
+    /// for in the same round as the title table, not in a round of its own after it. Nothing
+    /// for a single file or a title table kept whole in the root.
+    pub fn touch_title_lengths_near(&self, passage: u32) {
+        if let Some((first, end)) = self.title_first.page_around(passage) {
+            let _ = self.title_chars.get(first);
+            let _ = self.title_chars.get(end.saturating_sub(1));
+        }
+    }
+
     pub fn title_text(&self, title: u32) -> Result<&'a str> {
         if let Some(store) = self.shard_store() {
             if let Some(text) = store.learned_title(title) {
