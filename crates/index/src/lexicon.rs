@@ -43,6 +43,14 @@ pub fn to_simplified(c: char) -> Option<char> {
     }
 }
 
+/// Starts loading pinyin-converter's tables on a thread of their own, so that they are ready
+/// when [`pinyin_reading`] is first asked, after the corpus is read and segmented: its phrase
+/// matcher is built on first use from the whole phrase list, most of a small site's build time.
+/// Nothing to wait for: the first reading waits for the load if it has not finished.
+pub fn load_readings_in_background() {
+    std::thread::spawn(|| pinyin_reading("银行"));
+}
+
 /// The toneless pinyin of a word or character (`"yin hang"` for 银行: word readings first, so
 /// polyphones get the reading the word has), from pinyin-converter's built-in dictionary
 /// (mozillazg/pinyin-data plus its phrase list); `ü` is written `v`. `None` when it has none.

@@ -173,6 +173,7 @@ impl From<LayoutError> for BuildError {
 /// Builds the index of a corpus folder: reads it as `options` say ([`read_corpus_with`]),
 /// then [`build_docs`]. The one way every caller builds an index from files.
 pub fn build_folder(dir: &Path, options: &Options) -> Result<Built, BuildError> {
+    lexicon::load_readings_in_background();
     let corpus = read_corpus_with(dir, &options.corpus)?;
     let mut built = build_docs(&corpus.docs, options)?;
     built.inputs.extend(corpus.files);
