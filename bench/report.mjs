@@ -179,7 +179,9 @@ function corpusSection(r) {
   rows.push(row('  navigation → first result, no compression (ms)', wire((w) => w?.identity?.ms), ms));
   const nq = b.zh?.wire?.next?.n ?? b.pf?.wire?.next?.n;
   if (nq) {
-    rows.push(row(`Next query with new terms, median bytes (${nq} queries in a row)`, wire((w) => w?.next?.bytes?.median), kb));
+    const sessions = b.zh?.wire?.next?.sessions ?? b.pf?.wire?.next?.sessions ?? 1;
+    const each = sessions > 1 ? `; each query's median of ${sessions} sessions` : '';
+    rows.push(row(`Next query with new terms, median bytes (${nq} queries in a row${each})`, wire((w) => w?.next?.bytes?.median), kb));
     rows.push(row('  all of them together', wire((w) => w?.next?.totalBytes), kb));
     rows.push(row('  latency incl. fetches, p95 (ms)', wire((w) => w?.next?.latencyWithFetches?.p95), ms));
     rows.push(row('  latency, same queries again, p95 (ms)', wire((w) => w?.next?.latencyCached?.p95), ms));

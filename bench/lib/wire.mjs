@@ -132,7 +132,8 @@ async function coldLoad(browser, server, log, engine, query, problems) {
 /**
  * After the first result, in the same page: each query of `queries` once, one after the other
  * (as a reader types one search after another): bytes it downloaded and its latency including
- * those fetches; then the same list again (everything it needs is loaded by then).
+ * those fetches; then the same list again (everything it needs is loaded by then). One session's
+ * raw figures: see `mergeSessions`.
  */
 async function nextQueries(load, queries) {
   const { page, log } = load;
@@ -150,30 +151,53 @@ async function nextQueries(load, queries) {
     await settle(fresh);
     perQuery.push({ query: q, ms, bytes: sum(fresh), requests: fresh.length });
   }
-  const again = [];
-  for (const q of queries) {
-    again.push(await page.evaluate(async (q) => {
+  for (const x of perQuery) {
+    x.again = await page.evaluate(async (q) => {
       const t = performance.now();
       await window.bench.timed(q);
       return performance.now() - t;
-    }, q));
+    }, x.query);
   }
+  return perQuery;
+}
+
+/**
+ * The next-query figures of several sessions (one per cold load, each the same queries in the
+ * same order): per query, the median of its sessions' bytes, requests and latencies (one
+ * session's latency swings by half on these machines: a single run's p95 is the luck of two
+ * queries), then their summaries over the queries.
+ */
+function mergeSessions(sessions) {
+  const median = (xs) => latencySummary(xs).median;
+  const perQuery = sessions[0].map((first, i) => {
+    const runs = sessions.map((s) => s[i]);
+    return {
+      query: first.query,
+      ms: median(runs.map((r) => r.ms)),
+      bytes: median(runs.map((r) => r.bytes)),
+      requests: median(runs.map((r) => r.requests)),
+      again: median(runs.map((r) => r.again)),
+      msRuns: runs.map((r) => r.ms),
+      bytesRuns: runs.map((r) => r.bytes),
+    };
+  });
   const bytes = perQuery.map((x) => x.bytes);
   return {
-    n: queries.length,
+    n: perQuery.length,
+    sessions: sessions.length,
     bytes: latencySummary(bytes),
     totalBytes: bytes.reduce((a, b) => a + b, 0),
     requests: latencySummary(perQuery.map((x) => x.requests)),
     latencyWithFetches: latencySummary(perQuery.map((x) => x.ms)),
-    latencyCached: latencySummary(again),
+    latencyCached: latencySummary(perQuery.map((x) => x.again)),
     perQuery,
   };
 }
 
 /**
  * Every wire figure of one engine on one site folder: for gzip on and off, `runs` cold loads
- * with `first` (the figures are their medians); with gzip on, the next-query session after the
- * first of them. Returns { gzip: {...}, identity: {...} }.
+ * with `first` (the figures are their medians); with gzip on, after each of them the next-query
+ * session (per query, the median of the sessions). Returns { gzip: {...}, identity: {...} }.
  */
 export async function measureWire(browser, site, engine, { first, runs, queries, problems }) {
   writeMarkFile(site);
@@ -183,16 +207,18 @@ export async function measureWire(browser, site, engine, { first, runs, queries,
     const log = tapServer(server.server);
     try {
       const loads = [];
+      const sessions = [];
       for (let i = 0; i < runs; i++) {
         const load = await coldLoad(browser, server, log, engine, first, problems);
         try {
-          if (mode === 'gzip' && i === 0 && queries?.length) out.next = await nextQueries(load, queries);
+          if (mode === 'gzip' && queries?.length) sessions.push(await nextQueries(load, queries));
         } finally {
           await load.context.close();
         }
         const { page, context, log: _, ...figures } = load;
         loads.push(figures);
       }
+      if (sessions.length) out.next = mergeSessions(sessions);
       const med = (k) => latencySummary(loads.map((l) => l[k])).median;
       out[mode] = {
         query: first,
