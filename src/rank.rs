@@ -66,6 +66,20 @@ pub const LEAD_WEIGHT: f32 = 0.3;
 pub const RERANK_DEPTH: usize = 200;
 pub use crate::tokenize::MAX_WORD_CHECKS;
 
+/// The most the second pass (`Engine::rerank`) can add to a passage's score for terms of
+/// these idfs: each term's whole-word bonus ([`WORD_WEIGHT`] × idf × [`bm25_tf`], which stays
+/// below `K1 + 1`) and, for several terms, the proximity bonus ([`PROXIMITY_WEIGHT`] × the
+/// idfs' sum × a closeness of at most 1).
+pub fn second_pass_bound(idfs: &[f32]) -> f32 {
+    let idf_sum: f32 = idfs.iter().sum();
+    let proximity = if idfs.len() >= 2 {
+        PROXIMITY_WEIGHT * idf_sum
+    } else {
+        0.0
+    };
+    WORD_WEIGHT * (K1 + 1.0) * idf_sum + proximity
+}
+
 /// Inverse document frequency (BM25+ style, never negative).
 pub fn idf(passages: u32, df: usize) -> f32 {
     let n = passages as f32;

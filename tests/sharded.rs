@@ -588,3 +588,27 @@ fn title_lengths_come_with_their_title_table_page() {
     );
     assert_same_answers_of("poems", &bytes, sizes, &queries);
 }
+
+/// The second pass scores only the passages that can still reach the page asked for
+/// (`Engine::rerank`): the page is exactly the one a second pass over every candidate gives,
+/// read off a longer list; on a sharded index the pinyin query reads fewer texts for it.
+#[test]
+fn a_page_of_hits_is_the_one_a_full_second_pass_gives() {
+    let bytes = index_of("seeds");
+    let engine = Engine::open(&bytes).unwrap();
+    let all = SearchOptions {
+        limit: 1000,
+        offset: 0,
+    };
+    for query in queries() {
+        let full = engine.search(&query, all).unwrap();
+        for (offset, limit) in [(0, 1), (0, 3), (0, 10), (2, 3), (5, 5)] {
+            let page = engine
+                .search(&query, SearchOptions { limit, offset })
+                .unwrap();
+            let want: Vec<_> = full.hits.iter().skip(offset).take(limit).cloned().collect();
+            assert_eq!(page.hits, want, "{query}: offset {offset}, limit {limit}");
+            assert_eq!(page.total, full.total, "{query}");
+        }
+    }
+}

@@ -11,7 +11,7 @@ use super::layout::KeyCache;
 use super::needle::Needle;
 use super::pinyin::{request_readings, Pattern};
 use super::postings::{merge_by_passage, passages_in_all, TermMatch};
-use super::score::Scored;
+use super::score::{Scored, TermKeys};
 use super::Engine;
 
 /// A term that [`Engine::search`] searches as a whole word when the corpus has it as one: Latin
@@ -42,6 +42,7 @@ impl Engine<'_> {
     pub(crate) fn ranked(
         &self,
         query: &str,
+        shown: usize,
         finish: &mut FinishRanking<'_>,
     ) -> Result<(), FormatError> {
         let mut parsed = self.parse(query);
@@ -89,9 +90,12 @@ impl Engine<'_> {
         let typed: Vec<&str> = typed_keys.iter().map(String::as_str).collect();
         let mut partial_words: Vec<String> = Vec::new();
         let (mut scored, partial) = if !matched.is_empty() {
-            let scored = self.score_all_terms(
-                &matched, &per_term, &needles, &term_keys, &typed, &mut cache,
-            )?;
+            let keys = TermKeys {
+                matched: &term_keys,
+                typed: &typed,
+            };
+            let scored =
+                self.score_all_terms(&matched, &per_term, &needles, keys, shown, &mut cache)?;
             (scored, false)
         } else if parsed.terms.iter().any(|t| !t.phrase) {
             let (scored, words) = self.partial_matches(&parsed, &mut cache)?;

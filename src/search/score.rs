@@ -16,6 +16,14 @@ use super::needle::Needle;
 use super::postings::TermMatch;
 use super::Engine;
 
+/// The query's terms as the structure tiers compare them with headings and page titles: as
+/// matched, and as typed.
+#[derive(Clone, Copy)]
+pub(crate) struct TermKeys<'q> {
+    pub(crate) matched: &'q [&'q str],
+    pub(crate) typed: &'q [&'q str],
+}
+
 /// A scored passage.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Scored {
@@ -86,6 +94,28 @@ fn stored_whole_words(needles: &[Stored]) -> Option<u32> {
         .sum()
 }
 
+/// How many of `ranked` (in rank order) the second pass must score so that the first `shown`
+/// come out as they would with all of them scored: the first `shown`, then every passage
+/// that adding at most `bound` could lift to the `shown`-th's place (same tier, score within
+/// `bound` of it). The rest cannot: their tier is lower (the second pass leaves tiers as they
+/// are), or their score stays below the `shown`-th's, which the second pass only raises.
+fn reachable_top(ranked: &[Scored], shown: usize, bound: f32) -> usize {
+    let Some(last) = shown.checked_sub(1).and_then(|i| ranked.get(i)) else {
+        return ranked.len();
+    };
+    // A margin for the float sums: a passage at the edge is scored, never dropped.
+    let reach = bound + 1e-3 * (1.0 + last.score.abs());
+    shown
+        + ranked[shown..]
+            .iter()
+            .take_while(|s| {
+                s.exact == last.exact
+                    && s.structure == last.structure
+                    && s.score + reach >= last.score
+            })
+            .count()
+}
+
 /// One term's part in a passage's score.
 #[derive(Clone, Copy)]
 struct TermScore {
@@ -151,15 +181,15 @@ impl Engine<'_> {
     }
 
     /// Scores the passages in `matched`, which every term's list in `per_term` (sorted by
-    /// passage) has a match in. `term_keys`: the terms matched; `typed`: the query's terms as
-    /// typed (the structure tiers compare headings with both). Then reranks the best.
+    /// passage) has a match in. Then reranks the best, as many as can still reach the first
+    /// `shown` (see [`Self::rerank`]).
     pub(crate) fn score_all_terms(
         &self,
         matched: &[u32],
         per_term: &[Vec<TermMatch>],
         needles: &[Vec<Needle<'_>>],
-        term_keys: &[&str],
-        typed: &[&str],
+        keys: TermKeys<'_>,
+        shown: usize,
         cache: &mut KeyCache,
     ) -> Result<Vec<Scored>, FormatError> {
         self.touch_fields(matched)?;
@@ -209,8 +239,8 @@ impl Engine<'_> {
             let mut structure = rank::Structure::None;
             if exact && in_page {
                 if let Some(key) = self.page_key_of(p)? {
-                    structure = rank::structure(key, term_keys, true)
-                        .max(rank::structure(key, typed, true));
+                    structure = rank::structure(key, keys.matched, true)
+                        .max(rank::structure(key, keys.typed, true));
                 }
             }
             if exact && in_heading && fields.position == 0 {
@@ -218,8 +248,8 @@ impl Engine<'_> {
                 let numbering = self.index.title_numbering(title)?;
                 let key = self.layout.title_key(&self.index, cache, title)?;
                 let key = key.get(numbering..).unwrap_or(key);
-                let heading =
-                    rank::structure(key, term_keys, false).max(rank::structure(key, typed, false));
+                let heading = rank::structure(key, keys.matched, false)
+                    .max(rank::structure(key, keys.typed, false));
                 structure = structure.max(heading);
             }
             scored.push(Scored {
@@ -229,7 +259,7 @@ impl Engine<'_> {
                 structure,
             });
         }
-        self.rerank(&mut scored, needles, &idfs, cache)?;
+        self.rerank(&mut scored, needles, &idfs, shown, cache)?;
         Ok(scored)
     }
 
@@ -408,22 +438,31 @@ impl Engine<'_> {
     /// query over a sharded index is one the indexer counted takes the sum of the stored counts
     /// ([`crate::tokenize::whole_word_count`] of each, what the text would give); one that
     /// holds no needle counts none; the others are read.
+    ///
+    /// Only the passages that can still be among the first `shown` get it: one ranked below
+    /// the `shown`-th whose first-pass score plus the most the second pass can add
+    /// ([`rank::second_pass_bound`]) stays below the `shown`-th's score, or whose tier is
+    /// lower, cannot pass it (the second pass only adds), so the first `shown` and their order
+    /// are exactly those of a second pass over all of them, and their texts (and the
+    /// vocabulary their words are checked against) are not read.
     fn rerank(
         &self,
         scored: &mut [Scored],
         needles: &[Vec<Needle<'_>>],
         idfs: &[f32],
+        shown: usize,
         cache: &mut KeyCache,
     ) -> Result<(), FormatError> {
         sort_top_by(scored, rank::RERANK_DEPTH, by_rank);
         let depth = scored.len().min(rank::RERANK_DEPTH);
+        let reachable = reachable_top(&scored[..depth], shown, rank::second_pass_bound(idfs));
         let Some(lists) = self.needle_docs(needles)? else {
-            let all = (0..depth).map(|i| (i, Vec::new()));
+            let all = (0..reachable).map(|i| (i, Vec::new()));
             return self.rerank_with_text(scored, all, needles, idfs, cache);
         };
         let avg = self.index.stats().avg_text_chars;
         let mut read = Vec::new();
-        for (i, s) in scored.iter_mut().enumerate().take(depth) {
+        for (i, s) in scored.iter_mut().enumerate().take(reachable) {
             let stored: Vec<Option<Vec<Stored>>> = lists
                 .iter()
                 .map(|term| {
@@ -519,5 +558,55 @@ impl Engine<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scored(score: f32, exact: bool, structure: rank::Structure) -> Scored {
+        Scored {
+            passage: 0,
+            score,
+            exact,
+            structure,
+        }
+    }
+
+    #[test]
+    fn the_second_pass_scores_only_what_can_reach_the_shown() {
+        use rank::Structure::{HeadingIs, None as Plain};
+        let ranked = [
+            scored(9.0, true, HeadingIs),
+            scored(5.0, true, Plain),
+            scored(4.0, true, Plain),
+            scored(3.5, true, Plain),
+            scored(1.0, true, Plain),
+            scored(8.0, false, Plain),
+        ];
+        // (shown, bound) → how many get the second pass.
+        let table = [
+            // The 2nd scores 5.0: 4.0 and 3.5 are within 2 of it, 1.0 is not.
+            (2, 2.0, 4),
+            // Within 1: 4.0 only; 3.5 + 1 < 5.
+            (2, 1.0, 3),
+            // Nothing below can pass the first: it alone is in a higher tier.
+            (1, 100.0, 1),
+            // A pinyin-only match (not exact) never passes an exact one, whatever its score.
+            (5, 100.0, 5),
+            // As many shown as ranked, or more: all of them.
+            (6, 0.0, 6),
+            (10, 0.0, 6),
+            // Nothing shown: all of them (the caller asked for no page; nothing is cut).
+            (0, 0.0, 6),
+        ];
+        for (shown, bound, want) in table {
+            assert_eq!(
+                reachable_top(&ranked, shown, bound),
+                want,
+                "shown {shown}, bound {bound}"
+            );
+        }
     }
 }
