@@ -54,52 +54,49 @@ impl Engine<'_> {
             let mut results = PageResults::default();
             // Every passage's place decides which pages are listed: the second pass is exact
             // for all of them.
-            self.ranked(
-                query,
-                usize::MAX,
-                &mut |scored, partial, highlight, cache| {
-                    sort_top_by(scored, usize::MAX, by_rank);
-                    results.total = scored.len();
-                    results.partial = partial;
-                    // Pages are numbered in order of first appearance; those in the window are listed.
-                    let window = options.offset..options.offset.saturating_add(options.limit);
-                    self.touch_page_hits(scored, &window)?;
-                    let mut page_of = vec![u32::MAX; self.index.stats().sources as usize];
-                    for s in scored.iter() {
-                        let source = self.index.source_of(s.passage)?;
-                        let slot = page_of
-                            .get_mut(source as usize)
-                            .ok_or(FormatError::OutOfBounds { what: "source id" })?;
-                        if *slot == u32::MAX {
-                            *slot = results.total_pages as u32;
-                            if window.contains(&results.total_pages) {
-                                let url = self.index.source_url(source)?;
-                                results.pages.push(PageHits {
-                                    source: self.index.source_name(source)?.to_string(),
-                                    url: (!url.is_empty()).then(|| url.to_string()),
-                                    page_title: self.index.source_page_title(source)?.to_string(),
-                                    score: s.score,
-                                    total: 0,
-                                    hits: Vec::new(),
-                                });
-                            }
-                            results.total_pages += 1;
+            let all = usize::MAX;
+            self.ranked(query, all, &mut |scored, partial, highlight, cache| {
+                sort_top_by(scored, all, by_rank);
+                results.total = scored.len();
+                results.partial = partial;
+                // Pages are numbered in order of first appearance; those in the window are listed.
+                let window = options.offset..options.offset.saturating_add(options.limit);
+                self.touch_page_hits(scored, &window)?;
+                let mut page_of = vec![u32::MAX; self.index.stats().sources as usize];
+                for s in scored.iter() {
+                    let source = self.index.source_of(s.passage)?;
+                    let slot = page_of
+                        .get_mut(source as usize)
+                        .ok_or(FormatError::OutOfBounds { what: "source id" })?;
+                    if *slot == u32::MAX {
+                        *slot = results.total_pages as u32;
+                        if window.contains(&results.total_pages) {
+                            let url = self.index.source_url(source)?;
+                            results.pages.push(PageHits {
+                                source: self.index.source_name(source)?.to_string(),
+                                url: (!url.is_empty()).then(|| url.to_string()),
+                                page_title: self.index.source_page_title(source)?.to_string(),
+                                score: s.score,
+                                total: 0,
+                                hits: Vec::new(),
+                            });
                         }
-                        let listed = (*slot as usize).checked_sub(window.start);
-                        if let Some(page) = listed.and_then(|i| results.pages.get_mut(i)) {
-                            page.total += 1;
-                            if page.hits.len() < MAX_HITS_PER_PAGE {
-                                let hit = self.hit(s, highlight, cache)?;
-                                if page.hits.is_empty() {
-                                    page.score = hit.score;
-                                }
-                                page.hits.push(hit);
+                        results.total_pages += 1;
+                    }
+                    let listed = (*slot as usize).checked_sub(window.start);
+                    if let Some(page) = listed.and_then(|i| results.pages.get_mut(i)) {
+                        page.total += 1;
+                        if page.hits.len() < MAX_HITS_PER_PAGE {
+                            let hit = self.hit(s, highlight, cache)?;
+                            if page.hits.is_empty() {
+                                page.score = hit.score;
                             }
+                            page.hits.push(hit);
                         }
                     }
-                    Ok(())
-                },
-            )?;
+                }
+                Ok(())
+            })?;
             Ok(results)
         })
     }
