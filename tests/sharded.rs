@@ -48,25 +48,27 @@ fn index_of(dir: &str) -> Vec<u8> {
 }
 
 /// Runs `read` against a sharded engine, fetching what each run misses, until it completes.
-/// Returns the answer and the number of rounds.
+/// Returns the answer and the shards each round asked for (one list per round).
 fn fetching<T>(
     what: &str,
     store: &ShardStore,
     sharded: &Sharded,
     engine: &Engine<'_>,
     read: impl Fn(&Engine<'_>) -> Result<T, FormatError>,
-) -> (T, usize) {
-    for round in 0..64 {
+) -> (T, Vec<Vec<u32>>) {
+    let mut rounds = Vec::new();
+    for _ in 0..64 {
         match read(engine) {
             Err(FormatError::NeedShards) => {
                 let missing = store.take_missing();
                 assert!(!missing.is_empty(), "NeedShards without a missing shard");
-                for id in missing {
+                for &id in &missing {
                     assert!(!store.has(id), "shard {id} asked for twice");
                     store.add(id, &sharded.shards[id as usize]).unwrap();
                 }
+                rounds.push(missing);
             }
-            other => return (other.unwrap(), round),
+            other => return (other.unwrap(), rounds),
         }
     }
     panic!("{what}: still needed shards after 64 rounds");
@@ -119,7 +121,7 @@ fn assert_same_answers_of(dir: &str, bytes: &[u8], sizes: ShardSizes, queries: &
         let (flat, rounds) = fetching(query, &store, &sharded, &engine, |e| {
             e.search(query, options)
         });
-        most_rounds = most_rounds.max(rounds);
+        most_rounds = most_rounds.max(rounds.len());
         assert_eq!(
             flat,
             single.search(query, options).unwrap(),
@@ -133,7 +135,7 @@ fn assert_same_answers_of(dir: &str, bytes: &[u8], sizes: ShardSizes, queries: &
             single.search_pages(query, options).unwrap(),
             "{dir}: {query}"
         );
-        most_rounds = most_rounds.max(page_rounds);
+        most_rounds = most_rounds.max(page_rounds.len());
         let (suggested, suggest_rounds) = fetching(
             &format!("suggest {query}"),
             &store,
@@ -146,7 +148,7 @@ fn assert_same_answers_of(dir: &str, bytes: &[u8], sizes: ShardSizes, queries: &
             single.suggest(query, 8).unwrap(),
             "{dir}: {query}"
         );
-        most_rounds = most_rounds.max(suggest_rounds);
+        most_rounds = most_rounds.max(suggest_rounds.len());
     }
     assert!(
         most_rounds <= 12,
@@ -234,26 +236,12 @@ fn polyphones_answer_the_same_sharded_without_reading_texts() {
     for q in ["yue", "zhang"] {
         let store = ShardStore::open(sharded.root.clone()).unwrap();
         let engine = Engine::open_sharded(&store).unwrap();
-        let mut texts = 0;
-        let results = loop {
-            match engine.search(
-                q,
-                SearchOptions {
-                    limit: 0,
-                    offset: 0,
-                },
-            ) {
-                Err(FormatError::NeedShards) => {
-                    for id in store.take_missing() {
-                        if store.shard_kind(id) == Some(SectionKind::PassageOffsets) {
-                            texts += 1;
-                        }
-                        store.add(id, &sharded.shards[id as usize]).unwrap();
-                    }
-                }
-                other => break other.unwrap(),
-            }
+        let no_hits = SearchOptions {
+            limit: 0,
+            offset: 0,
         };
+        let (results, rounds) = fetching(q, &store, &sharded, &engine, |e| e.search(q, no_hits));
+        let texts = shards_of(&store, &rounds.concat(), SectionKind::PassageOffsets).len();
         assert!(results.total > 0, "{q}");
         assert_eq!(texts, 0, "{q} read {texts} text groups");
     }
@@ -374,24 +362,14 @@ fn a_single_character_reads_its_union_not_every_range_of_its_grams() {
         grams_starting_with("中") > 20,
         "the seeds have grams starting with 中"
     );
-    let mut gram_shards = Vec::new();
     let options = SearchOptions {
         limit: 10,
         offset: 0,
     };
-    let answer = loop {
-        match engine.search("中", options) {
-            Err(FormatError::NeedShards) => {
-                for id in store.take_missing() {
-                    if store.shard_kind(id) == Some(SectionKind::GramFst) {
-                        gram_shards.push(id);
-                    }
-                    store.add(id, &sharded.shards[id as usize]).unwrap();
-                }
-            }
-            other => break other.unwrap(),
-        }
-    };
+    let (answer, rounds) = fetching("中", &store, &sharded, &engine, |e| {
+        e.search("中", options)
+    });
+    let gram_shards = shards_of(&store, &rounds.concat(), SectionKind::GramFst);
     assert_eq!(answer, single.search("中", options).unwrap());
     assert_eq!(gram_shards.len(), 1, "gram ranges read: {gram_shards:?}");
 }
@@ -400,23 +378,19 @@ fn a_single_character_reads_its_union_not_every_range_of_its_grams() {
 fn gram_ranges_read(sharded: &zh_search::format::Sharded, query: &str) -> usize {
     let store = ShardStore::open(sharded.root.clone()).unwrap();
     let engine = Engine::open_sharded(&store).unwrap();
-    let mut gram_shards = 0;
-    loop {
-        match engine.search(query, SearchOptions::default()) {
-            Err(FormatError::NeedShards) => {
-                for id in store.take_missing() {
-                    if store.shard_kind(id) == Some(SectionKind::GramFst) {
-                        gram_shards += 1;
-                    }
-                    store.add(id, &sharded.shards[id as usize]).unwrap();
-                }
-            }
-            other => {
-                assert!(other.unwrap().total > 0, "{query}");
-                return gram_shards;
-            }
-        }
-    }
+    let (answer, rounds) = fetching(query, &store, sharded, &engine, |e| {
+        e.search(query, SearchOptions::default())
+    });
+    assert!(answer.total > 0, "{query}");
+    shards_of(&store, &rounds.concat(), SectionKind::GramFst).len()
+}
+
+/// The shards of `kind` among `ids`.
+fn shards_of(store: &ShardStore, ids: &[u32], kind: SectionKind) -> Vec<u32> {
+    ids.iter()
+        .copied()
+        .filter(|&id| store.shard_kind(id) == Some(kind))
+        .collect()
 }
 
 /// Two syllables (`xingren`) read their reading pair's entry and the ranges of the runs it
@@ -455,24 +429,13 @@ fn a_phrase_asks_for_all_its_gram_ranges_in_one_round() {
     let store = ShardStore::open(sharded.root.clone()).unwrap();
     let engine = Engine::open_sharded(&store).unwrap();
     let query = "国家碳计量中心";
-    let mut gram_shards_by_round = Vec::new();
-    let answer = loop {
-        match engine.search(query, SearchOptions::default()) {
-            Err(FormatError::NeedShards) => {
-                let missing = store.take_missing();
-                gram_shards_by_round.push(
-                    missing
-                        .iter()
-                        .filter(|&&id| store.shard_kind(id) == Some(SectionKind::GramFst))
-                        .count(),
-                );
-                for id in missing {
-                    store.add(id, &sharded.shards[id as usize]).unwrap();
-                }
-            }
-            other => break other.unwrap(),
-        }
-    };
+    let (answer, rounds) = fetching(query, &store, &sharded, &engine, |e| {
+        e.search(query, SearchOptions::default())
+    });
+    let gram_shards_by_round: Vec<usize> = rounds
+        .iter()
+        .map(|ids| shards_of(&store, ids, SectionKind::GramFst).len())
+        .collect();
     assert!(answer.total > 0);
     assert!(
         gram_shards_by_round[0] >= 3,
@@ -550,34 +513,26 @@ fn title_lengths_come_with_their_title_table_page() {
             first_of(SectionKind::TitleFirst),
             first_of(SectionKind::TitleChars),
         );
+        let (answer, rounds) = fetching(query, &store, &sharded, &engine, |e| {
+            e.search(query, SearchOptions::default())
+        });
+        assert!(answer.total > 0, "{query}");
         // Page of the title table → the round that asked for it.
         let mut asked: std::collections::HashMap<u32, usize> = Default::default();
-        for round in 0.. {
-            match engine.search(query, SearchOptions::default()) {
-                Err(FormatError::NeedShards) => {
-                    for id in store.take_missing() {
-                        match store.shard_kind(id) {
-                            Some(SectionKind::TitleFirst) => {
-                                asked.insert(id - title_first, round);
-                                title_pages_read += 1;
-                            }
-                            Some(SectionKind::TitleChars) => {
-                                let page = id - title_chars;
-                                if let Some(&r) = asked.get(&page) {
-                                    assert_eq!(
-                                        r, round,
-                                        "{query}: title lengths page {page} asked for in round {round}, its title table page in round {r}"
-                                    );
-                                }
-                            }
-                            _ => {}
-                        }
-                        store.add(id, &sharded.shards[id as usize]).unwrap();
-                    }
-                }
-                other => {
-                    assert!(other.unwrap().total > 0, "{query}");
-                    break;
+        for (round, ids) in rounds.iter().enumerate() {
+            for id in shards_of(&store, ids, SectionKind::TitleFirst) {
+                asked.insert(id - title_first, round);
+                title_pages_read += 1;
+            }
+        }
+        for (round, ids) in rounds.iter().enumerate() {
+            for id in shards_of(&store, ids, SectionKind::TitleChars) {
+                let page = id - title_chars;
+                if let Some(&r) = asked.get(&page) {
+                    assert_eq!(
+                        r, round,
+                        "{query}: title lengths page {page} asked for in round {round}, its title table page in round {r}"
+                    );
                 }
             }
         }
